@@ -1,0 +1,152 @@
+//! A folder of stories: finding the files, loading them, gathering the archive-wide
+//! evidence, and cleaning every story with it.
+
+use crate::article::{self, Article, LoadError};
+use crate::clean::{self, Cleaned, Evidence, Options};
+use crate::text::find_date;
+use std::path::{Path, PathBuf};
+
+/// A story: the article as stored and the cleaner's decisions about it.
+#[derive(Debug, Clone)]
+pub struct Story {
+    /// The article as loaded.
+    pub article: Article,
+    /// Every block, shown or hidden.
+    pub cleaned: Cleaned,
+}
+
+impl Story {
+    /// The source: stored metadata, else the lone source line the text states.
+    pub fn source(&self) -> Option<&str> {
+        self.article
+            .source
+            .as_deref()
+            .or(self.cleaned.source_line.as_deref())
+    }
+    /// Authors: stored metadata, else a byline.
+    pub fn authors(&self) -> Vec<String> {
+        if !self.article.authors.is_empty() {
+            return self.article.authors.clone();
+        }
+        self.cleaned.byline.iter().cloned().collect()
+    }
+    /// Words shown as the story.
+    pub fn word_count(&self) -> usize {
+        self.cleaned
+            .body()
+            .map(|d| crate::text::words(&d.text).count())
+            .sum()
+    }
+}
+
+/// Every story found under some paths, and every file that could not be read.
+#[derive(Debug, Default)]
+pub struct Archive {
+    /// The stories, in path order.
+    pub stories: Vec<Story>,
+    /// Files (or parts of files) that failed to load.
+    pub problems: Vec<LoadError>,
+}
+
+/// Find the files to load under the given paths: folders recursively (hidden entries
+/// skipped), files as named. A named path that does not exist is a problem.
+pub fn find_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<LoadError>) {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for p in paths {
+        match std::fs::metadata(p) {
+            Ok(m) if m.is_dir() => walk(p, &mut files, &mut problems),
+            Ok(_) => files.push(p.clone()),
+            Err(e) => problems.push(LoadError {
+                path: p.clone(),
+                at: None,
+                reason: e.to_string(),
+            }),
+        }
+    }
+    (files, problems)
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>, problems: &mut Vec<LoadError>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            problems.push(LoadError {
+                path: dir.to_path_buf(),
+                at: None,
+                reason: format!("cannot read folder: {e}"),
+            });
+            return;
+        }
+    };
+    let mut list: Vec<(PathBuf, bool)> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .map(|e| {
+            let is_dir = e.file_type().map(|t| t.is_dir()).unwrap_or(false);
+            (e.path(), is_dir)
+        })
+        .collect();
+    list.sort();
+    for (path, is_dir) in list {
+        if is_dir {
+            walk(&path, files, problems);
+        } else if article::format_of(&path).is_some() {
+            files.push(path);
+        }
+    }
+}
+
+/// Load every file, fill in metadata the text states, and report problems.
+pub fn load_all(files: &[PathBuf]) -> (Vec<Article>, Vec<LoadError>) {
+    let mut articles = Vec::new();
+    let mut problems = Vec::new();
+    for f in files {
+        let loaded = article::load_file(f);
+        articles.extend(loaded.articles);
+        problems.extend(loaded.problems);
+    }
+    for a in &mut articles {
+        fill_date(a);
+    }
+    (articles, problems)
+}
+
+/// A date the text states near its top, else the file's modification time.
+fn fill_date(a: &mut Article) {
+    if a.date.is_some() {
+        return;
+    }
+    a.date = a
+        .blocks
+        .iter()
+        .take(4)
+        .find_map(|b| find_date(&b.text))
+        .or_else(|| {
+            let m = std::fs::metadata(&a.path).ok()?.modified().ok()?;
+            Some(crate::text::date_of(m))
+        });
+}
+
+/// Clean a set of articles together, so the archive-wide evidence is used.
+pub fn clean_all(articles: Vec<Article>, opts: &Options) -> Vec<Story> {
+    let ev = Evidence::gather(&articles);
+    articles
+        .into_iter()
+        .map(|article| {
+            let cleaned = clean::clean(&article, &ev, opts);
+            Story { article, cleaned }
+        })
+        .collect()
+}
+
+/// Find, load and clean everything under `paths`.
+pub fn open(paths: &[PathBuf], opts: &Options) -> Archive {
+    let (files, mut problems) = find_files(paths);
+    let (articles, p2) = load_all(&files);
+    problems.extend(p2);
+    Archive {
+        stories: clean_all(articles, opts),
+        problems,
+    }
+}

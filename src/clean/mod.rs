@@ -1,0 +1,173 @@
+//! The cleaning core: pure functions from an [`Article`] to its blocks, each one shown
+//! or hidden, with its [`Kind`] and a reason a person can read.
+//!
+//! No I/O, no terminal. The rules look at what makes a block clutter: its punctuation,
+//! length, casing, position, neighbours and repetition (within the article, and across
+//! the archive through [`Evidence`]), never at the words of particular articles.
+
+mod evidence;
+mod features;
+mod rules;
+
+pub use evidence::Evidence;
+
+use crate::article::{Article, Markup};
+
+/// What a block is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// A paragraph of the story.
+    Story,
+    /// A heading inside the story.
+    Subheading,
+    /// The standfirst (summary under the title).
+    Standfirst,
+    /// A line naming the publication.
+    SourceLine,
+    /// A byline or a dateline.
+    Byline,
+    /// The headline of another story, between or after the story's paragraphs.
+    RelatedHeadline,
+    /// Several other stories' headlines run together, or a list of them.
+    HeadlineList,
+    /// A photo caption or credit.
+    Caption,
+    /// A share bar, subscribe or newsletter box, advertising, navigation.
+    Promo,
+    /// A copyright or rights line.
+    Copyright,
+    /// A repeat of the title or of another block.
+    Duplicate,
+    /// Hidden by a pattern in the configuration.
+    Pattern,
+}
+
+impl Kind {
+    /// The kind as written in JSON and `explain` (kebab-case).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Story => "story",
+            Kind::Subheading => "subheading",
+            Kind::Standfirst => "standfirst",
+            Kind::SourceLine => "source-line",
+            Kind::Byline => "byline",
+            Kind::RelatedHeadline => "related-headline",
+            Kind::HeadlineList => "headline-list",
+            Kind::Caption => "caption",
+            Kind::Promo => "promo",
+            Kind::Copyright => "copyright",
+            Kind::Duplicate => "duplicate",
+            Kind::Pattern => "pattern",
+        }
+    }
+}
+
+/// One block after cleaning.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    /// The block's text as stored (sanitised).
+    pub text: String,
+    /// How the stored format marked it up.
+    pub markup: Markup,
+    /// What the cleaner decided the block is.
+    pub kind: Kind,
+    /// Shown as part of the story?
+    pub shown: bool,
+    /// Why, for a person ("ends without a full stop and sits between story paragraphs").
+    pub reason: String,
+}
+
+/// An article after cleaning: every block, in order, shown or hidden.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Cleaned {
+    /// The blocks in file order.
+    pub blocks: Vec<Decision>,
+    /// The source named by a lone source line, when the article stated one.
+    pub source_line: Option<String>,
+    /// An author named by a byline, when there was one.
+    pub byline: Option<String>,
+}
+
+impl Cleaned {
+    /// The shown blocks' texts, in order: the story.
+    pub fn body(&self) -> impl Iterator<Item = &Decision> {
+        self.blocks.iter().filter(|d| d.shown)
+    }
+    /// The hidden blocks, in order.
+    pub fn hidden(&self) -> impl Iterator<Item = &Decision> {
+        self.blocks.iter().filter(|d| !d.shown)
+    }
+}
+
+/// Settings of the cleaner (from the `[cleaning]` section of the config).
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Off: every block is shown as a story block.
+    pub disabled: bool,
+    /// Blocks containing any of these (case-insensitive) are always hidden.
+    pub always_hide: Vec<String>,
+    /// Blocks containing any of these (case-insensitive) are always shown.
+    pub always_keep: Vec<String>,
+    /// Sources (case-insensitive) whose stories are never cleaned.
+    pub raw_sources: Vec<String>,
+}
+
+/// Clean one article. `evidence` holds what the rest of the archive says
+/// ([`Evidence::default`] for an article alone).
+pub fn clean(article: &Article, evidence: &Evidence, opts: &Options) -> Cleaned {
+    let raw_source = article
+        .source
+        .as_deref()
+        .is_some_and(|s| opts.raw_sources.iter().any(|r| r.eq_ignore_ascii_case(s)));
+    let mut out = if opts.disabled || raw_source {
+        Cleaned {
+            blocks: article
+                .blocks
+                .iter()
+                .map(|b| Decision {
+                    text: b.text.clone(),
+                    markup: b.markup,
+                    kind: Kind::Story,
+                    shown: true,
+                    reason: "cleaning is off".into(),
+                })
+                .collect(),
+            ..Cleaned::default()
+        }
+    } else {
+        rules::decide(article, evidence)
+    };
+    if !opts.disabled {
+        apply_patterns(&mut out, opts);
+    }
+    out
+}
+
+fn apply_patterns(out: &mut Cleaned, opts: &Options) {
+    if opts.always_hide.is_empty() && opts.always_keep.is_empty() {
+        return;
+    }
+    for d in &mut out.blocks {
+        let lower = d.text.to_lowercase();
+        if let Some(p) = opts
+            .always_keep
+            .iter()
+            .find(|p| lower.contains(&p.to_lowercase()))
+        {
+            if !d.shown {
+                d.shown = true;
+                d.kind = Kind::Story;
+                d.reason = format!("kept by the pattern {p:?} in the config");
+            }
+        } else if let Some(p) = opts
+            .always_hide
+            .iter()
+            .find(|p| lower.contains(&p.to_lowercase()))
+        {
+            d.shown = false;
+            d.kind = Kind::Pattern;
+            d.reason = format!("hidden by the pattern {p:?} in the config");
+        }
+    }
+}

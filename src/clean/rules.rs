@@ -1,0 +1,476 @@
+//! The rules, in passes: what each block is on its own, what the archive says about it,
+//! repeats within the article, and finally where it sits relative to the story.
+
+use super::evidence::MIN_REPEATS;
+use super::features::{self, sentences, Features};
+use super::{Cleaned, Decision, Evidence, Kind};
+use crate::article::{Article, Markup};
+use crate::text::{norm_key, words};
+
+/// A verdict before context: hidden with a kind and reason, or a candidate.
+#[derive(Debug, Clone)]
+enum Verdict {
+    /// Decided: hidden as this kind, for this reason.
+    Hide(Kind, String),
+    /// A full sentence or more: story, unless context says otherwise.
+    Prose,
+    /// Short and unpunctuated: a subheading inside the story, or a headline outside it.
+    Fragment,
+}
+
+/// Run every pass over an article.
+pub(super) fn decide(article: &Article, ev: &Evidence) -> Cleaned {
+    let feats: Vec<Features> = article
+        .blocks
+        .iter()
+        .map(|b| features::of(&b.text))
+        .collect();
+    let mut verdicts: Vec<Verdict> = article
+        .blocks
+        .iter()
+        .zip(&feats)
+        .map(|(b, f)| intrinsic(&b.text, b.markup, f, &article.title))
+        .collect();
+
+    archive_pass(article, ev, &feats, &mut verdicts);
+    repeat_pass(article, &mut verdicts);
+
+    let mut out = Cleaned::default();
+    context_pass(article, &feats, &mut verdicts, &mut out);
+    out
+}
+
+/// Words that mark a line as page furniture whatever the site: sharing, subscribing,
+/// advertising, navigation. Matched as whole words, in short blocks only.
+const PROMO_MARKERS: &[&str] = &[
+    "share",
+    "tweet",
+    "facebook",
+    "twitter",
+    "whatsapp",
+    "linkedin",
+    "pinterest",
+    "email",
+    "subscribe",
+    "subscribers",
+    "subscription",
+    "newsletter",
+    "newsletters",
+    "sign up",
+    "signup",
+    "log in",
+    "login",
+    "register",
+    "advertisement",
+    "advertising",
+    "sponsored",
+    "read more",
+    "continue reading",
+    "click here",
+    "comments",
+    "comment",
+    "follow us",
+    "download the app",
+    "related",
+    "most read",
+    "most popular",
+    "trending",
+    "recommended",
+    "you may also like",
+    "more from",
+    "watch",
+    "video",
+    "listen",
+    "print",
+    "cookie",
+    "cookies",
+    "privacy policy",
+    "terms of use",
+    "skip to",
+    "menu",
+    "home",
+];
+
+/// Words that start or mark a caption or a picture credit.
+const CAPTION_MARKERS: &[&str] = &[
+    "photo",
+    "photograph",
+    "photos",
+    "image",
+    "images",
+    "picture",
+    "pictured",
+    "credit",
+    "file photo",
+    "illustration",
+    "caption",
+    "gallery",
+];
+
+fn has_phrase(lower_words: &[String], phrase: &str) -> bool {
+    let p: Vec<&str> = phrase.split(' ').collect();
+    lower_words
+        .windows(p.len())
+        .any(|w| w.iter().zip(&p).all(|(a, b)| a == b))
+}
+
+/// What a block is on its own: its shape and the furniture words it carries.
+fn intrinsic(text: &str, markup: Markup, f: &Features, title: &str) -> Verdict {
+    let t = text.trim();
+    let lw: Vec<String> = words(t).map(|w| w.to_lowercase()).collect();
+    if f.words == 0 {
+        return Verdict::Hide(Kind::Promo, "has no words".into());
+    }
+    if norm_key(t) == norm_key(title) {
+        return Verdict::Hide(Kind::Duplicate, "repeats the title".into());
+    }
+    if t.starts_with('©')
+        || lw.first().is_some_and(|w| w == "copyright")
+        || has_phrase(&lw, "all rights reserved")
+        || t.starts_with("(c) ")
+        || t.starts_with("(C) ")
+    {
+        return Verdict::Hide(Kind::Copyright, "a copyright line".into());
+    }
+    if f.words <= 8 && !f.ends_sentence && lw.first().is_some_and(|w| w == "by") && f.words >= 2 {
+        return Verdict::Hide(
+            Kind::Byline,
+            "a byline: \"By\" and a name, no sentence".into(),
+        );
+    }
+    if f.words <= 30
+        && lw
+            .first()
+            .is_some_and(|w| CAPTION_MARKERS.contains(&w.as_str()))
+        && (t.contains(':') || t.contains('/') || !f.ends_sentence)
+    {
+        return Verdict::Hide(Kind::Caption, "a photo caption or credit".into());
+    }
+    if f.words <= 40
+        && (t.contains("Photo:")
+            || t.contains("(Photo")
+            || t.contains("Credit:")
+            || t.contains("Photograph:")
+            || t.contains("Credit...")
+            || t.contains("Image:")
+            || t.contains("(Image"))
+    {
+        return Verdict::Hide(Kind::Caption, "carries a picture credit".into());
+    }
+    if f.words <= 12 && !f.ends_sentence {
+        if let Some(m) = PROMO_MARKERS.iter().find(|m| has_phrase(&lw, m)) {
+            return Verdict::Hide(
+                Kind::Promo,
+                format!("a short line of page furniture ({m:?})"),
+            );
+        }
+    }
+    if markup == Markup::Heading {
+        return Verdict::Fragment;
+    }
+    if f.words >= 15 && !f.ends_sentence && f.inner_breaks == 0 && !f.ends_colon {
+        return Verdict::Hide(
+            Kind::HeadlineList,
+            format!(
+                "{} words with no sentence end: headlines run together",
+                f.words
+            ),
+        );
+    }
+    if f.ends_sentence || f.ends_colon || markup == Markup::ListItem {
+        Verdict::Prose
+    } else {
+        Verdict::Fragment
+    }
+}
+
+/// Archive evidence: another story's title, or furniture repeated across a source.
+fn archive_pass(article: &Article, ev: &Evidence, feats: &[Features], verdicts: &mut [Verdict]) {
+    for (i, b) in article.blocks.iter().enumerate() {
+        if matches!(verdicts[i], Verdict::Hide(..)) {
+            continue;
+        }
+        if let Some(other) = ev.title_of_other(&b.text, &article.title) {
+            verdicts[i] = Verdict::Hide(
+                Kind::RelatedHeadline,
+                format!("the title of another story, \u{201c}{other}\u{201d}"),
+            );
+            continue;
+        }
+        let n = ev.repeats(article, &b.text);
+        // long prose repeated across stories is usually a shared paragraph of wire copy;
+        // keep the story's own words and hide only furniture-sized repeats
+        if n >= MIN_REPEATS && feats[i].words <= 60 {
+            let src = article.source.as_deref().unwrap_or("this archive");
+            verdicts[i] = Verdict::Hide(Kind::Promo, format!("in {n} stories of {src}"));
+        }
+    }
+}
+
+/// Repeats inside the article: a block whose every sentence is said again by other
+/// blocks (a standfirst the first paragraph repeats, a pull quote) is hidden once.
+fn repeat_pass(article: &Article, verdicts: &mut [Verdict]) {
+    let keys: Vec<String> = article.blocks.iter().map(|b| norm_key(&b.text)).collect();
+    for i in 0..keys.len() {
+        if matches!(verdicts[i], Verdict::Hide(..)) || keys[i].split(' ').count() < 4 {
+            continue;
+        }
+        // an exact repeat of an earlier block
+        if let Some(j) =
+            (0..i).find(|&j| keys[j] == keys[i] && !matches!(verdicts[j], Verdict::Hide(..)))
+        {
+            let _ = j;
+            verdicts[i] = Verdict::Hide(
+                Kind::Duplicate,
+                "repeats an earlier block word for word".into(),
+            );
+            continue;
+        }
+        let sents = sentences(&article.blocks[i].text);
+        let all_elsewhere = !sents.is_empty()
+            && sents.iter().all(|s| {
+                let k = norm_key(s);
+                !k.is_empty()
+                    && (0..keys.len()).any(|j| {
+                        j != i
+                            && keys[j].len() >= k.len()
+                            && keys[j] != keys[i]
+                            && !matches!(verdicts[j], Verdict::Hide(..))
+                            && keys[j].contains(&k)
+                    })
+            });
+        if all_elsewhere {
+            verdicts[i] = Verdict::Hide(
+                Kind::Standfirst,
+                "its sentences are repeated by the story below".into(),
+            );
+        }
+    }
+}
+
+/// Where the story is: from the first to the last paragraph of prose. Outside it,
+/// fragments are page furniture; inside it, short fragments are subheadings and
+/// headline-length ones are other stories' headlines.
+fn context_pass(
+    article: &Article,
+    feats: &[Features],
+    verdicts: &mut [Verdict],
+    out: &mut Cleaned,
+) {
+    let is_prose = |v: &Verdict| matches!(v, Verdict::Prose);
+    let first = verdicts.iter().position(is_prose);
+    let last = verdicts.iter().rposition(is_prose);
+    let n = verdicts.len();
+    for i in 0..n {
+        let b = &article.blocks[i];
+        let f = &feats[i];
+        let (kind, shown, reason) = match &verdicts[i] {
+            Verdict::Hide(k, r) => (*k, false, r.clone()),
+            Verdict::Prose => (Kind::Story, true, "a paragraph of the story".to_string()),
+            Verdict::Fragment => {
+                let before = first.is_none_or(|s| i < s);
+                let after = last.is_none_or(|e| i > e);
+                if before {
+                    if out.source_line.is_none() && looks_like_source(&b.text, f) {
+                        out.source_line = Some(b.text.trim().to_string());
+                        (
+                            Kind::SourceLine,
+                            false,
+                            "a lone line naming the publication".into(),
+                        )
+                    } else if f.words <= 12 {
+                        (
+                            Kind::Byline,
+                            false,
+                            "a short line above the story: byline, dateline or section".into(),
+                        )
+                    } else {
+                        (
+                            Kind::RelatedHeadline,
+                            false,
+                            "a headline-like line before the story starts".into(),
+                        )
+                    }
+                } else if after {
+                    (
+                        Kind::RelatedHeadline,
+                        false,
+                        "a headline-like line after the story ends".into(),
+                    )
+                } else if b.markup == Markup::Heading || is_subheading(f) {
+                    (
+                        Kind::Subheading,
+                        true,
+                        "a short heading inside the story".into(),
+                    )
+                } else {
+                    (
+                        Kind::RelatedHeadline,
+                        false,
+                        "a headline between story paragraphs, with no sentence end".into(),
+                    )
+                }
+            }
+        };
+        if kind == Kind::Byline && out.byline.is_none() {
+            let t = b.text.trim();
+            if let Some(name) = t.strip_prefix("By ").or_else(|| t.strip_prefix("by ")) {
+                out.byline = Some(name.trim().to_string());
+            }
+        }
+        out.blocks.push(Decision {
+            text: b.text.clone(),
+            markup: b.markup,
+            kind,
+            shown,
+            reason,
+        });
+    }
+}
+
+/// A lone source line: one to four words, no sentence punctuation, no digits,
+/// every word capitalised (or in a script without case).
+fn looks_like_source(text: &str, f: &Features) -> bool {
+    let t = text.trim();
+    (1..=4).contains(&f.words)
+        && !f.ends_sentence
+        && !t.contains(':')
+        && !t.chars().any(|c| c.is_ascii_digit())
+        && words(t).all(|w| {
+            w.chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || !c.is_lowercase())
+        })
+}
+
+/// A subheading: a few words, no sentence end.
+fn is_subheading(f: &Features) -> bool {
+    f.words <= 5
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::article::Block;
+
+    fn art(title: &str, blocks: &[&str]) -> Article {
+        Article {
+            title: title.into(),
+            blocks: blocks.iter().map(|b| Block::para(*b)).collect(),
+            ..Article::default()
+        }
+    }
+
+    fn kinds(a: &Article) -> Vec<(Kind, bool)> {
+        decide(a, &Evidence::default())
+            .blocks
+            .iter()
+            .map(|d| (d.kind, d.shown))
+            .collect()
+    }
+
+    const P1: &str =
+        "The harbour board voted on Tuesday to raise ferry fares by ten per cent from April.";
+    const P2: &str = "Commuters said the rise would hurt families who cross the water every day.";
+    const P3: &str = "The board will review the fares again next winter, its chair said.";
+
+    #[test]
+    fn standfirst_repeated_by_body_is_hidden_once() {
+        let sf = format!("{P1} {P3}");
+        let a = art("Fares rise", &[&sf, P1, P2, P3]);
+        assert_eq!(kinds(&a)[0], (Kind::Standfirst, false));
+        assert!(kinds(&a)[1..].iter().all(|k| k.1));
+    }
+
+    #[test]
+    fn lone_source_line_becomes_the_source() {
+        let a = art("Fares rise", &["Harbour Times", P1, P2]);
+        let c = decide(&a, &Evidence::default());
+        assert_eq!(c.source_line.as_deref(), Some("Harbour Times"));
+        assert_eq!(c.blocks[0].kind, Kind::SourceLine);
+    }
+
+    #[test]
+    fn headline_between_paragraphs_is_related() {
+        let a = art(
+            "Fares rise",
+            &[P1, "Storm closes the coast road for a third night", P2],
+        );
+        assert_eq!(kinds(&a)[1], (Kind::RelatedHeadline, false));
+    }
+
+    #[test]
+    fn short_heading_inside_story_is_kept() {
+        let a = art("Fares rise", &[P1, "What happens next", P2]);
+        assert_eq!(kinds(&a)[1], (Kind::Subheading, true));
+    }
+
+    #[test]
+    fn run_together_headlines_are_hidden() {
+        let run = "Storm closes coast road Council approves new library Mayor opens bridge Local team wins cup final Bakery celebrates fifty years";
+        let a = art("Fares rise", &[P1, P2, run]);
+        assert_eq!(kinds(&a)[2], (Kind::HeadlineList, false));
+    }
+
+    #[test]
+    fn short_quoted_sentence_in_story_is_kept() {
+        let a = art("Fares rise", &[P1, "\u{201c}Please.\u{201d}", P2]);
+        assert_eq!(kinds(&a)[1], (Kind::Story, true));
+    }
+
+    #[test]
+    fn furniture_lines_are_hidden() {
+        let a = art(
+            "Fares rise",
+            &[
+                P1,
+                "Share this article Facebook Twitter Email",
+                P2,
+                "© 2020 Harbour Times. All rights reserved.",
+                "Photo: Jane Roe / Coast Agency",
+            ],
+        );
+        let k = kinds(&a);
+        assert_eq!(k[1], (Kind::Promo, false));
+        assert_eq!(k[3], (Kind::Copyright, false));
+        assert_eq!(k[4], (Kind::Caption, false));
+    }
+
+    #[test]
+    fn byline_and_title_repeat() {
+        let a = art(
+            "Fares rise on the harbour",
+            &["Fares rise on the harbour", "By Jane Doe", P1],
+        );
+        let k = kinds(&a);
+        assert_eq!(k[0], (Kind::Duplicate, false));
+        assert_eq!(k[1], (Kind::Byline, false));
+    }
+
+    #[test]
+    fn another_stories_title_is_hidden_by_evidence() {
+        let a = art("Fares rise", &[P1, "Council approves new library", P2]);
+        let b = art("Council approves new library", &[P2]);
+        let ev = Evidence::gather(&[a.clone(), b]);
+        let c = decide(&a, &ev);
+        assert_eq!(c.blocks[1].kind, Kind::RelatedHeadline);
+        assert!(c.blocks[1].reason.contains("Council approves"));
+    }
+
+    #[test]
+    fn repeats_across_a_source_are_hidden_but_not_alone() {
+        let box_ = "Get the morning briefing in your inbox every day";
+        let mk = |t: &str| art(t, &[P1, box_, P2]);
+        let arts = vec![
+            mk("One story here"),
+            mk("Two story here"),
+            mk("Three story here"),
+        ];
+        let ev = Evidence::gather(&arts);
+        assert!(decide(&arts[0], &ev).blocks[1]
+            .reason
+            .contains("in 3 stories"));
+        // on its own the box is still a fragment between story paragraphs
+        assert!(!decide(&arts[0], &Evidence::default()).blocks[1].shown);
+    }
+}

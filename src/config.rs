@@ -1,0 +1,287 @@
+//! `config.toml`: parsed with serde (unknown keys are errors) and checked.
+//!
+//! The shipped `config.toml` at the repository root documents every key; its values are
+//! the defaults below (a test checks the two agree). A user's file only needs the keys it
+//! changes.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The shipped default configuration, every key commented.
+pub const DEFAULT_TOML: &str = include_str!("../config.toml");
+
+/// The whole configuration.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// `[archive]`
+    pub archive: ArchiveConfig,
+    /// `[layout]`
+    pub layout: LayoutConfig,
+    /// `[theme]`
+    pub theme: ThemeConfig,
+    /// `[keys]`: action name -> key names.
+    pub keys: BTreeMap<String, Vec<String>>,
+    /// `[cleaning]`
+    pub cleaning: CleaningConfig,
+    /// `[reading]`
+    pub reading: ReadingConfig,
+}
+
+/// Where the archive is.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ArchiveConfig {
+    /// Folder opened when no path is given; relative paths are taken from the current folder.
+    pub articles_dir: PathBuf,
+}
+
+/// Sizes of the panes.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LayoutConfig {
+    /// Width of the list pane, in columns.
+    pub list_width: u16,
+    /// Widest the story text is set, in columns (centred in the reading pane).
+    pub max_width: u16,
+    /// Below this terminal width only one pane is shown at a time.
+    pub narrow_below: u16,
+}
+
+/// Colours, as names ("yellow", "dark-gray") or "#rrggbb".
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ThemeConfig {
+    /// Accent: focused borders, the selection.
+    pub accent: String,
+    /// Secondary text: meta lines, sources, dates.
+    pub dim: String,
+    /// Hidden blocks when shown with `H`.
+    pub hidden: String,
+    /// The unread dot.
+    pub unread: String,
+    /// The star.
+    pub star: String,
+}
+
+/// The cleaner's settings.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CleaningConfig {
+    /// Hide clutter at all.
+    pub enabled: bool,
+    /// Blocks containing any of these (case-insensitive) are always hidden.
+    pub always_hide: Vec<String>,
+    /// Blocks containing any of these (case-insensitive) are always shown.
+    pub always_keep: Vec<String>,
+    /// Sources whose stories are shown uncleaned.
+    pub raw_sources: Vec<String>,
+}
+
+/// Reading behaviour.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReadingConfig {
+    /// Mark a story read when it is opened in the reading pane.
+    pub mark_read_on_open: bool,
+    /// Words per minute for the reading time in the meta line.
+    pub words_per_minute: u32,
+}
+
+impl Default for ArchiveConfig {
+    fn default() -> Self {
+        ArchiveConfig {
+            articles_dir: PathBuf::from("articles"),
+        }
+    }
+}
+impl Default for LayoutConfig {
+    fn default() -> Self {
+        LayoutConfig {
+            list_width: 36,
+            max_width: 80,
+            narrow_below: 80,
+        }
+    }
+}
+impl Default for ThemeConfig {
+    fn default() -> Self {
+        ThemeConfig {
+            accent: "cyan".into(),
+            dim: "dark-gray".into(),
+            hidden: "dark-gray".into(),
+            unread: "yellow".into(),
+            star: "yellow".into(),
+        }
+    }
+}
+impl Default for CleaningConfig {
+    fn default() -> Self {
+        CleaningConfig {
+            enabled: true,
+            always_hide: vec![],
+            always_keep: vec![],
+            raw_sources: vec![],
+        }
+    }
+}
+impl Default for ReadingConfig {
+    fn default() -> Self {
+        ReadingConfig {
+            mark_read_on_open: true,
+            words_per_minute: 230,
+        }
+    }
+}
+
+/// A configuration error: the file, the line, the key and what is wrong.
+#[derive(Debug, thiserror::Error)]
+#[error("{}{}: {message}", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
+pub struct ConfigError {
+    /// The config file.
+    pub path: PathBuf,
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    /// What is wrong, naming the key.
+    pub message: String,
+}
+
+impl Config {
+    /// Parse a config file's text. `path` is only used in errors.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let cfg: Config = toml::from_str(text).map_err(|e| ConfigError {
+            path: path.to_path_buf(),
+            line: e.span().map(|s| line_of(text, s.start)),
+            message: e.message().trim().to_string(),
+        })?;
+        cfg.check().map_err(|(key, message)| ConfigError {
+            path: path.to_path_buf(),
+            line: find_key_line(text, &key),
+            message,
+        })?;
+        Ok(cfg)
+    }
+
+    /// Load the config: the file given, else the user's file in the platform config dir
+    /// if there is one, else the defaults. Returns the config and the file it came from.
+    pub fn load(explicit: Option<&Path>) -> Result<(Config, Option<PathBuf>), ConfigError> {
+        let path = match explicit {
+            Some(p) => Some(p.to_path_buf()),
+            None => user_config_path().filter(|p| p.exists()),
+        };
+        match path {
+            None => Ok((Config::default(), None)),
+            Some(p) => {
+                let text = std::fs::read_to_string(&p).map_err(|e| ConfigError {
+                    path: p.clone(),
+                    line: None,
+                    message: format!("cannot read: {e}"),
+                })?;
+                let cfg = Config::parse(&text, &p)?;
+                Ok((cfg, Some(p)))
+            }
+        }
+    }
+
+    /// Values serde cannot check: returns (key, message).
+    fn check(&self) -> Result<(), (String, String)> {
+        if self.layout.list_width < 10 {
+            return Err((
+                "list_width".into(),
+                "layout.list_width must be at least 10".into(),
+            ));
+        }
+        if self.layout.max_width < 20 {
+            return Err((
+                "max_width".into(),
+                "layout.max_width must be at least 20".into(),
+            ));
+        }
+        if self.reading.words_per_minute == 0 {
+            return Err((
+                "words_per_minute".into(),
+                "reading.words_per_minute must be above 0".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The cleaner's options from `[cleaning]` (and `--no-clean`).
+    pub fn clean_options(&self, no_clean: bool) -> crate::clean::Options {
+        crate::clean::Options {
+            disabled: no_clean || !self.cleaning.enabled,
+            always_hide: self.cleaning.always_hide.clone(),
+            always_keep: self.cleaning.always_keep.clone(),
+            raw_sources: self.cleaning.raw_sources.clone(),
+        }
+    }
+}
+
+/// The user's config file in the platform config dir (`~/.config/broadsheet/config.toml`).
+pub fn user_config_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "broadsheet").map(|d| d.config_dir().join("config.toml"))
+}
+
+/// The 1-based line of a byte offset.
+pub fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())]
+        .bytes()
+        .filter(|&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// The first line that sets `key` (for errors found after parsing).
+pub fn find_key_line(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            let t = l.trim_start();
+            !t.starts_with('#')
+                && t.split('=')
+                    .next()
+                    .is_some_and(|k| k.trim().trim_matches('"') == key)
+        })
+        .map(|i| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_config_is_the_default() {
+        let cfg = Config::parse(DEFAULT_TOML, Path::new("config.toml")).unwrap();
+        let want = Config {
+            keys: cfg.keys.clone(),
+            ..Config::default()
+        };
+        assert_eq!(cfg, want);
+    }
+
+    #[test]
+    fn unknown_key_names_key_file_and_line() {
+        let e = Config::parse(
+            "[layout]\nlist_width = 30\nlist_wdith = 4\n",
+            Path::new("my.toml"),
+        )
+        .unwrap_err();
+        let s = e.to_string();
+        assert!(s.starts_with("my.toml:3:"), "{s}");
+        assert!(s.contains("list_wdith"), "{s}");
+    }
+
+    #[test]
+    fn bad_value_names_the_line() {
+        let e = Config::parse("[layout]\n\nmax_width = 5\n", Path::new("c.toml")).unwrap_err();
+        assert_eq!(e.line, Some(3));
+        assert!(e.message.contains("max_width"));
+    }
+
+    #[test]
+    fn partial_file_keeps_other_defaults() {
+        let c = Config::parse("[reading]\nmark_read_on_open = false\n", Path::new("c")).unwrap();
+        assert!(!c.reading.mark_read_on_open);
+        assert_eq!(c.layout, LayoutConfig::default());
+    }
+}

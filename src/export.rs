@@ -1,0 +1,159 @@
+//! A story as the command line writes it: JSON Lines, Markdown, plain text, `--raw`
+//! and `explain`.
+
+use crate::archive::Story;
+use crate::text::pretty_date;
+use serde::Serialize;
+
+/// One line of `export --format json`, the shape PRODUCT.md gives.
+#[derive(Debug, Serialize)]
+pub struct JsonStory<'a> {
+    /// The file, as given or found.
+    pub path: String,
+    /// The title.
+    pub title: &'a str,
+    /// The source, stored or stated.
+    pub source: Option<&'a str>,
+    /// `YYYY-MM-DD`.
+    pub date: Option<&'a str>,
+    /// The story's address.
+    pub url: Option<&'a str>,
+    /// Authors.
+    pub authors: Vec<String>,
+    /// The paragraphs shown as the story, in order.
+    pub body: Vec<&'a str>,
+    /// The hidden blocks with their kind and reason.
+    pub hidden: Vec<JsonHidden<'a>>,
+}
+
+/// A hidden block in JSON.
+#[derive(Debug, Serialize)]
+pub struct JsonHidden<'a> {
+    /// The block's text.
+    pub text: &'a str,
+    /// Its kind (`related-headline`, ...).
+    pub kind: &'a str,
+    /// Why it is hidden.
+    pub reason: &'a str,
+}
+
+/// The JSON object for a story.
+pub fn json_story(s: &Story) -> JsonStory<'_> {
+    JsonStory {
+        path: s.article.path.display().to_string(),
+        title: &s.article.title,
+        source: s.source(),
+        date: s.article.date.as_deref(),
+        url: s.article.url.as_deref(),
+        authors: s.authors(),
+        body: s.cleaned.body().map(|d| d.text.as_str()).collect(),
+        hidden: s
+            .cleaned
+            .hidden()
+            .map(|d| JsonHidden {
+                text: &d.text,
+                kind: d.kind.as_str(),
+                reason: &d.reason,
+            })
+            .collect(),
+    }
+}
+
+/// One JSON line for a story.
+pub fn json_line(s: &Story) -> String {
+    serde_json::to_string(&json_story(s)).expect("serialising plain data cannot fail")
+}
+
+/// The meta line: source · date · author.
+pub fn meta_line(s: &Story) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(src) = s.source() {
+        parts.push(src.to_string());
+    }
+    if let Some(d) = &s.article.date {
+        parts.push(pretty_date(d));
+    }
+    let authors = s.authors();
+    if !authors.is_empty() {
+        parts.push(authors.join(", "));
+    }
+    parts.join(" · ")
+}
+
+/// The story as Markdown: title, source, date, URL, paragraphs.
+pub fn markdown(s: &Story) -> String {
+    let mut out = format!("# {}\n\n", s.article.title);
+    let meta = meta_line(s);
+    if !meta.is_empty() {
+        out.push_str(&format!("*{meta}*\n\n"));
+    }
+    if let Some(u) = &s.article.url {
+        out.push_str(&format!("<{u}>\n\n"));
+    }
+    for d in s.cleaned.body() {
+        match d.kind {
+            crate::clean::Kind::Subheading => out.push_str(&format!("## {}\n\n", d.text)),
+            _ => out.push_str(&format!("{}\n\n", d.text)),
+        }
+    }
+    out
+}
+
+/// The story as plain text wrapped to `width` columns (0: unwrapped). With `raw`, hidden
+/// blocks are included and marked `[hidden: kind]`.
+pub fn text(s: &Story, width: usize, raw: bool) -> String {
+    let mut out = String::new();
+    out.push_str(&s.article.title);
+    out.push('\n');
+    let meta = meta_line(s);
+    if !meta.is_empty() {
+        out.push_str(&meta);
+        out.push('\n');
+    }
+    for d in &s.cleaned.blocks {
+        if !d.shown && !raw {
+            continue;
+        }
+        out.push('\n');
+        let para = if d.shown {
+            d.text.clone()
+        } else {
+            format!("[hidden: {}] {}", d.kind.as_str(), d.text)
+        };
+        for line in para.split('\n') {
+            if width == 0 {
+                out.push_str(line);
+                out.push('\n');
+            } else {
+                for w in textwrap::wrap(line, width) {
+                    out.push_str(&w);
+                    out.push('\n');
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `explain`: every block, shown or hidden, its kind and why.
+pub fn explain(s: &Story) -> String {
+    let mut out = format!("{}\n{}\n\n", s.article.title, meta_line(s));
+    for (i, d) in s.cleaned.blocks.iter().enumerate() {
+        let head: String = d.text.chars().take(72).collect();
+        let more = if d.text.chars().count() > 72 {
+            "…"
+        } else {
+            ""
+        };
+        out.push_str(&format!(
+            "{:>3} {} {:<16} {}{}\n      why: {}\n",
+            i + 1,
+            if d.shown { "shown " } else { "hidden" },
+            d.kind.as_str(),
+            head.replace('\n', " / "),
+            more,
+            d.reason
+        ));
+    }
+    out
+}

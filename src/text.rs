@@ -1,0 +1,224 @@
+//! Small text helpers shared by the loaders, the cleaner and the views.
+
+/// Replace control characters (C0, C1, DEL, and the escape that starts terminal sequences)
+/// with nothing, tabs with a space, so that text from files can never drive the terminal.
+pub fn sanitize(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\t' => out.push(' '),
+            '\n' => out.push('\n'),
+            c if c.is_control() => {}
+            // bidi overrides and isolates can reorder what a terminal shows
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Collapse runs of white space into one space and trim the ends.
+pub fn squash_ws(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+/// A comparison key: lower case letters and digits only, words separated by one space.
+/// Used to spot repeats that differ only in punctuation, case or spacing.
+pub fn norm_key(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut gap = false;
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            if gap && !out.is_empty() {
+                out.push(' ');
+            }
+            gap = false;
+            out.extend(c.to_lowercase());
+        } else if c != '\'' && c != '’' {
+            gap = true;
+        }
+    }
+    out
+}
+
+/// The words of `s` (alphanumeric runs), in order.
+pub fn words(s: &str) -> impl Iterator<Item = &str> {
+    s.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
+        .filter(|w| !w.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sanitize_strips_escapes_and_controls() {
+        assert_eq!(sanitize("a\x1b[31mred\x07\tb"), "a[31mred b");
+        assert_eq!(sanitize("x\u{9b}y\u{202E}z"), "xyz");
+    }
+
+    #[test]
+    fn norm_key_ignores_case_and_punctuation() {
+        assert_eq!(norm_key("Hello,  World!"), norm_key("hello world"));
+        assert_eq!(norm_key("Don’t stop"), "dont stop");
+    }
+
+    #[test]
+    fn words_split_on_punctuation() {
+        assert_eq!(words("It's 5 o'clock, ok?").count(), 4);
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+fn month_of(word: &str) -> Option<u32> {
+    let w = word.trim_end_matches('.').to_lowercase();
+    if w.len() < 3 {
+        return None;
+    }
+    MONTHS
+        .iter()
+        .position(|m| m.starts_with(&w) && (w.len() >= 3))
+        .map(|i| i as u32 + 1)
+}
+
+/// Find a date stated in text: `2020-02-28`, `28 February 2020`, `Feb. 28, 2020`.
+/// Returns `YYYY-MM-DD`.
+pub fn find_date(s: &str) -> Option<String> {
+    let toks: Vec<&str> = s
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '|')
+        .filter(|t| !t.is_empty())
+        .collect();
+    let year = |t: &str| -> Option<u32> {
+        let t = t.trim_end_matches(|c: char| !c.is_ascii_digit());
+        (t.len() == 4)
+            .then(|| t.parse().ok())
+            .flatten()
+            .filter(|y| (1900..2100).contains(y))
+    };
+    let day = |t: &str| -> Option<u32> {
+        let t = t.trim_end_matches(|c: char| c.is_alphabetic() || c == '.');
+        t.parse().ok().filter(|d| (1..=31).contains(d))
+    };
+    for (i, t) in toks.iter().enumerate() {
+        // ISO
+        let b = t.as_bytes();
+        if b.len() >= 10 && b[4] == b'-' && b[7] == b'-' {
+            if let (Some(y), Ok(m), Ok(d)) = (
+                year(&t[..4]),
+                t[5..7].parse::<u32>(),
+                t[8..10].parse::<u32>(),
+            ) {
+                if (1..=12).contains(&m) && (1..=31).contains(&d) {
+                    return Some(format!("{y:04}-{m:02}-{d:02}"));
+                }
+            }
+        }
+        if let Some(m) = month_of(t) {
+            // Month D, YYYY
+            if let (Some(d), Some(y)) = (
+                toks.get(i + 1).and_then(|x| day(x)),
+                toks.get(i + 2).and_then(|x| year(x)),
+            ) {
+                return Some(format!("{y:04}-{m:02}-{d:02}"));
+            }
+            // D Month YYYY
+            if let (Some(d), Some(y)) = (
+                i.checked_sub(1).and_then(|j| day(toks[j])),
+                toks.get(i + 1).and_then(|x| year(x)),
+            ) {
+                return Some(format!("{y:04}-{m:02}-{d:02}"));
+            }
+        }
+    }
+    None
+}
+
+/// A system time as a `YYYY-MM-DD` date (UTC).
+pub fn date_of(t: std::time::SystemTime) -> String {
+    let secs = t
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Days since 1970-01-01 to a (year, month, day), proleptic Gregorian.
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// A `YYYY-MM-DD` date as "28 Feb 2020" for screens.
+pub fn pretty_date(iso: &str) -> String {
+    let mut it = iso.split('-');
+    let (Some(y), Some(m), Some(d)) = (it.next(), it.next(), it.next()) else {
+        return iso.to_string();
+    };
+    let Ok(mi) = m.parse::<usize>() else {
+        return iso.to_string();
+    };
+    let Some(name) = MONTHS.get(mi.wrapping_sub(1)) else {
+        return iso.to_string();
+    };
+    let mut n = name[..3].to_string();
+    n[..1].make_ascii_uppercase();
+    format!("{} {n} {y}", d.trim_start_matches('0'))
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::*;
+
+    #[test]
+    fn finds_dates_in_common_shapes() {
+        assert_eq!(
+            find_date("PORT ELLIS, 28 February 2020 —").as_deref(),
+            Some("2020-02-28")
+        );
+        assert_eq!(
+            find_date("Updated Feb. 3, 2021 at noon").as_deref(),
+            Some("2021-02-03")
+        );
+        assert_eq!(
+            find_date("posted 2019-11-05T10:00").as_deref(),
+            Some("2019-11-05")
+        );
+        assert_eq!(find_date("May we all be well in 2020"), None);
+    }
+
+    #[test]
+    fn epoch_days() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(18_320), (2020, 2, 28));
+        assert_eq!(pretty_date("2020-02-28"), "28 Feb 2020");
+    }
+}
