@@ -89,6 +89,57 @@ pub struct ReadingConfig {
     pub words_per_minute: u32,
 }
 
+impl ThemeConfig {
+    /// (key, value) of every colour.
+    pub fn entries(&self) -> [(&'static str, &str); 5] {
+        [
+            ("accent", &self.accent),
+            ("dim", &self.dim),
+            ("hidden", &self.hidden),
+            ("unread", &self.unread),
+            ("star", &self.star),
+        ]
+    }
+}
+
+/// A colour from config: a name (`cyan`, `dark-gray`, `light-blue`, `reset`) or `#rrggbb`.
+pub fn parse_color(s: &str) -> Option<ratatui::style::Color> {
+    use ratatui::style::Color;
+    let s = s.trim();
+    if let Some(hex) = s.strip_prefix('#') {
+        if hex.len() != 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        let v = u32::from_str_radix(hex, 16).ok()?;
+        return Some(Color::Rgb((v >> 16) as u8, (v >> 8) as u8, v as u8));
+    }
+    let name: String = s
+        .chars()
+        .filter(|c| !matches!(c, '-' | '_' | ' '))
+        .collect::<String>()
+        .to_ascii_lowercase();
+    Some(match name.as_str() {
+        "reset" | "default" => Color::Reset,
+        "black" => Color::Black,
+        "red" => Color::Red,
+        "green" => Color::Green,
+        "yellow" => Color::Yellow,
+        "blue" => Color::Blue,
+        "magenta" => Color::Magenta,
+        "cyan" => Color::Cyan,
+        "gray" | "grey" => Color::Gray,
+        "darkgray" | "darkgrey" => Color::DarkGray,
+        "lightred" => Color::LightRed,
+        "lightgreen" => Color::LightGreen,
+        "lightyellow" => Color::LightYellow,
+        "lightblue" => Color::LightBlue,
+        "lightmagenta" => Color::LightMagenta,
+        "lightcyan" => Color::LightCyan,
+        "white" => Color::White,
+        _ => return None,
+    })
+}
+
 impl Default for ArchiveConfig {
     fn default() -> Self {
         ArchiveConfig {
@@ -155,9 +206,9 @@ impl Config {
             line: e.span().map(|s| line_of(text, s.start)),
             message: e.message().trim().to_string(),
         })?;
-        cfg.check().map_err(|(key, message)| ConfigError {
+        cfg.check().map_err(|(section, key, message)| ConfigError {
             path: path.to_path_buf(),
-            line: find_key_line(text, &key),
+            line: find_section_key_line(text, section, &key).or_else(|| find_key_line(text, &key)),
             message,
         })?;
         Ok(cfg)
@@ -184,27 +235,48 @@ impl Config {
         }
     }
 
-    /// Values serde cannot check: returns (key, message).
-    fn check(&self) -> Result<(), (String, String)> {
+    /// Values serde cannot check: returns (section, key, message).
+    fn check(&self) -> Result<(), (&'static str, String, String)> {
         if self.layout.list_width < 10 {
             return Err((
+                "layout",
                 "list_width".into(),
                 "layout.list_width must be at least 10".into(),
             ));
         }
         if self.layout.max_width < 20 {
             return Err((
+                "layout",
                 "max_width".into(),
                 "layout.max_width must be at least 20".into(),
             ));
         }
         if self.reading.words_per_minute == 0 {
             return Err((
+                "reading",
                 "words_per_minute".into(),
                 "reading.words_per_minute must be above 0".into(),
             ));
         }
+        for (key, value) in self.theme.entries() {
+            if parse_color(value).is_none() {
+                return Err((
+                    "theme",
+                    key.to_string(),
+                    format!(
+                        "theme.{key}: unknown colour {value:?} (use a name like \"cyan\", \
+                         \"dark-gray\", \"reset\", or \"#rrggbb\")"
+                    ),
+                ));
+            }
+        }
+        self.keymap().map_err(|(k, m)| ("keys", k, m))?;
         Ok(())
+    }
+
+    /// The keymap: the defaults with `[keys]` applied. Errors give (action, message).
+    pub fn keymap(&self) -> Result<crate::keymap::Keymap, (String, String)> {
+        crate::keymap::Keymap::from_config(&self.keys)
     }
 
     /// The cleaner's options from `[cleaning]` (and `--no-clean`).
@@ -245,6 +317,28 @@ pub fn find_key_line(text: &str, key: &str) -> Option<usize> {
         .map(|i| i + 1)
 }
 
+/// The line that sets `key` inside `[section]` (a key can appear in several sections).
+pub fn find_section_key_line(text: &str, section: &str, key: &str) -> Option<usize> {
+    let mut current = String::new();
+    for (i, l) in text.lines().enumerate() {
+        let t = l.trim();
+        if t.starts_with('[') && !t.starts_with("[[") {
+            current = t.trim_matches(|c| c == '[' || c == ']').trim().to_string();
+            continue;
+        }
+        if t.starts_with('#') || current != section {
+            continue;
+        }
+        if t.split('=')
+            .next()
+            .is_some_and(|k| k.trim().trim_matches('"') == key)
+        {
+            return Some(i + 1);
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -276,6 +370,63 @@ mod tests {
         let e = Config::parse("[layout]\n\nmax_width = 5\n", Path::new("c.toml")).unwrap_err();
         assert_eq!(e.line, Some(3));
         assert!(e.message.contains("max_width"));
+    }
+
+    #[test]
+    fn bad_colour_names_key_file_and_line() {
+        let e = Config::parse(
+            "[keys]\nstar = [\"s\"]\n[theme]\n\nstar = \"purpleish\"\n",
+            Path::new("c.toml"),
+        )
+        .unwrap_err();
+        assert_eq!(e.line, Some(5), "{e}");
+        assert!(e.to_string().starts_with("c.toml:5:"), "{e}");
+        assert!(e.message.contains("theme.star"), "{e}");
+        assert!(Config::parse("[theme]\naccent = \"#00ff7f\"\n", Path::new("c")).is_ok());
+        assert!(Config::parse("[theme]\naccent = \"#00ff7\"\n", Path::new("c")).is_err());
+    }
+
+    #[test]
+    fn bad_key_or_action_names_key_file_and_line() {
+        let e = Config::parse(
+            "[keys]\ndown = [\"j\"]\nup = [\"k\", \"ctrl-\"]\n",
+            Path::new("k.toml"),
+        )
+        .unwrap_err();
+        assert_eq!(e.line, Some(3), "{e}");
+        assert!(e.message.contains("keys.up") && e.message.contains("ctrl-"), "{e}");
+        let e = Config::parse("[keys]\n\nscroll_sideways = [\"x\"]\n", Path::new("k.toml"))
+            .unwrap_err();
+        assert_eq!(e.line, Some(3), "{e}");
+        assert!(e.message.contains("scroll_sideways"), "{e}");
+    }
+
+    #[test]
+    fn shipped_key_docs_parse() {
+        // the [keys] section documents every default as a commented line: they must parse
+        let mut section = "";
+        let uncommented: String = DEFAULT_TOML
+            .lines()
+            .map(|l| {
+                if l.starts_with('[') {
+                    section = l;
+                }
+                let binding = l.strip_prefix("# ").filter(|r| {
+                    r.split_once(" = [")
+                        .is_some_and(|(k, _)| k.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+                });
+                match binding {
+                    Some(b) if section == "[keys]" && !b.starts_with("action") => {
+                        &b[..=b.find(']').unwrap()]
+                    }
+                    _ => l,
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let cfg = Config::parse(&uncommented, Path::new("config.toml")).unwrap();
+        assert_eq!(cfg.keymap().unwrap(), crate::keymap::Keymap::default());
+        assert_eq!(cfg.keys.len(), crate::keymap::Action::ALL.len());
     }
 
     #[test]

@@ -6,12 +6,20 @@
 //! - [`clean`]: the cleaning core, pure functions from an article to shown and hidden blocks.
 //! - [`archive`]: a folder of stories: scanning, loading, archive-wide evidence.
 //! - [`export`]: the story as JSON Lines, Markdown or plain text (CLI output).
+//! - [`app`]: the reader's state and actions: `update(state, msg) -> effect`; no terminal, no I/O.
+//! - [`ui`]: drawing the reader from its state (widgets that borrow the state).
+//! - [`keymap`]: keys as data, parsed from config strings; actions; hints and help.
 //! - [`config`]: `config.toml` parsed and checked.
+//! - [`tui`]: the only code that touches the terminal: setup / restore, the event loop.
 #![warn(missing_docs)]
 
+pub mod app;
 pub mod archive;
 pub mod article;
 pub mod clean;
 pub mod config;
 pub mod export;
+pub mod keymap;
 pub mod text;
+pub mod tui;
+pub mod ui;

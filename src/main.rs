@@ -101,9 +101,8 @@ fn run(cli: Cli) -> Result<()> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match cli.command {
         None => {
-            // the reader is not built yet: list the stories
-            let a = open(&default_paths(cli.paths), &opts);
-            list(&a, false, &mut out)?;
+            drop(out);
+            return Ok(broadsheet::tui::run(default_paths(cli.paths), &config, opts)?);
         }
         Some(Command::List { paths, json }) => {
             let a = open(&default_paths(paths), &opts);

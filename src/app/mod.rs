@@ -1,0 +1,917 @@
+//! The reader's state and what changes it: [`App`], the messages it takes ([`Msg`]: keys,
+//! bindable [`Action`]s, resizes, the mouse, stories arriving from the loader) and
+//! [`App::update`]. No terminal, no files: tests drive it with messages alone.
+
+pub mod doc;
+pub mod layout;
+
+use crate::archive::Story;
+use crate::article::LoadError;
+use crate::config::Config;
+use crate::keymap::{Action, Code, Key, Keymap};
+pub use doc::{Anchor, Doc, Line, LineKind};
+pub use layout::{Layout, Sizes};
+use unicode_width::UnicodeWidthStr;
+
+/// Settings the reader uses, from the config.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settings {
+    /// Pane sizes.
+    pub sizes: Sizes,
+    /// Reading speed for "N min".
+    pub words_per_minute: u32,
+    /// Mark a story read when it is opened.
+    pub mark_read_on_open: bool,
+}
+
+impl Settings {
+    /// From a checked config.
+    pub fn from_config(c: &Config) -> Settings {
+        Settings {
+            sizes: Sizes {
+                list_width: c.layout.list_width,
+                max_width: c.layout.max_width,
+                narrow_below: c.layout.narrow_below,
+            },
+            words_per_minute: c.reading.words_per_minute.max(1),
+            mark_read_on_open: c.reading.mark_read_on_open,
+        }
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings::from_config(&Config::default())
+    }
+}
+
+/// A story in the list, with its reading state. `read` and `starred` live here so the
+/// storage layer can fill them in when stories arrive and persist them on change.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// The story.
+    pub story: Story,
+    /// Read?
+    pub read: bool,
+    /// Starred?
+    pub starred: bool,
+    /// Lower-cased title and source, for the list filter.
+    key: String,
+}
+
+impl Entry {
+    /// A new, unread, unstarred entry.
+    pub fn new(story: Story) -> Entry {
+        let key = format!(
+            "{}\n{}",
+            story.article.title.to_lowercase(),
+            story.source().unwrap_or("").to_lowercase()
+        );
+        Entry {
+            story,
+            read: false,
+            starred: false,
+            key,
+        }
+    }
+    /// Does the list filter `q` (lower case) match?
+    fn matches(&self, q: &str) -> bool {
+        q.is_empty() || self.key.contains(q)
+    }
+}
+
+/// Which pane has the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Focus {
+    /// The story list.
+    #[default]
+    List,
+    /// The reading pane.
+    Reader,
+}
+
+/// What keys do right now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// Keys are looked up in the keymap.
+    #[default]
+    Normal,
+    /// Typing the list filter.
+    Filter,
+    /// Typing a find in the story.
+    Find,
+    /// The help overlay is open.
+    Help,
+}
+
+/// How far loading has got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Progress {
+    /// Files (or stories) done.
+    pub done: usize,
+    /// Of how many.
+    pub total: usize,
+    /// Everything is in.
+    pub finished: bool,
+}
+
+/// The open story in the reading pane.
+#[derive(Debug, Clone)]
+pub struct Reader {
+    /// Index into [`App::entries`].
+    pub entry: usize,
+    /// The story laid out for the current width.
+    pub doc: Doc,
+    /// First line shown.
+    pub top: usize,
+    /// The reading position, independent of the width: set by scrolling, kept on resize.
+    pub anchor: Anchor,
+}
+
+/// A find inside the story.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Find {
+    /// What is looked for.
+    pub query: String,
+    /// Lines that contain it.
+    pub matches: Vec<usize>,
+    /// The current match (index into `matches`).
+    pub current: usize,
+}
+
+/// Something that happened, for [`App::update`].
+#[derive(Debug, Clone)]
+pub enum Msg {
+    /// A key press (looked up in the keymap, or typed into a filter / find).
+    Key(Key),
+    /// A bindable action, directly.
+    Do(Action),
+    /// The terminal's size changed (also sent once at start).
+    Resize(u16, u16),
+    /// Mouse wheel at a cell; `down`: towards the end.
+    Wheel {
+        /// Column.
+        col: u16,
+        /// Row.
+        row: u16,
+        /// Scrolling down?
+        down: bool,
+    },
+    /// Left click at a cell.
+    Click {
+        /// Column.
+        col: u16,
+        /// Row.
+        row: u16,
+    },
+    /// Loading progress.
+    Progress {
+        /// Done.
+        done: usize,
+        /// Of.
+        total: usize,
+    },
+    /// Stories loaded and cleaned, in order.
+    Stories(Vec<Story>),
+    /// Files that could not be read (sent once, when loading ends).
+    Problems(Vec<LoadError>),
+    /// Loading has finished.
+    Loaded,
+}
+
+/// What the shell must do after an update.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// Nothing.
+    None,
+    /// Leave the reader.
+    Quit,
+}
+
+/// The whole reader state.
+#[derive(Debug, Clone)]
+pub struct App {
+    /// Settings from the config.
+    pub settings: Settings,
+    /// The live keymap.
+    pub keymap: Keymap,
+    /// Every story, in archive order.
+    pub entries: Vec<Entry>,
+    /// The entries the list shows (all, or those matching the filter).
+    pub visible: Vec<usize>,
+    /// The list filter as typed.
+    pub filter: String,
+    /// Selected row (index into `visible`).
+    pub selected: usize,
+    /// First row shown in the list pane.
+    pub list_offset: usize,
+    /// Which pane has the keyboard.
+    pub focus: Focus,
+    /// What keys do.
+    pub mode: Mode,
+    /// Hidden blocks shown (dimmed, labelled)?
+    pub show_hidden: bool,
+    /// The story in the reading pane.
+    pub reader: Option<Reader>,
+    /// The active find in the story.
+    pub find: Option<Find>,
+    /// First line of help shown.
+    pub help_offset: usize,
+    /// Terminal size (columns, rows).
+    pub size: (u16, u16),
+    /// A message for the status line, cleared by the next key.
+    pub message: Option<String>,
+    /// Loading progress.
+    pub progress: Progress,
+    /// Files that could not be read.
+    pub problems: Vec<LoadError>,
+}
+
+impl App {
+    /// An empty reader (stories arrive with [`Msg::Stories`]).
+    pub fn new(settings: Settings, keymap: Keymap) -> App {
+        App {
+            settings,
+            keymap,
+            entries: Vec::new(),
+            visible: Vec::new(),
+            filter: String::new(),
+            selected: 0,
+            list_offset: 0,
+            focus: Focus::List,
+            mode: Mode::Normal,
+            show_hidden: false,
+            reader: None,
+            find: None,
+            help_offset: 0,
+            size: (80, 24),
+            message: None,
+            progress: Progress::default(),
+            problems: Vec::new(),
+        }
+    }
+
+    /// A reader with these stories already loaded, at a size (for tests and small uses).
+    pub fn with_stories(settings: Settings, keymap: Keymap, stories: Vec<Story>, size: (u16, u16)) -> App {
+        let mut app = App::new(settings, keymap);
+        app.update(Msg::Resize(size.0, size.1));
+        let n = stories.len();
+        app.update(Msg::Stories(stories));
+        app.update(Msg::Progress { done: n, total: n });
+        app.update(Msg::Loaded);
+        app
+    }
+
+    /// The current layout.
+    pub fn layout(&self) -> Layout {
+        Layout::new(self.size.0, self.size.1, self.settings.sizes, self.focus)
+    }
+
+    /// The selected entry, if any.
+    pub fn selected_entry(&self) -> Option<&Entry> {
+        self.visible.get(self.selected).map(|&i| &self.entries[i])
+    }
+
+    /// Apply a message.
+    pub fn update(&mut self, msg: Msg) -> Effect {
+        let effect = match msg {
+            Msg::Key(k) => {
+                self.message = None;
+                self.key(k)
+            }
+            Msg::Do(a) => {
+                self.message = None;
+                self.act(a)
+            }
+            Msg::Resize(w, h) => {
+                self.size = (w, h);
+                Effect::None
+            }
+            Msg::Wheel { col, row, down } => {
+                self.wheel(col, row, down);
+                Effect::None
+            }
+            Msg::Click { col, row } => {
+                self.click(col, row);
+                Effect::None
+            }
+            Msg::Progress { done, total } => {
+                self.progress.done = done;
+                self.progress.total = total;
+                Effect::None
+            }
+            Msg::Stories(stories) => {
+                let q = self.filter.to_lowercase();
+                for s in stories {
+                    let e = Entry::new(s);
+                    if e.matches(&q) {
+                        self.visible.push(self.entries.len());
+                    }
+                    self.entries.push(e);
+                }
+                Effect::None
+            }
+            Msg::Problems(p) => {
+                if !p.is_empty() {
+                    let mut files: Vec<&std::path::Path> = p.iter().map(|e| e.path.as_path()).collect();
+                    files.dedup();
+                    let n = files.len();
+                    self.message = Some(format!(
+                        "{n} {} could not be read: {}",
+                        if n == 1 { "file" } else { "files" },
+                        p[0]
+                    ));
+                }
+                self.problems.extend(p);
+                Effect::None
+            }
+            Msg::Loaded => {
+                self.progress.finished = true;
+                if self.entries.is_empty() && self.message.is_none() {
+                    self.message = Some("no stories found".into());
+                }
+                Effect::None
+            }
+        };
+        self.sync();
+        effect
+    }
+
+    /// A key: typed into the filter / find, closes help, or looked up in the keymap.
+    fn key(&mut self, k: Key) -> Effect {
+        match self.mode {
+            Mode::Filter | Mode::Find => {
+                self.type_key(k);
+                return Effect::None;
+            }
+            Mode::Help => {
+                let acts: Vec<Action> = self.keymap.actions(k).collect();
+                let lines = self.help_len();
+                let page = self.size.1.saturating_sub(4).max(1) as usize;
+                let max = lines.saturating_sub(page);
+                if acts.contains(&Action::Down) {
+                    self.help_offset = (self.help_offset + 1).min(max);
+                } else if acts.contains(&Action::Up) {
+                    self.help_offset = self.help_offset.saturating_sub(1);
+                } else if acts.contains(&Action::PageDown) {
+                    self.help_offset = (self.help_offset + page).min(max);
+                } else if acts.contains(&Action::PageUp) {
+                    self.help_offset = self.help_offset.saturating_sub(page);
+                } else if acts.contains(&Action::Quit) {
+                    return Effect::Quit;
+                } else {
+                    self.mode = Mode::Normal;
+                }
+                return Effect::None;
+            }
+            Mode::Normal => {}
+        }
+        let acts: Vec<Action> = self.keymap.actions(k).collect();
+        let applies = |a: &&Action| match a {
+            Action::NextMatch | Action::PrevMatch => self.find_active(),
+            _ => true,
+        };
+        match acts.iter().find(applies).or(acts.first()) {
+            Some(&a) => self.act(a),
+            None => Effect::None,
+        }
+    }
+
+    fn find_active(&self) -> bool {
+        self.focus == Focus::Reader && self.find.as_ref().is_some_and(|f| !f.query.is_empty())
+    }
+
+    /// Lines of the help overlay (a binding per action).
+    pub fn help_len(&self) -> usize {
+        self.keymap.bindings().count()
+    }
+
+    fn type_key(&mut self, k: Key) {
+        let in_filter = self.mode == Mode::Filter;
+        let mut text = if in_filter {
+            self.filter.clone()
+        } else {
+            self.find.as_ref().map(|f| f.query.clone()).unwrap_or_default()
+        };
+        match k.code {
+            Code::Enter => {
+                self.mode = Mode::Normal;
+                if !in_filter && text.is_empty() {
+                    self.find = None;
+                }
+                return;
+            }
+            Code::Esc => {
+                self.mode = Mode::Normal;
+                text.clear();
+            }
+            Code::Backspace => {
+                text.pop();
+            }
+            Code::Char(c) if !k.ctrl && !k.alt => text.push(c),
+            Code::Char('u') if k.ctrl => text.clear(),
+            _ => return,
+        }
+        if in_filter {
+            self.set_filter(text);
+        } else {
+            self.set_find(text);
+        }
+    }
+
+    /// Filter the list to stories whose title or source contains `text`.
+    pub fn set_filter(&mut self, text: String) {
+        let keep = self.visible.get(self.selected).copied();
+        self.filter = text;
+        let q = self.filter.to_lowercase();
+        self.visible = (0..self.entries.len())
+            .filter(|&i| self.entries[i].matches(&q))
+            .collect();
+        self.selected = keep
+            .and_then(|k| self.visible.iter().position(|&i| i == k))
+            .unwrap_or(0);
+        self.list_offset = 0;
+        self.keep_selection_visible();
+    }
+
+    fn set_find(&mut self, text: String) {
+        if text.is_empty() {
+            self.find = if self.mode == Mode::Find {
+                Some(Find::default())
+            } else {
+                None
+            };
+            return;
+        }
+        let matches = self.reader.as_ref().map(|r| r.doc.find(&text)).unwrap_or_default();
+        let top = self.reader.as_ref().map(|r| r.top).unwrap_or(0);
+        let current = matches.iter().position(|&l| l >= top).unwrap_or(0);
+        self.find = Some(Find {
+            query: text,
+            matches,
+            current,
+        });
+        self.goto_match();
+    }
+
+    fn goto_match(&mut self) {
+        let Some(line) = self
+            .find
+            .as_ref()
+            .and_then(|f| f.matches.get(f.current).copied())
+        else {
+            return;
+        };
+        let h = self.layout().text.height as usize;
+        let top = line.saturating_sub(h / 3);
+        self.scroll_to(top);
+    }
+
+    /// Do a bindable action.
+    pub fn act(&mut self, a: Action) -> Effect {
+        let reading = self.focus == Focus::Reader;
+        let page = self.layout().text.height.saturating_sub(1).max(1) as usize;
+        let rows = self.layout().list_rows();
+        match a {
+            Action::Quit => return Effect::Quit,
+            Action::Help => {
+                self.mode = Mode::Help;
+                self.help_offset = 0;
+            }
+            Action::Down if reading => self.scroll_by(1),
+            Action::Up if reading => self.scroll_by(-1),
+            Action::Down | Action::NextStory => self.select(self.selected as isize + 1),
+            Action::Up | Action::PrevStory => self.select(self.selected as isize - 1),
+            Action::PageDown if reading => self.scroll_by(page as isize),
+            Action::PageUp if reading => self.scroll_by(-(page as isize)),
+            Action::HalfDown if reading => self.scroll_by((page / 2).max(1) as isize),
+            Action::HalfUp if reading => self.scroll_by(-((page / 2).max(1) as isize)),
+            Action::PageDown => self.select(self.selected as isize + rows as isize),
+            Action::PageUp => self.select(self.selected as isize - rows as isize),
+            Action::HalfDown => self.select(self.selected as isize + (rows / 2).max(1) as isize),
+            Action::HalfUp => self.select(self.selected as isize - (rows / 2).max(1) as isize),
+            Action::Top if reading => self.scroll_to(0),
+            Action::Bottom if reading => self.scroll_to(usize::MAX),
+            Action::Top => self.select(0),
+            Action::Bottom => self.select(self.visible.len() as isize - 1),
+            Action::Read => {
+                if self.selected_entry().is_some() {
+                    self.focus = Focus::Reader;
+                    self.open_selected();
+                }
+            }
+            Action::Back => {
+                if reading {
+                    self.focus = Focus::List;
+                } else if !self.filter.is_empty() {
+                    self.set_filter(String::new());
+                }
+            }
+            Action::SwitchPane => {
+                if reading {
+                    self.focus = Focus::List;
+                } else if self.selected_entry().is_some() {
+                    self.focus = Focus::Reader;
+                    self.open_selected();
+                }
+            }
+            Action::Search => {
+                if reading {
+                    self.mode = Mode::Find;
+                    self.find = Some(Find::default());
+                } else {
+                    self.mode = Mode::Filter;
+                }
+            }
+            Action::NextMatch | Action::PrevMatch => {
+                if let Some(f) = self.find.as_mut().filter(|f| !f.matches.is_empty()) {
+                    let n = f.matches.len();
+                    f.current = if a == Action::NextMatch {
+                        (f.current + 1) % n
+                    } else {
+                        (f.current + n - 1) % n
+                    };
+                    self.goto_match();
+                } else if self.find_active() {
+                    self.message = Some("no match".into());
+                } else {
+                    let k = self.keymap.first(Action::Search).unwrap_or_default();
+                    self.message = Some(format!("no find active: {k} finds in a story"));
+                }
+            }
+            Action::ToggleHidden => {
+                self.show_hidden = !self.show_hidden;
+                let hidden = self
+                    .selected_entry()
+                    .map(|e| e.story.cleaned.hidden().count())
+                    .unwrap_or(0);
+                if hidden == 0 {
+                    self.message = Some("nothing is hidden in this story".into());
+                }
+            }
+            other => {
+                self.message = Some(format!("{} is not built yet", other.describe()));
+            }
+        }
+        Effect::None
+    }
+
+    /// Select a list row (clamped); the reading pane follows.
+    fn select(&mut self, row: isize) {
+        if self.visible.is_empty() {
+            return;
+        }
+        let row = row.clamp(0, self.visible.len() as isize - 1) as usize;
+        if row != self.selected {
+            self.selected = row;
+            if self.focus == Focus::Reader {
+                self.open_selected();
+            }
+        }
+        self.keep_selection_visible();
+    }
+
+    fn open_selected(&mut self) {
+        if self.settings.mark_read_on_open {
+            if let Some(&i) = self.visible.get(self.selected) {
+                self.entries[i].read = true;
+            }
+        }
+    }
+
+    fn keep_selection_visible(&mut self) {
+        let rows = self.layout().list_rows();
+        if self.selected < self.list_offset {
+            self.list_offset = self.selected;
+        } else if self.selected >= self.list_offset + rows {
+            self.list_offset = self.selected + 1 - rows;
+        }
+    }
+
+    fn max_top(&self) -> usize {
+        let h = self.layout().text.height as usize;
+        self.reader
+            .as_ref()
+            .map(|r| r.doc.lines.len().saturating_sub(h.max(1)))
+            .unwrap_or(0)
+    }
+
+    fn scroll_by(&mut self, d: isize) {
+        if let Some(r) = &self.reader {
+            let t = (r.top as isize + d).max(0) as usize;
+            self.scroll_to(t);
+        }
+    }
+
+    fn scroll_to(&mut self, line: usize) {
+        let max = self.max_top();
+        if let Some(r) = &mut self.reader {
+            r.top = line.min(max);
+            r.anchor = r.doc.anchor_of(r.top);
+        }
+    }
+
+    fn wheel(&mut self, col: u16, row: u16, down: bool) {
+        let l = self.layout();
+        let p = ratatui::layout::Position::new(col, row);
+        let d = if down { 3 } else { -3 };
+        if l.reader.is_some_and(|r| r.contains(p)) {
+            self.scroll_by(d);
+        } else if l.list.is_some_and(|r| r.contains(p)) {
+            let max = self.visible.len().saturating_sub(l.list_rows());
+            self.list_offset = (self.list_offset as isize + d).clamp(0, max as isize) as usize;
+        }
+    }
+
+    fn click(&mut self, col: u16, row: u16) {
+        self.message = None;
+        let l = self.layout();
+        let p = ratatui::layout::Position::new(col, row);
+        if let Some(list) = l.list.filter(|r| r.contains(p)) {
+            let inner = layout::inner(list);
+            if row >= inner.y && row < inner.bottom() {
+                let i = self.list_offset + ((row - inner.y) / 2) as usize;
+                if i < self.visible.len() {
+                    self.focus = Focus::List;
+                    self.select(i as isize);
+                }
+            }
+        } else if l.reader.is_some_and(|r| r.contains(p)) && self.selected_entry().is_some() {
+            self.focus = Focus::Reader;
+            self.open_selected();
+        }
+    }
+
+    /// Keep the reading pane on the selected story, laid out for the current width.
+    /// Re-wraps only when the story, the width or `show_hidden` changed.
+    fn sync(&mut self) {
+        let l = self.layout();
+        let Some(&entry) = self.visible.get(self.selected) else {
+            self.reader = None;
+            return;
+        };
+        let Some(pane) = l.reader else {
+            // narrow layout on the list: keep the reader's place for when it comes back
+            return;
+        };
+        let story = &self.entries[entry].story;
+        let border_room = pane.width.saturating_sub(4) as usize;
+        let with_title = story.article.title.width() > border_room;
+        let width = l.text.width.max(1);
+        let same_story = self.reader.as_ref().is_some_and(|r| r.entry == entry);
+        if let Some(r) = self.reader.as_mut().filter(|_| same_story) {
+            let title_shown = r.doc.lines.first().is_some_and(|l| l.kind == LineKind::Title);
+            if r.doc.width == width && r.doc.show_hidden == self.show_hidden && title_shown == with_title {
+                return;
+            }
+            r.doc = Doc::build(story, width, self.show_hidden, with_title);
+            r.top = r.doc.line_of(r.anchor);
+        } else {
+            self.reader = Some(Reader {
+                entry,
+                doc: Doc::build(story, width, self.show_hidden, with_title),
+                top: 0,
+                anchor: Anchor::default(),
+            });
+            if self.mode != Mode::Find {
+                self.find = None;
+            }
+        }
+        let max = self.max_top();
+        let find = self.find.as_ref().map(|f| f.query.clone());
+        if let Some(r) = &mut self.reader {
+            r.top = r.top.min(max);
+        }
+        if let Some(q) = find.filter(|q| !q.is_empty()) {
+            let matches = self.reader.as_ref().map(|r| r.doc.find(&q)).unwrap_or_default();
+            if let Some(f) = &mut self.find {
+                f.current = f.current.min(matches.len().saturating_sub(1));
+                f.matches = matches;
+            }
+        }
+    }
+
+    /// Reading position of the open story as a percentage (of the text below the top
+    /// of the pane's last line).
+    pub fn percent(&self) -> Option<u16> {
+        let r = self.reader.as_ref()?;
+        let n = r.doc.lines.len();
+        if n == 0 {
+            return Some(100);
+        }
+        let h = self.layout().text.height as usize;
+        Some(((r.top + h).min(n) * 100 / n) as u16)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::archive::Story;
+    use crate::article::{Article, Block};
+    use crate::clean::{Cleaned, Decision, Kind};
+
+    /// A story of shown paragraphs.
+    pub(crate) fn story(title: &str, paras: &[&str]) -> Story {
+        let blocks: Vec<Block> = paras.iter().map(|p| Block::para(*p)).collect();
+        Story {
+            cleaned: Cleaned {
+                blocks: blocks
+                    .iter()
+                    .map(|b| Decision {
+                        text: b.text.clone(),
+                        markup: b.markup,
+                        kind: Kind::Story,
+                        shown: true,
+                        reason: String::new(),
+                    })
+                    .collect(),
+                ..Cleaned::default()
+            },
+            article: Article {
+                title: title.into(),
+                blocks,
+                ..Article::default()
+            },
+        }
+    }
+
+    fn app(n: usize, paras: usize) -> App {
+        let stories = (0..n)
+            .map(|i| {
+                let p: Vec<String> = (0..paras)
+                    .map(|j| format!("Story {i} paragraph {j} says something about the harbour."))
+                    .collect();
+                let refs: Vec<&str> = p.iter().map(|s| s.as_str()).collect();
+                story(&format!("Title {i}"), &refs)
+            })
+            .collect();
+        App::with_stories(Settings::default(), Keymap::default(), stories, (100, 30))
+    }
+
+    fn keys(app: &mut App, keys: &str) -> Effect {
+        let mut e = Effect::None;
+        for c in keys.chars() {
+            e = app.update(Msg::Key(Key::ch(c)));
+        }
+        e
+    }
+
+    #[test]
+    fn list_moves_and_reader_follows() {
+        let mut a = app(5, 3);
+        assert_eq!(a.reader.as_ref().unwrap().entry, 0);
+        keys(&mut a, "jj");
+        assert_eq!(a.selected, 2);
+        assert_eq!(a.reader.as_ref().unwrap().entry, 2);
+        keys(&mut a, "jjjjj");
+        assert_eq!(a.selected, 4);
+        keys(&mut a, "g");
+        assert_eq!(a.selected, 0);
+        keys(&mut a, "G");
+        assert_eq!(a.selected, 4);
+        keys(&mut a, "kK");
+        assert_eq!(a.selected, 2);
+        assert_eq!(keys(&mut a, "q"), Effect::Quit);
+    }
+
+    #[test]
+    fn read_scroll_and_next_story() {
+        let mut a = app(3, 40);
+        a.update(Msg::Key(Key::plain(Code::Enter)));
+        assert_eq!(a.focus, Focus::Reader);
+        assert!(a.entries[0].read);
+        keys(&mut a, "jjj");
+        assert_eq!(a.reader.as_ref().unwrap().top, 3);
+        assert_eq!(a.selected, 0);
+        keys(&mut a, " ");
+        let page = a.layout().text.height as usize - 1;
+        assert_eq!(a.reader.as_ref().unwrap().top, 3 + page);
+        a.update(Msg::Key(Key::ctrl('u')));
+        assert_eq!(a.reader.as_ref().unwrap().top, 3 + page - page / 2);
+        keys(&mut a, "G");
+        let r = a.reader.as_ref().unwrap();
+        assert_eq!(r.top, r.doc.lines.len() - a.layout().text.height as usize);
+        assert_eq!(a.percent(), Some(100));
+        keys(&mut a, "J");
+        assert_eq!(a.selected, 1);
+        assert_eq!(a.reader.as_ref().unwrap().top, 0, "a new story starts at the top");
+        assert!(a.entries[1].read);
+        a.update(Msg::Key(Key::plain(Code::Esc)));
+        assert_eq!(a.focus, Focus::List);
+        a.update(Msg::Key(Key::plain(Code::Tab)));
+        assert_eq!(a.focus, Focus::Reader);
+    }
+
+    #[test]
+    fn resize_keeps_the_place_in_the_story() {
+        let mut a = app(1, 60);
+        keys(&mut a, "l");
+        for _ in 0..50 {
+            keys(&mut a, "j");
+        }
+        let r = a.reader.as_ref().unwrap();
+        let para = r.doc.lines[r.top].at.para;
+        let text = r.doc.lines[r.top].text.clone();
+        a.update(Msg::Resize(200, 50));
+        let r = a.reader.as_ref().unwrap();
+        assert_eq!(r.doc.lines[r.top].at.para, para);
+        assert!(r.doc.lines[r.top].text.contains(text.split(' ').next().unwrap()));
+        a.update(Msg::Resize(100, 30));
+        let r = a.reader.as_ref().unwrap();
+        assert_eq!(r.doc.lines[r.top].text, text);
+    }
+
+    #[test]
+    fn filter_as_you_type_and_clear() {
+        let mut a = app(12, 1);
+        keys(&mut a, "/title 1");
+        assert_eq!(a.mode, Mode::Filter);
+        assert_eq!(a.visible, vec![1, 10, 11]);
+        a.update(Msg::Key(Key::plain(Code::Enter)));
+        assert_eq!(a.mode, Mode::Normal);
+        keys(&mut a, "j");
+        assert_eq!(a.selected_entry().unwrap().story.article.title, "Title 10");
+        a.update(Msg::Key(Key::plain(Code::Esc)));
+        assert_eq!(a.visible.len(), 12);
+        assert_eq!(a.selected_entry().unwrap().story.article.title, "Title 10");
+    }
+
+    #[test]
+    fn find_in_story_with_n_and_shift_n() {
+        let mut a = app(1, 80);
+        keys(&mut a, "l/paragraph 7");
+        a.update(Msg::Key(Key::plain(Code::Enter)));
+        let f = a.find.clone().unwrap();
+        assert!(f.matches.len() >= 11, "{f:?}"); // 7, 70..79
+        let first = a.reader.as_ref().unwrap().top;
+        keys(&mut a, "n");
+        assert!(a.reader.as_ref().unwrap().top > first);
+        keys(&mut a, "N");
+        assert_eq!(a.reader.as_ref().unwrap().top, first);
+    }
+
+    #[test]
+    fn hidden_blocks_toggle_in_place() {
+        let mut s = story("T", &["Shown one.", "Related headline", "Shown two."]);
+        s.cleaned.blocks[1].shown = false;
+        s.cleaned.blocks[1].kind = Kind::RelatedHeadline;
+        s.cleaned.blocks[1].reason = "between paragraphs".into();
+        let mut a = App::with_stories(Settings::default(), Keymap::default(), vec![s], (100, 30));
+        let text = |a: &App| -> Vec<String> {
+            a.reader.as_ref().unwrap().doc.lines.iter().map(|l| l.text.clone()).collect()
+        };
+        assert!(!text(&a).iter().any(|l| l.contains("Related")));
+        keys(&mut a, "H");
+        let t = text(&a);
+        assert!(t.iter().any(|l| l.contains("related-headline") && l.contains("between")));
+        assert!(t.iter().position(|l| l == "Related headline").unwrap() > 1);
+        keys(&mut a, "H");
+        assert!(!text(&a).iter().any(|l| l.contains("Related")));
+    }
+
+    #[test]
+    fn narrow_shows_one_pane_and_mouse_works() {
+        let mut a = app(20, 30);
+        a.update(Msg::Resize(60, 20));
+        assert!(a.layout().reader.is_none());
+        a.update(Msg::Click { col: 5, row: 5 }); // rows 1-2: story 0, 3-4: 1, 5-6: 2
+        assert_eq!(a.selected, 2);
+        keys(&mut a, "l");
+        assert!(a.layout().list.is_none());
+        a.update(Msg::Wheel { col: 10, row: 10, down: true });
+        assert_eq!(a.reader.as_ref().unwrap().top, 3);
+        keys(&mut a, "h");
+        a.update(Msg::Wheel { col: 10, row: 10, down: true });
+        assert_eq!(a.list_offset, 3);
+        assert_eq!(a.selected, 2);
+    }
+
+    #[test]
+    fn unbuilt_actions_say_so_and_tiny_sizes_are_safe() {
+        let mut a = app(2, 2);
+        a.update(Msg::Do(Action::ToggleStar));
+        assert!(a.message.as_deref().unwrap().contains("not built"));
+        for (w, h) in [(1, 1), (0, 0), (10, 4), (3, 2)] {
+            a.update(Msg::Resize(w, h));
+            for c in "jJlGgH jkKh".chars() {
+                a.update(Msg::Key(Key::ch(c)));
+            }
+        }
+    }
+
+    #[test]
+    fn problems_are_summarised() {
+        let mut a = App::new(Settings::default(), Keymap::default());
+        let e = |p: &str| LoadError {
+            path: p.into(),
+            at: None,
+            reason: "not UTF-8".into(),
+        };
+        a.update(Msg::Problems(vec![e("a/x.txt"), e("a/y.txt")]));
+        assert_eq!(
+            a.message.as_deref(),
+            Some("2 files could not be read: a/x.txt: not UTF-8")
+        );
+    }
+}

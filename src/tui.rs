@@ -1,0 +1,228 @@
+//! The only code that touches the terminal: set it up and restore it (on every path,
+//! panics included: `ratatui::try_init` installs a restoring panic hook, and ours turns
+//! mouse capture off), turn terminal events into [`Msg`]s, and run the loop. Loading
+//! runs in a background thread that sends stories in batches; the loop does no file
+//! I/O, so a keypress never waits on the disk.
+
+use crate::app::{App, Effect, Msg, Settings};
+use crate::archive::{self, Story};
+use crate::clean::{self, Evidence, Options};
+use crate::config::Config;
+use crate::keymap::{Code, Key};
+use crate::ui::{Screen, Theme};
+use ratatui::crossterm::event::{
+    self, DisableMouseCapture, EnableMouseCapture, Event, KeyCode, KeyEvent, KeyEventKind,
+    KeyModifiers, MouseButton, MouseEventKind,
+};
+use ratatui::crossterm::execute;
+use std::io;
+use std::path::PathBuf;
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::time::{Duration, Instant};
+
+/// Open the reader on `paths` until the user quits. The terminal is restored on return,
+/// on error and on panic.
+pub fn run(paths: Vec<PathBuf>, config: &Config, opts: Options) -> io::Result<()> {
+    let keymap = config
+        .keymap()
+        .map_err(|(_, m)| io::Error::new(io::ErrorKind::InvalidInput, m))?;
+    let mut app = App::new(Settings::from_config(config), keymap);
+    let theme = Theme::from_env(&config.theme);
+
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(io::stdout(), DisableMouseCapture);
+        hook(info);
+    }));
+    let mut terminal = ratatui::try_init()?;
+    let result = execute!(io::stdout(), EnableMouseCapture).and_then(|()| {
+        let rx = spawn_loader(paths, opts);
+        event_loop(&mut terminal, &mut app, &theme, rx)
+    });
+    let _ = execute!(io::stdout(), DisableMouseCapture);
+    ratatui::restore();
+    result
+}
+
+fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    app: &mut App,
+    theme: &Theme,
+    rx: Receiver<Msg>,
+) -> io::Result<()> {
+    let size = terminal.size()?;
+    app.update(Msg::Resize(size.width, size.height));
+    let mut loading = true;
+    let mut dirty = true;
+    loop {
+        if dirty {
+            terminal.draw(|f| f.render_widget(Screen { app, theme }, f.area()))?;
+            dirty = false;
+        }
+        let wait = if loading {
+            Duration::from_millis(40)
+        } else {
+            Duration::from_secs(3600)
+        };
+        if event::poll(wait)? {
+            // take every pending event before drawing again (held keys do not queue frames)
+            loop {
+                if let Some(msg) = to_msg(event::read()?) {
+                    dirty = true;
+                    if app.update(msg) == Effect::Quit {
+                        return Ok(());
+                    }
+                }
+                if !event::poll(Duration::ZERO)? {
+                    break;
+                }
+            }
+        }
+        if loading {
+            let until = Instant::now() + Duration::from_millis(10);
+            while Instant::now() < until {
+                match rx.try_recv() {
+                    Ok(msg) => {
+                        dirty = true;
+                        app.update(msg);
+                    }
+                    Err(mpsc::TryRecvError::Empty) => break,
+                    Err(mpsc::TryRecvError::Disconnected) => {
+                        loading = false;
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A terminal event as a message, if it is one the reader uses.
+pub fn to_msg(e: Event) -> Option<Msg> {
+    match e {
+        Event::Key(k) if k.kind != KeyEventKind::Release => to_key(k).map(Msg::Key),
+        Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+        Event::Mouse(m) => match m.kind {
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => Some(Msg::Wheel {
+                col: m.column,
+                row: m.row,
+                down: m.kind == MouseEventKind::ScrollDown,
+            }),
+            MouseEventKind::Down(MouseButton::Left) => Some(Msg::Click {
+                col: m.column,
+                row: m.row,
+            }),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A crossterm key as our [`Key`]. Shift is folded into characters (`J`).
+pub fn to_key(k: KeyEvent) -> Option<Key> {
+    let code = match k.code {
+        KeyCode::Char(c) => Code::Char(c),
+        KeyCode::Enter => Code::Enter,
+        KeyCode::Esc => Code::Esc,
+        KeyCode::Tab => Code::Tab,
+        KeyCode::BackTab => Code::BackTab,
+        KeyCode::Backspace => Code::Backspace,
+        KeyCode::Delete => Code::Delete,
+        KeyCode::Insert => Code::Insert,
+        KeyCode::Up => Code::Up,
+        KeyCode::Down => Code::Down,
+        KeyCode::Left => Code::Left,
+        KeyCode::Right => Code::Right,
+        KeyCode::PageUp => Code::PageUp,
+        KeyCode::PageDown => Code::PageDown,
+        KeyCode::Home => Code::Home,
+        KeyCode::End => Code::End,
+        KeyCode::F(n) => Code::F(n),
+        _ => return None,
+    };
+    Some(Key {
+        code,
+        ctrl: k.modifiers.contains(KeyModifiers::CONTROL),
+        alt: k.modifiers.contains(KeyModifiers::ALT),
+    })
+}
+
+/// Load and clean in a thread: progress while files are read, then stories in batches
+/// as they are cleaned (cleaning needs the whole archive's evidence first), then the
+/// problems, then [`Msg::Loaded`].
+pub fn spawn_loader(paths: Vec<PathBuf>, opts: Options) -> Receiver<Msg> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = load(&paths, &opts, &tx);
+    });
+    rx
+}
+
+fn load(paths: &[PathBuf], opts: &Options, tx: &Sender<Msg>) -> Result<(), mpsc::SendError<Msg>> {
+    let (files, mut problems) = archive::find_files(paths);
+    let total = files.len();
+    tx.send(Msg::Progress { done: 0, total })?;
+    let mut articles = Vec::new();
+    let mut last = Instant::now();
+    for (i, chunk) in files.chunks(32).enumerate() {
+        let (a, p) = archive::load_all(chunk);
+        articles.extend(a);
+        problems.extend(p);
+        if last.elapsed() > Duration::from_millis(30) {
+            last = Instant::now();
+            tx.send(Msg::Progress {
+                done: ((i + 1) * 32).min(total),
+                total,
+            })?;
+        }
+    }
+    tx.send(Msg::Progress { done: total, total })?;
+    let evidence = Evidence::gather(&articles);
+    let mut batch = Vec::new();
+    let mut last = Instant::now();
+    for article in articles {
+        let cleaned = clean::clean(&article, &evidence, opts);
+        batch.push(Story { article, cleaned });
+        if batch.len() >= 2048 || last.elapsed() > Duration::from_millis(30) {
+            last = Instant::now();
+            tx.send(Msg::Stories(std::mem::take(&mut batch)))?;
+        }
+    }
+    tx.send(Msg::Stories(batch))?;
+    tx.send(Msg::Problems(problems))?;
+    tx.send(Msg::Loaded)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::crossterm::event::KeyEvent;
+
+    #[test]
+    fn keys_convert() {
+        let k = |c, m| to_key(KeyEvent::new(c, m)).unwrap();
+        assert_eq!(k(KeyCode::Char('J'), KeyModifiers::SHIFT), Key::ch('J'));
+        assert_eq!(k(KeyCode::Char('d'), KeyModifiers::CONTROL), Key::ctrl('d'));
+        assert_eq!(k(KeyCode::PageDown, KeyModifiers::NONE), "pagedown".parse().unwrap());
+    }
+
+    #[test]
+    fn loader_sends_everything_then_loaded() {
+        let rx = spawn_loader(
+            vec![PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("articles"), PathBuf::from("/no/such/place")],
+            Options::default(),
+        );
+        let mut stories = 0;
+        let mut problems = 0;
+        let mut loaded = false;
+        for m in rx {
+            match m {
+                Msg::Stories(s) => stories += s.len(),
+                Msg::Problems(p) => problems += p.len(),
+                Msg::Loaded => loaded = true,
+                _ => {}
+            }
+        }
+        assert!(loaded && stories >= 16 && problems == 1, "{stories} {problems}");
+    }
+}

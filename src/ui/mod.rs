@@ -1,0 +1,455 @@
+//! Drawing only: [`Screen`] borrows the [`App`] and a [`Theme`] and renders the list, the
+//! reading pane, the status line and help into a buffer. No state changes, no wrapping
+//! (the app keeps the story wrapped per width), no I/O. Only what is on screen is
+//! visited, so a frame costs the same for 10 stories or 100,000.
+
+pub mod theme;
+
+use crate::app::layout::inner;
+use crate::app::{doc::truncate, App, Focus, LineKind, Mode};
+use crate::keymap::Action;
+use crate::text::pretty_date;
+pub use theme::Theme;
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
+use unicode_width::UnicodeWidthStr;
+
+/// The whole reader screen.
+pub struct Screen<'a> {
+    /// The state drawn.
+    pub app: &'a App,
+    /// Colours.
+    pub theme: &'a Theme,
+}
+
+impl Widget for Screen<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let app = self.app;
+        let t = self.theme;
+        // the app's layout is for its own size; draw into the buffer's area
+        let l = crate::app::Layout::new(area.width, area.height, app.settings.sizes, app.focus);
+        let l = offset(l, area);
+        if let Some(r) = l.list {
+            draw_list(app, t, r, buf);
+        }
+        if let Some(r) = l.reader {
+            draw_reader(app, t, r, l.meta, l.text, buf);
+        }
+        draw_status(app, t, l.status, buf);
+        if app.mode == Mode::Help {
+            draw_help(app, t, area, buf);
+        }
+    }
+}
+
+fn offset(mut l: crate::app::Layout, area: Rect) -> crate::app::Layout {
+    let mv = |r: Rect| Rect::new(r.x + area.x, r.y + area.y, r.width, r.height);
+    l.list = l.list.map(mv);
+    l.reader = l.reader.map(mv);
+    l.meta = mv(l.meta);
+    l.text = mv(l.text);
+    l.status = mv(l.status);
+    l
+}
+
+fn pane<'a>(t: &Theme, focused: bool) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(if focused { t.accent } else { t.border })
+}
+
+fn draw_list(app: &App, t: &Theme, r: Rect, buf: &mut Buffer) {
+    let focused = app.focus == Focus::List;
+    let unread = app.entries.iter().filter(|e| !e.read).count();
+    let mut title = if app.filter.is_empty() {
+        format!(" Stories {} · {unread} unread ", app.entries.len())
+    } else {
+        format!(
+            " Stories {}/{} · /{} ",
+            app.visible.len(),
+            app.entries.len(),
+            app.filter
+        )
+    };
+    title = truncate(&title, r.width.saturating_sub(2) as usize);
+    let block = pane(t, focused).title(Span::styled(title, t.title));
+    let area = inner(r);
+    block.render(r, buf);
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    if app.visible.is_empty() {
+        let msg = if !app.progress.finished {
+            "loading…"
+        } else if app.filter.is_empty() {
+            "no stories"
+        } else {
+            "no story matches"
+        };
+        Paragraph::new(Span::styled(msg, t.dim)).render(area, buf);
+        return;
+    }
+    let w = area.width as usize;
+    let rows = (area.height / 2).max(1) as usize;
+    for (n, &i) in app.visible.iter().enumerate().skip(app.list_offset).take(rows) {
+        let e = &app.entries[i];
+        let y = area.y + ((n - app.list_offset) * 2) as u16;
+        let (mark, mark_style) = if e.starred {
+            ("★", t.star)
+        } else if !e.read {
+            ("●", t.unread)
+        } else {
+            (" ", Style::default())
+        };
+        let title = truncate(&e.story.article.title, w.saturating_sub(2));
+        let line1 = Line::from(vec![
+            Span::styled(mark, mark_style),
+            Span::raw(" "),
+            Span::styled(title, if e.read { Style::default() } else { t.bold }),
+        ]);
+        let mut meta = Vec::new();
+        if let Some(s) = e.story.source() {
+            meta.push(s.to_string());
+        }
+        if let Some(d) = &e.story.article.date {
+            meta.push(pretty_date(d));
+        }
+        let line2 = Line::from(vec![
+            Span::raw("  "),
+            Span::styled(truncate(&meta.join(" · "), w.saturating_sub(2)), t.dim),
+        ]);
+        let row = Rect::new(area.x, y, area.width, 1);
+        line1.render(row, buf);
+        if y + 1 < area.bottom() {
+            line2.render(Rect::new(area.x, y + 1, area.width, 1), buf);
+        }
+        if n == app.selected {
+            let sel = Rect::new(area.x, y, area.width, 2.min(area.bottom() - y));
+            buf.set_style(sel, if focused { t.selected } else { t.selected_unfocused });
+        }
+    }
+}
+
+fn draw_reader(app: &App, t: &Theme, r: Rect, meta: Rect, text: Rect, buf: &mut Buffer) {
+    let focused = app.focus == Focus::Reader;
+    let entry = app.reader.as_ref().map(|rd| &app.entries[rd.entry]);
+    let room = r.width.saturating_sub(4) as usize;
+    let mut block = pane(t, focused);
+    if let Some(e) = entry {
+        block = block.title(Span::styled(
+            format!(" {} ", truncate(&e.story.article.title, room)),
+            t.title,
+        ));
+    }
+    if let Some(p) = app.percent().filter(|_| r.width >= 10) {
+        block = block.title_bottom(Line::from(format!(" {p}% ")).right_aligned());
+    }
+    block.render(r, buf);
+    let (Some(e), Some(rd)) = (entry, app.reader.as_ref()) else {
+        let msg = if app.progress.finished {
+            ""
+        } else {
+            "loading…"
+        };
+        Paragraph::new(Span::styled(msg, t.dim)).render(inner(r), buf);
+        return;
+    };
+    // meta line: source · date · author · N min · K hidden
+    let s = &e.story;
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(src) = s.source() {
+        parts.push(src.to_string());
+    }
+    if let Some(d) = &s.article.date {
+        parts.push(pretty_date(d));
+    }
+    let authors = s.authors();
+    if !authors.is_empty() {
+        parts.push(authors.join(", "));
+    }
+    let words = s.word_count() as u32;
+    parts.push(format!(
+        "{} min",
+        words.div_ceil(app.settings.words_per_minute).max(1)
+    ));
+    let hidden = s.cleaned.hidden().count();
+    if hidden > 0 {
+        parts.push(if app.show_hidden {
+            format!("{hidden} hidden, shown")
+        } else {
+            format!("{hidden} hidden")
+        });
+    }
+    if meta.height > 0 && meta.width > 2 {
+        let m = Rect::new(meta.x + 1, meta.y, meta.width - 2, 1);
+        Span::styled(truncate(&parts.join(" · "), m.width as usize), t.dim).render(m, buf);
+    }
+    // the text: only the lines on screen
+    let find = app
+        .find
+        .as_ref()
+        .filter(|f| !f.query.is_empty())
+        .map(|f| (f.query.to_lowercase(), f.matches.get(f.current).copied()));
+    for (row, (i, line)) in rd
+        .doc
+        .lines
+        .iter()
+        .enumerate()
+        .skip(rd.top)
+        .take(text.height as usize)
+        .enumerate()
+    {
+        let style = match line.kind {
+            LineKind::Title | LineKind::Heading => t.bold,
+            LineKind::Body | LineKind::Blank => Style::default(),
+            LineKind::HiddenLabel => t.hidden_label,
+            LineKind::Hidden => t.hidden,
+        };
+        let area = Rect::new(text.x, text.y + row as u16, text.width, 1);
+        let spans = match &find {
+            Some((q, cur)) => highlight(&line.text, q, style, t, *cur == Some(i)),
+            None => vec![Span::styled(line.text.as_str(), style)],
+        };
+        Line::from(spans).render(area, buf);
+    }
+}
+
+/// Spans of a line with every match of `q` (lower case) highlighted.
+fn highlight<'a>(text: &'a str, q: &str, style: Style, t: &Theme, current: bool) -> Vec<Span<'a>> {
+    let lower = text.to_lowercase();
+    let mark = if current { t.match_current } else { t.matched };
+    if lower.len() != text.len() || q.is_empty() {
+        // case folding changed the byte lengths: mark the whole line
+        return vec![Span::styled(
+            text,
+            if lower.contains(q) { mark } else { style },
+        )];
+    }
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(p) = lower[at..].find(q) {
+        let s = at + p;
+        let e = s + q.len();
+        if !text.is_char_boundary(s) || !text.is_char_boundary(e) {
+            break;
+        }
+        out.push(Span::styled(&text[at..s], style));
+        out.push(Span::styled(&text[s..e], mark));
+        at = e;
+    }
+    out.push(Span::styled(&text[at..], style));
+    out
+}
+
+/// The key hints for what the keyboard does now, from the live keymap.
+pub fn hints(app: &App) -> Vec<(String, &'static str)> {
+    let k = &app.keymap;
+    let one = |a: Action| k.first(a);
+    let pair = |a: Action, b: Action| k.pair(a, b);
+    let wide = app.layout().list.is_some() && app.layout().reader.is_some();
+    let items: Vec<(Option<String>, &'static str)> = match app.focus {
+        Focus::List => vec![
+            (pair(Action::Down, Action::Up), "move"),
+            (one(Action::Read), "read"),
+            (pair(Action::NextStory, Action::PrevStory), "story"),
+            (one(Action::Search), "filter"),
+            (if wide { one(Action::ToggleHidden) } else { None }, "hidden"),
+            (one(Action::Help), "help"),
+            (one(Action::Quit), "quit"),
+        ],
+        Focus::Reader => vec![
+            (pair(Action::Down, Action::Up), "scroll"),
+            (pair(Action::PageDown, Action::PageUp), "page"),
+            (pair(Action::NextStory, Action::PrevStory), "next/prev story"),
+            (one(Action::Back), "list"),
+            (one(Action::ToggleHidden), "hidden"),
+            (one(Action::Search), "find"),
+            (one(Action::Help), "help"),
+            (one(Action::Quit), "quit"),
+        ],
+    };
+    items
+        .into_iter()
+        .filter_map(|(k, d)| k.map(|k| (k, d)))
+        .collect()
+}
+
+/// Fit hints into `width` columns: the last ones (help, quit) and the first ones are
+/// kept, middle ones dropped first.
+fn fit_hints(items: &[(String, &'static str)], width: usize) -> String {
+    let join = |keep: &[bool]| {
+        items
+            .iter()
+            .zip(keep)
+            .filter(|(_, k)| **k)
+            .map(|((k, d), _)| format!("{k} {d}"))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    };
+    let mut keep = vec![true; items.len()];
+    // drop order: second-to-last-but-two backwards, then the rest
+    let n = items.len();
+    let mut order: Vec<usize> = (1..n.saturating_sub(2)).rev().collect();
+    order.extend([0, n.saturating_sub(2), n.saturating_sub(1)]);
+    for i in order {
+        if join(&keep).width() <= width {
+            break;
+        }
+        if i < n {
+            keep[i] = false;
+        }
+    }
+    truncate(&join(&keep), width)
+}
+
+fn draw_status(app: &App, t: &Theme, r: Rect, buf: &mut Buffer) {
+    if r.width == 0 || r.height == 0 {
+        return;
+    }
+    let w = r.width as usize;
+    let right = if !app.progress.finished {
+        format!("loading {}/{}", app.progress.done, app.progress.total)
+    } else {
+        String::new()
+    };
+    let right = truncate(&right, w.saturating_sub(1) / 2);
+    let left_w = w.saturating_sub(right.width() + usize::from(!right.is_empty()) + 1);
+    let left: Line = match app.mode {
+        Mode::Filter => Line::from(vec![
+            Span::styled(truncate(&format!("/{}", app.filter), left_w.saturating_sub(1)), t.bold),
+            Span::styled(" ", t.cursor),
+            Span::styled(
+                truncate("  enter keep · esc clear", left_w.saturating_sub(app.filter.width() + 2)),
+                t.dim,
+            ),
+        ]),
+        Mode::Find => {
+            let f = app.find.clone().unwrap_or_default();
+            let count = if f.query.is_empty() {
+                String::new()
+            } else {
+                format!("  {} lines", f.matches.len())
+            };
+            Line::from(vec![
+                Span::styled(truncate(&format!("find: {}", f.query), left_w.saturating_sub(1)), t.bold),
+                Span::styled(" ", t.cursor),
+                Span::styled(
+                    truncate(
+                        &format!("{count}  enter keep · esc clear"),
+                        left_w.saturating_sub(f.query.width() + 7),
+                    ),
+                    t.dim,
+                ),
+            ])
+        }
+        _ if app.message.is_some() => Line::from(Span::styled(
+            truncate(app.message.as_deref().unwrap_or(""), left_w),
+            t.message,
+        )),
+        _ => {
+            let mut spans = Vec::new();
+            if let Some(f) = app.find.as_ref().filter(|f| !f.query.is_empty() && app.focus == Focus::Reader) {
+                let n = app.keymap.pair(Action::NextMatch, Action::PrevMatch).unwrap_or_default();
+                let s = format!(
+                    "“{}” {}/{} {n} · ",
+                    f.query,
+                    (f.current + 1).min(f.matches.len()),
+                    f.matches.len()
+                );
+                spans.push(Span::styled(truncate(&s, left_w), t.bold));
+            }
+            let used: usize = spans.iter().map(|s| s.width()).sum();
+            spans.push(Span::styled(
+                fit_hints(&hints(app), left_w.saturating_sub(used)),
+                t.dim,
+            ));
+            Line::from(spans)
+        }
+    };
+    Paragraph::new(left).render(Rect::new(r.x + 1.min(r.width - 1), r.y, left_w as u16, 1), buf);
+    if !right.is_empty() {
+        let rw = right.width() as u16;
+        Span::styled(right, t.dim).render(Rect::new(r.right() - rw - 1.min(r.width - rw), r.y, rw, 1), buf);
+    }
+}
+
+fn draw_help(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
+    let rows: Vec<(String, &str)> = app
+        .keymap
+        .bindings()
+        .map(|(a, keys)| {
+            let ks: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+            (ks.join(", "), a.describe())
+        })
+        .collect();
+    let kw = rows.iter().map(|(k, _)| k.width()).max().unwrap_or(0);
+    let dw = rows.iter().map(|(_, d)| d.width()).max().unwrap_or(0);
+    let w = ((kw + dw + 6) as u16).min(area.width);
+    let h = ((rows.len() + 2) as u16).min(area.height);
+    if w < 3 || h < 3 {
+        return;
+    }
+    let r = Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    );
+    Clear.render(r, buf);
+    let more = rows.len() > (h - 2) as usize;
+    let mut block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.accent)
+        .title(Span::styled(truncate(" Keys ", w as usize - 2), t.title));
+    if w > 24 {
+        block = block.title_bottom(
+            Line::from(if more { " j/k scroll · any key closes " } else { " any key closes " })
+                .right_aligned(),
+        );
+    }
+    let inner = inner(r);
+    block.render(r, buf);
+    let lines: Vec<Line> = rows
+        .iter()
+        .skip(app.help_offset)
+        .take(inner.height as usize)
+        .map(|(k, d)| {
+            Line::from(vec![
+                Span::raw(" "),
+                Span::styled(format!("{k:<kw$}"), t.bold),
+                Span::raw("  "),
+                Span::styled(*d, Style::default()),
+            ])
+        })
+        .collect();
+    Paragraph::new(lines).render(inner, buf);
+}
+
+/// Render the app into a plain string, one line per row (for tests and debugging).
+pub fn to_text(buf: &Buffer) -> String {
+    let a = buf.area;
+    let mut out = String::new();
+    for y in a.top()..a.bottom() {
+        let mut skip = 0;
+        for x in a.left()..a.right() {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let s = buf[(x, y)].symbol();
+            out.push_str(s);
+            skip = s.width().saturating_sub(1);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Styles used without colour too (so tests and `NO_COLOR` read the same).
+pub(crate) fn bold() -> Style {
+    Style::default().add_modifier(Modifier::BOLD)
+}
