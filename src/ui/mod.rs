@@ -245,63 +245,60 @@ fn highlight<'a>(text: &'a str, q: &str, style: Style, t: &Theme, current: bool)
     out
 }
 
-/// The key hints for what the keyboard does now, from the live keymap.
-pub fn hints(app: &App) -> Vec<(String, &'static str)> {
+/// The key hints for what the keyboard does now, from the live keymap: (keys, what,
+/// priority; 0 is kept longest when the line is short).
+pub fn hints(app: &App) -> Vec<(String, &'static str, u8)> {
     let k = &app.keymap;
     let one = |a: Action| k.first(a);
     let pair = |a: Action, b: Action| k.pair(a, b);
     let wide = app.layout().list.is_some() && app.layout().reader.is_some();
-    let items: Vec<(Option<String>, &'static str)> = match app.focus {
+    let items: Vec<(Option<String>, &'static str, u8)> = match app.focus {
         Focus::List => vec![
-            (pair(Action::Down, Action::Up), "move"),
-            (one(Action::Read), "read"),
-            (pair(Action::NextStory, Action::PrevStory), "story"),
-            (one(Action::Search), "filter"),
-            (if wide { one(Action::ToggleHidden) } else { None }, "hidden"),
-            (one(Action::Help), "help"),
-            (one(Action::Quit), "quit"),
+            (pair(Action::Down, Action::Up), "move", 1),
+            (one(Action::Read), "read", 1),
+            (pair(Action::NextStory, Action::PrevStory), "story", 4),
+            (one(Action::Search), "filter", 3),
+            (if wide { one(Action::ToggleHidden) } else { None }, "hidden", 5),
+            (one(Action::Help), "help", 0),
+            (one(Action::Quit), "quit", 0),
         ],
         Focus::Reader => vec![
-            (pair(Action::Down, Action::Up), "scroll"),
-            (pair(Action::PageDown, Action::PageUp), "page"),
-            (pair(Action::NextStory, Action::PrevStory), "next/prev story"),
-            (one(Action::Back), "list"),
-            (one(Action::ToggleHidden), "hidden"),
-            (one(Action::Search), "find"),
-            (one(Action::Help), "help"),
-            (one(Action::Quit), "quit"),
+            (pair(Action::Down, Action::Up), "scroll", 1),
+            (pair(Action::PageDown, Action::PageUp), "page", 3),
+            (pair(Action::NextStory, Action::PrevStory), "next/prev story", 2),
+            (one(Action::Back), "list", 1),
+            (one(Action::ToggleHidden), "hidden", 4),
+            (one(Action::Search), "find", 5),
+            (one(Action::Help), "help", 0),
+            (one(Action::Quit), "quit", 0),
         ],
     };
     items
         .into_iter()
-        .filter_map(|(k, d)| k.map(|k| (k, d)))
+        .filter_map(|(k, d, p)| k.map(|k| (k, d, p)))
         .collect()
 }
 
-/// Fit hints into `width` columns: the last ones (help, quit) and the first ones are
-/// kept, middle ones dropped first.
-fn fit_hints(items: &[(String, &'static str)], width: usize) -> String {
+/// Fit hints into `width` columns, dropping the least important first.
+fn fit_hints(items: &[(String, &'static str, u8)], width: usize) -> String {
     let join = |keep: &[bool]| {
         items
             .iter()
             .zip(keep)
             .filter(|(_, k)| **k)
-            .map(|((k, d), _)| format!("{k} {d}"))
+            .map(|((k, d, _), _)| format!("{k} {d}"))
             .collect::<Vec<_>>()
             .join(" · ")
     };
     let mut keep = vec![true; items.len()];
-    // drop order: second-to-last-but-two backwards, then the rest
-    let n = items.len();
-    let mut order: Vec<usize> = (1..n.saturating_sub(2)).rev().collect();
-    order.extend([0, n.saturating_sub(2), n.saturating_sub(1)]);
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    // least important first; among equals, the later one first
+    order.sort_by_key(|&i| (std::cmp::Reverse(items[i].2), std::cmp::Reverse(i)));
     for i in order {
         if join(&keep).width() <= width {
             break;
         }
-        if i < n {
-            keep[i] = false;
-        }
+        keep[i] = false;
     }
     truncate(&join(&keep), width)
 }
