@@ -394,7 +394,10 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.line, Some(3), "{e}");
-        assert!(e.message.contains("keys.up") && e.message.contains("ctrl-"), "{e}");
+        assert!(
+            e.message.contains("keys.up") && e.message.contains("ctrl-"),
+            "{e}"
+        );
         let e = Config::parse("[keys]\n\nscroll_sideways = [\"x\"]\n", Path::new("k.toml"))
             .unwrap_err();
         assert_eq!(e.line, Some(3), "{e}");

@@ -102,7 +102,11 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         None => {
             drop(out);
-            return Ok(broadsheet::tui::run(default_paths(cli.paths), &config, opts)?);
+            return Ok(broadsheet::tui::run(
+                default_paths(cli.paths),
+                &config,
+                opts,
+            )?);
         }
         Some(Command::List { paths, json }) => {
             let a = open(&default_paths(paths), &opts);

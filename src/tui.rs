@@ -23,6 +23,13 @@ use std::time::{Duration, Instant};
 /// Open the reader on `paths` until the user quits. The terminal is restored on return,
 /// on error and on panic.
 pub fn run(paths: Vec<PathBuf>, config: &Config, opts: Options) -> io::Result<()> {
+    use std::io::IsTerminal;
+    if !io::stdout().is_terminal() {
+        return Err(io::Error::other(
+            "the reader needs a terminal (standard output is not one); \
+             `broadsheet list` or `broadsheet export` write text",
+        ));
+    }
     let keymap = config
         .keymap()
         .map_err(|(_, m)| io::Error::new(io::ErrorKind::InvalidInput, m))?;
@@ -203,13 +210,19 @@ mod tests {
         let k = |c, m| to_key(KeyEvent::new(c, m)).unwrap();
         assert_eq!(k(KeyCode::Char('J'), KeyModifiers::SHIFT), Key::ch('J'));
         assert_eq!(k(KeyCode::Char('d'), KeyModifiers::CONTROL), Key::ctrl('d'));
-        assert_eq!(k(KeyCode::PageDown, KeyModifiers::NONE), "pagedown".parse().unwrap());
+        assert_eq!(
+            k(KeyCode::PageDown, KeyModifiers::NONE),
+            "pagedown".parse().unwrap()
+        );
     }
 
     #[test]
     fn loader_sends_everything_then_loaded() {
         let rx = spawn_loader(
-            vec![PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("articles"), PathBuf::from("/no/such/place")],
+            vec![
+                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("articles"),
+                PathBuf::from("/no/such/place"),
+            ],
             Options::default(),
         );
         let mut stories = 0;
@@ -223,6 +236,9 @@ mod tests {
                 _ => {}
             }
         }
-        assert!(loaded && stories >= 16 && problems == 1, "{stories} {problems}");
+        assert!(
+            loaded && stories >= 16 && problems == 1,
+            "{stories} {problems}"
+        );
     }
 }

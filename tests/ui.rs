@@ -127,19 +127,32 @@ fn first_screen_on_the_sample_articles_at_100x30() {
     let screen = render(&app, 100, 30);
     let rows: Vec<&str> = screen.lines().collect();
     assert_eq!(rows.len(), 30);
-    assert!(rows[0].starts_with(&format!("┌ Stories {n} · {n} unread ")), "{screen}");
+    assert!(
+        rows[0].starts_with(&format!("┌ Stories {n} · {n} unread ")),
+        "{screen}"
+    );
     // the first story is selected and shown in the reading pane
     let title: String = first.article.title.chars().take(20).collect();
     assert!(rows[1].contains(&title), "{screen}");
     assert!(rows[0].contains(&title), "reader title: {screen}");
     let para = first.cleaned.body().next().unwrap().text.clone();
     let start: String = para.split(' ').take(4).collect::<Vec<_>>().join(" ");
-    assert!(screen.contains(&start), "first paragraph {start:?}: {screen}");
+    assert!(
+        screen.contains(&start),
+        "first paragraph {start:?}: {screen}"
+    );
     assert!(rows[1].contains(" min"), "meta line: {screen}");
     assert!(rows[28].contains('%'), "scroll position: {screen}");
     // hints from the live keymap
     let status = rows[29];
-    for hint in ["j/k move", "enter read", "J/K story", "/ filter", "? help", "q quit"] {
+    for hint in [
+        "j/k move",
+        "enter read",
+        "J/K story",
+        "/ filter",
+        "? help",
+        "q quit",
+    ] {
         assert!(status.contains(hint), "{hint:?} in {status:?}");
     }
     // no hidden block's text is on screen
@@ -200,7 +213,10 @@ fn remapped_keys_show_in_hints_and_help() {
     );
     let screen = render(&app, 100, 30);
     let status = screen.lines().last().unwrap();
-    assert!(status.contains("x quit") && status.contains("ctrl-n/k move"), "{status}");
+    assert!(
+        status.contains("x quit") && status.contains("ctrl-n/k move"),
+        "{status}"
+    );
     press(&mut app, &[Key::ctrl('n')]);
     assert_eq!(app.selected, 1);
     app.update(Msg::Do(Action::Help));
@@ -260,7 +276,10 @@ fn control_characters_never_reach_the_screen() {
         )],
     );
     let mut app = app_with(vec![s], 80, 12);
-    press(&mut app, &[Key::plain(Code::Enter), Key::ch('/'), Key::ch('\u{7}')]);
+    press(
+        &mut app,
+        &[Key::plain(Code::Enter), Key::ch('/'), Key::ch('\u{7}')],
+    );
     let screen = render(&app, 80, 12);
     assert!(
         !screen.chars().any(|c| c.is_control() && c != '\n'),
@@ -272,7 +291,10 @@ fn control_characters_never_reach_the_screen() {
 #[test]
 fn filter_shows_in_the_list_title_and_status() {
     let mut app = app_with(fixtures(), 100, 30);
-    press(&mut app, &[Key::ch('/'), Key::ch('c'), Key::ch('h'), Key::ch('e')]);
+    press(
+        &mut app,
+        &[Key::ch('/'), Key::ch('c'), Key::ch('h'), Key::ch('e')],
+    );
     let screen = render(&app, 100, 30);
     assert!(screen.contains("Stories 1/3 · /che"), "{screen}");
     assert!(screen.lines().last().unwrap().contains("/che"));
@@ -305,7 +327,13 @@ fn frame_time_on_a_long_story() {
     let lines = app.reader.as_ref().unwrap().doc.lines.len();
     let open = frame(&mut app, Key::plain(Code::Enter));
     let mut worst = std::time::Duration::ZERO;
-    for k in [Key::ch('j'), Key::ch(' '), Key::ch('G'), Key::ch('g'), Key::ctrl('d')] {
+    for k in [
+        Key::ch('j'),
+        Key::ch(' '),
+        Key::ch('G'),
+        Key::ch('g'),
+        Key::ctrl('d'),
+    ] {
         for _ in 0..20 {
             worst = worst.max(frame(&mut app, k));
         }

@@ -231,7 +231,11 @@ mod tests {
             .unwrap();
         let a = narrow.anchor_of(i);
         let j = wide.line_of(a);
-        assert!(wide.lines[j].text.contains("fifteen"), "{:?}", wide.lines[j]);
+        assert!(
+            wide.lines[j].text.contains("fifteen"),
+            "{:?}",
+            wide.lines[j]
+        );
         // and back: the wide line maps to a narrow line at or before "fifteen"
         let k = narrow.line_of(wide.anchor_of(j));
         assert!(k <= i && narrow.lines[k].at.para == a.para);

@@ -252,7 +252,12 @@ impl App {
     }
 
     /// A reader with these stories already loaded, at a size (for tests and small uses).
-    pub fn with_stories(settings: Settings, keymap: Keymap, stories: Vec<Story>, size: (u16, u16)) -> App {
+    pub fn with_stories(
+        settings: Settings,
+        keymap: Keymap,
+        stories: Vec<Story>,
+        size: (u16, u16),
+    ) -> App {
         let mut app = App::new(settings, keymap);
         app.update(Msg::Resize(size.0, size.1));
         let n = stories.len();
@@ -313,7 +318,8 @@ impl App {
             }
             Msg::Problems(p) => {
                 if !p.is_empty() {
-                    let mut files: Vec<&std::path::Path> = p.iter().map(|e| e.path.as_path()).collect();
+                    let mut files: Vec<&std::path::Path> =
+                        p.iter().map(|e| e.path.as_path()).collect();
                     files.dedup();
                     let n = files.len();
                     self.message = Some(format!(
@@ -391,7 +397,10 @@ impl App {
         let mut text = if in_filter {
             self.filter.clone()
         } else {
-            self.find.as_ref().map(|f| f.query.clone()).unwrap_or_default()
+            self.find
+                .as_ref()
+                .map(|f| f.query.clone())
+                .unwrap_or_default()
         };
         match k.code {
             Code::Enter => {
@@ -443,7 +452,11 @@ impl App {
             };
             return;
         }
-        let matches = self.reader.as_ref().map(|r| r.doc.find(&text)).unwrap_or_default();
+        let matches = self
+            .reader
+            .as_ref()
+            .map(|r| r.doc.find(&text))
+            .unwrap_or_default();
         let top = self.reader.as_ref().map(|r| r.top).unwrap_or(0);
         let current = matches.iter().position(|&l| l >= top).unwrap_or(0);
         self.find = Some(Find {
@@ -660,8 +673,15 @@ impl App {
         let width = l.text.width.max(1);
         let same_story = self.reader.as_ref().is_some_and(|r| r.entry == entry);
         if let Some(r) = self.reader.as_mut().filter(|_| same_story) {
-            let title_shown = r.doc.lines.first().is_some_and(|l| l.kind == LineKind::Title);
-            if r.doc.width == width && r.doc.show_hidden == self.show_hidden && title_shown == with_title {
+            let title_shown = r
+                .doc
+                .lines
+                .first()
+                .is_some_and(|l| l.kind == LineKind::Title);
+            if r.doc.width == width
+                && r.doc.show_hidden == self.show_hidden
+                && title_shown == with_title
+            {
                 return;
             }
             r.doc = Doc::build(story, width, self.show_hidden, with_title);
@@ -683,7 +703,11 @@ impl App {
             r.top = r.top.min(max);
         }
         if let Some(q) = find.filter(|q| !q.is_empty()) {
-            let matches = self.reader.as_ref().map(|r| r.doc.find(&q)).unwrap_or_default();
+            let matches = self
+                .reader
+                .as_ref()
+                .map(|r| r.doc.find(&q))
+                .unwrap_or_default();
             if let Some(f) = &mut self.find {
                 f.current = f.current.min(matches.len().saturating_sub(1));
                 f.matches = matches;
@@ -795,7 +819,11 @@ pub(crate) mod tests {
         assert_eq!(a.percent(), Some(100));
         keys(&mut a, "J");
         assert_eq!(a.selected, 1);
-        assert_eq!(a.reader.as_ref().unwrap().top, 0, "a new story starts at the top");
+        assert_eq!(
+            a.reader.as_ref().unwrap().top,
+            0,
+            "a new story starts at the top"
+        );
         assert!(a.entries[1].read);
         a.update(Msg::Key(Key::plain(Code::Esc)));
         assert_eq!(a.focus, Focus::List);
@@ -816,7 +844,9 @@ pub(crate) mod tests {
         a.update(Msg::Resize(200, 50));
         let r = a.reader.as_ref().unwrap();
         assert_eq!(r.doc.lines[r.top].at.para, para);
-        assert!(r.doc.lines[r.top].text.contains(text.split(' ').next().unwrap()));
+        assert!(r.doc.lines[r.top]
+            .text
+            .contains(text.split(' ').next().unwrap()));
         a.update(Msg::Resize(100, 30));
         let r = a.reader.as_ref().unwrap();
         assert_eq!(r.doc.lines[r.top].text, text);
@@ -859,12 +889,21 @@ pub(crate) mod tests {
         s.cleaned.blocks[1].reason = "between paragraphs".into();
         let mut a = App::with_stories(Settings::default(), Keymap::default(), vec![s], (100, 30));
         let text = |a: &App| -> Vec<String> {
-            a.reader.as_ref().unwrap().doc.lines.iter().map(|l| l.text.clone()).collect()
+            a.reader
+                .as_ref()
+                .unwrap()
+                .doc
+                .lines
+                .iter()
+                .map(|l| l.text.clone())
+                .collect()
         };
         assert!(!text(&a).iter().any(|l| l.contains("Related")));
         keys(&mut a, "H");
         let t = text(&a);
-        assert!(t.iter().any(|l| l.contains("related-headline") && l.contains("between")));
+        assert!(t
+            .iter()
+            .any(|l| l.contains("related-headline") && l.contains("between")));
         assert!(t.iter().position(|l| l == "Related headline").unwrap() > 1);
         keys(&mut a, "H");
         assert!(!text(&a).iter().any(|l| l.contains("Related")));
@@ -879,10 +918,18 @@ pub(crate) mod tests {
         assert_eq!(a.selected, 2);
         keys(&mut a, "l");
         assert!(a.layout().list.is_none());
-        a.update(Msg::Wheel { col: 10, row: 10, down: true });
+        a.update(Msg::Wheel {
+            col: 10,
+            row: 10,
+            down: true,
+        });
         assert_eq!(a.reader.as_ref().unwrap().top, 3);
         keys(&mut a, "h");
-        a.update(Msg::Wheel { col: 10, row: 10, down: true });
+        a.update(Msg::Wheel {
+            col: 10,
+            row: 10,
+            down: true,
+        });
         assert_eq!(a.list_offset, 3);
         assert_eq!(a.selected, 2);
     }

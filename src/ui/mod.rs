@@ -95,7 +95,13 @@ fn draw_list(app: &App, t: &Theme, r: Rect, buf: &mut Buffer) {
     }
     let w = area.width as usize;
     let rows = (area.height / 2).max(1) as usize;
-    for (n, &i) in app.visible.iter().enumerate().skip(app.list_offset).take(rows) {
+    for (n, &i) in app
+        .visible
+        .iter()
+        .enumerate()
+        .skip(app.list_offset)
+        .take(rows)
+    {
         let e = &app.entries[i];
         let y = area.y + ((n - app.list_offset) * 2) as u16;
         let (mark, mark_style) = if e.starred {
@@ -129,7 +135,14 @@ fn draw_list(app: &App, t: &Theme, r: Rect, buf: &mut Buffer) {
         }
         if n == app.selected {
             let sel = Rect::new(area.x, y, area.width, 2.min(area.bottom() - y));
-            buf.set_style(sel, if focused { t.selected } else { t.selected_unfocused });
+            buf.set_style(
+                sel,
+                if focused {
+                    t.selected
+                } else {
+                    t.selected_unfocused
+                },
+            );
         }
     }
 }
@@ -258,14 +271,26 @@ pub fn hints(app: &App) -> Vec<(String, &'static str, u8)> {
             (one(Action::Read), "read", 1),
             (pair(Action::NextStory, Action::PrevStory), "story", 4),
             (one(Action::Search), "filter", 3),
-            (if wide { one(Action::ToggleHidden) } else { None }, "hidden", 5),
+            (
+                if wide {
+                    one(Action::ToggleHidden)
+                } else {
+                    None
+                },
+                "hidden",
+                5,
+            ),
             (one(Action::Help), "help", 0),
             (one(Action::Quit), "quit", 0),
         ],
         Focus::Reader => vec![
             (pair(Action::Down, Action::Up), "scroll", 1),
             (pair(Action::PageDown, Action::PageUp), "page", 3),
-            (pair(Action::NextStory, Action::PrevStory), "next/prev story", 2),
+            (
+                pair(Action::NextStory, Action::PrevStory),
+                "next/prev story",
+                2,
+            ),
             (one(Action::Back), "list", 1),
             (one(Action::ToggleHidden), "hidden", 4),
             (one(Action::Search), "find", 5),
@@ -317,10 +342,16 @@ fn draw_status(app: &App, t: &Theme, r: Rect, buf: &mut Buffer) {
     let left_w = w.saturating_sub(right.width() + usize::from(!right.is_empty()) + 1);
     let left: Line = match app.mode {
         Mode::Filter => Line::from(vec![
-            Span::styled(truncate(&format!("/{}", app.filter), left_w.saturating_sub(1)), t.bold),
+            Span::styled(
+                truncate(&format!("/{}", app.filter), left_w.saturating_sub(1)),
+                t.bold,
+            ),
             Span::styled(" ", t.cursor),
             Span::styled(
-                truncate("  enter keep · esc clear", left_w.saturating_sub(app.filter.width() + 2)),
+                truncate(
+                    "  enter keep · esc clear",
+                    left_w.saturating_sub(app.filter.width() + 2),
+                ),
                 t.dim,
             ),
         ]),
@@ -332,7 +363,10 @@ fn draw_status(app: &App, t: &Theme, r: Rect, buf: &mut Buffer) {
                 format!("  {} lines", f.matches.len())
             };
             Line::from(vec![
-                Span::styled(truncate(&format!("find: {}", f.query), left_w.saturating_sub(1)), t.bold),
+                Span::styled(
+                    truncate(&format!("find: {}", f.query), left_w.saturating_sub(1)),
+                    t.bold,
+                ),
                 Span::styled(" ", t.cursor),
                 Span::styled(
                     truncate(
@@ -349,8 +383,15 @@ fn draw_status(app: &App, t: &Theme, r: Rect, buf: &mut Buffer) {
         )),
         _ => {
             let mut spans = Vec::new();
-            if let Some(f) = app.find.as_ref().filter(|f| !f.query.is_empty() && app.focus == Focus::Reader) {
-                let n = app.keymap.pair(Action::NextMatch, Action::PrevMatch).unwrap_or_default();
+            if let Some(f) = app
+                .find
+                .as_ref()
+                .filter(|f| !f.query.is_empty() && app.focus == Focus::Reader)
+            {
+                let n = app
+                    .keymap
+                    .pair(Action::NextMatch, Action::PrevMatch)
+                    .unwrap_or_default();
                 let s = format!(
                     "“{}” {}/{} {n} · ",
                     f.query,
@@ -367,10 +408,16 @@ fn draw_status(app: &App, t: &Theme, r: Rect, buf: &mut Buffer) {
             Line::from(spans)
         }
     };
-    Paragraph::new(left).render(Rect::new(r.x + 1.min(r.width - 1), r.y, left_w as u16, 1), buf);
+    Paragraph::new(left).render(
+        Rect::new(r.x + 1.min(r.width - 1), r.y, left_w as u16, 1),
+        buf,
+    );
     if !right.is_empty() {
         let rw = right.width() as u16;
-        Span::styled(right, t.dim).render(Rect::new(r.right() - rw - 1.min(r.width - rw), r.y, rw, 1), buf);
+        Span::styled(right, t.dim).render(
+            Rect::new(r.right() - rw - 1.min(r.width - rw), r.y, rw, 1),
+            buf,
+        );
     }
 }
 
@@ -404,8 +451,12 @@ fn draw_help(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
         .title(Span::styled(truncate(" Keys ", w as usize - 2), t.title));
     if w > 24 {
         block = block.title_bottom(
-            Line::from(if more { " j/k scroll · any key closes " } else { " any key closes " })
-                .right_aligned(),
+            Line::from(if more {
+                " j/k scroll · any key closes "
+            } else {
+                " any key closes "
+            })
+            .right_aligned(),
         );
     }
     let inner = inner(r);

@@ -1,0 +1,217 @@
+//! End to end: the real binary in a pseudo-terminal (portable-pty), its screen read with
+//! a terminal emulator (vt100). Opens the seed article, reads it, shows the hidden
+//! blocks, moves to the next story, quits, and checks the terminal was restored.
+
+mod common;
+
+use portable_pty::{native_pty_system, CommandBuilder, PtySize};
+use std::io::{Read, Write};
+use std::num::NonZeroU16;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const ROWS: u16 = 30;
+const COLS: u16 = 100;
+
+struct Term {
+    parser: Arc<Mutex<vt100::Parser>>,
+    writer: Box<dyn Write + Send>,
+}
+
+impl Term {
+    fn screen(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+    /// Wait until the screen satisfies `f`; fail with the screen after 10 s.
+    fn wait(&self, what: &str, f: impl Fn(&str) -> bool) -> String {
+        let t0 = Instant::now();
+        loop {
+            let s = self.screen();
+            if f(&s) {
+                return s;
+            }
+            if t0.elapsed() > Duration::from_secs(10) {
+                panic!("timed out waiting for {what}; the screen:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+}
+
+#[test]
+fn read_the_seed_in_a_real_terminal_and_leave_it_clean() {
+    let Some(shared) = common::shared() else {
+        return;
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let seed = shared.join("seed/000_6e3b5fed3cbd1306.txt");
+    let pty = native_pty_system()
+        .openpty(PtySize {
+            rows: ROWS,
+            cols: COLS,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("open a pty");
+    let termios_before = pty.master.get_termios();
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_broadsheet"));
+    cmd.arg("--config");
+    cmd.arg(root.join("config.toml"));
+    cmd.arg(&seed);
+    cmd.arg(root.join("articles"));
+    cmd.env("TERM", "xterm-256color");
+    cmd.cwd(root);
+    let mut child = pty.slave.spawn_command(cmd).expect("spawn broadsheet");
+    drop(pty.slave);
+
+    let parser = Arc::new(Mutex::new(vt100::Parser::new(
+        NonZeroU16::new(ROWS).unwrap(),
+        NonZeroU16::new(COLS).unwrap(),
+        0,
+    )));
+    let mut reader = pty.master.try_clone_reader().unwrap();
+    let p2 = Arc::clone(&parser);
+    let pump = std::thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            p2.lock().unwrap().process(&buf[..n]);
+        }
+    });
+    let mut t = Term {
+        parser,
+        writer: pty.master.take_writer().unwrap(),
+    };
+
+    // the list, with the seed selected and the loading finished
+    let s = t.wait("the list", |s| {
+        s.contains("Stories 17") && s.contains("Putin, Erdoğan") && !s.contains("loading")
+    });
+    assert!(
+        t.parser.lock().unwrap().screen().alternate_screen(),
+        "the reader runs in the alternate screen"
+    );
+    assert!(s.contains("enter read"), "hints in the status line:\n{s}");
+
+    // read it: story paragraphs, not the related headline
+    t.send("\r");
+    let s = t.wait("the reading pane focused", |s| s.contains("h list"));
+    assert!(
+        s.contains("Lavrov told reporters at a news conference"),
+        "a story paragraph:\n{s}"
+    );
+    assert!(
+        !s.contains("Russia and Turkey are close"),
+        "a hidden block on screen:\n{s}"
+    );
+    assert!(
+        s.contains("Duvar English"),
+        "the source in the meta line:\n{s}"
+    );
+
+    // H shows it, dimmed and labelled, in place
+    t.send("H");
+    let s = t.wait("hidden blocks shown", |s| {
+        s.contains("Russia and Turkey are close")
+    });
+    assert!(s.contains("hidden · related-headline"), "{s}");
+    t.send("H");
+    t.wait("hidden blocks hidden again", |s| {
+        !s.contains("Russia and Turkey are close")
+    });
+
+    // J: the next story, in the reading pane
+    t.send("J");
+    t.wait("the next story", |s| {
+        s.lines()
+            .next()
+            .is_some_and(|top| top.contains("Port Ellis ferry"))
+    });
+
+    // q: quit; the terminal is as it was
+    t.send("q");
+    let t0 = Instant::now();
+    let status = loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            break st;
+        }
+        assert!(t0.elapsed() < Duration::from_secs(10), "did not quit");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "exit status {status:?}");
+    // let the last bytes through the pty
+    std::thread::sleep(Duration::from_millis(200));
+    {
+        let p = t.parser.lock().unwrap();
+        let screen = p.screen();
+        assert!(!screen.alternate_screen(), "alternate screen left");
+        assert!(!screen.hide_cursor(), "cursor visible again");
+        assert_eq!(
+            screen.mouse_protocol_mode(),
+            vt100::MouseProtocolMode::None,
+            "mouse capture off"
+        );
+    }
+    if let (Some(before), Some(after)) = (termios_before, pty.master.get_termios()) {
+        assert!(
+            before.local_flags == after.local_flags && before.input_flags == after.input_flags,
+            "raw mode left on: local {:?} -> {:?}",
+            before.local_flags,
+            after.local_flags
+        );
+    }
+    drop(t);
+    drop(pty.master);
+    let _ = pump.join();
+}
+
+#[test]
+fn a_bad_config_stops_before_the_terminal_is_touched() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("bad.toml");
+    std::fs::write(&cfg, "[keys]\ndown = [\"j\"]\nup = [\"kk\"]\n").unwrap();
+    let out = common::bin()
+        .arg("--config")
+        .arg(&cfg)
+        .arg("articles")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.toml:3:") && err.contains("keys.up") && err.contains("\"kk\""),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty(), "nothing drawn: {:?}", out.stdout);
+
+    std::fs::write(&cfg, "[theme]\naccent = \"cyan\"\nstar = \"goldish\"\n").unwrap();
+    let out = common::bin().arg("--config").arg(&cfg).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.toml:3:") && err.contains("theme.star"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_reader_needs_a_terminal() {
+    let out = common::bin()
+        .arg("articles")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("terminal"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
