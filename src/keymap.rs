@@ -253,7 +253,7 @@ actions! {
     /// Help: every binding.
     Help = "help", "this help", ["?"];
     /// Quit.
-    Quit = "quit", "quit", ["q"];
+    Quit = "quit", "quit", ["q", "ctrl-c"];
     /// Next unread story (not built yet).
     NextUnread = "next_unread", "next unread story", [];
     /// Previous unread story (not built yet).

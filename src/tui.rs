@@ -4,8 +4,8 @@
 //! runs in a background thread that sends stories in batches; the loop does no file
 //! I/O, so a keypress never waits on the disk.
 
-use crate::app::{App, Effect, Msg, Settings};
-use crate::archive::{self, Story};
+use crate::app::{App, Effect, Msg, Settings, Stage};
+use crate::archive;
 use crate::clean::{self, Evidence, Options};
 use crate::config::Config;
 use crate::keymap::{Code, Key};
@@ -154,9 +154,9 @@ pub fn to_key(k: KeyEvent) -> Option<Key> {
     })
 }
 
-/// Load and clean in a thread: progress while files are read, then stories in batches
-/// as they are cleaned (cleaning needs the whole archive's evidence first), then the
-/// problems, then [`Msg::Loaded`].
+/// Load and clean in a thread: articles are sent as they are read (the list fills at
+/// once, every block shown as stored), then the cleaner's decisions in batches (cleaning
+/// needs the whole archive's evidence first), then the problems, then [`Msg::Loaded`].
 pub fn spawn_loader(paths: Vec<PathBuf>, opts: Options) -> Receiver<Msg> {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
@@ -166,36 +166,50 @@ pub fn spawn_loader(paths: Vec<PathBuf>, opts: Options) -> Receiver<Msg> {
 }
 
 fn load(paths: &[PathBuf], opts: &Options, tx: &Sender<Msg>) -> Result<(), mpsc::SendError<Msg>> {
+    const FILES_PER_BATCH: usize = 32;
+    const EVERY: Duration = Duration::from_millis(30);
+    let progress = |stage, done, total| Msg::Progress { stage, done, total };
     let (files, mut problems) = archive::find_files(paths);
     let total = files.len();
-    tx.send(Msg::Progress { done: 0, total })?;
+    tx.send(progress(Stage::Loading, 0, total))?;
     let mut articles = Vec::new();
+    let mut pending = Vec::new();
     let mut last = Instant::now();
-    for (i, chunk) in files.chunks(32).enumerate() {
+    for (i, chunk) in files.chunks(FILES_PER_BATCH).enumerate() {
         let (a, p) = archive::load_all(chunk);
+        pending.extend(a.iter().cloned());
         articles.extend(a);
         problems.extend(p);
-        if last.elapsed() > Duration::from_millis(30) {
+        if last.elapsed() > EVERY {
             last = Instant::now();
-            tx.send(Msg::Progress {
-                done: ((i + 1) * 32).min(total),
-                total,
-            })?;
+            tx.send(Msg::Articles(std::mem::take(&mut pending)))?;
+            let done = ((i + 1) * FILES_PER_BATCH).min(total);
+            tx.send(progress(Stage::Loading, done, total))?;
         }
     }
-    tx.send(Msg::Progress { done: total, total })?;
+    tx.send(Msg::Articles(pending))?;
+    let n = articles.len();
+    tx.send(progress(Stage::Cleaning, 0, n))?;
     let evidence = Evidence::gather(&articles);
     let mut batch = Vec::new();
+    let mut start = 0;
     let mut last = Instant::now();
-    for article in articles {
-        let cleaned = clean::clean(&article, &evidence, opts);
-        batch.push(Story { article, cleaned });
-        if batch.len() >= 2048 || last.elapsed() > Duration::from_millis(30) {
+    for (i, article) in articles.iter().enumerate() {
+        batch.push(clean::clean(article, &evidence, opts));
+        if last.elapsed() > EVERY {
             last = Instant::now();
-            tx.send(Msg::Stories(std::mem::take(&mut batch)))?;
+            let cleaned = std::mem::take(&mut batch);
+            let len = cleaned.len();
+            tx.send(Msg::Cleaned { start, cleaned })?;
+            start += len;
+            tx.send(progress(Stage::Cleaning, i + 1, n))?;
         }
     }
-    tx.send(Msg::Stories(batch))?;
+    tx.send(Msg::Cleaned {
+        start,
+        cleaned: batch,
+    })?;
+    tx.send(progress(Stage::Cleaning, n, n))?;
     tx.send(Msg::Problems(problems))?;
     tx.send(Msg::Loaded)
 }
@@ -226,11 +240,16 @@ mod tests {
             Options::default(),
         );
         let mut stories = 0;
+        let mut cleaned_n = 0;
         let mut problems = 0;
         let mut loaded = false;
         for m in rx {
             match m {
-                Msg::Stories(s) => stories += s.len(),
+                Msg::Articles(s) => stories += s.len(),
+                Msg::Cleaned { start, cleaned } => {
+                    assert_eq!(start, cleaned_n);
+                    cleaned_n += cleaned.len();
+                }
                 Msg::Problems(p) => problems += p.len(),
                 Msg::Loaded => loaded = true,
                 _ => {}

@@ -54,6 +54,10 @@ pub struct Doc {
     pub show_hidden: bool,
     /// The lines, in order (their anchors ascend).
     pub lines: Vec<Line>,
+    /// Words shown as the story (for the reading time; counted once, not per frame).
+    pub words: usize,
+    /// Blocks hidden as clutter.
+    pub hidden: usize,
 }
 
 impl Doc {
@@ -105,14 +109,22 @@ impl Doc {
             width,
             show_hidden,
             lines,
+            words: story.word_count(),
+            hidden: story.cleaned.hidden().count(),
         }
     }
 
-    /// The line showing `anchor`: the last line starting at or before it.
+    /// The line showing `anchor`: the last line starting at or before it; when its
+    /// paragraph is gone (hidden again), the start of the next one.
     pub fn line_of(&self, anchor: Anchor) -> usize {
-        self.lines
-            .partition_point(|l| l.at <= anchor)
-            .saturating_sub(1)
+        let after = self.lines.partition_point(|l| l.at <= anchor);
+        let line = after.saturating_sub(1);
+        match self.lines.get(line) {
+            Some(l) if l.at.para != anchor.para && l.kind == LineKind::Blank => {
+                after.min(self.lines.len().saturating_sub(1))
+            }
+            _ => line,
+        }
     }
 
     /// The anchor of a line (the start when there are no lines).

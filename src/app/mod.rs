@@ -6,7 +6,8 @@ pub mod doc;
 pub mod layout;
 
 use crate::archive::Story;
-use crate::article::LoadError;
+use crate::article::{Article, LoadError};
+use crate::clean::{Cleaned, Decision, Kind};
 use crate::config::Config;
 use crate::keymap::{Action, Code, Key, Keymap};
 pub use doc::{Anchor, Doc, Line, LineKind};
@@ -55,29 +56,58 @@ pub struct Entry {
     pub read: bool,
     /// Starred?
     pub starred: bool,
+    /// The cleaner's decisions are in (until then every block is shown as stored).
+    pub cleaned: bool,
     /// Lower-cased title and source, for the list filter.
     key: String,
 }
 
 impl Entry {
-    /// A new, unread, unstarred entry.
+    /// A new, unread, unstarred entry of a cleaned story.
     pub fn new(story: Story) -> Entry {
-        let key = format!(
-            "{}\n{}",
-            story.article.title.to_lowercase(),
-            story.source().unwrap_or("").to_lowercase()
-        );
         Entry {
+            key: filter_key(&story),
             story,
             read: false,
             starred: false,
-            key,
+            cleaned: true,
         }
+    }
+    /// An entry for an article not cleaned yet: every block shown as stored.
+    pub fn provisional(article: Article) -> Entry {
+        let blocks = article
+            .blocks
+            .iter()
+            .map(|b| Decision {
+                text: b.text.clone(),
+                markup: b.markup,
+                kind: Kind::Story,
+                shown: true,
+                reason: "not cleaned yet".into(),
+            })
+            .collect();
+        let mut e = Entry::new(Story {
+            article,
+            cleaned: Cleaned {
+                blocks,
+                ..Cleaned::default()
+            },
+        });
+        e.cleaned = false;
+        e
     }
     /// Does the list filter `q` (lower case) match?
     fn matches(&self, q: &str) -> bool {
         q.is_empty() || self.key.contains(q)
     }
+}
+
+fn filter_key(story: &Story) -> String {
+    format!(
+        "{}\n{}",
+        story.article.title.to_lowercase(),
+        story.source().unwrap_or("").to_lowercase()
+    )
 }
 
 /// Which pane has the keyboard.
@@ -104,9 +134,21 @@ pub enum Mode {
     Help,
 }
 
+/// What the loader is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Stage {
+    /// Reading files.
+    #[default]
+    Loading,
+    /// Cleaning the stories (after the whole archive is read).
+    Cleaning,
+}
+
 /// How far loading has got.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Progress {
+    /// What is being done.
+    pub stage: Stage,
     /// Files (or stories) done.
     pub done: usize,
     /// Of how many.
@@ -120,6 +162,8 @@ pub struct Progress {
 pub struct Reader {
     /// Index into [`App::entries`].
     pub entry: usize,
+    /// Laid out with the cleaner's decisions (not the provisional, uncleaned blocks)?
+    pub cleaned: bool,
     /// The story laid out for the current width.
     pub doc: Doc,
     /// First line shown.
@@ -166,6 +210,8 @@ pub enum Msg {
     },
     /// Loading progress.
     Progress {
+        /// What is being done.
+        stage: Stage,
         /// Done.
         done: usize,
         /// Of.
@@ -173,6 +219,15 @@ pub enum Msg {
     },
     /// Stories loaded and cleaned, in order.
     Stories(Vec<Story>),
+    /// Articles loaded, not cleaned yet (listed at once, every block shown as stored).
+    Articles(Vec<Article>),
+    /// The cleaner's decisions for the entries from `start` on, in order.
+    Cleaned {
+        /// Index of the first entry.
+        start: usize,
+        /// One per entry.
+        cleaned: Vec<Cleaned>,
+    },
     /// Files that could not be read (sent once, when loading ends).
     Problems(Vec<LoadError>),
     /// Loading has finished.
@@ -262,7 +317,11 @@ impl App {
         app.update(Msg::Resize(size.0, size.1));
         let n = stories.len();
         app.update(Msg::Stories(stories));
-        app.update(Msg::Progress { done: n, total: n });
+        app.update(Msg::Progress {
+            stage: Stage::Cleaning,
+            done: n,
+            total: n,
+        });
         app.update(Msg::Loaded);
         app
     }
@@ -300,7 +359,8 @@ impl App {
                 self.click(col, row);
                 Effect::None
             }
-            Msg::Progress { done, total } => {
+            Msg::Progress { stage, done, total } => {
+                self.progress.stage = stage;
                 self.progress.done = done;
                 self.progress.total = total;
                 Effect::None
@@ -313,6 +373,29 @@ impl App {
                         self.visible.push(self.entries.len());
                     }
                     self.entries.push(e);
+                }
+                Effect::None
+            }
+            Msg::Articles(articles) => {
+                let q = self.filter.to_lowercase();
+                for a in articles {
+                    let e = Entry::provisional(a);
+                    if e.matches(&q) {
+                        self.visible.push(self.entries.len());
+                    }
+                    self.entries.push(e);
+                }
+                Effect::None
+            }
+            Msg::Cleaned { start, cleaned } => {
+                for (e, c) in self.entries.iter_mut().skip(start).zip(cleaned) {
+                    e.story.cleaned = c;
+                    e.cleaned = true;
+                    e.key = filter_key(&e.story);
+                }
+                if !self.filter.is_empty() {
+                    // sources stated in the text are known now
+                    self.set_filter(self.filter.clone());
                 }
                 Effect::None
             }
@@ -671,7 +754,11 @@ impl App {
         let border_room = pane.width.saturating_sub(4) as usize;
         let with_title = story.article.title.width() > border_room;
         let width = l.text.width.max(1);
-        let same_story = self.reader.as_ref().is_some_and(|r| r.entry == entry);
+        let cleaned = self.entries[entry].cleaned;
+        let same_story = self
+            .reader
+            .as_ref()
+            .is_some_and(|r| r.entry == entry && r.cleaned == cleaned);
         if let Some(r) = self.reader.as_mut().filter(|_| same_story) {
             let title_shown = r
                 .doc
@@ -687,13 +774,21 @@ impl App {
             r.doc = Doc::build(story, width, self.show_hidden, with_title);
             r.top = r.doc.line_of(r.anchor);
         } else {
+            let keep = self
+                .reader
+                .as_ref()
+                .filter(|r| r.entry == entry)
+                .map(|r| r.anchor);
+            let doc = Doc::build(story, width, self.show_hidden, with_title);
+            let top = keep.map(|a| doc.line_of(a)).unwrap_or(0);
             self.reader = Some(Reader {
                 entry,
-                doc: Doc::build(story, width, self.show_hidden, with_title),
-                top: 0,
-                anchor: Anchor::default(),
+                cleaned,
+                doc,
+                top,
+                anchor: keep.unwrap_or_default(),
             });
-            if self.mode != Mode::Find {
+            if keep.is_none() && self.mode != Mode::Find {
                 self.find = None;
             }
         }
@@ -945,6 +1040,28 @@ pub(crate) mod tests {
                 a.update(Msg::Key(Key::ch(c)));
             }
         }
+    }
+
+    #[test]
+    fn articles_list_at_once_and_cleaning_arrives_later_in_place() {
+        let mut a = App::new(Settings::default(), Keymap::default());
+        a.update(Msg::Resize(100, 6)); // one line of text
+        let mut s = story("T", &["Para one is here.", "Related headline", "Para two."]);
+        a.update(Msg::Articles(vec![s.article.clone()]));
+        assert!(!a.entries[0].cleaned);
+        keys(&mut a, "l");
+        let lines = |a: &App| a.reader.as_ref().unwrap().doc.lines.len();
+        assert_eq!(lines(&a), 5, "uncleaned: every block shown");
+        keys(&mut a, "jjjj");
+        s.cleaned.blocks[1].shown = false;
+        a.update(Msg::Cleaned {
+            start: 0,
+            cleaned: vec![s.cleaned],
+        });
+        assert!(a.entries[0].cleaned && a.reader.as_ref().unwrap().cleaned);
+        assert_eq!(lines(&a), 3);
+        let r = a.reader.as_ref().unwrap();
+        assert_eq!(r.doc.lines[r.top].text, "Para two.", "kept the place");
     }
 
     #[test]

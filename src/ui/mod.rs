@@ -6,7 +6,7 @@
 pub mod theme;
 
 use crate::app::layout::inner;
-use crate::app::{doc::truncate, App, Focus, LineKind, Mode};
+use crate::app::{doc::truncate, App, Focus, LineKind, Mode, Stage};
 use crate::keymap::Action;
 use crate::text::pretty_date;
 pub use theme::Theme;
@@ -184,13 +184,15 @@ fn draw_reader(app: &App, t: &Theme, r: Rect, meta: Rect, text: Rect, buf: &mut 
     if !authors.is_empty() {
         parts.push(authors.join(", "));
     }
-    let words = s.word_count() as u32;
+    let words = rd.doc.words as u32;
     parts.push(format!(
         "{} min",
         words.div_ceil(app.settings.words_per_minute).max(1)
     ));
-    let hidden = s.cleaned.hidden().count();
-    if hidden > 0 {
+    let hidden = rd.doc.hidden;
+    if !e.cleaned {
+        parts.push("not cleaned yet".into());
+    } else if hidden > 0 {
         parts.push(if app.show_hidden {
             format!("{hidden} hidden, shown")
         } else {
@@ -334,7 +336,11 @@ fn draw_status(app: &App, t: &Theme, r: Rect, buf: &mut Buffer) {
     }
     let w = r.width as usize;
     let right = if !app.progress.finished {
-        format!("loading {}/{}", app.progress.done, app.progress.total)
+        let what = match app.progress.stage {
+            Stage::Loading => "loading",
+            Stage::Cleaning => "cleaning",
+        };
+        format!("{what} {}/{}", app.progress.done, app.progress.total)
     } else {
         String::new()
     };
