@@ -308,7 +308,11 @@ fn filter_shows_in_the_list_title_and_status() {
 #[ignore]
 fn frame_time_on_a_long_story() {
     let para = "The harbour board met again on Tuesday to discuss the fares, the boats and the timetable for the summer, and agreed nothing. ";
-    let paras: Vec<Decision> = (0..5000)
+    let n: usize = std::env::var("PARAS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5000);
+    let paras: Vec<Decision> = (0..n)
         .map(|i| block(&format!("{i} {}", para.repeat(3)), Kind::Story, true, ""))
         .collect();
     let long = story("A very long story", "Src", "2020-01-01", paras);
@@ -346,7 +350,8 @@ fn frame_time_on_a_long_story() {
     let next = frame(&mut app, Key::ch('J'));
     let back = frame(&mut app, Key::ch('K'));
     println!(
-        "long story: {lines} lines; open {open:?}; worst scroll key {worst:?}; \
-         re-wrap on resize {resize:?}; J {next:?}; K (re-wrap the long one) {back:?}"
+        "long story: {n} paragraphs, {} KB, {lines} lines; open {open:?}; worst scroll key {worst:?}; \
+         re-wrap on resize {resize:?}; J {next:?}; K (re-wrap the long one) {back:?}",
+        n * (para.len() * 3 + 5) / 1000
     );
 }

@@ -430,8 +430,10 @@ impl App {
     fn key(&mut self, k: Key) -> Effect {
         match self.mode {
             Mode::Filter | Mode::Find => {
-                self.type_key(k);
-                return Effect::None;
+                if self.type_key(k) {
+                    return Effect::None;
+                }
+                // not text: arrows, pages and the like still move
             }
             Mode::Help => {
                 let acts: Vec<Action> = self.keymap.actions(k).collect();
@@ -446,8 +448,6 @@ impl App {
                     self.help_offset = (self.help_offset + page).min(max);
                 } else if acts.contains(&Action::PageUp) {
                     self.help_offset = self.help_offset.saturating_sub(page);
-                } else if acts.contains(&Action::Quit) {
-                    return Effect::Quit;
                 } else {
                     self.mode = Mode::Normal;
                 }
@@ -475,7 +475,8 @@ impl App {
         self.keymap.bindings().count()
     }
 
-    fn type_key(&mut self, k: Key) {
+    /// Edit the filter / find text; false when the key is not an editing key.
+    fn type_key(&mut self, k: Key) -> bool {
         let in_filter = self.mode == Mode::Filter;
         let mut text = if in_filter {
             self.filter.clone()
@@ -491,7 +492,7 @@ impl App {
                 if !in_filter && text.is_empty() {
                     self.find = None;
                 }
-                return;
+                return true;
             }
             Code::Esc => {
                 self.mode = Mode::Normal;
@@ -502,13 +503,14 @@ impl App {
             }
             Code::Char(c) if !k.ctrl && !k.alt => text.push(c),
             Code::Char('u') if k.ctrl => text.clear(),
-            _ => return,
+            _ => return false,
         }
         if in_filter {
             self.set_filter(text);
         } else {
             self.set_find(text);
         }
+        true
     }
 
     /// Filter the list to stories whose title or source contains `text`.
@@ -953,6 +955,13 @@ pub(crate) mod tests {
         keys(&mut a, "/title 1");
         assert_eq!(a.mode, Mode::Filter);
         assert_eq!(a.visible, vec![1, 10, 11]);
+        a.update(Msg::Key(Key::plain(Code::Down)));
+        assert_eq!(
+            (a.mode, a.selected),
+            (Mode::Filter, 1),
+            "arrows move while typing"
+        );
+        a.update(Msg::Key(Key::plain(Code::Up)));
         a.update(Msg::Key(Key::plain(Code::Enter)));
         assert_eq!(a.mode, Mode::Normal);
         keys(&mut a, "j");
