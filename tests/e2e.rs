@@ -92,7 +92,10 @@ fn read_the_seed_in_a_real_terminal_and_leave_it_clean() {
 
     // the list, with the seed selected and the loading finished
     let s = t.wait("the list", |s| {
-        s.contains("Stories 17") && s.contains("Putin, Erdoğan") && !s.contains("loading")
+        s.contains("Stories 17")
+            && s.contains("Putin, Erdoğan")
+            && !s.contains("loading")
+            && !s.contains("cleaning")
     });
     assert!(
         t.parser.lock().unwrap().screen().alternate_screen(),

@@ -328,7 +328,7 @@ fn frame_time_on_a_long_story() {
             .unwrap();
         t0.elapsed()
     };
-    let lines = app.reader.as_ref().unwrap().doc.lines.len();
+    let lines = app.reader.as_ref().unwrap().doc.all_lines().len();
     let open = frame(&mut app, Key::plain(Code::Enter));
     let mut worst = std::time::Duration::ZERO;
     for k in [

@@ -1,9 +1,12 @@
-//! A story laid out for the reading pane: wrapped once per (width, hidden shown), as a
-//! list of lines each tagged with the paragraph and byte offset it starts at, so that a
-//! reading position survives re-wrapping (resize, `H`).
+//! A story laid out for the reading pane at one width. Each paragraph is wrapped (with
+//! textwrap) the first time it is needed and kept, so opening, scrolling, resizing or
+//! moving through a story costs what is on screen, not the story's length: a story of
+//! any size opens in the same time. Every line is tagged with the paragraph and byte
+//! offset it starts at ([`Anchor`]), so a reading position survives re-wrapping.
 
 use crate::archive::Story;
 use crate::text::sanitize;
+use std::cell::OnceCell;
 use unicode_width::UnicodeWidthStr;
 
 /// What a line of the laid-out story is, for styling.
@@ -34,6 +37,16 @@ pub struct Anchor {
     pub sub: u32,
 }
 
+/// A line of the laid-out story: the `line`th line of its `para`th laid-out paragraph.
+/// Ordered as the text is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Pos {
+    /// Index of the laid-out paragraph.
+    pub para: usize,
+    /// Line within it.
+    pub line: usize,
+}
+
 /// One screen line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Line {
@@ -45,43 +58,69 @@ pub struct Line {
     pub at: Anchor,
 }
 
-/// A story wrapped to a width.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
+struct Para {
+    /// The anchor paragraph (0 title, i + 1 block i).
+    id: u32,
+    /// How its lines are drawn.
+    kind: LineKind,
+    /// The text (a hidden block's label, for `HiddenLabel`).
+    text: String,
+    /// A blank line follows.
+    blank_after: bool,
+    /// Wrapped on first use.
+    lines: OnceCell<Vec<Line>>,
+}
+
+impl Para {
+    /// The anchor of its first line.
+    fn start(&self) -> Anchor {
+        Anchor {
+            para: self.id,
+            sub: u32::from(self.kind != LineKind::HiddenLabel),
+        }
+    }
+}
+
+/// A story laid out at a width, wrapped lazily, paragraph by paragraph.
+#[derive(Debug, Clone)]
 pub struct Doc {
     /// The text width wrapped to, in columns (at least 1).
     pub width: u16,
     /// Hidden blocks included (dimmed, labelled)?
     pub show_hidden: bool,
-    /// The lines, in order (their anchors ascend).
-    pub lines: Vec<Line>,
+    /// Starts with the title?
+    pub with_title: bool,
     /// Words shown as the story (for the reading time; counted once, not per frame).
     pub words: usize,
     /// Blocks hidden as clutter.
     pub hidden: usize,
+    paras: Vec<Para>,
+    /// Bytes of text before each paragraph (for the scroll percentage).
+    bytes_before: Vec<usize>,
+    total_bytes: usize,
 }
 
 impl Doc {
     /// Lay out `story` at `width` columns. `with_title`: start with the title (when the
-    /// pane's border cannot show it whole).
+    /// pane's border cannot show it whole). Nothing is wrapped yet.
     pub fn build(story: &Story, width: u16, show_hidden: bool, with_title: bool) -> Doc {
         let width = width.max(1);
-        let mut lines = Vec::new();
-        let push_para = |lines: &mut Vec<Line>, para: u32, text: &str, kind: LineKind| {
-            wrap_into(lines, para, text, kind, width as usize);
-            lines.push(Line {
-                text: String::new(),
-                kind: LineKind::Blank,
-                at: Anchor {
-                    para,
-                    sub: u32::MAX,
-                },
-            });
+        let mut paras = Vec::new();
+        let mut push = |id: u32, kind: LineKind, text: &str| {
+            paras.push(Para {
+                id,
+                kind,
+                text: text.to_string(),
+                blank_after: kind != LineKind::HiddenLabel,
+                lines: OnceCell::new(),
+            })
         };
         if with_title {
-            push_para(&mut lines, 0, &story.article.title, LineKind::Title);
+            push(0, LineKind::Title, &story.article.title);
         }
         for (i, d) in story.cleaned.blocks.iter().enumerate() {
-            let para = i as u32 + 1;
+            let id = i as u32 + 1;
             if d.shown {
                 let kind = match (d.kind, d.markup) {
                     (crate::clean::Kind::Subheading, _) | (_, crate::article::Markup::Heading) => {
@@ -89,61 +128,221 @@ impl Doc {
                     }
                     _ => LineKind::Body,
                 };
-                push_para(&mut lines, para, &d.text, kind);
+                push(id, kind, &d.text);
             } else if show_hidden {
                 let label = format!("hidden · {} · {}", d.kind.as_str(), d.reason);
-                for l in textwrap::wrap(&label, textwrap::Options::new(width as usize)) {
-                    lines.push(Line {
-                        text: fit(&sanitize(&l), width as usize),
-                        kind: LineKind::HiddenLabel,
-                        at: Anchor { para, sub: 0 },
-                    });
-                }
-                push_para(&mut lines, para, &d.text, LineKind::Hidden);
+                push(id, LineKind::HiddenLabel, &label);
+                push(id, LineKind::Hidden, &d.text);
             }
         }
-        if lines.last().is_some_and(|l| l.kind == LineKind::Blank) {
-            lines.pop();
+        if let Some(last) = paras.last_mut() {
+            last.blank_after = false;
+        }
+        let mut bytes_before = Vec::with_capacity(paras.len());
+        let mut total_bytes = 0;
+        for p in &paras {
+            bytes_before.push(total_bytes);
+            total_bytes += p.text.len();
         }
         Doc {
             width,
             show_hidden,
-            lines,
+            with_title,
             words: story.word_count(),
             hidden: story.cleaned.hidden().count(),
+            paras,
+            bytes_before,
+            total_bytes,
         }
+    }
+
+    /// The lines of a laid-out paragraph (wrapped now if they were not yet).
+    fn lines_of(&self, p: usize) -> &[Line] {
+        let para = &self.paras[p];
+        para.lines.get_or_init(|| {
+            let w = self.width as usize;
+            let mut lines = Vec::new();
+            if para.kind == LineKind::HiddenLabel {
+                for l in textwrap::wrap(&para.text, textwrap::Options::new(w)) {
+                    lines.push(Line {
+                        text: fit(&sanitize(&l), w),
+                        kind: LineKind::HiddenLabel,
+                        at: para.start(),
+                    });
+                }
+            } else {
+                wrap_into(&mut lines, para.id, &para.text, para.kind, w);
+            }
+            if lines.is_empty() {
+                lines.push(Line {
+                    text: String::new(),
+                    kind: para.kind,
+                    at: para.start(),
+                });
+            }
+            if para.blank_after {
+                lines.push(Line {
+                    text: String::new(),
+                    kind: LineKind::Blank,
+                    at: Anchor {
+                        para: para.id,
+                        sub: u32::MAX,
+                    },
+                });
+            }
+            lines
+        })
+    }
+
+    /// No lines at all?
+    pub fn is_empty(&self) -> bool {
+        self.paras.is_empty()
+    }
+
+    /// The line at `pos`, if there is one.
+    pub fn line(&self, pos: Pos) -> Option<&Line> {
+        if pos.para >= self.paras.len() {
+            return None;
+        }
+        self.lines_of(pos.para).get(pos.line)
+    }
+
+    /// Lines from `pos` on, with their positions (wrapping paragraphs as they are reached).
+    pub fn lines_from(&self, pos: Pos) -> impl Iterator<Item = (Pos, &Line)> + '_ {
+        (pos.para..self.paras.len()).flat_map(move |p| {
+            let skip = if p == pos.para { pos.line } else { 0 };
+            self.lines_of(p)
+                .iter()
+                .enumerate()
+                .skip(skip)
+                .map(move |(l, line)| (Pos { para: p, line: l }, line))
+        })
+    }
+
+    /// The last line.
+    pub fn end(&self) -> Pos {
+        match self.paras.len() {
+            0 => Pos::default(),
+            n => Pos {
+                para: n - 1,
+                line: self.lines_of(n - 1).len() - 1,
+            },
+        }
+    }
+
+    /// `n` lines after (or before, when negative) `pos`, stopping at the ends.
+    pub fn advance(&self, pos: Pos, n: isize) -> Pos {
+        if self.paras.is_empty() {
+            return Pos::default();
+        }
+        let mut p = pos.para.min(self.paras.len() - 1);
+        let mut l = pos.line as isize + n;
+        loop {
+            if l < 0 {
+                if p == 0 {
+                    return Pos::default();
+                }
+                p -= 1;
+                l += self.lines_of(p).len() as isize;
+            } else {
+                let len = self.lines_of(p).len() as isize;
+                if l < len {
+                    return Pos {
+                        para: p,
+                        line: l as usize,
+                    };
+                }
+                if p + 1 == self.paras.len() {
+                    return Pos {
+                        para: p,
+                        line: len as usize - 1,
+                    };
+                }
+                l -= len;
+                p += 1;
+            }
+        }
+    }
+
+    /// The lowest first line that still fills a pane of `height` lines.
+    pub fn max_top(&self, height: usize) -> Pos {
+        self.advance(self.end(), 1 - height.max(1) as isize)
     }
 
     /// The line showing `anchor`: the last line starting at or before it; when its
     /// paragraph is gone (hidden again), the start of the next one.
-    pub fn line_of(&self, anchor: Anchor) -> usize {
-        let after = self.lines.partition_point(|l| l.at <= anchor);
-        let line = after.saturating_sub(1);
-        match self.lines.get(line) {
-            Some(l) if l.at.para != anchor.para && l.kind == LineKind::Blank => {
-                after.min(self.lines.len().saturating_sub(1))
-            }
-            _ => line,
+    pub fn pos_of(&self, anchor: Anchor) -> Pos {
+        let after = self.paras.partition_point(|p| p.start() <= anchor);
+        if after == 0 {
+            return Pos::default();
+        }
+        let p = after - 1;
+        if self.paras[p].id != anchor.para && after < self.paras.len() {
+            return Pos {
+                para: after,
+                line: 0,
+            };
+        }
+        let lines = self.lines_of(p);
+        Pos {
+            para: p,
+            line: lines.partition_point(|l| l.at <= anchor).saturating_sub(1),
         }
     }
 
     /// The anchor of a line (the start when there are no lines).
-    pub fn anchor_of(&self, line: usize) -> Anchor {
-        self.lines.get(line).map(|l| l.at).unwrap_or_default()
+    pub fn anchor_of(&self, pos: Pos) -> Anchor {
+        self.line(pos).map(|l| l.at).unwrap_or_default()
     }
 
-    /// Lines containing `query` (case-insensitive).
-    pub fn find(&self, query: &str) -> Vec<usize> {
-        if query.is_empty() {
+    /// How far through the story the bottom of a pane of `height` lines at `top` is.
+    pub fn percent(&self, top: Pos, height: usize) -> u16 {
+        let bottom = self.advance(top, height.max(1) as isize - 1);
+        if self.total_bytes == 0 || bottom >= self.end() {
+            return 100;
+        }
+        let within = self
+            .line(bottom)
+            .map(|l| match l.at.sub {
+                0 => 0,
+                u32::MAX => self.paras[bottom.para].text.len(),
+                s => s as usize - 1 + l.text.len(),
+            })
+            .unwrap_or(0);
+        let done = self.bytes_before[bottom.para] + within.min(self.paras[bottom.para].text.len());
+        (done * 100 / self.total_bytes).min(99) as u16
+    }
+
+    /// Where `query` (case-insensitive) occurs, in order (labels are not searched).
+    pub fn find(&self, query: &str) -> Vec<Anchor> {
+        let q = query.to_lowercase();
+        if q.is_empty() {
             return Vec::new();
         }
-        let q = query.to_lowercase();
-        self.lines
+        let mut out = Vec::new();
+        for p in self
+            .paras
             .iter()
-            .enumerate()
-            .filter(|(_, l)| l.text.to_lowercase().contains(&q))
-            .map(|(i, _)| i)
-            .collect()
+            .filter(|p| p.kind != LineKind::HiddenLabel)
+        {
+            let lower = p.text.to_lowercase();
+            let same = lower.len() == p.text.len();
+            let mut at = 0;
+            while let Some(i) = lower[at..].find(&q) {
+                let off = if same { at + i } else { 0 };
+                out.push(Anchor {
+                    para: p.id,
+                    sub: off as u32 + 1,
+                });
+                at += i + q.len();
+            }
+        }
+        out
+    }
+
+    /// Every line, wrapping everything (for tests and small uses; O(story)).
+    pub fn all_lines(&self) -> Vec<&Line> {
+        self.lines_from(Pos::default()).map(|(_, l)| l).collect()
     }
 }
 
@@ -224,6 +423,10 @@ mod tests {
         assert_eq!(truncate("abc", 1), "…");
     }
 
+    fn texts(d: &Doc) -> Vec<String> {
+        d.all_lines().iter().map(|l| l.text.clone()).collect()
+    }
+
     #[test]
     fn anchors_survive_rewrapping() {
         let s = story(
@@ -236,29 +439,61 @@ mod tests {
         let wide = Doc::build(&s, 40, false, false);
         let narrow = Doc::build(&s, 10, false, false);
         // the line starting "fifteen" in the narrow layout
-        let i = narrow
-            .lines
-            .iter()
-            .position(|l| l.text.starts_with("fifteen"))
+        let (p, _) = narrow
+            .lines_from(Pos::default())
+            .find(|(_, l)| l.text.starts_with("fifteen"))
             .unwrap();
-        let a = narrow.anchor_of(i);
-        let j = wide.line_of(a);
-        assert!(
-            wide.lines[j].text.contains("fifteen"),
-            "{:?}",
-            wide.lines[j]
-        );
+        let a = narrow.anchor_of(p);
+        let q = wide.pos_of(a);
+        assert!(wide.line(q).unwrap().text.contains("fifteen"));
         // and back: the wide line maps to a narrow line at or before "fifteen"
-        let k = narrow.line_of(wide.anchor_of(j));
-        assert!(k <= i && narrow.lines[k].at.para == a.para);
+        let k = narrow.pos_of(wide.anchor_of(q));
+        assert!(k <= p && narrow.line(k).unwrap().at.para == a.para);
+    }
+
+    #[test]
+    fn moving_by_lines_across_paragraphs() {
+        let s = story("T", &["a b c d", "e f", "g"]);
+        let d = Doc::build(&s, 3, false, false);
+        assert_eq!(texts(&d), ["a b", "c d", "", "e f", "", "g"]);
+        let end = d.end();
+        assert_eq!(d.line(end).unwrap().text, "g");
+        assert_eq!(d.advance(Pos::default(), 4), Pos { para: 1, line: 1 });
+        assert_eq!(d.advance(end, -5), Pos::default());
+        assert_eq!(d.advance(end, -50), Pos::default());
+        assert_eq!(d.advance(Pos::default(), 50), end);
+        assert_eq!(d.max_top(2), Pos { para: 1, line: 1 });
+        assert_eq!(d.max_top(100), Pos::default());
+        assert_eq!(d.percent(Pos::default(), 2), 63); // 7 of 11 bytes
+        assert_eq!(d.percent(d.max_top(2), 2), 100);
+        let f = d.find("F");
+        assert_eq!(f, [Anchor { para: 2, sub: 3 }]);
+        assert_eq!(d.pos_of(f[0]), Pos { para: 1, line: 0 });
+    }
+
+    #[test]
+    fn only_what_is_reached_is_wrapped() {
+        let paras: Vec<String> = (0..1000).map(|i| format!("paragraph {i} text")).collect();
+        let refs: Vec<&str> = paras.iter().map(|s| s.as_str()).collect();
+        let d = Doc::build(&story("T", &refs), 20, false, false);
+        let _ = d.lines_from(Pos::default()).take(10).count();
+        let wrapped = d.paras.iter().filter(|p| p.lines.get().is_some()).count();
+        assert!(wrapped <= 6, "{wrapped}");
+        let _ = d.max_top(10);
+        let wrapped = d.paras.iter().filter(|p| p.lines.get().is_some()).count();
+        assert!(wrapped <= 12, "{wrapped}");
     }
 
     #[test]
     fn width_one_and_wide_characters() {
         let s = story("T", &["潮見の朝市 opens"]);
         let d = Doc::build(&s, 1, true, true);
-        assert!(d.lines.iter().all(|l| l.text.width() <= 1));
+        assert!(d.all_lines().iter().all(|l| l.text.width() <= 1));
         let d = Doc::build(&s, 3, true, true);
-        assert!(d.lines.iter().all(|l| l.text.width() <= 3));
+        assert!(d.all_lines().iter().all(|l| l.text.width() <= 3));
+        let empty = Doc::build(&story("T", &[]), 10, false, false);
+        assert!(empty.is_empty() && empty.line(empty.end()).is_none());
+        assert_eq!(empty.advance(Pos::default(), 3), Pos::default());
+        assert_eq!(empty.percent(Pos::default(), 3), 100);
     }
 }

@@ -10,7 +10,7 @@ use crate::article::{Article, LoadError};
 use crate::clean::{Cleaned, Decision, Kind};
 use crate::config::Config;
 use crate::keymap::{Action, Code, Key, Keymap};
-pub use doc::{Anchor, Doc, Line, LineKind};
+pub use doc::{Anchor, Doc, Line, LineKind, Pos};
 pub use layout::{Layout, Sizes};
 use unicode_width::UnicodeWidthStr;
 
@@ -167,7 +167,7 @@ pub struct Reader {
     /// The story laid out for the current width.
     pub doc: Doc,
     /// First line shown.
-    pub top: usize,
+    pub top: Pos,
     /// The reading position, independent of the width: set by scrolling, kept on resize.
     pub anchor: Anchor,
 }
@@ -177,10 +177,12 @@ pub struct Reader {
 pub struct Find {
     /// What is looked for.
     pub query: String,
-    /// Lines that contain it.
-    pub matches: Vec<usize>,
+    /// Where it occurs.
+    pub matches: Vec<Anchor>,
     /// The current match (index into `matches`).
     pub current: usize,
+    /// The line of the current match, when the reader has gone to it.
+    pub line: Option<Pos>,
 }
 
 /// Something that happened, for [`App::update`].
@@ -542,18 +544,23 @@ impl App {
             .as_ref()
             .map(|r| r.doc.find(&text))
             .unwrap_or_default();
-        let top = self.reader.as_ref().map(|r| r.top).unwrap_or(0);
-        let current = matches.iter().position(|&l| l >= top).unwrap_or(0);
+        let top = self
+            .reader
+            .as_ref()
+            .map(|r| r.doc.anchor_of(r.top))
+            .unwrap_or_default();
+        let current = matches.iter().position(|&a| a >= top).unwrap_or(0);
         self.find = Some(Find {
             query: text,
             matches,
             current,
+            line: None,
         });
         self.goto_match();
     }
 
     fn goto_match(&mut self) {
-        let Some(line) = self
+        let Some(anchor) = self
             .find
             .as_ref()
             .and_then(|f| f.matches.get(f.current).copied())
@@ -561,7 +568,12 @@ impl App {
             return;
         };
         let h = self.layout().text.height as usize;
-        let top = line.saturating_sub(h / 3);
+        let Some(r) = &self.reader else { return };
+        let pos = r.doc.pos_of(anchor);
+        let top = r.doc.advance(pos, -((h / 3) as isize));
+        if let Some(f) = &mut self.find {
+            f.line = Some(pos);
+        }
         self.scroll_to(top);
     }
 
@@ -588,8 +600,8 @@ impl App {
             Action::PageUp => self.select(self.selected as isize - rows as isize),
             Action::HalfDown => self.select(self.selected as isize + (rows / 2).max(1) as isize),
             Action::HalfUp => self.select(self.selected as isize - (rows / 2).max(1) as isize),
-            Action::Top if reading => self.scroll_to(0),
-            Action::Bottom if reading => self.scroll_to(usize::MAX),
+            Action::Top if reading => self.scroll_to(Pos::default()),
+            Action::Bottom if reading => self.scroll_to(self.max_top()),
             Action::Top => self.select(0),
             Action::Bottom => self.select(self.visible.len() as isize - 1),
             Action::Read => {
@@ -686,22 +698,23 @@ impl App {
         }
     }
 
-    fn max_top(&self) -> usize {
+    fn max_top(&self) -> Pos {
         let h = self.layout().text.height as usize;
         self.reader
             .as_ref()
-            .map(|r| r.doc.lines.len().saturating_sub(h.max(1)))
-            .unwrap_or(0)
+            .map(|r| r.doc.max_top(h))
+            .unwrap_or_default()
     }
 
     fn scroll_by(&mut self, d: isize) {
         if let Some(r) = &self.reader {
-            let t = (r.top as isize + d).max(0) as usize;
+            let t = r.doc.advance(r.top, d);
             self.scroll_to(t);
         }
     }
 
-    fn scroll_to(&mut self, line: usize) {
+    /// Put `line` at the top (no lower than a full pane allows); the anchor follows.
+    fn scroll_to(&mut self, line: Pos) {
         let max = self.max_top();
         if let Some(r) = &mut self.reader {
             r.top = line.min(max);
@@ -762,19 +775,14 @@ impl App {
             .as_ref()
             .is_some_and(|r| r.entry == entry && r.cleaned == cleaned);
         if let Some(r) = self.reader.as_mut().filter(|_| same_story) {
-            let title_shown = r
-                .doc
-                .lines
-                .first()
-                .is_some_and(|l| l.kind == LineKind::Title);
             if r.doc.width == width
                 && r.doc.show_hidden == self.show_hidden
-                && title_shown == with_title
+                && r.doc.with_title == with_title
             {
                 return;
             }
             r.doc = Doc::build(story, width, self.show_hidden, with_title);
-            r.top = r.doc.line_of(r.anchor);
+            r.top = r.doc.pos_of(r.anchor);
         } else {
             let keep = self
                 .reader
@@ -782,7 +790,7 @@ impl App {
                 .filter(|r| r.entry == entry)
                 .map(|r| r.anchor);
             let doc = Doc::build(story, width, self.show_hidden, with_title);
-            let top = keep.map(|a| doc.line_of(a)).unwrap_or(0);
+            let top = keep.map(|a| doc.pos_of(a)).unwrap_or_default();
             self.reader = Some(Reader {
                 entry,
                 cleaned,
@@ -805,23 +813,24 @@ impl App {
                 .as_ref()
                 .map(|r| r.doc.find(&q))
                 .unwrap_or_default();
+            let line = self
+                .reader
+                .as_ref()
+                .zip(matches.get(self.find.as_ref().map_or(0, |f| f.current)))
+                .map(|(r, &a)| r.doc.pos_of(a));
             if let Some(f) = &mut self.find {
                 f.current = f.current.min(matches.len().saturating_sub(1));
                 f.matches = matches;
+                f.line = f.line.and(line);
             }
         }
     }
 
-    /// Reading position of the open story as a percentage (of the text below the top
-    /// of the pane's last line).
+    /// Reading position of the open story: how much of its text is above the bottom of
+    /// the pane, in per cent (100 at the end).
     pub fn percent(&self) -> Option<u16> {
         let r = self.reader.as_ref()?;
-        let n = r.doc.lines.len();
-        if n == 0 {
-            return Some(100);
-        }
-        let h = self.layout().text.height as usize;
-        Some(((r.top + h).min(n) * 100 / n) as u16)
+        Some(r.doc.percent(r.top, self.layout().text.height as usize))
     }
 }
 
@@ -870,6 +879,23 @@ pub(crate) mod tests {
         App::with_stories(Settings::default(), Keymap::default(), stories, (100, 30))
     }
 
+    /// The top line's index among all lines.
+    fn top(a: &App) -> usize {
+        let r = a.reader.as_ref().unwrap();
+        r.doc
+            .lines_from(Pos::default())
+            .position(|(p, _)| p == r.top)
+            .unwrap()
+    }
+    fn top_line(a: &App) -> Line {
+        let r = a.reader.as_ref().unwrap();
+        r.doc.line(r.top).unwrap().clone()
+    }
+    fn all_text(a: &App) -> Vec<String> {
+        let r = a.reader.as_ref().unwrap();
+        r.doc.all_lines().iter().map(|l| l.text.clone()).collect()
+    }
+
     fn keys(app: &mut App, keys: &str) -> Effect {
         let mut e = Effect::None;
         for c in keys.chars() {
@@ -903,24 +929,23 @@ pub(crate) mod tests {
         assert_eq!(a.focus, Focus::Reader);
         assert!(a.entries[0].read);
         keys(&mut a, "jjj");
-        assert_eq!(a.reader.as_ref().unwrap().top, 3);
+        assert_eq!(top(&a), 3);
         assert_eq!(a.selected, 0);
         keys(&mut a, " ");
         let page = a.layout().text.height as usize - 1;
-        assert_eq!(a.reader.as_ref().unwrap().top, 3 + page);
+        assert_eq!(top(&a), 3 + page);
         a.update(Msg::Key(Key::ctrl('u')));
-        assert_eq!(a.reader.as_ref().unwrap().top, 3 + page - page / 2);
+        assert_eq!(top(&a), 3 + page - page / 2);
         keys(&mut a, "G");
         let r = a.reader.as_ref().unwrap();
-        assert_eq!(r.top, r.doc.lines.len() - a.layout().text.height as usize);
+        assert_eq!(
+            top(&a),
+            r.doc.all_lines().len() - a.layout().text.height as usize
+        );
         assert_eq!(a.percent(), Some(100));
         keys(&mut a, "J");
         assert_eq!(a.selected, 1);
-        assert_eq!(
-            a.reader.as_ref().unwrap().top,
-            0,
-            "a new story starts at the top"
-        );
+        assert_eq!(top(&a), 0, "a new story starts at the top");
         assert!(a.entries[1].read);
         a.update(Msg::Key(Key::plain(Code::Esc)));
         assert_eq!(a.focus, Focus::List);
@@ -935,18 +960,13 @@ pub(crate) mod tests {
         for _ in 0..50 {
             keys(&mut a, "j");
         }
-        let r = a.reader.as_ref().unwrap();
-        let para = r.doc.lines[r.top].at.para;
-        let text = r.doc.lines[r.top].text.clone();
+        let before = top_line(&a);
         a.update(Msg::Resize(200, 50));
-        let r = a.reader.as_ref().unwrap();
-        assert_eq!(r.doc.lines[r.top].at.para, para);
-        assert!(r.doc.lines[r.top]
-            .text
-            .contains(text.split(' ').next().unwrap()));
+        let wide = top_line(&a);
+        assert_eq!(wide.at.para, before.at.para);
+        assert!(wide.text.contains(before.text.split(' ').next().unwrap()));
         a.update(Msg::Resize(100, 30));
-        let r = a.reader.as_ref().unwrap();
-        assert_eq!(r.doc.lines[r.top].text, text);
+        assert_eq!(top_line(&a).text, before.text);
     }
 
     #[test]
@@ -978,11 +998,15 @@ pub(crate) mod tests {
         a.update(Msg::Key(Key::plain(Code::Enter)));
         let f = a.find.clone().unwrap();
         assert!(f.matches.len() >= 11, "{f:?}"); // 7, 70..79
-        let first = a.reader.as_ref().unwrap().top;
+        let first = top(&a);
+        assert!(top_line(&a).text.contains("paragraph 7") || first > 0);
         keys(&mut a, "n");
-        assert!(a.reader.as_ref().unwrap().top > first);
+        assert!(top(&a) > first);
         keys(&mut a, "N");
-        assert_eq!(a.reader.as_ref().unwrap().top, first);
+        assert_eq!(top(&a), first);
+        let r = a.reader.as_ref().unwrap();
+        let cur = r.doc.line(a.find.as_ref().unwrap().line.unwrap()).unwrap();
+        assert!(cur.text.contains("paragraph 7"), "{cur:?}");
     }
 
     #[test]
@@ -992,16 +1016,7 @@ pub(crate) mod tests {
         s.cleaned.blocks[1].kind = Kind::RelatedHeadline;
         s.cleaned.blocks[1].reason = "between paragraphs".into();
         let mut a = App::with_stories(Settings::default(), Keymap::default(), vec![s], (100, 30));
-        let text = |a: &App| -> Vec<String> {
-            a.reader
-                .as_ref()
-                .unwrap()
-                .doc
-                .lines
-                .iter()
-                .map(|l| l.text.clone())
-                .collect()
-        };
+        let text = all_text;
         assert!(!text(&a).iter().any(|l| l.contains("Related")));
         keys(&mut a, "H");
         let t = text(&a);
@@ -1027,7 +1042,7 @@ pub(crate) mod tests {
             row: 10,
             down: true,
         });
-        assert_eq!(a.reader.as_ref().unwrap().top, 3);
+        assert_eq!(top(&a), 3);
         keys(&mut a, "h");
         a.update(Msg::Wheel {
             col: 10,
@@ -1059,7 +1074,7 @@ pub(crate) mod tests {
         a.update(Msg::Articles(vec![s.article.clone()]));
         assert!(!a.entries[0].cleaned);
         keys(&mut a, "l");
-        let lines = |a: &App| a.reader.as_ref().unwrap().doc.lines.len();
+        let lines = |a: &App| all_text(a).len();
         assert_eq!(lines(&a), 5, "uncleaned: every block shown");
         keys(&mut a, "jjjj");
         s.cleaned.blocks[1].shown = false;
@@ -1070,7 +1085,11 @@ pub(crate) mod tests {
         assert!(a.entries[0].cleaned && a.reader.as_ref().unwrap().cleaned);
         assert_eq!(lines(&a), 3);
         let r = a.reader.as_ref().unwrap();
-        assert_eq!(r.doc.lines[r.top].text, "Para two.", "kept the place");
+        assert_eq!(
+            r.doc.line(r.top).unwrap().text,
+            "Para two.",
+            "kept the place"
+        );
     }
 
     #[test]

@@ -208,13 +208,10 @@ fn draw_reader(app: &App, t: &Theme, r: Rect, meta: Rect, text: Rect, buf: &mut 
         .find
         .as_ref()
         .filter(|f| !f.query.is_empty())
-        .map(|f| (f.query.to_lowercase(), f.matches.get(f.current).copied()));
+        .map(|f| (f.query.to_lowercase(), f.line));
     for (row, (i, line)) in rd
         .doc
-        .lines
-        .iter()
-        .enumerate()
-        .skip(rd.top)
+        .lines_from(rd.top)
         .take(text.height as usize)
         .enumerate()
     {
