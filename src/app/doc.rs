@@ -91,7 +91,8 @@ pub struct Doc {
     pub show_hidden: bool,
     /// Starts with the title?
     pub with_title: bool,
-    /// Words shown as the story (for the reading time; counted once, not per frame).
+    /// Words shown as the story (for the reading time; set by the app from its per-story
+    /// count, so a re-layout does not count again).
     pub words: usize,
     /// Blocks hidden as clutter.
     pub hidden: usize,
@@ -148,7 +149,7 @@ impl Doc {
             width,
             show_hidden,
             with_title,
-            words: story.word_count(),
+            words: 0,
             hidden: story.cleaned.hidden().count(),
             paras,
             bytes_before,

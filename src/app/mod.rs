@@ -58,6 +58,8 @@ pub struct Entry {
     pub starred: bool,
     /// The cleaner's decisions are in (until then every block is shown as stored).
     pub cleaned: bool,
+    /// Words shown as the story, counted when first needed.
+    words: std::cell::OnceCell<usize>,
     /// Lower-cased title and source, for the list filter.
     key: String,
 }
@@ -71,6 +73,7 @@ impl Entry {
             read: false,
             starred: false,
             cleaned: true,
+            words: std::cell::OnceCell::new(),
         }
     }
     /// An entry for an article not cleaned yet: every block shown as stored.
@@ -95,6 +98,16 @@ impl Entry {
         });
         e.cleaned = false;
         e
+    }
+    /// Words shown as the story (white-space separated; counted once).
+    pub fn words(&self) -> usize {
+        *self.words.get_or_init(|| {
+            self.story
+                .cleaned
+                .body()
+                .map(|d| d.text.split_whitespace().count())
+                .sum()
+        })
     }
     /// Does the list filter `q` (lower case) match?
     fn matches(&self, q: &str) -> bool {
@@ -393,6 +406,7 @@ impl App {
                 for (e, c) in self.entries.iter_mut().skip(start).zip(cleaned) {
                     e.story.cleaned = c;
                     e.cleaned = true;
+                    e.words = std::cell::OnceCell::new();
                     e.key = filter_key(&e.story);
                 }
                 if !self.filter.is_empty() {
@@ -781,7 +795,9 @@ impl App {
             {
                 return;
             }
+            let words = r.doc.words;
             r.doc = Doc::build(story, width, self.show_hidden, with_title);
+            r.doc.words = words;
             r.top = r.doc.pos_of(r.anchor);
         } else {
             let keep = self
@@ -789,7 +805,8 @@ impl App {
                 .as_ref()
                 .filter(|r| r.entry == entry)
                 .map(|r| r.anchor);
-            let doc = Doc::build(story, width, self.show_hidden, with_title);
+            let mut doc = Doc::build(story, width, self.show_hidden, with_title);
+            doc.words = self.entries[entry].words();
             let top = keep.map(|a| doc.pos_of(a)).unwrap_or_default();
             self.reader = Some(Reader {
                 entry,
