@@ -363,7 +363,7 @@ fn draw_status(app: &App, t: &Theme, r: Rect, buf: &mut Buffer) {
             let count = if f.query.is_empty() {
                 String::new()
             } else {
-                format!("  {} lines", f.matches.len())
+                format!("  {} {}", f.matches.len(), if f.matches.len() == 1 { "match" } else { "matches" })
             };
             Line::from(vec![
                 Span::styled(
