@@ -142,10 +142,14 @@ fn read_the_seed_in_a_real_terminal_and_leave_it_clean() {
     let row4 = |s: &str| s.lines().nth(3).unwrap_or("").to_string();
     let before = row4(&t.screen());
     t.send("\x1b[<65;60;12M"); // SGR wheel down at column 60, row 12 (1-based)
-    t.wait("the reading pane scrolled by the wheel", |s| row4(s) != before);
+    t.wait("the reading pane scrolled by the wheel", |s| {
+        row4(s) != before
+    });
     t.send("\x1b[<0;5;6M\x1b[<0;5;6m"); // left click on the list's third story
     t.wait("the clicked story", |s| {
-        s.lines().next().is_some_and(|top| top.contains("Dredging plan"))
+        s.lines()
+            .next()
+            .is_some_and(|top| top.contains("Dredging plan"))
     });
 
     // q: quit; the terminal is as it was

@@ -302,6 +302,39 @@ fn filter_shows_in_the_list_title_and_status() {
     assert!(!screen.contains("Harbour ferry fares"));
 }
 
+#[test]
+fn no_color_uses_no_colours() {
+    let mut app = app_with(fixtures(), 100, 30);
+    press(&mut app, &[Key::plain(Code::Enter), Key::ch('H')]);
+    let theme = Theme::new(&Config::default().theme, false);
+    let mut t = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    t.draw(|f| {
+        f.render_widget(
+            Screen {
+                app: &app,
+                theme: &theme,
+            },
+            f.area(),
+        )
+    })
+    .unwrap();
+    let buf = t.backend().buffer();
+    use ratatui::style::{Color, Modifier};
+    assert!(buf
+        .content()
+        .iter()
+        .all(|c| c.fg == Color::Reset && c.bg == Color::Reset));
+    // the selection and hidden blocks still stand out
+    assert!(buf
+        .content()
+        .iter()
+        .any(|c| c.modifier.contains(Modifier::DIM)));
+    assert!(buf
+        .content()
+        .iter()
+        .any(|c| c.modifier.contains(Modifier::UNDERLINED)));
+}
+
 /// Frame time for a keypress on a long story (run with
 /// `cargo test --release --test ui -- --ignored --nocapture frame_time`).
 #[test]

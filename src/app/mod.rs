@@ -295,6 +295,8 @@ pub struct App {
     pub progress: Progress,
     /// Files that could not be read.
     pub problems: Vec<LoadError>,
+    /// How many distinct files those are.
+    pub unreadable: usize,
 }
 
 impl App {
@@ -318,6 +320,7 @@ impl App {
             message: None,
             progress: Progress::default(),
             problems: Vec::new(),
+            unreadable: 0,
         }
     }
 
@@ -421,6 +424,7 @@ impl App {
                         p.iter().map(|e| e.path.as_path()).collect();
                     files.dedup();
                     let n = files.len();
+                    self.unreadable += n;
                     self.message = Some(format!(
                         "{n} {} could not be read: {}",
                         if n == 1 { "file" } else { "files" },

@@ -338,6 +338,8 @@ fn draw_status(app: &App, t: &Theme, r: Rect, buf: &mut Buffer) {
             Stage::Cleaning => "cleaning",
         };
         format!("{what} {}/{}", app.progress.done, app.progress.total)
+    } else if app.unreadable > 0 {
+        format!("{} unreadable", app.unreadable)
     } else {
         String::new()
     };
@@ -363,7 +365,15 @@ fn draw_status(app: &App, t: &Theme, r: Rect, buf: &mut Buffer) {
             let count = if f.query.is_empty() {
                 String::new()
             } else {
-                format!("  {} {}", f.matches.len(), if f.matches.len() == 1 { "match" } else { "matches" })
+                format!(
+                    "  {} {}",
+                    f.matches.len(),
+                    if f.matches.len() == 1 {
+                        "match"
+                    } else {
+                        "matches"
+                    }
+                )
             };
             Line::from(vec![
                 Span::styled(
