@@ -120,6 +120,18 @@ impl Doc {
         if with_title {
             push(0, LineKind::Title, &story.article.title);
         }
+        if story.cleaned.blocks.is_empty() {
+            // not cleaned yet: every block as stored
+            for (i, b) in story.article.blocks.iter().enumerate() {
+                let heading = b.markup == crate::article::Markup::Heading;
+                let kind = if heading {
+                    LineKind::Heading
+                } else {
+                    LineKind::Body
+                };
+                push(i as u32 + 1, kind, &b.text);
+            }
+        }
         for (i, d) in story.cleaned.blocks.iter().enumerate() {
             let id = i as u32 + 1;
             if d.shown {

@@ -7,7 +7,7 @@ pub mod layout;
 
 use crate::archive::Story;
 use crate::article::{Article, LoadError};
-use crate::clean::{Cleaned, Decision, Kind};
+use crate::clean::Cleaned;
 use crate::config::Config;
 use crate::keymap::{Action, Code, Key, Keymap};
 pub use doc::{Anchor, Doc, Line, LineKind, Pos};
@@ -76,25 +76,12 @@ impl Entry {
             words: std::cell::OnceCell::new(),
         }
     }
-    /// An entry for an article not cleaned yet: every block shown as stored.
+    /// An entry for an article not cleaned yet: no decisions, so the reading pane
+    /// shows every block as stored (nothing copied).
     pub fn provisional(article: Article) -> Entry {
-        let blocks = article
-            .blocks
-            .iter()
-            .map(|b| Decision {
-                text: b.text.clone(),
-                markup: b.markup,
-                kind: Kind::Story,
-                shown: true,
-                reason: "not cleaned yet".into(),
-            })
-            .collect();
         let mut e = Entry::new(Story {
             article,
-            cleaned: Cleaned {
-                blocks,
-                ..Cleaned::default()
-            },
+            cleaned: Cleaned::default(),
         });
         e.cleaned = false;
         e
@@ -102,11 +89,17 @@ impl Entry {
     /// Words shown as the story (white-space separated; counted once).
     pub fn words(&self) -> usize {
         *self.words.get_or_init(|| {
-            self.story
-                .cleaned
-                .body()
-                .map(|d| d.text.split_whitespace().count())
-                .sum()
+            let count = |t: &str| t.split_whitespace().count();
+            if self.cleaned {
+                self.story.cleaned.body().map(|d| count(&d.text)).sum()
+            } else {
+                self.story
+                    .article
+                    .blocks
+                    .iter()
+                    .map(|b| count(&b.text))
+                    .sum()
+            }
         })
     }
     /// Does the list filter `q` (lower case) match?
