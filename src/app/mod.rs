@@ -58,6 +58,9 @@ pub struct Entry {
     pub starred: bool,
     /// The cleaner's decisions are in (until then every block is shown as stored).
     pub cleaned: bool,
+    /// Where the reader was in this story (kept when moving to another story; the
+    /// storage layer can fill and persist it).
+    pub position: Anchor,
     /// Words shown as the story, counted when first needed.
     words: std::cell::OnceCell<usize>,
     /// Lower-cased title and source, for the list filter.
@@ -73,6 +76,7 @@ impl Entry {
             read: false,
             starred: false,
             cleaned: true,
+            position: Anchor::default(),
             words: std::cell::OnceCell::new(),
         }
     }
@@ -797,11 +801,15 @@ impl App {
             r.doc.words = words;
             r.top = r.doc.pos_of(r.anchor);
         } else {
-            let keep = self
-                .reader
-                .as_ref()
-                .filter(|r| r.entry == entry)
-                .map(|r| r.anchor);
+            let same_entry = self.reader.as_ref().is_some_and(|r| r.entry == entry);
+            if let Some(old) = self.reader.as_ref().filter(|_| !same_entry) {
+                self.entries[old.entry].position = old.anchor;
+            }
+            let keep = match &self.reader {
+                Some(r) if same_entry => Some(r.anchor),
+                _ => Some(self.entries[entry].position).filter(|&a| a != Anchor::default()),
+            };
+            let story = &self.entries[entry].story;
             let mut doc = Doc::build(story, width, self.show_hidden, with_title);
             doc.words = self.entries[entry].words();
             let top = keep.map(|a| doc.pos_of(a)).unwrap_or_default();
@@ -812,7 +820,7 @@ impl App {
                 top,
                 anchor: keep.unwrap_or_default(),
             });
-            if keep.is_none() && self.mode != Mode::Find {
+            if !same_entry && self.mode != Mode::Find {
                 self.find = None;
             }
         }
@@ -957,9 +965,14 @@ pub(crate) mod tests {
             r.doc.all_lines().len() - a.layout().text.height as usize
         );
         assert_eq!(a.percent(), Some(100));
+        let end = top(&a);
         keys(&mut a, "J");
         assert_eq!(a.selected, 1);
         assert_eq!(top(&a), 0, "a new story starts at the top");
+        keys(&mut a, "jK");
+        assert_eq!(top(&a), end, "back where it was left");
+        keys(&mut a, "J");
+        assert_eq!(top(&a), 1);
         assert!(a.entries[1].read);
         a.update(Msg::Key(Key::plain(Code::Esc)));
         assert_eq!(a.focus, Focus::List);
