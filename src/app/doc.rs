@@ -7,6 +7,7 @@
 use crate::archive::Story;
 use crate::text::sanitize;
 use std::cell::OnceCell;
+use std::rc::Rc;
 use unicode_width::UnicodeWidthStr;
 
 /// What a line of the laid-out story is, for styling.
@@ -68,8 +69,6 @@ struct Para {
     text: String,
     /// A blank line follows.
     blank_after: bool,
-    /// Wrapped on first use.
-    lines: OnceCell<Vec<Line>>,
 }
 
 impl Para {
@@ -96,9 +95,12 @@ pub struct Doc {
     pub words: usize,
     /// Blocks hidden as clutter.
     pub hidden: usize,
-    paras: Vec<Para>,
+    /// The paragraphs, shared by every layout of the same story (a resize copies nothing).
+    paras: Rc<[Para]>,
+    /// Each paragraph's lines at this width, wrapped on first use.
+    wrapped: Vec<OnceCell<Vec<Line>>>,
     /// Bytes of text before each paragraph (for the scroll percentage).
-    bytes_before: Vec<usize>,
+    bytes_before: Rc<[usize]>,
     total_bytes: usize,
 }
 
@@ -114,7 +116,6 @@ impl Doc {
                 kind,
                 text: text.to_string(),
                 blank_after: kind != LineKind::HiddenLabel,
-                lines: OnceCell::new(),
             })
         };
         if with_title {
@@ -163,16 +164,28 @@ impl Doc {
             with_title,
             words: 0,
             hidden: story.cleaned.hidden().count(),
-            paras,
-            bytes_before,
+            wrapped: vec![OnceCell::new(); paras.len()],
+            paras: paras.into(),
+            bytes_before: bytes_before.into(),
             total_bytes,
+        }
+    }
+
+    /// The same story at another width: the paragraphs are shared, nothing is wrapped yet.
+    pub fn rewrap(&self, width: u16) -> Doc {
+        Doc {
+            width: width.max(1),
+            wrapped: vec![OnceCell::new(); self.paras.len()],
+            paras: Rc::clone(&self.paras),
+            bytes_before: Rc::clone(&self.bytes_before),
+            ..*self
         }
     }
 
     /// The lines of a laid-out paragraph (wrapped now if they were not yet).
     fn lines_of(&self, p: usize) -> &[Line] {
         let para = &self.paras[p];
-        para.lines.get_or_init(|| {
+        self.wrapped[p].get_or_init(|| {
             let w = self.width as usize;
             let mut lines = Vec::new();
             if para.kind == LineKind::HiddenLabel {
@@ -450,7 +463,11 @@ mod tests {
             ],
         );
         let wide = Doc::build(&s, 40, false, false);
-        let narrow = Doc::build(&s, 10, false, false);
+        let narrow = wide.rewrap(10);
+        assert_eq!(
+            narrow.all_lines(),
+            Doc::build(&s, 10, false, false).all_lines()
+        );
         // the line starting "fifteen" in the narrow layout
         let (p, _) = narrow
             .lines_from(Pos::default())
@@ -490,10 +507,10 @@ mod tests {
         let refs: Vec<&str> = paras.iter().map(|s| s.as_str()).collect();
         let d = Doc::build(&story("T", &refs), 20, false, false);
         let _ = d.lines_from(Pos::default()).take(10).count();
-        let wrapped = d.paras.iter().filter(|p| p.lines.get().is_some()).count();
+        let wrapped = d.wrapped.iter().filter(|p| p.get().is_some()).count();
         assert!(wrapped <= 6, "{wrapped}");
         let _ = d.max_top(10);
-        let wrapped = d.paras.iter().filter(|p| p.lines.get().is_some()).count();
+        let wrapped = d.wrapped.iter().filter(|p| p.get().is_some()).count();
         assert!(wrapped <= 12, "{wrapped}");
     }
 

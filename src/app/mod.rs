@@ -796,9 +796,13 @@ impl App {
             {
                 return;
             }
-            let words = r.doc.words;
-            r.doc = Doc::build(story, width, self.show_hidden, with_title);
-            r.doc.words = words;
+            if r.doc.show_hidden == self.show_hidden && r.doc.with_title == with_title {
+                r.doc = r.doc.rewrap(width); // a resize: the paragraphs are shared
+            } else {
+                let words = r.doc.words;
+                r.doc = Doc::build(story, width, self.show_hidden, with_title);
+                r.doc.words = words;
+            }
             r.top = r.doc.pos_of(r.anchor);
         } else {
             let same_entry = self.reader.as_ref().is_some_and(|r| r.entry == entry);
