@@ -364,6 +364,7 @@ impl App {
             }
             Msg::Resize(w, h) => {
                 self.size = (w, h);
+                self.keep_selection_visible();
                 Effect::None
             }
             Msg::Wheel { col, row, down } => {
@@ -666,12 +667,14 @@ impl App {
             }
             Action::ToggleHidden => {
                 self.show_hidden = !self.show_hidden;
-                let hidden = self
-                    .selected_entry()
-                    .map(|e| e.story.cleaned.hidden().count())
-                    .unwrap_or(0);
-                if hidden == 0 {
-                    self.message = Some("nothing is hidden in this story".into());
+                match self.selected_entry() {
+                    Some(e) if !e.cleaned => {
+                        self.message = Some("this story is not cleaned yet".into());
+                    }
+                    Some(e) if e.story.cleaned.hidden().count() == 0 => {
+                        self.message = Some("nothing is hidden in this story".into());
+                    }
+                    _ => {}
                 }
             }
             other => {
@@ -711,6 +714,10 @@ impl App {
         } else if self.selected >= self.list_offset + rows {
             self.list_offset = self.selected + 1 - rows;
         }
+        // no empty rows below the last story when the pane grows
+        self.list_offset = self
+            .list_offset
+            .min(self.visible.len().saturating_sub(rows));
     }
 
     fn max_top(&self) -> Pos {
@@ -998,6 +1005,17 @@ pub(crate) mod tests {
         assert!(wide.text.contains(before.text.split(' ').next().unwrap()));
         a.update(Msg::Resize(100, 30));
         assert_eq!(top_line(&a).text, before.text);
+    }
+
+    #[test]
+    fn the_selection_stays_on_screen_when_the_terminal_shrinks() {
+        let mut a = app(40, 1);
+        keys(&mut a, "G");
+        a.update(Msg::Resize(100, 10));
+        let rows = a.layout().list_rows();
+        assert!(a.selected >= a.list_offset && a.selected < a.list_offset + rows);
+        a.update(Msg::Resize(100, 30));
+        assert_eq!(a.list_offset, 40 - a.layout().list_rows());
     }
 
     #[test]
