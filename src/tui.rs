@@ -42,6 +42,15 @@ pub fn run(paths: Vec<PathBuf>, config: &Config, opts: Options) -> io::Result<()
         hook(info);
     }));
     let mut terminal = ratatui::try_init()?;
+    // ratatui's hook restores the terminal; only a panic on this thread should do that.
+    // A panic in the loader thread is caught there and shown in the status line.
+    let ui = std::thread::current().id();
+    let restore_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if std::thread::current().id() == ui {
+            restore_hook(info);
+        }
+    }));
     let result = execute!(io::stdout(), EnableMouseCapture).and_then(|()| {
         let rx = spawn_loader(paths, opts);
         event_loop(&mut terminal, &mut app, &theme, rx)
@@ -160,7 +169,15 @@ pub fn to_key(k: KeyEvent) -> Option<Key> {
 pub fn spawn_loader(paths: Vec<PathBuf>, opts: Options) -> Receiver<Msg> {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
-        let _ = load(&paths, &opts, &tx);
+        let run = std::panic::AssertUnwindSafe(|| load(&paths, &opts, &tx));
+        if let Err(p) = std::panic::catch_unwind(run) {
+            let why = p
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| p.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown error".into());
+            let _ = tx.send(Msg::LoadFailed(why));
+        }
     });
     rx
 }

@@ -244,6 +244,8 @@ pub enum Msg {
     Problems(Vec<LoadError>),
     /// Loading has finished.
     Loaded,
+    /// Loading stopped on an internal error (a bug); what is loaded stays readable.
+    LoadFailed(String),
 }
 
 /// What the shell must do after an update.
@@ -430,6 +432,11 @@ impl App {
                     ));
                 }
                 self.problems.extend(p);
+                Effect::None
+            }
+            Msg::LoadFailed(why) => {
+                self.progress.finished = true;
+                self.message = Some(format!("loading stopped by a bug: {why}"));
                 Effect::None
             }
             Msg::Loaded => {
@@ -1154,5 +1161,12 @@ pub(crate) mod tests {
             a.message.as_deref(),
             Some("2 files could not be read: a/x.txt: not UTF-8")
         );
+        a.update(Msg::LoadFailed("index out of bounds".into()));
+        assert!(a.progress.finished);
+        assert!(a
+            .message
+            .as_deref()
+            .unwrap()
+            .contains("index out of bounds"));
     }
 }
