@@ -421,6 +421,19 @@ fn draw_status(app: &App, t: &Theme, r: Rect, buf: &mut Buffer) {
             Line::from(spans)
         }
     };
+    // the story's place in the list, when the hints leave room for it
+    let mut right = right;
+    if app.progress.finished && !app.visible.is_empty() {
+        let at = format!("{}/{}", app.selected + 1, app.visible.len());
+        let sep = if right.is_empty() { 0 } else { 3 };
+        if left.width() + at.width() + sep + right.width() + 3 <= w {
+            right = if right.is_empty() {
+                at
+            } else {
+                format!("{right} · {at}")
+            };
+        }
+    }
     Paragraph::new(left).render(
         Rect::new(r.x + 1.min(r.width - 1), r.y, left_w as u16, 1),
         buf,
