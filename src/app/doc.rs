@@ -59,14 +59,26 @@ pub struct Line {
     pub at: Anchor,
 }
 
+/// Where a paragraph's text is: in the story (borrowed through the doc's `Rc`, never
+/// copied) or, for a hidden block's label, made here.
+#[derive(Debug, Clone)]
+enum Src {
+    Title,
+    /// `article.blocks[i]` (a story not cleaned yet).
+    Stored(usize),
+    /// `cleaned.blocks[i]`.
+    Decided(usize),
+    Label(String),
+}
+
 #[derive(Debug, Clone)]
 struct Para {
     /// The anchor paragraph (0 title, i + 1 block i).
     id: u32,
     /// How its lines are drawn.
     kind: LineKind,
-    /// The text (a hidden block's label, for `HiddenLabel`).
-    text: String,
+    /// Where its text is.
+    src: Src,
     /// A blank line follows.
     blank_after: bool,
 }
@@ -95,7 +107,9 @@ pub struct Doc {
     pub words: usize,
     /// Blocks hidden as clutter.
     pub hidden: usize,
-    /// The paragraphs, shared by every layout of the same story (a resize copies nothing).
+    /// The story laid out (shared with the list: nothing is copied).
+    story: Rc<Story>,
+    /// The paragraphs, shared by every layout of the same story.
     paras: Rc<[Para]>,
     /// Each paragraph's lines at this width, wrapped on first use.
     wrapped: Vec<OnceCell<Vec<Line>>>,
@@ -107,19 +121,19 @@ pub struct Doc {
 impl Doc {
     /// Lay out `story` at `width` columns. `with_title`: start with the title (when the
     /// pane's border cannot show it whole). Nothing is wrapped yet.
-    pub fn build(story: &Story, width: u16, show_hidden: bool, with_title: bool) -> Doc {
+    pub fn build(story: &Rc<Story>, width: u16, show_hidden: bool, with_title: bool) -> Doc {
         let width = width.max(1);
         let mut paras = Vec::new();
-        let mut push = |id: u32, kind: LineKind, text: &str| {
+        let mut push = |id: u32, kind: LineKind, src: Src| {
             paras.push(Para {
                 id,
                 kind,
-                text: text.to_string(),
+                src,
                 blank_after: kind != LineKind::HiddenLabel,
             })
         };
         if with_title {
-            push(0, LineKind::Title, &story.article.title);
+            push(0, LineKind::Title, Src::Title);
         }
         if story.cleaned.blocks.is_empty() {
             // not cleaned yet: every block as stored
@@ -130,7 +144,7 @@ impl Doc {
                 } else {
                     LineKind::Body
                 };
-                push(i as u32 + 1, kind, &b.text);
+                push(i as u32 + 1, kind, Src::Stored(i));
             }
         }
         for (i, d) in story.cleaned.blocks.iter().enumerate() {
@@ -142,11 +156,11 @@ impl Doc {
                     }
                     _ => LineKind::Body,
                 };
-                push(id, kind, &d.text);
+                push(id, kind, Src::Decided(i));
             } else if show_hidden {
                 let label = format!("hidden · {} · {}", d.kind.as_str(), d.reason);
-                push(id, LineKind::HiddenLabel, &label);
-                push(id, LineKind::Hidden, &d.text);
+                push(id, LineKind::HiddenLabel, Src::Label(label));
+                push(id, LineKind::Hidden, Src::Decided(i));
             }
         }
         if let Some(last) = paras.last_mut() {
@@ -156,9 +170,10 @@ impl Doc {
         let mut total_bytes = 0;
         for p in &paras {
             bytes_before.push(total_bytes);
-            total_bytes += p.text.len();
+            total_bytes += text_of(story, p).len();
         }
         Doc {
+            story: Rc::clone(story),
             width,
             show_hidden,
             with_title,
@@ -176,10 +191,15 @@ impl Doc {
         Doc {
             width: width.max(1),
             wrapped: vec![OnceCell::new(); self.paras.len()],
+            story: Rc::clone(&self.story),
             paras: Rc::clone(&self.paras),
             bytes_before: Rc::clone(&self.bytes_before),
             ..*self
         }
+    }
+
+    fn text(&self, p: usize) -> &str {
+        text_of(&self.story, &self.paras[p])
     }
 
     /// The lines of a laid-out paragraph (wrapped now if they were not yet).
@@ -187,9 +207,10 @@ impl Doc {
         let para = &self.paras[p];
         self.wrapped[p].get_or_init(|| {
             let w = self.width as usize;
+            let text = text_of(&self.story, para);
             let mut lines = Vec::new();
             if para.kind == LineKind::HiddenLabel {
-                for l in textwrap::wrap(&para.text, textwrap::Options::new(w)) {
+                for l in textwrap::wrap(text, textwrap::Options::new(w)) {
                     lines.push(Line {
                         text: fit(&sanitize(&l), w),
                         kind: LineKind::HiddenLabel,
@@ -197,7 +218,7 @@ impl Doc {
                     });
                 }
             } else {
-                wrap_into(&mut lines, para.id, &para.text, para.kind, w);
+                wrap_into(&mut lines, para.id, text, para.kind, w);
             }
             if lines.is_empty() {
                 lines.push(Line {
@@ -331,11 +352,11 @@ impl Doc {
             .line(bottom)
             .map(|l| match l.at.sub {
                 0 => 0,
-                u32::MAX => self.paras[bottom.para].text.len(),
+                u32::MAX => self.text(bottom.para).len(),
                 s => s as usize - 1 + l.text.len(),
             })
             .unwrap_or(0);
-        let done = self.bytes_before[bottom.para] + within.min(self.paras[bottom.para].text.len());
+        let done = self.bytes_before[bottom.para] + within.min(self.text(bottom.para).len());
         (done * 100 / self.total_bytes).min(99) as u16
     }
 
@@ -351,8 +372,9 @@ impl Doc {
             .iter()
             .filter(|p| p.kind != LineKind::HiddenLabel)
         {
-            let lower = p.text.to_lowercase();
-            let same = lower.len() == p.text.len();
+            let text = text_of(&self.story, p);
+            let lower = text.to_lowercase();
+            let same = lower.len() == text.len();
             let mut at = 0;
             while let Some(i) = lower[at..].find(&q) {
                 let off = if same { at + i } else { 0 };
@@ -369,6 +391,16 @@ impl Doc {
     /// Every line, wrapping everything (for tests and small uses; O(story)).
     pub fn all_lines(&self) -> Vec<&Line> {
         self.lines_from(Pos::default()).map(|(_, l)| l).collect()
+    }
+}
+
+/// A paragraph's text.
+fn text_of<'a>(story: &'a Story, p: &'a Para) -> &'a str {
+    match &p.src {
+        Src::Title => &story.article.title,
+        Src::Stored(i) => &story.article.blocks[*i].text,
+        Src::Decided(i) => &story.cleaned.blocks[*i].text,
+        Src::Label(l) => l,
     }
 }
 
@@ -462,11 +494,11 @@ mod tests {
                 "eleven twelve thirteen fourteen fifteen sixteen seventeen",
             ],
         );
-        let wide = Doc::build(&s, 40, false, false);
+        let wide = Doc::build(&Rc::new(s.clone()), 40, false, false);
         let narrow = wide.rewrap(10);
         assert_eq!(
             narrow.all_lines(),
-            Doc::build(&s, 10, false, false).all_lines()
+            Doc::build(&Rc::new(s.clone()), 10, false, false).all_lines()
         );
         // the line starting "fifteen" in the narrow layout
         let (p, _) = narrow
@@ -484,7 +516,7 @@ mod tests {
     #[test]
     fn moving_by_lines_across_paragraphs() {
         let s = story("T", &["a b c d", "e f", "g"]);
-        let d = Doc::build(&s, 3, false, false);
+        let d = Doc::build(&Rc::new(s.clone()), 3, false, false);
         assert_eq!(texts(&d), ["a b", "c d", "", "e f", "", "g"]);
         let end = d.end();
         assert_eq!(d.line(end).unwrap().text, "g");
@@ -505,7 +537,7 @@ mod tests {
     fn only_what_is_reached_is_wrapped() {
         let paras: Vec<String> = (0..1000).map(|i| format!("paragraph {i} text")).collect();
         let refs: Vec<&str> = paras.iter().map(|s| s.as_str()).collect();
-        let d = Doc::build(&story("T", &refs), 20, false, false);
+        let d = Doc::build(&Rc::new(story("T", &refs)), 20, false, false);
         let _ = d.lines_from(Pos::default()).take(10).count();
         let wrapped = d.wrapped.iter().filter(|p| p.get().is_some()).count();
         assert!(wrapped <= 6, "{wrapped}");
@@ -517,11 +549,11 @@ mod tests {
     #[test]
     fn width_one_and_wide_characters() {
         let s = story("T", &["潮見の朝市 opens"]);
-        let d = Doc::build(&s, 1, true, true);
+        let d = Doc::build(&Rc::new(s.clone()), 1, true, true);
         assert!(d.all_lines().iter().all(|l| l.text.width() <= 1));
-        let d = Doc::build(&s, 3, true, true);
+        let d = Doc::build(&Rc::new(s.clone()), 3, true, true);
         assert!(d.all_lines().iter().all(|l| l.text.width() <= 3));
-        let empty = Doc::build(&story("T", &[]), 10, false, false);
+        let empty = Doc::build(&Rc::new(story("T", &[])), 10, false, false);
         assert!(empty.is_empty() && empty.line(empty.end()).is_none());
         assert_eq!(empty.advance(Pos::default(), 3), Pos::default());
         assert_eq!(empty.percent(Pos::default(), 3), 100);

@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::keymap::{Action, Code, Key, Keymap};
 pub use doc::{Anchor, Doc, Line, LineKind, Pos};
 pub use layout::{Layout, Sizes};
+use std::rc::Rc;
 use unicode_width::UnicodeWidthStr;
 
 /// Settings the reader uses, from the config.
@@ -50,8 +51,8 @@ impl Default for Settings {
 /// storage layer can fill them in when stories arrive and persist them on change.
 #[derive(Debug, Clone)]
 pub struct Entry {
-    /// The story.
-    pub story: Story,
+    /// The story (shared with the reading pane's layout, never copied).
+    pub story: Rc<Story>,
     /// Read?
     pub read: bool,
     /// Starred?
@@ -72,7 +73,7 @@ impl Entry {
     pub fn new(story: Story) -> Entry {
         Entry {
             key: filter_key(&story),
-            story,
+            story: Rc::new(story),
             read: false,
             starred: false,
             cleaned: true,
@@ -407,7 +408,7 @@ impl App {
             }
             Msg::Cleaned { start, cleaned } => {
                 for (e, c) in self.entries.iter_mut().skip(start).zip(cleaned) {
-                    e.story.cleaned = c;
+                    Rc::make_mut(&mut e.story).cleaned = c;
                     e.cleaned = true;
                     e.words = std::cell::OnceCell::new();
                     e.key = filter_key(&e.story);
