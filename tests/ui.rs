@@ -196,6 +196,15 @@ fn help_lists_every_binding_from_the_live_keymap() {
     }
     press(&mut app, &[Key::ch('x')]);
     assert!(!render(&app, 100, 30).contains("this help"));
+    // on a short screen help scrolls, down to its last line and no further
+    app.update(Msg::Resize(60, 12));
+    press(&mut app, &[Key::ch('?')]);
+    for _ in 0..30 {
+        press(&mut app, &[Key::ch('j')]);
+    }
+    let screen = render(&app, 60, 12);
+    let rows: Vec<&str> = screen.lines().collect();
+    assert!(rows[10].contains("quit"), "{screen}");
 }
 
 #[test]

@@ -464,7 +464,7 @@ impl App {
             Mode::Help => {
                 let acts: Vec<Action> = self.keymap.actions(k).collect();
                 let lines = self.help_len();
-                let page = self.size.1.saturating_sub(4).max(1) as usize;
+                let page = (self.size.1 as usize).saturating_sub(2).max(1); // the help box's inside
                 let max = lines.saturating_sub(page);
                 if acts.contains(&Action::Down) {
                     self.help_offset = (self.help_offset + 1).min(max);
