@@ -170,6 +170,19 @@ fn first_screen_of_fixtures() {
 }
 
 #[test]
+fn read_and_starred_state_plugs_into_the_list() {
+    let mut app = app_with(fixtures(), 100, 30);
+    app.entries[1].starred = true;
+    app.entries[2].read = true;
+    let screen = render(&app, 100, 30);
+    let rows: Vec<&str> = screen.lines().collect();
+    assert!(rows[0].contains("Stories 3 · 2 unread"), "{}", rows[0]);
+    assert!(rows[1].starts_with("│● Harbour"), "{}", rows[1]);
+    assert!(rows[3].starts_with("│★ 潮見"), "{}", rows[3]);
+    assert!(rows[5].starts_with("│  🎉 Cheese"), "{}", rows[5]);
+}
+
+#[test]
 fn story_with_hidden_blocks_shown() {
     let mut app = app_with(fixtures(), 100, 30);
     press(&mut app, &[Key::plain(Code::Enter), Key::ch('H')]);
