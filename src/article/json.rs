@@ -146,7 +146,7 @@ fn kind(v: &Value) -> &'static str {
 /// `{"articles": [...]}` and the like: an object with no article fields of its own that
 /// holds one array of objects.
 fn wrapped_list(map: &Map<String, Value>) -> Option<&Vec<Value>> {
-    if get(map, meta::TITLE).is_some() || get(map, meta::BODY).is_some() {
+    if get(map, meta::BODY).is_some() {
         return None;
     }
     let mut lists = map.values().filter_map(|v| match v {
@@ -187,27 +187,19 @@ fn text(v: &Value) -> Option<String> {
 /// One article from an object.
 fn article(path: &Path, map: &Map<String, Value>, index: usize) -> Result<Article, String> {
     let title = get(map, meta::TITLE).and_then(text);
-    let body = get(map, meta::BODY);
-    if title.is_none() && body.is_none() {
+    // a record without a body field is not a stored article (a label file, an index)
+    let Some(body) = get(map, meta::BODY) else {
         return Err(format!(
-            "no title or text: expected one of {}",
-            meta::TITLE
-                .iter()
-                .chain(meta::BODY)
-                .copied()
-                .collect::<Vec<_>>()
-                .join(", ")
+            "no article text: expected one of the fields {}",
+            meta::BODY.join(", ")
         ));
-    }
-    let blocks = match body {
-        Some(v) => body_blocks(v).ok_or_else(|| {
-            format!(
-                "the text field is {}, expected a string or an array of paragraphs",
-                kind(v)
-            )
-        })?,
-        None => Vec::new(),
     };
+    let blocks = body_blocks(body).ok_or_else(|| {
+        format!(
+            "the text field is {}, expected a string or an array of paragraphs",
+            kind(body)
+        )
+    })?;
     let authors = match get(map, meta::AUTHORS) {
         Some(Value::Array(a)) => a.iter().filter_map(text).collect(),
         Some(v) => text(v)

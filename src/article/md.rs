@@ -31,7 +31,11 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<(Article, Option<LoadError>), 
         return Err(err(path, None, "binary file, not text".into()));
     }
     let (text, warning) = decode(path, bytes);
-    let text = sanitize(&text.replace("\r\n", "\n").replace('\r', "\n"));
+    let text = sanitize(
+        &text
+            .replace("\r\n", "\n")
+            .replace(['\r', '\u{2028}', '\u{2029}'], "\n"),
+    );
     let lines: Vec<&str> = text.lines().collect();
     let (front, body_start) = front_matter(&lines)
         .map_err(|(line, reason)| err(path, Some(format!("line {line}")), reason))?;

@@ -1,0 +1,28 @@
+//! Saved-page quality gate: the news-sh pages (`../shared/corpus/news-sh/html`, gzip)
+//! exported as a folder, cleaned as usual, and scored with `score.py html` (word 4-gram
+//! F1 against the benchmark's ground truth). The figure is printed; the test fails
+//! below the floor. Skips with a message when ../shared is absent; fails under CI.
+
+mod common;
+
+fn gate(corpus: &str, min_f1: f64) {
+    let Some(shared) = common::shared() else {
+        return;
+    };
+    let dir = shared.join("corpus").join(corpus).join("html");
+    let fig = common::score(&shared, "html", &dir.join("ground-truth.json"), &[&dir]);
+    println!("{corpus}/html: {fig}");
+    let f1 = fig["f1"].as_f64().unwrap();
+    assert!(
+        f1 >= min_f1,
+        "{corpus}/html: F1 {f1} below {min_f1} ({fig})"
+    );
+}
+
+#[test]
+fn news_sh_html_quality() {
+    gate("news-sh", NEWS_SH_FLOOR);
+}
+
+/// Slightly below the measured figure (see README, "Saved pages").
+const NEWS_SH_FLOOR: f64 = 0.92;
