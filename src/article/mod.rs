@@ -395,3 +395,52 @@ mod tests {
         assert_eq!(out.articles[0].title, "J");
     }
 }
+
+#[cfg(test)]
+mod robustness {
+    use super::*;
+
+    /// Every loader, fed every prefix and some byte-flipped copies of the samples, returns
+    /// articles or problems and never panics.
+    #[test]
+    fn truncated_and_mangled_files_never_panic() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("articles");
+        let mut samples: Vec<Vec<u8>> = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(|e| std::fs::read(e.ok()?.path()).ok())
+            .collect();
+        samples.push("+++\nt = \"é\"\n+++\n# é\n\n> ×\n".as_bytes().to_vec());
+        samples.push("<p>&#x1F600;&amp<b é=\"<\">é</p><!--é".as_bytes().to_vec());
+        let names = [
+            "a.txt",
+            "a.md",
+            "a.json",
+            "a.jsonl",
+            "a.html",
+            "a.html.gz",
+            "a",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for s in &samples {
+            let step = (s.len() / 40).max(1);
+            for cut in (0..s.len()).step_by(step) {
+                for name in names {
+                    load_bytes(Path::new(name), &s[..cut], &mut Loaded::default());
+                }
+            }
+            for _ in 0..20 {
+                let mut m = s.clone();
+                for _ in 0..8 {
+                    seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                    if !m.is_empty() {
+                        let i = (seed >> 33) as usize % m.len();
+                        m[i] = (seed >> 17) as u8;
+                    }
+                }
+                for name in names {
+                    load_bytes(Path::new(name), &m, &mut Loaded::default());
+                }
+            }
+        }
+    }
+}
