@@ -25,4 +25,4 @@ fn news_sh_html_quality() {
 }
 
 /// Slightly below the measured figure (see README, "Saved pages").
-const NEWS_SH_FLOOR: f64 = 0.935;
+const NEWS_SH_FLOOR: f64 = 0.94;

@@ -291,7 +291,9 @@ fn is_block_tag(name: &str) -> bool {
     )
 }
 
-/// Elements whose content is never story text.
+/// Elements whose content is never story text. A `<figcaption>` describes a picture that
+/// a text reader does not show: on the news-sh pages, 475 caption words were shown as
+/// story against 8 that the benchmark counts as story.
 fn is_hidden_tag(name: &str) -> bool {
     matches!(
         name,
@@ -306,6 +308,7 @@ fn is_hidden_tag(name: &str) -> bool {
             | "object"
             | "select"
             | "button"
+            | "figcaption"
     )
 }
 

@@ -72,7 +72,7 @@ pub fn date(s: &str) -> Option<String> {
 
 /// `2020/02/28` (year first, unambiguous).
 fn slash_date(t: &str) -> Option<String> {
-    let mut it = t.split(|c: char| c == '/' || c == '.').map(str::trim);
+    let mut it = t.split(['/', '.']).map(str::trim);
     let y: u32 = it.next()?.parse().ok()?;
     let m: u32 = it.next()?.parse().ok()?;
     let d: u32 = it.next()?.get(..2)?.trim().parse().ok()?;
