@@ -27,6 +27,8 @@ pub const DATE: &[&str] = &[
     "published",
     "datePublished",
     "published_at",
+    "publishedAt",
+    "pub_date",
     "publish_date",
     "pubDate",
     "date_published",
@@ -34,15 +36,15 @@ pub const DATE: &[&str] = &[
     "date_modify",
     "dateModified",
 ];
-/// Field names that hold the publication.
+/// Field names that hold the publication; a publication's name is preferred to its domain.
 pub const SOURCE: &[&str] = &[
     "source",
-    "source_domain",
     "site_name",
     "publisher",
     "publication",
-    "site",
     "outlet",
+    "site",
+    "source_domain",
 ];
 /// Field names that hold the authors.
 pub const AUTHORS: &[&str] = &["authors", "author", "byline", "creator"];
