@@ -79,7 +79,7 @@ fn paragraphs(text: &str) -> Vec<String> {
 }
 
 /// A list line: a bullet or a number followed by a space.
-fn is_list_line(line: &str) -> bool {
+pub(crate) fn is_list_line(line: &str) -> bool {
     let t = line.trim_start();
     if let Some(rest) = t.strip_prefix(['-', '*', '•', '–', '·']) {
         return rest.starts_with(' ');
@@ -92,7 +92,7 @@ fn is_list_line(line: &str) -> bool {
 }
 
 /// Join the lines of one paragraph: wrapped prose becomes one line; list lines stay lines.
-fn join_lines(lines: &[&str]) -> Block {
+pub(crate) fn join_lines(lines: &[&str]) -> Block {
     let listy =
         lines.len() > 1 && lines.iter().filter(|l| is_list_line(l)).count() * 2 >= lines.len();
     if listy {

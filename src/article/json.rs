@@ -1,0 +1,363 @@
+//! JSON (`.json`: one article object, or an array of them) and JSON Lines (`.jsonl`,
+//! `.ndjson`: one article object per line), with the field names scrapers and news
+//! datasets write (see [`super::meta`]).
+//!
+//! In JSON Lines every bad line is reported with its line number and the other lines
+//! still load. Each article from a file that holds several gets its position in
+//! [`Article::index_in_file`] (the record's position, counting records that failed).
+
+use super::{decode, err, looks_binary, meta, Article, Block, Loaded};
+use serde_json::{Map, Value};
+use std::path::Path;
+
+/// Load a `.json` file: an object, or an array of objects.
+pub fn parse_json(path: &Path, bytes: &[u8], out: &mut Loaded) {
+    let Some(text) = text_of(path, bytes, out) else {
+        return;
+    };
+    let value: Value = match serde_json::from_str(&text) {
+        Ok(v) => v,
+        Err(e) => {
+            out.problems.push(err(
+                path,
+                Some(format!("line {}, column {}", e.line(), e.column())),
+                format!("invalid JSON: {}", json_reason(&e)),
+            ));
+            return;
+        }
+    };
+    let items = match value {
+        Value::Array(items) => items,
+        Value::Object(map) => match wrapped_list(&map) {
+            Some(items) => items.clone(),
+            None => {
+                match article(path, &map, 0) {
+                    Ok(a) => out.articles.push(a),
+                    Err(reason) => out.problems.push(err(path, None, reason)),
+                }
+                return;
+            }
+        },
+        other => {
+            out.problems.push(err(
+                path,
+                None,
+                format!(
+                    "expected an article object or an array of them, found {}",
+                    kind(&other)
+                ),
+            ));
+            return;
+        }
+    };
+    if items.is_empty() {
+        out.problems
+            .push(err(path, None, "an empty array: no articles".into()));
+    }
+    for (i, item) in items.iter().enumerate() {
+        let at = Some(format!("item {}", i + 1));
+        match item {
+            Value::Object(map) => match article(path, map, i) {
+                Ok(a) => out.articles.push(a),
+                Err(reason) => out.problems.push(err(path, at, reason)),
+            },
+            other => out.problems.push(err(
+                path,
+                at,
+                format!("expected an article object, found {}", kind(other)),
+            )),
+        }
+    }
+}
+
+/// Load a JSON Lines file: one object per line; blank lines are skipped.
+pub fn parse_lines(path: &Path, bytes: &[u8], out: &mut Loaded) {
+    let Some(text) = text_of(path, bytes, out) else {
+        return;
+    };
+    let mut record = 0;
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let at = Some(format!("line {}", n + 1));
+        let index = record;
+        record += 1;
+        match serde_json::from_str::<Value>(line) {
+            Ok(Value::Object(map)) => match article(path, &map, index) {
+                Ok(a) => out.articles.push(a),
+                Err(reason) => out.problems.push(err(path, at, reason)),
+            },
+            Ok(other) => out.problems.push(err(
+                path,
+                at,
+                format!("expected an article object, found {}", kind(&other)),
+            )),
+            Err(e) => out.problems.push(err(
+                path,
+                Some(format!("line {}, column {}", n + 1, e.column())),
+                format!("invalid JSON: {}", json_reason(&e)),
+            )),
+        }
+    }
+    if record == 0 {
+        out.problems
+            .push(err(path, None, "no JSON lines: no articles".into()));
+    }
+}
+
+/// The file as text, or None after reporting why it is not.
+fn text_of(path: &Path, bytes: &[u8], out: &mut Loaded) -> Option<String> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        out.problems.push(err(path, None, "empty file".into()));
+        return None;
+    }
+    if looks_binary(bytes) {
+        out.problems
+            .push(err(path, None, "binary file, not JSON".into()));
+        return None;
+    }
+    let (text, warning) = decode(path, bytes);
+    out.problems.extend(warning);
+    Some(text)
+}
+
+/// serde_json's message without its own " at line L column C" (we give `at`).
+fn json_reason(e: &serde_json::Error) -> String {
+    let s = e.to_string();
+    match s.rfind(" at line ") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// `{"articles": [...]}` and the like: an object with no article fields of its own that
+/// holds one array of objects.
+fn wrapped_list(map: &Map<String, Value>) -> Option<&Vec<Value>> {
+    if get(map, meta::BODY).is_some() {
+        return None;
+    }
+    let mut lists = map.values().filter_map(|v| match v {
+        Value::Array(a) if a.first().is_some_and(Value::is_object) => Some(a),
+        _ => None,
+    });
+    let first = lists.next()?;
+    lists.next().is_none().then_some(first)
+}
+
+/// The first of `names` present and not null (exact key first, then any case).
+fn get<'a>(map: &'a Map<String, Value>, names: &[&str]) -> Option<&'a Value> {
+    names
+        .iter()
+        .find_map(|n| map.get(*n).filter(|v| !v.is_null()))
+        .or_else(|| {
+            names.iter().find_map(|n| {
+                map.iter()
+                    .find(|(k, v)| k.eq_ignore_ascii_case(n) && !v.is_null())
+                    .map(|(_, v)| v)
+            })
+        })
+}
+
+/// A value as one text: a string, a number, or an object's `name` (JSON-LD style).
+fn text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => meta::clean(s),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Object(o) => ["name", "@value", "url", "@id"]
+            .iter()
+            .find_map(|k| o.get(*k).and_then(text)),
+        Value::Array(a) => a.iter().find_map(text),
+        _ => None,
+    }
+}
+
+/// One article from an object.
+fn article(path: &Path, map: &Map<String, Value>, index: usize) -> Result<Article, String> {
+    let title = get(map, meta::TITLE).and_then(text);
+    // a record without a body field is not a stored article (a label file, an index)
+    let Some(body) = get(map, meta::BODY) else {
+        return Err(format!(
+            "no article text: expected one of the fields {}",
+            meta::BODY.join(", ")
+        ));
+    };
+    let blocks = body_blocks(body).ok_or_else(|| {
+        format!(
+            "the text field is {}, expected a string or an array of paragraphs",
+            kind(body)
+        )
+    })?;
+    let authors = match get(map, meta::AUTHORS) {
+        Some(Value::Array(a)) => a.iter().filter_map(text).collect(),
+        Some(v) => text(v)
+            .map(|s| meta::authors_from_str(&s))
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
+    Ok(Article {
+        path: path.to_path_buf(),
+        index_in_file: index,
+        title: title.unwrap_or_else(|| super::txt::file_title(path)),
+        source: get(map, meta::SOURCE).and_then(text),
+        date: get(map, meta::DATE)
+            .and_then(text)
+            .and_then(|d| meta::date(&d)),
+        url: get(map, meta::URL).and_then(text),
+        authors,
+        description: get(map, meta::DESCRIPTION).and_then(text),
+        blocks,
+    })
+}
+
+/// The body: a string (split at blank lines, or lines), or an array of paragraphs
+/// (strings, or objects with a `text`). Markup-bearing text goes through the HTML reader.
+fn body_blocks(v: &Value) -> Option<Vec<Block>> {
+    match v {
+        Value::String(s) => Some(string_blocks(s)),
+        Value::Array(items) => Some(
+            items
+                .iter()
+                .filter_map(|i| match i {
+                    Value::String(s) => Some(string_blocks(s)),
+                    Value::Object(o) => o.get("text").and_then(Value::as_str).map(string_blocks),
+                    _ => None,
+                })
+                .flatten()
+                .collect(),
+        ),
+        Value::Null => Some(Vec::new()),
+        _ => None,
+    }
+}
+
+fn string_blocks(s: &str) -> Vec<Block> {
+    if super::html::looks_like_markup(s) {
+        super::html::fragment_blocks(s)
+    } else {
+        meta::body_blocks(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::article::Markup;
+
+    fn json(s: &str) -> Loaded {
+        let mut out = Loaded::default();
+        parse_json(Path::new("a.json"), s.as_bytes(), &mut out);
+        out
+    }
+
+    fn lines(s: &str) -> Loaded {
+        let mut out = Loaded::default();
+        parse_lines(Path::new("a.jsonl"), s.as_bytes(), &mut out);
+        out
+    }
+
+    #[test]
+    fn news_please_fields() {
+        let l = json(
+            r#"{"title": "Fares rise", "maintext": "One.\nTwo.", "date_publish": "2020-02-28 09:00:00",
+                "source_domain": "harbourtimes.example", "authors": ["Ann Lee"], "url": "https://h.example/a",
+                "description": "Fares go up."}"#,
+        );
+        assert!(l.problems.is_empty(), "{:?}", l.problems);
+        let a = &l.articles[0];
+        assert_eq!(a.title, "Fares rise");
+        assert_eq!(a.date.as_deref(), Some("2020-02-28"));
+        assert_eq!(a.source.as_deref(), Some("harbourtimes.example"));
+        assert_eq!(a.authors, vec!["Ann Lee"]);
+        assert_eq!(a.url.as_deref(), Some("https://h.example/a"));
+        assert_eq!(a.description.as_deref(), Some("Fares go up."));
+        assert_eq!(a.blocks, vec![Block::para("One."), Block::para("Two.")]);
+    }
+
+    #[test]
+    fn json_ld_shapes_and_arrays_of_paragraphs() {
+        let l = json(
+            r#"[{"headline": "A", "articleBody": ["P one.", "P two.\n\nP three."],
+                 "datePublished": "2021-05-04T10:00:00Z", "publisher": {"@type": "Organization", "name": "Valley Courier"},
+                 "author": [{"@type": "Person", "name": "Ann Lee"}, {"name": "Bo Chan"}]},
+                {"title": "B", "text": "Para one\ncontinues.\n\nPara two.", "author": "Ann Lee and Bo Chan"}]"#,
+        );
+        assert_eq!(l.articles.len(), 2);
+        let a = &l.articles[0];
+        assert_eq!(a.source.as_deref(), Some("Valley Courier"));
+        assert_eq!(a.authors, vec!["Ann Lee", "Bo Chan"]);
+        assert_eq!(a.blocks.len(), 3);
+        assert_eq!(a.date.as_deref(), Some("2021-05-04"));
+        let b = &l.articles[1];
+        assert_eq!(b.index_in_file, 1);
+        assert_eq!(b.blocks[0].text, "Para one continues.");
+        assert_eq!(b.authors, vec!["Ann Lee", "Bo Chan"]);
+    }
+
+    #[test]
+    fn html_bodies_are_split_into_blocks() {
+        let l = json(
+            r#"{"title": "T", "content": "<p>One.</p><h2>Sub</h2><ul><li>a</li><li>b</li></ul>"}"#,
+        );
+        let b = &l.articles[0].blocks;
+        assert_eq!(b[0], Block::para("One."));
+        assert_eq!(b[1].markup, Markup::Heading);
+        assert_eq!(b[2].markup, Markup::ListItem);
+    }
+
+    #[test]
+    fn invalid_json_names_line_and_column() {
+        let l = json("{\n  \"title\": \"x\",\n  \"text\": oops\n}");
+        assert!(l.articles.is_empty());
+        let p = &l.problems[0];
+        assert_eq!(p.at.as_deref(), Some("line 3, column 11"), "{p}");
+        assert!(p.reason.starts_with("invalid JSON"));
+    }
+
+    #[test]
+    fn bad_items_are_reported_and_the_rest_load() {
+        let l = json(r#"[{"title": "A", "text": "x."}, 5, {"foo": 1}, {"title": "D", "text": 3}]"#);
+        assert_eq!(l.articles.len(), 1);
+        let at: Vec<_> = l.problems.iter().map(|p| p.at.clone().unwrap()).collect();
+        assert_eq!(at, vec!["item 2", "item 3", "item 4"]);
+    }
+
+    #[test]
+    fn json_lines_each_error_has_its_line() {
+        let l = lines(
+            "{\"title\": \"A\", \"text\": \"a.\"}\n\n{\"title\": \"B\", \"text\": \n[1]\n{\"title\": \"D\", \"text\": \"d.\"}\n",
+        );
+        assert_eq!(l.articles.len(), 2);
+        assert_eq!(l.articles[1].title, "D");
+        assert_eq!(l.articles[1].index_in_file, 3);
+        let at: Vec<_> = l.problems.iter().map(|p| p.at.clone().unwrap()).collect();
+        assert_eq!(at.len(), 2);
+        assert!(at[0].starts_with("line 3"), "{at:?}");
+        assert_eq!(at[1], "line 4");
+    }
+
+    #[test]
+    fn empty_binary_and_wrapped() {
+        assert!(json("").problems[0].reason.contains("empty"));
+        assert!(lines("\0\0\0\u{1}").problems[0].reason.contains("binary"));
+        assert!(json("[]").problems[0].reason.contains("no articles"));
+        let l =
+            json(r#"{"articles": [{"title": "A", "text": "a."}, {"title": "B", "text": "b."}]}"#);
+        assert_eq!(l.articles.len(), 2);
+        assert!(json("\"just a string\"").problems[0]
+            .reason
+            .contains("a string"));
+    }
+}
