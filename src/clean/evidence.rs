@@ -16,7 +16,13 @@ pub struct Evidence {
     titles: HashMap<String, (String, usize)>,
     /// (source key, normalised block) -> number of stories of that source holding it.
     repeats: HashMap<(String, String), usize>,
+    /// Source key -> number of stories of that source.
+    stories: HashMap<String, usize>,
 }
+
+/// A source with fewer stories than this is too small to show its own furniture; its
+/// stories are compared with the whole archive instead.
+const MIN_SOURCE_STORIES: usize = 5;
 
 /// The key a block is counted under: normalised, digits folded, so "3 hours ago" and
 /// "5 hours ago" count as one.
@@ -27,9 +33,15 @@ pub fn repeat_key(text: &str) -> String {
         .collect()
 }
 
-/// The group a story's repeats are counted in: its source, or "" when unknown.
+/// The group a story's repeats are counted in: its stored source, else the source its
+/// lone source line states, or "" when unknown.
 pub fn source_key(a: &Article) -> String {
-    a.source.as_deref().map(norm_key).unwrap_or_default()
+    match a.source.as_deref() {
+        Some(s) => norm_key(s),
+        None => super::rules::stated_source(a)
+            .map(|i| norm_key(&a.blocks[i].text))
+            .unwrap_or_default(),
+    }
 }
 
 impl Evidence {
@@ -42,11 +54,15 @@ impl Evidence {
                 ev.titles.entry(k).or_insert_with(|| (a.title.clone(), i));
             }
             let src = source_key(a);
+            *ev.stories.entry(src.clone()).or_default() += 1;
             let mut seen = HashSet::new();
             for b in &a.blocks {
                 let k = repeat_key(&b.text);
                 if !k.is_empty() && seen.insert(k.clone()) {
-                    *ev.repeats.entry((src.clone(), k)).or_default() += 1;
+                    if !src.is_empty() {
+                        *ev.repeats.entry((src.clone(), k.clone())).or_default() += 1;
+                    }
+                    *ev.repeats.entry((String::new(), k)).or_default() += 1;
                 }
             }
         }
@@ -62,15 +78,29 @@ impl Evidence {
         self.titles.get(&k).map(|(t, _)| t.as_str())
     }
 
-    /// In how many stories of this article's source the block appears (0 when unknown).
+    /// In how many stories of this article's source the block appears; for a story of
+    /// unknown source, in how many stories of the whole archive.
     pub fn repeats(&self, article: &Article, block: &str) -> usize {
+        self.repeats_in(&source_key(article), block)
+    }
+
+    /// In how many stories of the source with this key ([`source_key`]) the block appears.
+    pub fn repeats_in(&self, source_key: &str, block: &str) -> usize {
         if self.repeats.is_empty() {
             return 0;
         }
+        let small = self.stories.get(source_key).copied().unwrap_or(0) < MIN_SOURCE_STORIES;
+        let group = if small { "" } else { source_key };
         self.repeats
-            .get(&(source_key(article), repeat_key(block)))
+            .get(&(group.to_string(), repeat_key(block)))
             .copied()
             .unwrap_or(0)
+    }
+
+    /// Has this source enough stories for its own repeats to count?
+    pub fn source_is_large(&self, source_key: &str) -> bool {
+        !source_key.is_empty()
+            && self.stories.get(source_key).copied().unwrap_or(0) >= MIN_SOURCE_STORIES
     }
 
     /// Number of stored titles known.

@@ -32,12 +32,90 @@ pub(super) fn decide(article: &Article, ev: &Evidence) -> Cleaned {
         .map(|(b, f)| intrinsic(&b.text, b.markup, f, &article.title))
         .collect();
 
+    standfirst_pass(article, &mut verdicts);
+    let mut out = Cleaned::default();
+    if let Some(k) = stated_source(article) {
+        out.source_line = Some(article.blocks[k].text.trim().to_string());
+        verdicts[k] = Verdict::Hide(Kind::SourceLine, "a lone line naming the publication".into());
+        for v in verdicts[..k].iter_mut() {
+            if matches!(v, Verdict::Prose) {
+                *v = Verdict::Hide(Kind::Standfirst, "a summary above the source line".into());
+            }
+        }
+    }
     archive_pass(article, ev, &feats, &mut verdicts);
     repeat_pass(article, &mut verdicts);
 
-    let mut out = Cleaned::default();
     context_pass(article, &feats, &mut verdicts, &mut out);
     out
+}
+
+/// The lone source line among the blocks above the story, if there is one: the first
+/// block naming a publication, with only a standfirst, bylines or dates above it.
+pub(super) fn stated_source(article: &Article) -> Option<usize> {
+    // a header line: a standfirst (first block, a full sentence), a byline or a date
+    let header = |i: usize| -> bool {
+        let t = article.blocks[i].text.trim();
+        let f = features::of(t);
+        is_byline(t, &f)
+            || (f.words <= 8 && crate::text::find_date(t).is_some())
+            || (i == 0 && f.ends_sentence && f.words >= 8)
+    };
+    // the line after it must start the story or be another header line, so that a run
+    // of navigation links ("Home", "Contact") is never taken for a publication
+    let story_or_header = |i: usize| -> bool {
+        article.blocks.get(i).is_some_and(|b| {
+            let f = features::of(&b.text);
+            header(i) || (f.ends_sentence && f.words >= 8)
+        })
+    };
+    for (i, b) in article.blocks.iter().enumerate().take(6) {
+        let f = features::of(&b.text);
+        if looks_like_source(&b.text, &f) && !is_furniture_line(&b.text) {
+            return story_or_header(i + 1).then_some(i);
+        }
+        if !header(i) {
+            return None;
+        }
+    }
+    None
+}
+
+/// "By" and a name: a byline, not a sentence.
+fn is_byline(t: &str, f: &Features) -> bool {
+    f.words <= 8
+        && f.words >= 2
+        && !f.ends_sentence
+        && words(t).next().is_some_and(|w| w.eq_ignore_ascii_case("by"))
+}
+
+/// A short line of furniture words only ("Home", "Menu").
+fn is_furniture_line(text: &str) -> bool {
+    let lw: Vec<String> = words(text).map(|w| w.to_lowercase()).collect();
+    PROMO_MARKERS.iter().any(|m| has_phrase(&lw, m))
+}
+
+/// A standfirst: the first paragraph above the story whose opening sentence the next
+/// paragraph repeats (the lede restates the summary). The lede keeps its words.
+fn standfirst_pass(article: &Article, verdicts: &mut [Verdict]) {
+    let Some(i) = verdicts.iter().position(|v| matches!(v, Verdict::Prose)) else {
+        return;
+    };
+    let Some(j) = (i + 1..verdicts.len()).find(|&j| matches!(verdicts[j], Verdict::Prose)) else {
+        return;
+    };
+    let first = sentences(&article.blocks[i].text)
+        .into_iter()
+        .next()
+        .map(|s| norm_key(&s))
+        .unwrap_or_default();
+    let next = norm_key(&article.blocks[j].text);
+    if first.split(' ').count() >= 4 && next.starts_with(&first) && j - i <= 5 {
+        verdicts[i] = Verdict::Hide(
+            Kind::Standfirst,
+            "a summary above the story: the first paragraph repeats its opening".into(),
+        );
+    }
 }
 
 /// Words that mark a line as page furniture whatever the site: sharing, subscribing,
@@ -132,7 +210,7 @@ fn intrinsic(text: &str, markup: Markup, f: &Features, title: &str) -> Verdict {
     {
         return Verdict::Hide(Kind::Copyright, "a copyright line".into());
     }
-    if f.words <= 8 && !f.ends_sentence && lw.first().is_some_and(|w| w == "by") && f.words >= 2 {
+    if is_byline(t, f) {
         return Verdict::Hide(
             Kind::Byline,
             "a byline: \"By\" and a name, no sentence".into(),
@@ -185,7 +263,37 @@ fn intrinsic(text: &str, markup: Markup, f: &Features, title: &str) -> Verdict {
 }
 
 /// Archive evidence: another story's title, or furniture repeated across a source.
+/// A block the story itself says more than once (a refrain, a repeated subheading) is
+/// the story's own and is never hidden for appearing elsewhere.
 fn archive_pass(article: &Article, ev: &Evidence, feats: &[Features], verdicts: &mut [Verdict]) {
+    let src_key = super::evidence::source_key(article);
+    let src_name = article
+        .source
+        .clone()
+        .or_else(|| stated_source(article).map(|i| article.blocks[i].text.trim().to_string()));
+    let keys: Vec<String> = article
+        .blocks
+        .iter()
+        .map(|b| super::evidence::repeat_key(&b.text))
+        .collect();
+    let first = verdicts.iter().position(|v| matches!(v, Verdict::Prose));
+    let last = verdicts.iter().rposition(|v| matches!(v, Verdict::Prose));
+    let inside = |j: usize| first.is_some_and(|s| j > s) && last.is_some_and(|e| j < e);
+    // said twice or more inside the story, each time as a quote (a full sentence) or as
+    // a heading that a paragraph follows
+    let story_like = |j: usize| {
+        inside(j)
+            && ((feats[j].ends_sentence && feats[j].words >= 4)
+                || matches!(verdicts.get(j + 1), Some(Verdict::Prose)))
+    };
+    let own_refrain = |i: usize| {
+        words(&article.blocks[i].text)
+            .any(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2)
+            && story_like(i)
+            && (0..keys.len()).any(|j| j != i && keys[j] == keys[i])
+            && (0..keys.len()).all(|j| keys[j] != keys[i] || story_like(j))
+    };
+    let refrains: Vec<bool> = (0..keys.len()).map(own_refrain).collect();
     for (i, b) in article.blocks.iter().enumerate() {
         if matches!(verdicts[i], Verdict::Hide(..)) {
             continue;
@@ -197,11 +305,17 @@ fn archive_pass(article: &Article, ev: &Evidence, feats: &[Features], verdicts: 
             );
             continue;
         }
-        let n = ev.repeats(article, &b.text);
+        if refrains[i] {
+            continue;
+        }
+        let n = ev.repeats_in(&src_key, &b.text);
         // long prose repeated across stories is usually a shared paragraph of wire copy;
         // keep the story's own words and hide only furniture-sized repeats
         if n >= MIN_REPEATS && feats[i].words <= 60 {
-            let src = article.source.as_deref().unwrap_or("this archive");
+            let src = match &src_name {
+                Some(s) if ev.source_is_large(&src_key) => s.as_str(),
+                _ => "this archive",
+            };
             verdicts[i] = Verdict::Hide(Kind::Promo, format!("in {n} stories of {src}"));
         }
     }
@@ -233,17 +347,26 @@ fn repeat_pass(article: &Article, verdicts: &mut [Verdict]) {
                 !k.is_empty()
                     && (0..keys.len()).any(|j| {
                         j != i
-                            && keys[j].len() >= k.len()
+                            && keys[j].len() > keys[i].len()
                             && keys[j] != keys[i]
                             && !matches!(verdicts[j], Verdict::Hide(..))
                             && keys[j].contains(&k)
                     })
             });
         if all_elsewhere {
-            verdicts[i] = Verdict::Hide(
-                Kind::Standfirst,
-                "its sentences are repeated by the story below".into(),
-            );
+            let top = !verdicts[..i].iter().any(|v| matches!(v, Verdict::Prose));
+            verdicts[i] = if top {
+                Verdict::Hide(
+                    Kind::Standfirst,
+                    "a summary: its sentences are all in a longer paragraph below".into(),
+                )
+            } else {
+                Verdict::Hide(
+                    Kind::Duplicate,
+                    "its sentences are all in a longer paragraph of the story (a pull quote or teaser)"
+                        .into(),
+                )
+            };
         }
     }
 }
@@ -271,14 +394,7 @@ fn context_pass(
                 let before = first.is_none_or(|s| i < s);
                 let after = last.is_none_or(|e| i > e);
                 if before {
-                    if out.source_line.is_none() && looks_like_source(&b.text, f) {
-                        out.source_line = Some(b.text.trim().to_string());
-                        (
-                            Kind::SourceLine,
-                            false,
-                            "a lone line naming the publication".into(),
-                        )
-                    } else if f.words <= 12 {
+                    if f.words <= 12 {
                         (
                             Kind::Byline,
                             false,
