@@ -151,6 +151,12 @@ const PROMO_MARKERS: &[&str] = &[
     "download the app",
     "related",
     "most read",
+    "most viewed",
+    "most shared",
+    "more stories",
+    "top stories",
+    "latest news",
+    "you might also like",
     "most popular",
     "trending",
     "recommended",
@@ -243,23 +249,147 @@ fn intrinsic(text: &str, markup: Markup, f: &Features, title: &str) -> Verdict {
             );
         }
     }
+    if let Some(label) = teaser_label(t) {
+        return Verdict::Hide(
+            Kind::RelatedHeadline,
+            format!("a link to another story ({label:?})"),
+        );
+    }
+    if f.words <= 50 && has_credit_tail(t) {
+        return Verdict::Hide(Kind::Caption, "ends with a picture credit".into());
+    }
     if markup == Markup::Heading {
         return Verdict::Fragment;
     }
     if f.words >= 15 && !f.ends_sentence && f.inner_breaks == 0 && !f.ends_colon {
-        return Verdict::Hide(
-            Kind::HeadlineList,
-            format!(
-                "{} words with no sentence end: headlines run together",
-                f.words
-            ),
-        );
+        if run_together(f) {
+            return Verdict::Hide(
+                Kind::HeadlineList,
+                format!(
+                    "{} words with no sentence end, where {} capitalised words follow lower-case ones: headlines run together",
+                    f.words, f.joins
+                ),
+            );
+        }
+        if f.words >= 20 {
+            return Verdict::Prose;
+        }
     }
-    if f.ends_sentence || f.ends_colon || markup == Markup::ListItem {
+    if f.ends_sentence
+        || f.ends_colon
+        || markup == Markup::ListItem
+        || (f.inner_breaks >= 1 && f.words >= 8)
+    {
         Verdict::Prose
     } else {
         Verdict::Fragment
     }
+}
+
+/// Several headlines run together into one block: long, unpunctuated, and either
+/// restarting with a capital again and again or capitalised throughout.
+fn run_together(f: &Features) -> bool {
+    f.joins >= 3
+        || (f.joins >= 2 && f.words >= 25)
+        || (f.words >= 20 && f.cased > 0 && f.capitalised * 4 >= f.cased * 3)
+}
+
+/// Labels that introduce a link to another story: "Read more:", "Related:", "See also:".
+const TEASER_LABELS: &[&str] = &[
+    "read more",
+    "read also",
+    "also read",
+    "read",
+    "related",
+    "related story",
+    "related article",
+    "related content",
+    "see also",
+    "also",
+    "more",
+    "more from",
+    "recommended",
+    "watch",
+    "listen",
+    "don't miss",
+    "must read",
+    "top stories",
+    "latest",
+    "trending",
+    "popular",
+    "suggested",
+];
+
+/// The teaser label a short block opens with, if any ("Read more: Storm closes road").
+fn teaser_label(t: &str) -> Option<&'static str> {
+    let (head, rest) = t.split_once([':', '|', '»'])?;
+    if words(rest).count() == 0 || words(t).count() > 30 {
+        return None;
+    }
+    let h = norm_key(head);
+    let h = h.trim();
+    TEASER_LABELS
+        .iter()
+        .find(|l| norm_key(l) == h)
+        .copied()
+}
+
+/// A picture credit at the end of a block: names joined by slashes ("Jane Roe/Coast
+/// Agency", "J. Roe / Coast Agency file") after the last sentence, or a short
+/// parenthesis of them ("(Coast Agency)", "(Jane Roe/Coast Agency)").
+fn has_credit_tail(t: &str) -> bool {
+    let t = t.trim();
+    // the part after the last sentence end
+    let cut = t
+        .char_indices()
+        .filter(|&(i, c)| {
+            matches!(c, '.' | '!' | '?') && i + 1 < t.len() && {
+                let rest = &t[i + 1..];
+                !rest.starts_with(|c: char| c.is_lowercase() || c.is_ascii_digit())
+            }
+        })
+        .map(|(i, _)| i + 1)
+        .last()
+        .unwrap_or(0);
+    let tail = t[cut..].trim();
+    let tail_words: Vec<&str> = words(tail).collect();
+    let slash_between_names = tail.char_indices().any(|(i, c)| {
+        c == '/'
+            && t_before_alpha(tail, i)
+            && tail[i + 1..].trim_start().starts_with(|c: char| c.is_uppercase())
+    });
+    let names = |ws: &[&str]| {
+        ws.iter()
+            .filter(|w| w.starts_with(|c: char| c.is_lowercase()))
+            .count()
+            <= 1
+    };
+    if slash_between_names && (2..=8).contains(&tail_words.len()) && names(&tail_words) {
+        return true;
+    }
+    // "(Coast Agency)" closing a caption-length block with a sentence before it
+    if let Some(inner) = t.strip_suffix(')').and_then(|x| x.rsplit_once('(')).map(|x| x.1) {
+        let ws: Vec<&str> = words(inner).collect();
+        let before = t[..t.len() - inner.len() - 2].trim_end();
+        let sentence_before = before.ends_with(['.', '!', '?']);
+        if sentence_before
+            && (1..=5).contains(&ws.len())
+            && ws.iter().all(|w| w.starts_with(|c: char| c.is_uppercase()))
+            && (inner.contains('/')
+                || ws.iter().all(|w| w.chars().all(|c| c.is_uppercase() || c.is_ascii_digit())))
+        {
+            return true;
+        }
+    }
+    false
+}
+
+fn t_before_alpha(s: &str, i: usize) -> bool {
+    s[..i]
+        .trim_end()
+        .chars()
+        .last()
+        .is_some_and(|c| c.is_alphabetic())
 }
 
 /// Archive evidence: another story's title, or furniture repeated across a source.
@@ -380,15 +510,24 @@ fn context_pass(
     verdicts: &mut [Verdict],
     out: &mut Cleaned,
 ) {
-    let is_prose = |v: &Verdict| matches!(v, Verdict::Prose);
-    let first = verdicts.iter().position(is_prose);
-    let last = verdicts.iter().rposition(is_prose);
+    let span = story_span(feats, verdicts);
+    let first = span.map(|s| s.0);
+    let last = span.map(|s| s.1);
     let n = verdicts.len();
+    let short_run = short_runs(feats, verdicts);
     for i in 0..n {
         let b = &article.blocks[i];
         let f = &feats[i];
         let (kind, shown, reason) = match &verdicts[i] {
             Verdict::Hide(k, r) => (*k, false, r.clone()),
+            Verdict::Prose if span.is_some_and(|(s, e)| i < s || i > e) => (
+                Kind::Promo,
+                false,
+                format!(
+                    "a paragraph {} the story, cut off from it by {GAP} or more lines that are not prose",
+                    if first.is_some_and(|s| i < s) { "above" } else { "below" }
+                ),
+            ),
             Verdict::Prose => (Kind::Story, true, "a paragraph of the story".to_string()),
             Verdict::Fragment => {
                 let before = first.is_none_or(|s| i < s);
@@ -412,6 +551,15 @@ fn context_pass(
                         Kind::RelatedHeadline,
                         false,
                         "a headline-like line after the story ends".into(),
+                    )
+                } else if short_run[i] >= SHORT_RUN {
+                    (
+                        Kind::Promo,
+                        false,
+                        format!(
+                            "one of {} short lines in a row: navigation, a table or a list of links",
+                            short_run[i]
+                        ),
                     )
                 } else if b.markup == Markup::Heading || is_subheading(f) {
                     (
@@ -442,6 +590,73 @@ fn context_pass(
             reason,
         });
     }
+}
+
+/// Lines that are not prose which, in a row, cut a paragraph off from the story.
+const GAP: usize = 6;
+
+/// Short lines in a row that make a table, a menu or a list of links, not subheadings.
+const SHORT_RUN: usize = 3;
+
+/// The story's first and last paragraph. Paragraphs fall into groups separated by
+/// [`GAP`] or more lines of furniture in a row (hidden blocks, lines of one to three
+/// words); longer lines without a full stop (list items, subheadings) bridge the gap.
+/// The group with the most words is the story's core, and a neighbouring group joins it
+/// when it holds at least a fifth as many words. Groups beyond (a teaser's summary, a
+/// comment, an author's note under a menu) are outside the story.
+fn story_span(feats: &[Features], verdicts: &[Verdict]) -> Option<(usize, usize)> {
+    // groups: (first, last, words)
+    let mut groups: Vec<(usize, usize, usize)> = Vec::new();
+    let mut furniture = 0;
+    for (i, v) in verdicts.iter().enumerate() {
+        match v {
+            Verdict::Prose => {
+                match groups.last_mut() {
+                    Some(g) if furniture < GAP => {
+                        g.1 = i;
+                        g.2 += feats[i].words;
+                    }
+                    _ => groups.push((i, i, feats[i].words)),
+                }
+                furniture = 0;
+            }
+            Verdict::Fragment if feats[i].words > 3 => furniture = 0,
+            _ => furniture += 1,
+        }
+    }
+    let core = (0..groups.len()).max_by_key(|&g| groups[g].2)?;
+    let (mut a, mut b) = (core, core);
+    let mut words = groups[core].2;
+    while a > 0 && groups[a - 1].2 * 5 >= words {
+        a -= 1;
+        words += groups[a].2;
+    }
+    while b + 1 < groups.len() && groups[b + 1].2 * 5 >= words {
+        b += 1;
+        words += groups[b].2;
+    }
+    Some((groups[a].0, groups[b].1))
+}
+
+/// For each fragment, the length of the run of short fragments (five words or fewer)
+/// it belongs to; 0 for other blocks.
+fn short_runs(feats: &[Features], verdicts: &[Verdict]) -> Vec<usize> {
+    let short = |i: usize| matches!(verdicts[i], Verdict::Fragment) && feats[i].words <= 5;
+    let mut out = vec![0; verdicts.len()];
+    let mut i = 0;
+    while i < verdicts.len() {
+        if !short(i) {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < verdicts.len() && short(j) {
+            j += 1;
+        }
+        out[i..j].iter_mut().for_each(|x| *x = j - i);
+        i = j;
+    }
+    out
 }
 
 /// A lone source line: one to four words, no sentence punctuation, no digits,
