@@ -262,7 +262,7 @@ fn intrinsic(text: &str, markup: Markup, f: &Features, title: &str) -> Verdict {
         return Verdict::Fragment;
     }
     if f.words >= 15 && !f.ends_sentence && f.inner_breaks == 0 && !f.ends_colon {
-        if run_together(f) {
+        if run_together(f, t) {
             return Verdict::Hide(
                 Kind::HeadlineList,
                 format!(
@@ -288,7 +288,12 @@ fn intrinsic(text: &str, markup: Markup, f: &Features, title: &str) -> Verdict {
 
 /// Several headlines run together into one block: long, unpunctuated, and either
 /// restarting with a capital again and again or capitalised throughout.
-fn run_together(f: &Features) -> bool {
+fn run_together(f: &Features, text: &str) -> bool {
+    // headlines carry few commas; a clause-rich line is a sentence that lost its stop
+    let commas = text.matches(',').count();
+    if commas * 12 > f.words {
+        return false;
+    }
     f.joins >= 3
         || (f.joins >= 2 && f.words >= 25)
         || (f.words >= 20 && f.cased > 0 && f.capitalised * 4 >= f.cased * 3)
@@ -470,8 +475,11 @@ fn repeat_pass(article: &Article, verdicts: &mut [Verdict]) {
             );
             continue;
         }
+        // a pull quote or teaser is a sentence or more; a short phrase is naturally
+        // found inside longer paragraphs
         let sents = sentences(&article.blocks[i].text);
-        let all_elsewhere = !sents.is_empty()
+        let all_elsewhere = keys[i].split(' ').count() >= 8
+            && !sents.is_empty()
             && sents.iter().all(|s| {
                 let k = norm_key(s);
                 !k.is_empty()
@@ -567,6 +575,8 @@ fn context_pass(
                         true,
                         "a short heading inside the story".into(),
                     )
+                } else if let Some(why) = inline_story_line(article, verdicts, i) {
+                    (Kind::Story, true, why.into())
                 } else {
                     (
                         Kind::RelatedHeadline,
@@ -590,6 +600,41 @@ fn context_pass(
             reason,
         });
     }
+}
+
+/// Why a line without a full stop between story paragraphs belongs to the story rather
+/// than being another story's headline, if it does: a paragraph ending with a colon
+/// introduces it (a list), it starts in lower case (it continues a sentence), it carries
+/// an address or a handle (an embedded post), or it has a comma and no headline-style
+/// attribution at its end ("...: Name").
+fn inline_story_line(article: &Article, verdicts: &[Verdict], i: usize) -> Option<&'static str> {
+    let t = article.blocks[i].text.trim();
+    // the paragraph above the run of lines this one belongs to
+    let mut p = i;
+    while p > 0 && matches!(verdicts[p - 1], Verdict::Fragment) {
+        p -= 1;
+    }
+    if p > 0 && features::of(&article.blocks[p - 1].text).ends_colon {
+        return Some("a line of a list that the paragraph above introduces with a colon");
+    }
+    if t.starts_with(|c: char| c.is_lowercase()) {
+        return Some("starts in lower case: it continues a sentence");
+    }
+    if t.contains('@') || t.contains("http") || t.contains("www.") {
+        return Some("carries an address or a handle: an embedded post");
+    }
+    if t.contains(',') && !ends_with_attribution(t) {
+        return Some("a clause with a comma, not a headline");
+    }
+    None
+}
+
+/// A headline that ends by naming who said it: "Fares must rise: board chair".
+fn ends_with_attribution(t: &str) -> bool {
+    t.rsplit_once(':').is_some_and(|(_, who)| {
+        let n = words(who).count();
+        (1..=3).contains(&n) && who.trim_start().starts_with(|c: char| c.is_uppercase())
+    })
 }
 
 /// Lines that are not prose which, in a row, cut a paragraph off from the story.
