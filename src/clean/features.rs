@@ -23,6 +23,11 @@ pub struct Features {
     pub cased: usize,
 }
 
+/// A pictograph or emoji (faces, symbols), as informal writing ends sentences with.
+fn is_emoji(c: char) -> bool {
+    matches!(c as u32, 0x1F300..=0x1FAFF | 0x2600..=0x27BF)
+}
+
 /// Is the character from a script written without spaces between words (Han, kana)?
 fn unspaced(c: char) -> bool {
     matches!(c as u32,
@@ -49,12 +54,15 @@ const CLOSERS: &[char] = &['"', '\'', '”', '’', '»', ')', ']', '*', '_'];
 /// Measure a block.
 pub fn of(text: &str) -> Features {
     let t = text.trim();
-    let core = t.trim_end_matches(CLOSERS);
+    // an emoji closing a line closes its sentence in informal writing
+    let core = t.trim_end_matches(|c: char| CLOSERS.contains(&c) || is_emoji(c) || c == ' ');
+    let emoji_end = core.len() < t.trim_end_matches(CLOSERS).len();
     let last = core.chars().last();
-    let ends_sentence = matches!(
-        last,
-        Some('.' | '!' | '?' | '…' | '。' | '！' | '？' | '؟' | '।')
-    );
+    let ends_sentence = emoji_end
+        || matches!(
+            last,
+            Some('.' | '!' | '?' | '…' | '。' | '！' | '？' | '؟' | '।')
+        );
     let ends_colon = matches!(last, Some(':' | '：'));
     let mut joins = 0;
     let mut capitalised = 0;
@@ -166,6 +174,7 @@ mod tests {
         assert!(of("\u{201c}Please.\u{201d}").ends_sentence);
         assert!(!of("Storm closes coast road").ends_sentence);
         assert!(of("Here are the highlights:").ends_colon);
+        assert!(of("We will see you all at the harbour next summer \u{1F642}").ends_sentence);
     }
 
     #[test]

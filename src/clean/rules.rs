@@ -623,6 +623,9 @@ fn inline_story_line(article: &Article, verdicts: &[Verdict], i: usize) -> Optio
     if t.contains('@') || t.contains("http") || t.contains("www.") {
         return Some("carries an address or a handle: an embedded post");
     }
+    if words(t).count() >= 15 {
+        return Some("longer than a headline");
+    }
     if t.contains(',') && !ends_with_attribution(t) {
         return Some("a clause with a comma, not a headline");
     }
