@@ -18,6 +18,8 @@ pub struct Evidence {
     repeats: HashMap<(String, String), usize>,
     /// Source key -> number of stories of that source.
     stories: HashMap<String, usize>,
+    /// Source key -> the source's name as stored or stated.
+    names: HashMap<String, String>,
 }
 
 /// A source with fewer stories than this is too small to show its own furniture; its
@@ -31,6 +33,24 @@ pub fn repeat_key(text: &str) -> String {
         .chars()
         .map(|c| if c.is_ascii_digit() { '#' } else { c })
         .collect()
+}
+
+/// Words at the opening of a long block that make it a near-repeat of another.
+const OPENING_WORDS: usize = 10;
+
+/// The key a long block without a final full stop is also counted under: its opening
+/// words, so that a list of headlines that grows, shrinks or moves on from story to story
+/// still counts as one ("near-repeats"). Prose (ending in a full stop) is left out: wire
+/// copy shares openings without being furniture.
+pub fn opening_key(text: &str) -> Option<String> {
+    let t = text.trim();
+    let ends = t
+        .trim_end_matches(['"', '\'', '”', '’', ')'])
+        .ends_with(['.', '!', '?']);
+    let k = repeat_key(t);
+    let ws: Vec<&str> = k.split(' ').collect();
+    (!ends && ws.len() > OPENING_WORDS * 3 / 2)
+        .then(|| format!("{} …", ws[..OPENING_WORDS].join(" ")))
 }
 
 /// The group a story's repeats are counted in: its stored source, else the source its
@@ -55,10 +75,22 @@ impl Evidence {
             }
             let src = source_key(a);
             *ev.stories.entry(src.clone()).or_default() += 1;
+            if !src.is_empty() {
+                let name = a.source.clone().or_else(|| {
+                    super::rules::stated_source(a).map(|i| a.blocks[i].text.trim().to_string())
+                });
+                if let Some(name) = name {
+                    ev.names.entry(src.clone()).or_insert(name);
+                }
+            }
             let mut seen = HashSet::new();
             for b in &a.blocks {
-                let k = repeat_key(&b.text);
-                if !k.is_empty() && seen.insert(k.clone()) {
+                let mut keys = vec![repeat_key(&b.text)];
+                keys.extend(opening_key(&b.text));
+                for k in keys {
+                    if k.is_empty() || !seen.insert(k.clone()) {
+                        continue;
+                    }
                     if !src.is_empty() {
                         *ev.repeats.entry((src.clone(), k.clone())).or_default() += 1;
                     }
@@ -91,16 +123,31 @@ impl Evidence {
         }
         let small = self.stories.get(source_key).copied().unwrap_or(0) < MIN_SOURCE_STORIES;
         let group = if small { "" } else { source_key };
-        self.repeats
-            .get(&(group.to_string(), repeat_key(block)))
-            .copied()
-            .unwrap_or(0)
+        let count = |k: String| {
+            self.repeats
+                .get(&(group.to_string(), k))
+                .copied()
+                .unwrap_or(0)
+        };
+        let exact = count(repeat_key(block));
+        opening_key(block).map_or(exact, |k| exact.max(count(k)))
     }
 
     /// Has this source enough stories for its own repeats to count?
     pub fn source_is_large(&self, source_key: &str) -> bool {
         !source_key.is_empty()
             && self.stories.get(source_key).copied().unwrap_or(0) >= MIN_SOURCE_STORIES
+    }
+
+    /// The longest known source name (stored or stated by other stories) that this
+    /// text contains from the start of a word, e.g. in a copyright line.
+    pub fn source_named_in(&self, text: &str) -> Option<&str> {
+        let k = format!(" {} ", norm_key(text));
+        self.names
+            .iter()
+            .filter(|(key, _)| k.contains(&format!(" {key}")))
+            .max_by_key(|(key, _)| key.len())
+            .map(|(_, name)| name.as_str())
     }
 
     /// Number of stored titles known.

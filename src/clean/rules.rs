@@ -47,6 +47,18 @@ pub(super) fn decide(article: &Article, ev: &Evidence) -> Cleaned {
     repeat_pass(article, &mut verdicts);
 
     context_pass(article, &feats, &mut verdicts, &mut out);
+    if out.source_line.is_none() {
+        // no source line: the publisher a copyright line names, if the story has one
+        out.source_line = out
+            .blocks
+            .iter()
+            .filter(|d| d.kind == Kind::Copyright)
+            .find_map(|d| {
+                ev.source_named_in(&d.text)
+                    .map(str::to_string)
+                    .or_else(|| copyright_holder(&d.text))
+            });
+    }
     out
 }
 
@@ -58,7 +70,8 @@ pub(super) fn stated_source(article: &Article) -> Option<usize> {
         let t = article.blocks[i].text.trim();
         let f = features::of(t);
         is_byline(t, &f)
-            || (f.words <= 8 && crate::text::find_date(t).is_some())
+            || is_dateline(t, &f)
+            || norm_key(t) == norm_key(&article.title)
             || (i == 0 && f.ends_sentence && f.words >= 8)
     };
     // the line after it must start the story or be another header line, so that a run
@@ -71,7 +84,10 @@ pub(super) fn stated_source(article: &Article) -> Option<usize> {
     };
     for (i, b) in article.blocks.iter().enumerate().take(6) {
         let f = features::of(&b.text);
-        if looks_like_source(&b.text, &f) && !is_furniture_line(&b.text) {
+        if looks_like_source(&b.text, &f)
+            && !is_byline(&b.text, &f)
+            && !is_furniture_line(&b.text)
+        {
             return story_or_header(i + 1).then_some(i);
         }
         if !header(i) {
@@ -79,6 +95,47 @@ pub(super) fn stated_source(article: &Article) -> Option<usize> {
         }
     }
     None
+}
+
+/// A date or a time on its own line: a date we can read, or a short line that is mostly
+/// digits ("2021年4月18日 12:05", "09/12/2019 08:15").
+fn is_dateline(t: &str, f: &Features) -> bool {
+    if f.words > 8 {
+        return false;
+    }
+    if crate::text::find_date(t).is_some() {
+        return true;
+    }
+    let alnum = t.chars().filter(|c| c.is_alphanumeric()).count();
+    let digits = t.chars().filter(|c| c.is_ascii_digit()).count();
+    digits >= 4 && digits * 5 >= alnum * 2
+}
+
+/// The publisher a copyright line names: "© 2020 Harbour Times Ltd. All rights
+/// reserved." gives "Harbour Times".
+pub(super) fn copyright_holder(t: &str) -> Option<String> {
+    let t = t.trim();
+    let rest = t
+        .strip_prefix('©')
+        .or_else(|| t.strip_prefix("(c)"))
+        .or_else(|| t.strip_prefix("(C)"))
+        .or_else(|| t.strip_prefix("Copyright"))?;
+    let rest = rest.trim_start_matches(|c: char| {
+        c.is_ascii_digit() || c.is_whitespace() || matches!(c, '©' | '-' | '–' | ',')
+    });
+    let cut = ["All rights reserved", "all rights reserved", ". ", "|"]
+        .iter()
+        .filter_map(|m| rest.find(m))
+        .min()
+        .unwrap_or(rest.len());
+    let mut name = rest[..cut].trim().trim_end_matches(['.', ',']).trim().to_string();
+    for suffix in [" Ltd", " Limited", " Inc", " LLC", " plc", " GmbH", " Co"] {
+        if let Some(n) = name.strip_suffix(suffix) {
+            name = n.trim_end_matches([',', ' ']).to_string();
+        }
+    }
+    let n = words(&name).count();
+    ((1..=6).contains(&n) && name.starts_with(|c: char| c.is_alphabetic())).then_some(name)
 }
 
 /// "By" and a name: a byline, not a sentence.
@@ -110,7 +167,7 @@ fn standfirst_pass(article: &Article, verdicts: &mut [Verdict]) {
         .map(|s| norm_key(&s))
         .unwrap_or_default();
     let next = norm_key(&article.blocks[j].text);
-    if first.split(' ').count() >= 4 && next.starts_with(&first) && j - i <= 5 {
+    if features::word_count(&first) >= 4 && next.starts_with(&first) && j - i <= 5 {
         verdicts[i] = Verdict::Hide(
             Kind::Standfirst,
             "a summary above the story: the first paragraph repeats its opening".into(),
@@ -174,6 +231,52 @@ const PROMO_MARKERS: &[&str] = &[
     "menu",
     "home",
 ];
+
+/// Words that make even a full sentence page furniture when the sentence is short:
+/// sign-up boxes, cookie notices, comment forms.
+const FURNITURE_SENTENCE_MARKERS: &[&str] = &[
+    "subscribe",
+    "subscription",
+    "newsletter",
+    "newsletters",
+    "sign up",
+    "signing up",
+    "inbox",
+    "cookie",
+    "cookies",
+    "log in",
+    "logged in",
+    "privacy policy",
+    "terms of use",
+    "terms of service",
+    "leave a comment",
+    "comments",
+    "follow us",
+];
+
+/// Headings of lists of other stories; a long unpunctuated block opening with one is
+/// that list run together.
+const LIST_HEADINGS: &[&str] = &[
+    "most read",
+    "most popular",
+    "most viewed",
+    "most shared",
+    "trending",
+    "related",
+    "related stories",
+    "recommended",
+    "more from",
+    "more stories",
+    "top stories",
+    "latest news",
+    "you may also like",
+    "you might also like",
+];
+
+fn starts_with_phrase(lower_words: &[String], phrase: &str) -> bool {
+    let p: Vec<&str> = phrase.split(' ').collect();
+    lower_words.len() >= p.len() && lower_words.iter().zip(&p).all(|(a, b)| a == b)
+}
 
 /// Words that start or mark a caption or a picture credit.
 const CAPTION_MARKERS: &[&str] = &[
@@ -241,11 +344,19 @@ fn intrinsic(text: &str, markup: Markup, f: &Features, title: &str) -> Verdict {
     {
         return Verdict::Hide(Kind::Caption, "carries a picture credit".into());
     }
-    if f.words <= 12 && !f.ends_sentence {
-        if let Some(m) = PROMO_MARKERS.iter().find(|m| has_phrase(&lw, m)) {
+    if f.words <= 25 {
+        if let Some(m) = FURNITURE_SENTENCE_MARKERS.iter().find(|m| has_phrase(&lw, m)) {
             return Verdict::Hide(
                 Kind::Promo,
-                format!("a short line of page furniture ({m:?})"),
+                format!("a short sentence of page furniture ({m:?})"),
+            );
+        }
+    }
+    if f.words > 12 && !f.ends_sentence {
+        if let Some(m) = LIST_HEADINGS.iter().find(|m| starts_with_phrase(&lw, m)) {
+            return Verdict::Hide(
+                Kind::HeadlineList,
+                format!("a list of other stories under {m:?}"),
             );
         }
     }
@@ -254,6 +365,14 @@ fn intrinsic(text: &str, markup: Markup, f: &Features, title: &str) -> Verdict {
             Kind::RelatedHeadline,
             format!("a link to another story ({label:?})"),
         );
+    }
+    if f.words <= 12 && !f.ends_sentence {
+        if let Some(m) = PROMO_MARKERS.iter().find(|m| has_phrase(&lw, m)) {
+            return Verdict::Hide(
+                Kind::Promo,
+                format!("a short line of page furniture ({m:?})"),
+            );
+        }
     }
     if f.words <= 50 && has_credit_tail(t) {
         return Verdict::Hide(Kind::Caption, "ends with a picture credit".into());
@@ -446,12 +565,17 @@ fn archive_pass(article: &Article, ev: &Evidence, feats: &[Features], verdicts: 
         let n = ev.repeats_in(&src_key, &b.text);
         // long prose repeated across stories is usually a shared paragraph of wire copy;
         // keep the story's own words and hide only furniture-sized repeats
-        if n >= MIN_REPEATS && feats[i].words <= 60 {
+        if n >= MIN_REPEATS && (feats[i].words <= 60 || !feats[i].ends_sentence) {
             let src = match &src_name {
                 Some(s) if ev.source_is_large(&src_key) => s.as_str(),
                 _ => "this archive",
             };
-            verdicts[i] = Verdict::Hide(Kind::Promo, format!("in {n} stories of {src}"));
+            let kind = if feats[i].words >= 15 && !feats[i].ends_sentence {
+                Kind::HeadlineList
+            } else {
+                Kind::Promo
+            };
+            verdicts[i] = Verdict::Hide(kind, format!("in {n} stories of {src}"));
         }
     }
 }
@@ -838,7 +962,7 @@ mod tests {
 
     #[test]
     fn repeats_across_a_source_are_hidden_but_not_alone() {
-        let box_ = "Get the morning briefing in your inbox every day";
+        let box_ = "Morning Tide brings the day's stories at seven";
         let mk = |t: &str| art(t, &[P1, box_, P2]);
         let arts = vec![
             mk("One story here"),
@@ -851,5 +975,229 @@ mod tests {
             .contains("in 3 stories"));
         // on its own the box is still a fragment between story paragraphs
         assert!(!decide(&arts[0], &Evidence::default()).blocks[1].shown);
+    }
+}
+
+#[cfg(test)]
+mod more_tests {
+    use super::*;
+    use crate::article::Block;
+
+    fn art(title: &str, blocks: &[&str]) -> Article {
+        Article {
+            title: title.into(),
+            blocks: blocks.iter().map(|b| Block::para(*b)).collect(),
+            ..Article::default()
+        }
+    }
+
+    fn decided(a: &Article) -> Vec<(Kind, bool)> {
+        decide(a, &Evidence::default())
+            .blocks
+            .iter()
+            .map(|d| (d.kind, d.shown))
+            .collect()
+    }
+
+    const P1: &str =
+        "The harbour board voted on Tuesday to raise ferry fares by ten per cent from April.";
+    const P2: &str = "Commuters said the rise would hurt families who cross the water every day.";
+    const P3: &str = "The board will review the fares again next winter, its chair said.";
+    const P4: &str = "Ferry crews welcomed the decision, which pays for two new engines this year.";
+
+    #[test]
+    fn standfirst_whose_opening_the_lede_repeats_is_hidden_not_the_lede() {
+        let sf = format!("{P1} {P3}");
+        let a = art("Fares rise", &[&sf, "Harbour Times", P1, P2]);
+        let c = decide(&a, &Evidence::default());
+        assert_eq!(c.blocks[0].kind, Kind::Standfirst);
+        assert!(!c.blocks[0].shown);
+        assert!(c.blocks[2].shown && c.blocks[3].shown);
+    }
+
+    #[test]
+    fn source_line_after_a_standfirst_or_byline_is_found() {
+        let a = art("Fares rise", &[P3, "Harbour Times", P1, P2]);
+        let c = decide(&a, &Evidence::default());
+        assert_eq!(c.source_line.as_deref(), Some("Harbour Times"));
+        assert_eq!(c.blocks[0].kind, Kind::Standfirst);
+        let b = art("Fares rise", &["By Jane Roe", "Harbour Times", P1, P2]);
+        let c = decide(&b, &Evidence::default());
+        assert_eq!(c.source_line.as_deref(), Some("Harbour Times"));
+        assert_eq!(c.blocks[0].kind, Kind::Byline);
+    }
+
+    #[test]
+    fn a_menu_at_the_top_is_not_a_source() {
+        let a = art("Fares rise", &["Home", "Contact", "Local News", P1, P2]);
+        assert_eq!(decide(&a, &Evidence::default()).source_line, None);
+    }
+
+    #[test]
+    fn copyright_line_names_the_source_when_nothing_else_does() {
+        let a = art(
+            "Fares rise",
+            &[P1, P2, "© 2021 Harbour Times Ltd. All rights reserved."],
+        );
+        let c = decide(&a, &Evidence::default());
+        assert_eq!(c.source_line.as_deref(), Some("Harbour Times"));
+    }
+
+    #[test]
+    fn pull_quote_inside_a_longer_paragraph_is_hidden_once() {
+        let quote = "Commuters said the rise would hurt families who cross the water.";
+        let long = format!("{quote} Several of them wrote to the board last week.");
+        let k = decided(&art("Fares rise", &[P1, &long, quote, P2]));
+        assert_eq!(k[2], (Kind::Duplicate, false));
+        assert!(k[1].1);
+    }
+
+    #[test]
+    fn a_short_phrase_found_inside_a_paragraph_is_not_a_pull_quote() {
+        let k = decided(&art("Fares rise", &[P1, "The harbour board", P2, P3]));
+        assert_eq!(k[1], (Kind::Subheading, true));
+    }
+
+    #[test]
+    fn teaser_labels_and_picture_credits_are_hidden() {
+        let k = decided(&art(
+            "Fares rise",
+            &[
+                P1,
+                "Read more: Storm closes the coast road",
+                P2,
+                "Jane Roe/Coast Agency/Harbour Pictures",
+                P3,
+                "The quay at dawn on Monday. (Jane Roe/Coast Agency)",
+                P4,
+            ],
+        ));
+        assert_eq!(k[1], (Kind::RelatedHeadline, false));
+        assert_eq!(k[3], (Kind::Caption, false));
+        assert_eq!(k[5], (Kind::Caption, false));
+    }
+
+    #[test]
+    fn run_together_headlines_need_restarts_not_commas() {
+        let list = "Storm closes coast road for third night Council approves new library on quay Mayor opens bridge Local team wins cup";
+        let clause = "Commuters who cross the water every day, many of them with children, said the rise came at a hard time for families";
+        let k = decided(&art("Fares rise", &[P1, P2, clause, P3, list]));
+        assert_eq!(k[2], (Kind::Story, true));
+        assert_eq!(k[4], (Kind::HeadlineList, false));
+    }
+
+    #[test]
+    fn a_list_heading_and_its_stories_run_together_are_hidden() {
+        let list = "Most read 1 Storm closes coast road 2 Council approves library 3 Mayor opens bridge";
+        let k = decided(&art("Fares rise", &[P1, P2, list]));
+        assert_eq!(k[2], (Kind::HeadlineList, false));
+    }
+
+    #[test]
+    fn lines_between_paragraphs_that_read_as_story_are_kept() {
+        let k = decided(&art(
+            "Fares rise",
+            &[
+                "The board listed three reasons for the rise:",
+                "Higher fuel costs over the last two winters",
+                "The refit of the two oldest boats",
+                P1,
+                "and the crews said they agreed with all of it",
+                P2,
+                "Jane Roe (@janeroe) on the quay at dawn today",
+                P3,
+                "Storm closes the coast road for a third night",
+                P4,
+            ],
+        ));
+        assert!(k[1].1 && k[2].1, "a list introduced by a colon");
+        assert!(k[4].1, "lower-case continuation");
+        assert!(k[6].1, "embedded post");
+        assert_eq!(k[8], (Kind::RelatedHeadline, false));
+    }
+
+    #[test]
+    fn headline_with_attribution_is_not_a_clause() {
+        let k = decided(&art(
+            "Fares rise",
+            &[P1, "Fares are fair, but must rise: Board chair", P2],
+        ));
+        assert_eq!(k[1], (Kind::RelatedHeadline, false));
+    }
+
+    #[test]
+    fn runs_of_short_lines_inside_the_story_are_hidden() {
+        let k = decided(&art(
+            "Fares rise",
+            &[P1, "News", "Sport", "Weather", "Travel", P2, "What next", P3],
+        ));
+        assert!(k[1..5].iter().all(|x| *x == (Kind::Promo, false)));
+        assert_eq!(k[6], (Kind::Subheading, true));
+    }
+
+    #[test]
+    fn paragraphs_cut_off_below_the_story_by_furniture_are_hidden() {
+        let mut blocks = vec![P1, P2, P3, P4, P1, P2];
+        blocks.extend(["News", "Sport", "Weather", "Travel", "Video", "Contact"]);
+        blocks.push("Thanks for reading, and see you next time.");
+        let a = art("Fares rise", &blocks);
+        let k = decided(&a);
+        assert_eq!(*k.last().unwrap(), (Kind::Promo, false));
+    }
+
+    #[test]
+    fn furniture_sentences_are_hidden() {
+        let k = decided(&art(
+            "Fares rise",
+            &[P1, "Please check your inbox to confirm your subscription.", P2],
+        ));
+        assert_eq!(k[1], (Kind::Promo, false));
+    }
+
+    #[test]
+    fn a_storys_own_refrain_is_not_hidden_by_archive_repeats() {
+        let refrain = "Nobody on this board wanted to put fares up, its chair said again.";
+        let mk = |t: &str| art(t, &[P1, refrain, P2, P3, refrain, P4]);
+        let arts = vec![mk("One story here"), mk("Two story here"), mk("Three story here")];
+        let ev = Evidence::gather(&arts);
+        let c = decide(&arts[0], &ev);
+        assert!(c.blocks[1].shown);
+    }
+
+    #[test]
+    fn near_repeats_of_a_list_that_moves_on_are_counted() {
+        let heads = [
+            "Fares must rise: Board",
+            "Library wins approval: Council",
+            "Bridge will reopen: Mayor",
+            "Cup final is won: Coach",
+            "Bakery turns fifty: Owner",
+            "Rink opens soon: Manager",
+            "Road stays shut: Police",
+        ];
+        let list = |n: usize| heads[..n].join(" ");
+        let arts: Vec<Article> = (4..7)
+            .map(|n| art(&format!("Story number {n}"), &[P1, P2, &list(n)]))
+            .collect();
+        let ev = Evidence::gather(&arts);
+        let c = decide(&arts[2], &ev);
+        assert!(!c.blocks[2].shown);
+        assert!(c.blocks[2].reason.contains("in 3 stories"), "{}", c.blocks[2].reason);
+    }
+
+    #[test]
+    fn repeats_are_counted_per_stated_source() {
+        let box_ = "Morning Tide brings the day's stories at seven";
+        let mk = |t: &str| art(t, &[P3, "Harbour Times", P1, box_, P2]);
+        let arts = vec![
+            mk("One story here"),
+            mk("Two story here"),
+            mk("Three story here"),
+            mk("Four story here"),
+            mk("Five story here"),
+        ];
+        let ev = Evidence::gather(&arts);
+        let c = decide(&arts[0], &ev);
+        assert!(c.blocks[3].reason.contains("in 5 stories of Harbour Times"));
     }
 }
