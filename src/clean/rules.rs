@@ -767,15 +767,19 @@ fn ends_with_attribution(t: &str) -> bool {
 /// Lines that are not prose which, in a row, cut a paragraph off from the story.
 const GAP: usize = 6;
 
+/// Words of prose a group above the story's core needs to be taken as its introduction.
+const INTRO_WORDS: usize = 50;
+
 /// Short lines in a row that make a table, a menu or a list of links, not subheadings.
 const SHORT_RUN: usize = 3;
 
 /// The story's first and last paragraph. Paragraphs fall into groups separated by
 /// [`GAP`] or more lines of furniture in a row (hidden blocks, lines of one to three
 /// words); longer lines without a full stop (list items, subheadings) bridge the gap.
-/// The group with the most words is the story's core, and a neighbouring group joins it
-/// when it holds at least a fifth as many words. Groups beyond (a teaser's summary, a
-/// comment, an author's note under a menu) are outside the story.
+/// The group with the most words is the story's core; the story starts at the first
+/// group above it holding [`INTRO_WORDS`] or more, and a group below joins when it holds at least a fifth as many words as the story
+/// so far. Groups further down (a teaser's summary, a comment, an author's note under a
+/// menu) are outside the story.
 fn story_span(feats: &[Features], verdicts: &[Verdict]) -> Option<(usize, usize)> {
     // groups: (first, last, words)
     let mut groups: Vec<(usize, usize, usize)> = Vec::new();
@@ -799,9 +803,12 @@ fn story_span(feats: &[Features], verdicts: &[Verdict]) -> Option<(usize, usize)
     let core = (0..groups.len()).max_by_key(|&g| groups[g].2)?;
     let (mut a, mut b) = (core, core);
     let mut words = groups[core].2;
-    while a > 0 && groups[a - 1].2 * 5 >= words {
-        a -= 1;
-        words += groups[a].2;
+    // above the core, the story starts at the first group of some substance: an
+    // introduction set apart by a table or a list of contents is still the story's own,
+    // a stray line of prose in the page header is not
+    if let Some(top) = (0..core).find(|&g| groups[g].2 >= INTRO_WORDS) {
+        a = top;
+        words += groups[top..core].iter().map(|g| g.2).sum::<usize>();
     }
     while b + 1 < groups.len() && groups[b + 1].2 * 5 >= words {
         b += 1;
@@ -1143,6 +1150,16 @@ mod more_tests {
         let a = art("Fares rise", &blocks);
         let k = decided(&a);
         assert_eq!(*k.last().unwrap(), (Kind::Promo, false));
+    }
+
+    #[test]
+    fn an_introduction_above_a_table_stays_in_the_story() {
+        let intro = "The harbour board published the new fares on Tuesday, and the table below lists every crossing with its old price and its new one, so that commuters can see what they will pay. Season tickets and the concession fares for pensioners and students are not affected by the rise, the board said in its statement.";
+        let mut blocks = vec![intro];
+        blocks.extend(["Quay", "£2.50", "£2.75", "Point", "£3.00", "£3.30", "Mill", "£1.00"]);
+        blocks.extend([P1, P2, P3, P4, P1, P2, P3, P4]);
+        let c = decide(&art("Fares rise", &blocks), &Evidence::default());
+        assert!(c.blocks[0].shown, "{}", c.blocks[0].reason);
     }
 
     #[test]
