@@ -84,9 +84,12 @@ pub(super) fn stated_source(article: &Article) -> Option<usize> {
     };
     for (i, b) in article.blocks.iter().enumerate().take(6) {
         let f = features::of(&b.text);
+        // under a paragraph, a single capitalised word is more likely a subheading
+        let under_prose = i > 0 && features::of(&article.blocks[i - 1].text).ends_sentence;
         if looks_like_source(&b.text, &f)
             && !is_byline(&b.text, &f)
             && !is_furniture_line(&b.text)
+            && !(under_prose && f.words < 2)
         {
             return story_or_header(i + 1).then_some(i);
         }
@@ -647,6 +650,12 @@ fn context_pass(
     let last = span.map(|s| s.1);
     let n = verdicts.len();
     let short_run = short_runs(feats, verdicts);
+    let prose_at = |j: usize| {
+        verdicts
+            .get(j)
+            .is_some_and(|v| matches!(v, Verdict::Prose))
+            && feats[j].words >= 6
+    };
     for i in 0..n {
         let b = &article.blocks[i];
         let f = &feats[i];
@@ -683,6 +692,17 @@ fn context_pass(
                         Kind::RelatedHeadline,
                         false,
                         "a headline-like line after the story ends".into(),
+                    )
+                } else if f.words <= 2
+                    && !prose_at(i.wrapping_sub(1))
+                    && !prose_at(i + 1)
+                    && b.markup != Markup::Heading
+                {
+                    (
+                        Kind::Promo,
+                        false,
+                        "a word or two with no paragraph on either side: a label, a menu item or a table cell"
+                            .into(),
                     )
                 } else if short_run[i] >= SHORT_RUN {
                     (
@@ -1160,6 +1180,16 @@ mod more_tests {
         blocks.extend([P1, P2, P3, P4, P1, P2, P3, P4]);
         let c = decide(&art("Fares rise", &blocks), &Evidence::default());
         assert!(c.blocks[0].shown, "{}", c.blocks[0].reason);
+    }
+
+    #[test]
+    fn a_word_or_two_between_non_paragraphs_is_hidden_but_a_heading_before_prose_is_kept() {
+        let k = decided(&art(
+            "Fares rise",
+            &[P1, "Winter", P2, "Crossings on the quay, by month", "Quay", "Point", P3],
+        ));
+        assert_eq!(k[1], (Kind::Subheading, true));
+        assert_eq!(k[4], (Kind::Promo, false));
     }
 
     #[test]
