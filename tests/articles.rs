@@ -70,7 +70,11 @@ fn sample_articles_read_cleanly() {
             v.as_array()
                 .unwrap()
                 .iter()
-                .map(|x| x.as_str().unwrap_or_else(|| x["text"].as_str().unwrap()).to_string())
+                .map(|x| {
+                    x.as_str()
+                        .unwrap_or_else(|| x["text"].as_str().unwrap())
+                        .to_string()
+                })
                 .collect()
         };
         let shown = decisions(&labels, &strs(&story["body"]), &strs(&story["hidden"]))

@@ -5,6 +5,30 @@ use crate::article::Article;
 use crate::text::norm_key;
 use std::collections::{HashMap, HashSet};
 
+/// A small fast hasher (FNV-1a) for the short keys of one article.
+#[derive(Default)]
+pub(super) struct FnvHasher(u64);
+
+impl std::hash::Hasher for FnvHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+pub(super) type Fnv = std::hash::BuildHasherDefault<FnvHasher>;
+
 /// Stories of one source that must share a block before it counts as that source's
 /// furniture (a newsletter box, a "most read" list).
 pub const MIN_REPEATS: usize = 3;
@@ -15,7 +39,7 @@ pub struct Evidence {
     /// Normalised title -> (title as stored, index of the story).
     titles: HashMap<String, (String, usize)>,
     /// (source key, normalised block) -> number of stories of that source holding it.
-    repeats: HashMap<(String, String), usize>,
+    repeats: HashMap<(String, String), usize, Fnv>,
     /// Source key -> number of stories of that source.
     stories: HashMap<String, usize>,
     /// Source key -> the source's name as stored or stated.
@@ -42,15 +66,17 @@ const OPENING_WORDS: usize = 10;
 /// words, so that a list of headlines that grows, shrinks or moves on from story to story
 /// still counts as one ("near-repeats"). Prose (ending in a full stop) is left out: wire
 /// copy shares openings without being furniture.
-pub fn opening_key(text: &str) -> Option<String> {
-    let t = text.trim();
-    let ends = t
+/// This is computed from a block and its [`repeat_key`].
+fn opening_of(text: &str, key: &str) -> Option<String> {
+    let ends = text
+        .trim()
         .trim_end_matches(['"', '\'', '”', '’', ')'])
         .ends_with(['.', '!', '?']);
-    let k = repeat_key(t);
-    let ws: Vec<&str> = k.split(' ').collect();
-    (!ends && ws.len() > OPENING_WORDS * 3 / 2)
-        .then(|| format!("{} …", ws[..OPENING_WORDS].join(" ")))
+    if ends {
+        return None;
+    }
+    let ws: Vec<&str> = key.split(' ').collect();
+    (ws.len() > OPENING_WORDS * 3 / 2).then(|| format!("{} …", ws[..OPENING_WORDS].join(" ")))
 }
 
 /// The group a story's repeats are counted in: its stored source, else the source its
@@ -85,8 +111,10 @@ impl Evidence {
             }
             let mut seen = HashSet::new();
             for b in &a.blocks {
-                let mut keys = vec![repeat_key(&b.text)];
-                keys.extend(opening_key(&b.text));
+                let exact = repeat_key(&b.text);
+                let opening = opening_of(&b.text, &exact);
+                let mut keys = vec![exact];
+                keys.extend(opening);
                 for k in keys {
                     if k.is_empty() || !seen.insert(k.clone()) {
                         continue;
@@ -118,6 +146,11 @@ impl Evidence {
 
     /// In how many stories of the source with this key ([`source_key`]) the block appears.
     pub fn repeats_in(&self, source_key: &str, block: &str) -> usize {
+        self.repeats_keyed(source_key, block, &repeat_key(block))
+    }
+
+    /// [`Evidence::repeats_in`] with the block's [`repeat_key`] already computed.
+    pub fn repeats_keyed(&self, source_key: &str, block: &str, key: &str) -> usize {
         if self.repeats.is_empty() {
             return 0;
         }
@@ -129,8 +162,8 @@ impl Evidence {
                 .copied()
                 .unwrap_or(0)
         };
-        let exact = count(repeat_key(block));
-        opening_key(block).map_or(exact, |k| exact.max(count(k)))
+        let exact = count(key.to_string());
+        opening_of(block, key).map_or(exact, |k| exact.max(count(k)))
     }
 
     /// Has this source enough stories for its own repeats to count?

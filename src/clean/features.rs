@@ -76,7 +76,10 @@ pub fn of(text: &str) -> Features {
         }
         if i > 0 && c0.is_uppercase() {
             let prev = toks[i - 1];
-            if prev.chars().last().is_some_and(|c| c.is_lowercase() || c.is_ascii_digit())
+            if prev
+                .chars()
+                .last()
+                .is_some_and(|c| c.is_lowercase() || c.is_ascii_digit())
                 && prev.chars().next().is_some_and(|c| c.is_lowercase())
             {
                 joins += 1;
@@ -185,7 +188,10 @@ mod tests {
 
     #[test]
     fn joins_mark_run_together_headlines() {
-        assert_eq!(of("Storm closes coast road Council approves library").joins, 1);
+        assert_eq!(
+            of("Storm closes coast road Council approves library").joins,
+            1
+        );
         assert_eq!(of("the board met in Port Ellis").joins, 1);
         assert_eq!(of("the board met on Tuesday").joins, 1);
         assert_eq!(of("Ferry fares rise").joins, 0);

@@ -1,7 +1,7 @@
 //! The rules, in passes: what each block is on its own, what the archive says about it,
 //! repeats within the article, and finally where it sits relative to the story.
 
-use super::evidence::MIN_REPEATS;
+use super::evidence::{Fnv, MIN_REPEATS};
 use super::features::{self, sentences, Features};
 use super::{Cleaned, Decision, Evidence, Kind};
 use crate::article::{Article, Markup};
@@ -25,18 +25,22 @@ pub(super) fn decide(article: &Article, ev: &Evidence) -> Cleaned {
         .iter()
         .map(|b| features::of(&b.text))
         .collect();
+    let title_key = norm_key(&article.title);
     let mut verdicts: Vec<Verdict> = article
         .blocks
         .iter()
         .zip(&feats)
-        .map(|(b, f)| intrinsic(&b.text, b.markup, f, &article.title))
+        .map(|(b, f)| intrinsic(&b.text, b.markup, f, &title_key))
         .collect();
 
     standfirst_pass(article, &mut verdicts);
     let mut out = Cleaned::default();
     if let Some(k) = stated_source(article) {
         out.source_line = Some(article.blocks[k].text.trim().to_string());
-        verdicts[k] = Verdict::Hide(Kind::SourceLine, "a lone line naming the publication".into());
+        verdicts[k] = Verdict::Hide(
+            Kind::SourceLine,
+            "a lone line naming the publication".into(),
+        );
         for v in verdicts[..k].iter_mut() {
             if matches!(v, Verdict::Prose) {
                 *v = Verdict::Hide(Kind::Standfirst, "a summary above the source line".into());
@@ -86,10 +90,11 @@ pub(super) fn stated_source(article: &Article) -> Option<usize> {
         let f = features::of(&b.text);
         // under a paragraph, a single capitalised word is more likely a subheading
         let under_prose = i > 0 && features::of(&article.blocks[i - 1].text).ends_sentence;
+        let lone_word_under_prose = under_prose && f.words < 2;
         if looks_like_source(&b.text, &f)
             && !is_byline(&b.text, &f)
             && !is_furniture_line(&b.text)
-            && !(under_prose && f.words < 2)
+            && !lone_word_under_prose
         {
             return story_or_header(i + 1).then_some(i);
         }
@@ -131,7 +136,11 @@ pub(super) fn copyright_holder(t: &str) -> Option<String> {
         .filter_map(|m| rest.find(m))
         .min()
         .unwrap_or(rest.len());
-    let mut name = rest[..cut].trim().trim_end_matches(['.', ',']).trim().to_string();
+    let mut name = rest[..cut]
+        .trim()
+        .trim_end_matches(['.', ','])
+        .trim()
+        .to_string();
     for suffix in [" Ltd", " Limited", " Inc", " LLC", " plc", " GmbH", " Co"] {
         if let Some(n) = name.strip_suffix(suffix) {
             name = n.trim_end_matches([',', ' ']).to_string();
@@ -146,7 +155,9 @@ fn is_byline(t: &str, f: &Features) -> bool {
     f.words <= 8
         && f.words >= 2
         && !f.ends_sentence
-        && words(t).next().is_some_and(|w| w.eq_ignore_ascii_case("by"))
+        && words(t)
+            .next()
+            .is_some_and(|w| w.eq_ignore_ascii_case("by"))
 }
 
 /// A short line of furniture words only ("Home", "Menu").
@@ -298,20 +309,21 @@ const CAPTION_MARKERS: &[&str] = &[
 ];
 
 fn has_phrase(lower_words: &[String], phrase: &str) -> bool {
-    let p: Vec<&str> = phrase.split(' ').collect();
+    let n = phrase.split(' ').count();
     lower_words
-        .windows(p.len())
-        .any(|w| w.iter().zip(&p).all(|(a, b)| a == b))
+        .windows(n)
+        .any(|w| w.iter().zip(phrase.split(' ')).all(|(a, b)| a == b))
 }
 
 /// What a block is on its own: its shape and the furniture words it carries.
-fn intrinsic(text: &str, markup: Markup, f: &Features, title: &str) -> Verdict {
+fn intrinsic(text: &str, markup: Markup, f: &Features, title_key: &str) -> Verdict {
     let t = text.trim();
-    let lw: Vec<String> = words(t).map(|w| w.to_lowercase()).collect();
+    // the furniture checks read short blocks only; the first words are enough
+    let lw: Vec<String> = words(t).take(32).map(|w| w.to_lowercase()).collect();
     if f.words == 0 {
         return Verdict::Hide(Kind::Promo, "has no words".into());
     }
-    if norm_key(t) == norm_key(title) {
+    if t.len() <= title_key.len() * 2 + 16 && norm_key(t) == title_key {
         return Verdict::Hide(Kind::Duplicate, "repeats the title".into());
     }
     if t.starts_with('©')
@@ -348,7 +360,10 @@ fn intrinsic(text: &str, markup: Markup, f: &Features, title: &str) -> Verdict {
         return Verdict::Hide(Kind::Caption, "carries a picture credit".into());
     }
     if f.words <= 25 {
-        if let Some(m) = FURNITURE_SENTENCE_MARKERS.iter().find(|m| has_phrase(&lw, m)) {
+        if let Some(m) = FURNITURE_SENTENCE_MARKERS
+            .iter()
+            .find(|m| has_phrase(&lw, m))
+        {
             return Verdict::Hide(
                 Kind::Promo,
                 format!("a short sentence of page furniture ({m:?})"),
@@ -453,12 +468,11 @@ fn teaser_label(t: &str) -> Option<&'static str> {
     if words(rest).count() == 0 || words(t).count() > 30 {
         return None;
     }
-    let h = norm_key(head);
-    let h = h.trim();
-    TEASER_LABELS
-        .iter()
-        .find(|l| norm_key(l) == h)
-        .copied()
+    let h = head
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase()
+        .replace('’', "'");
+    TEASER_LABELS.iter().find(|l| **l == h).copied()
 }
 
 /// A picture credit at the end of a block: names joined by slashes ("Jane Roe/Coast
@@ -476,14 +490,16 @@ fn has_credit_tail(t: &str) -> bool {
             }
         })
         .map(|(i, _)| i + 1)
-        .last()
+        .next_back()
         .unwrap_or(0);
     let tail = t[cut..].trim();
     let tail_words: Vec<&str> = words(tail).collect();
     let slash_between_names = tail.char_indices().any(|(i, c)| {
         c == '/'
             && t_before_alpha(tail, i)
-            && tail[i + 1..].trim_start().starts_with(|c: char| c.is_uppercase())
+            && tail[i + 1..]
+                .trim_start()
+                .starts_with(|c: char| c.is_uppercase())
     });
     let names = |ws: &[&str]| {
         ws.iter()
@@ -495,7 +511,11 @@ fn has_credit_tail(t: &str) -> bool {
         return true;
     }
     // "(Coast Agency)" closing a caption-length block with a sentence before it
-    if let Some(inner) = t.strip_suffix(')').and_then(|x| x.rsplit_once('(')).map(|x| x.1) {
+    if let Some(inner) = t
+        .strip_suffix(')')
+        .and_then(|x| x.rsplit_once('('))
+        .map(|x| x.1)
+    {
         let ws: Vec<&str> = words(inner).collect();
         let before = t[..t.len() - inner.len() - 2].trim_end();
         let sentence_before = before.ends_with(['.', '!', '?']);
@@ -503,7 +523,9 @@ fn has_credit_tail(t: &str) -> bool {
             && (1..=5).contains(&ws.len())
             && ws.iter().all(|w| w.starts_with(|c: char| c.is_uppercase()))
             && (inner.contains('/')
-                || ws.iter().all(|w| w.chars().all(|c| c.is_uppercase() || c.is_ascii_digit())))
+                || ws
+                    .iter()
+                    .all(|w| w.chars().all(|c| c.is_uppercase() || c.is_ascii_digit())))
         {
             return true;
         }
@@ -544,8 +566,7 @@ fn archive_pass(article: &Article, ev: &Evidence, feats: &[Features], verdicts: 
                 || matches!(verdicts.get(j + 1), Some(Verdict::Prose)))
     };
     let own_refrain = |i: usize| {
-        words(&article.blocks[i].text)
-            .any(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2)
+        words(&article.blocks[i].text).any(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2)
             && story_like(i)
             && (0..keys.len()).any(|j| j != i && keys[j] == keys[i])
             && (0..keys.len()).all(|j| keys[j] != keys[i] || story_like(j))
@@ -565,7 +586,7 @@ fn archive_pass(article: &Article, ev: &Evidence, feats: &[Features], verdicts: 
         if refrains[i] {
             continue;
         }
-        let n = ev.repeats_in(&src_key, &b.text);
+        let n = ev.repeats_keyed(&src_key, &b.text, &keys[i]);
         // long prose repeated across stories is usually a shared paragraph of wire copy;
         // keep the story's own words and hide only furniture-sized repeats
         if n >= MIN_REPEATS && (feats[i].words <= 60 || !feats[i].ends_sentence) {
@@ -587,37 +608,55 @@ fn archive_pass(article: &Article, ev: &Evidence, feats: &[Features], verdicts: 
 /// blocks (a standfirst the first paragraph repeats, a pull quote) is hidden once.
 fn repeat_pass(article: &Article, verdicts: &mut [Verdict]) {
     let keys: Vec<String> = article.blocks.iter().map(|b| norm_key(&b.text)).collect();
+    // which blocks hold each run of three words, to find where a sentence is repeated
+    // without searching every block
+    let mut triples: std::collections::HashMap<&str, Vec<usize>, Fnv> = Default::default();
+    for (j, k) in keys.iter().enumerate() {
+        let bounds: Vec<usize> = std::iter::once(0)
+            .chain(k.match_indices(' ').map(|(p, _)| p + 1))
+            .collect();
+        for w in 0..bounds.len().saturating_sub(2) {
+            let end = bounds.get(w + 3).map_or(k.len(), |&e| e - 1);
+            let v = triples.entry(&k[bounds[w]..end]).or_default();
+            if v.last() != Some(&j) {
+                v.push(j);
+            }
+        }
+    }
+    let first_triple = |k: &str| -> String { k.split(' ').take(3).collect::<Vec<_>>().join(" ") };
+    let mut first_seen: std::collections::HashMap<&str, usize> = Default::default();
     for i in 0..keys.len() {
         if matches!(verdicts[i], Verdict::Hide(..)) || keys[i].split(' ').count() < 4 {
             continue;
         }
         // an exact repeat of an earlier block
-        if let Some(j) =
-            (0..i).find(|&j| keys[j] == keys[i] && !matches!(verdicts[j], Verdict::Hide(..)))
-        {
-            let _ = j;
+        if first_seen.contains_key(keys[i].as_str()) {
             verdicts[i] = Verdict::Hide(
                 Kind::Duplicate,
                 "repeats an earlier block word for word".into(),
             );
             continue;
         }
-        // a pull quote or teaser is a sentence or more; a short phrase is naturally
-        // found inside longer paragraphs
-        let sents = sentences(&article.blocks[i].text);
-        let all_elsewhere = keys[i].split(' ').count() >= 8
-            && !sents.is_empty()
-            && sents.iter().all(|s| {
-                let k = norm_key(s);
-                !k.is_empty()
-                    && (0..keys.len()).any(|j| {
-                        j != i
-                            && keys[j].len() > keys[i].len()
-                            && keys[j] != keys[i]
-                            && !matches!(verdicts[j], Verdict::Hide(..))
-                            && keys[j].contains(&k)
-                    })
-            });
+        // a pull quote or teaser is a sentence or more (a short phrase is naturally
+        // found inside longer paragraphs) and rarely more than a few sentences
+        let n_words = keys[i].split(' ').count();
+        let all_elsewhere = (8..=60).contains(&n_words) && {
+            let sents = sentences(&article.blocks[i].text);
+            !sents.is_empty()
+                && sents.iter().all(|s| {
+                    let k = norm_key(s);
+                    !k.is_empty()
+                        && k.split(' ').count() >= 3
+                        && triples.get(first_triple(&k).as_str()).is_some_and(|js| {
+                            js.iter().any(|&j| {
+                                j != i
+                                    && keys[j].len() > keys[i].len()
+                                    && !matches!(verdicts[j], Verdict::Hide(..))
+                                    && keys[j].contains(k.as_str())
+                            })
+                        })
+                })
+        };
         if all_elsewhere {
             let top = !verdicts[..i].iter().any(|v| matches!(v, Verdict::Prose));
             verdicts[i] = if top {
@@ -632,6 +671,8 @@ fn repeat_pass(article: &Article, verdicts: &mut [Verdict]) {
                         .into(),
                 )
             };
+        } else {
+            first_seen.entry(keys[i].as_str()).or_insert(i);
         }
     }
 }
@@ -651,10 +692,7 @@ fn context_pass(
     let n = verdicts.len();
     let short_run = short_runs(feats, verdicts);
     let prose_at = |j: usize| {
-        verdicts
-            .get(j)
-            .is_some_and(|v| matches!(v, Verdict::Prose))
-            && feats[j].words >= 6
+        verdicts.get(j).is_some_and(|v| matches!(v, Verdict::Prose)) && feats[j].words >= 6
     };
     for i in 0..n {
         let b = &article.blocks[i];
@@ -1115,7 +1153,8 @@ mod more_tests {
 
     #[test]
     fn a_list_heading_and_its_stories_run_together_are_hidden() {
-        let list = "Most read 1 Storm closes coast road 2 Council approves library 3 Mayor opens bridge";
+        let list =
+            "Most read 1 Storm closes coast road 2 Council approves library 3 Mayor opens bridge";
         let k = decided(&art("Fares rise", &[P1, P2, list]));
         assert_eq!(k[2], (Kind::HeadlineList, false));
     }
@@ -1156,7 +1195,16 @@ mod more_tests {
     fn runs_of_short_lines_inside_the_story_are_hidden() {
         let k = decided(&art(
             "Fares rise",
-            &[P1, "News", "Sport", "Weather", "Travel", P2, "What next", P3],
+            &[
+                P1,
+                "News",
+                "Sport",
+                "Weather",
+                "Travel",
+                P2,
+                "What next",
+                P3,
+            ],
         ));
         assert!(k[1..5].iter().all(|x| *x == (Kind::Promo, false)));
         assert_eq!(k[6], (Kind::Subheading, true));
@@ -1176,7 +1224,9 @@ mod more_tests {
     fn an_introduction_above_a_table_stays_in_the_story() {
         let intro = "The harbour board published the new fares on Tuesday, and the table below lists every crossing with its old price and its new one, so that commuters can see what they will pay. Season tickets and the concession fares for pensioners and students are not affected by the rise, the board said in its statement.";
         let mut blocks = vec![intro];
-        blocks.extend(["Quay", "£2.50", "£2.75", "Point", "£3.00", "£3.30", "Mill", "£1.00"]);
+        blocks.extend([
+            "Quay", "£2.50", "£2.75", "Point", "£3.00", "£3.30", "Mill", "£1.00",
+        ]);
         blocks.extend([P1, P2, P3, P4, P1, P2, P3, P4]);
         let c = decide(&art("Fares rise", &blocks), &Evidence::default());
         assert!(c.blocks[0].shown, "{}", c.blocks[0].reason);
@@ -1186,7 +1236,15 @@ mod more_tests {
     fn a_word_or_two_between_non_paragraphs_is_hidden_but_a_heading_before_prose_is_kept() {
         let k = decided(&art(
             "Fares rise",
-            &[P1, "Winter", P2, "Crossings on the quay, by month", "Quay", "Point", P3],
+            &[
+                P1,
+                "Winter",
+                P2,
+                "Crossings on the quay, by month",
+                "Quay",
+                "Point",
+                P3,
+            ],
         ));
         assert_eq!(k[1], (Kind::Subheading, true));
         assert_eq!(k[4], (Kind::Promo, false));
@@ -1196,7 +1254,11 @@ mod more_tests {
     fn furniture_sentences_are_hidden() {
         let k = decided(&art(
             "Fares rise",
-            &[P1, "Please check your inbox to confirm your subscription.", P2],
+            &[
+                P1,
+                "Please check your inbox to confirm your subscription.",
+                P2,
+            ],
         ));
         assert_eq!(k[1], (Kind::Promo, false));
     }
@@ -1205,7 +1267,11 @@ mod more_tests {
     fn a_storys_own_refrain_is_not_hidden_by_archive_repeats() {
         let refrain = "Nobody on this board wanted to put fares up, its chair said again.";
         let mk = |t: &str| art(t, &[P1, refrain, P2, P3, refrain, P4]);
-        let arts = vec![mk("One story here"), mk("Two story here"), mk("Three story here")];
+        let arts = vec![
+            mk("One story here"),
+            mk("Two story here"),
+            mk("Three story here"),
+        ];
         let ev = Evidence::gather(&arts);
         let c = decide(&arts[0], &ev);
         assert!(c.blocks[1].shown);
@@ -1229,7 +1295,11 @@ mod more_tests {
         let ev = Evidence::gather(&arts);
         let c = decide(&arts[2], &ev);
         assert!(!c.blocks[2].shown);
-        assert!(c.blocks[2].reason.contains("in 3 stories"), "{}", c.blocks[2].reason);
+        assert!(
+            c.blocks[2].reason.contains("in 3 stories"),
+            "{}",
+            c.blocks[2].reason
+        );
     }
 
     #[test]
