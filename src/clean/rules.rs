@@ -808,11 +808,22 @@ fn inline_story_line(article: &Article, verdicts: &[Verdict], i: usize) -> Optio
     if words(t).count() >= 15 {
         return Some("longer than a headline");
     }
+    if words(t)
+        .next()
+        .is_some_and(|w| FIRST_PERSON.contains(&w.replace('’', "'").as_str()))
+    {
+        return Some("speaks as the writer or to the reader, as another story's headline does not");
+    }
     if t.contains(',') && !ends_with_attribution(t) {
         return Some("a clause with a comma, not a headline");
     }
     None
 }
+
+/// Words opening a line in the writer's own voice or addressing the reader.
+const FIRST_PERSON: &[&str] = &[
+    "I", "I'm", "I've", "My", "We", "We're", "Our", "You", "You'll", "You're", "Your",
+];
 
 /// A headline that ends by naming who said it: "Fares must rise: board chair".
 fn ends_with_attribution(t: &str) -> bool {
@@ -1172,6 +1183,8 @@ mod more_tests {
                 P2,
                 "Jane Roe (@janeroe) on the quay at dawn today",
                 P3,
+                "We asked the crews what they thought",
+                P1,
                 "Storm closes the coast road for a third night",
                 P4,
             ],
@@ -1179,7 +1192,8 @@ mod more_tests {
         assert!(k[1].1 && k[2].1, "a list introduced by a colon");
         assert!(k[4].1, "lower-case continuation");
         assert!(k[6].1, "embedded post");
-        assert_eq!(k[8], (Kind::RelatedHeadline, false));
+        assert!(k[8].1, "the writer's own voice");
+        assert_eq!(k[10], (Kind::RelatedHeadline, false));
     }
 
     #[test]
