@@ -1,5 +1,15 @@
-//! The rules, in passes: what each block is on its own, what the archive says about it,
-//! repeats within the article, and finally where it sits relative to the story.
+//! The rules, in passes:
+//!
+//! 1. intrinsic: what each block is on its own (furniture words, captions and credits,
+//!    teaser labels, bylines, copyright, headlines run together), else prose or fragment;
+//! 2. the header: a standfirst the lede repeats, the lone source line (also after a
+//!    standfirst, byline or date);
+//! 3. archive evidence: another stored story's title, furniture repeated (or nearly) across
+//!    the stories of one source, never a story's own refrain;
+//! 4. repeats within the article: word-for-word repeats, pull quotes and teasers;
+//! 5. context: the story's span (groups of paragraphs split by runs of furniture), and
+//!    for each fragment its neighbours: runs of short lines, labels with no paragraph
+//!    beside them, subheadings, lines that read as story, other stories' headlines.
 
 use super::evidence::{Fnv, MIN_REPEATS};
 use super::features::{self, sentences, Features};
