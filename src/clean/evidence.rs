@@ -179,7 +179,9 @@ impl Evidence {
         self.names
             .iter()
             .filter(|(key, _)| k.contains(&format!(" {key}")))
-            .max_by_key(|(key, _)| key.len())
+            // the longest name; between names as long, the first in order, so that the
+            // answer never depends on the map's order
+            .max_by(|a, b| a.0.len().cmp(&b.0.len()).then_with(|| b.0.cmp(a.0)))
             .map(|(_, name)| name.as_str())
     }
 

@@ -618,22 +618,32 @@ fn archive_pass(article: &Article, ev: &Evidence, feats: &[Features], verdicts: 
 /// blocks (a standfirst the first paragraph repeats, a pull quote) is hidden once.
 fn repeat_pass(article: &Article, verdicts: &mut [Verdict]) {
     let keys: Vec<String> = article.blocks.iter().map(|b| norm_key(&b.text)).collect();
-    // which blocks hold each run of three words, to find where a sentence is repeated
-    // without searching every block
-    let mut triples: std::collections::HashMap<&str, Vec<usize>, Fnv> = Default::default();
-    for (j, k) in keys.iter().enumerate() {
-        let bounds: Vec<usize> = std::iter::once(0)
-            .chain(k.match_indices(' ').map(|(p, _)| p + 1))
-            .collect();
-        for w in 0..bounds.len().saturating_sub(2) {
-            let end = bounds.get(w + 3).map_or(k.len(), |&e| e - 1);
-            let v = triples.entry(&k[bounds[w]..end]).or_default();
-            if v.last() != Some(&j) {
-                v.push(j);
+    let first_triple = |k: &str| -> String { k.split(' ').take(3).collect::<Vec<_>>().join(" ") };
+    // the opening three words of every sentence that could be a pull quote or teaser,
+    // and which blocks hold them: a sentence is then looked for in those blocks only
+    let mut triples: std::collections::HashMap<String, Vec<usize>, Fnv> = Default::default();
+    for (i, k) in keys.iter().enumerate() {
+        if (8..=60).contains(&k.split(' ').count()) && !matches!(verdicts[i], Verdict::Hide(..)) {
+            for s in sentences(&article.blocks[i].text) {
+                triples.entry(first_triple(&norm_key(&s))).or_default();
             }
         }
     }
-    let first_triple = |k: &str| -> String { k.split(' ').take(3).collect::<Vec<_>>().join(" ") };
+    if !triples.is_empty() {
+        for (j, k) in keys.iter().enumerate() {
+            let bounds: Vec<usize> = std::iter::once(0)
+                .chain(k.match_indices(' ').map(|(p, _)| p + 1))
+                .collect();
+            for w in 0..bounds.len().saturating_sub(2) {
+                let end = bounds.get(w + 3).map_or(k.len(), |&e| e - 1);
+                if let Some(v) = triples.get_mut(&k[bounds[w]..end]) {
+                    if v.last() != Some(&j) {
+                        v.push(j);
+                    }
+                }
+            }
+        }
+    }
     let mut first_seen: std::collections::HashMap<&str, usize> = Default::default();
     for i in 0..keys.len() {
         if matches!(verdicts[i], Verdict::Hide(..)) || keys[i].split(' ').count() < 4 {
@@ -657,7 +667,7 @@ fn repeat_pass(article: &Article, verdicts: &mut [Verdict]) {
                     let k = norm_key(s);
                     !k.is_empty()
                         && k.split(' ').count() >= 3
-                        && triples.get(first_triple(&k).as_str()).is_some_and(|js| {
+                        && triples.get(&first_triple(&k)).is_some_and(|js| {
                             js.iter().any(|&j| {
                                 j != i
                                     && keys[j].len() > keys[i].len()
