@@ -40,7 +40,11 @@ pub fn norm_key(s: &str) -> String {
                 out.push(' ');
             }
             gap = false;
-            out.extend(c.to_lowercase());
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.extend(c.to_lowercase());
+            }
         } else if c != '\'' && c != '’' {
             gap = true;
         }

@@ -1,7 +1,24 @@
 //! Corpus quality gates: the plain-text corpora exported as folders and scored with
 //! ../shared/tools/score.py. Figures are printed; the test fails below the floors.
+//! The floors sit just under the figures measured when they were last raised.
 
 mod common;
+
+use std::path::Path;
+
+fn check(name: &str, fig: &serde_json::Value, min_recall: f64, min_hidden: f64) {
+    println!("{name}: {fig}");
+    let r = fig["body_recall"].as_f64().unwrap();
+    let h = fig["boiler_hidden"].as_f64().unwrap();
+    assert!(
+        r >= min_recall,
+        "{name}: body_recall {r} below {min_recall} ({fig})"
+    );
+    assert!(
+        h >= min_hidden,
+        "{name}: boiler_hidden {h} below {min_hidden} ({fig})"
+    );
+}
 
 fn gate(corpus: &str, min_recall: f64, min_hidden: f64) {
     let Some(shared) = common::shared() else {
@@ -9,25 +26,37 @@ fn gate(corpus: &str, min_recall: f64, min_hidden: f64) {
     };
     let dir = shared.join("corpus").join(corpus).join("text");
     let fig = common::score(&shared, "text", &dir.join("labels.jsonl"), &[&dir]);
-    println!("{corpus}/text: {fig}");
-    let r = fig["body_recall"].as_f64().unwrap();
-    let h = fig["boiler_hidden"].as_f64().unwrap();
-    assert!(
-        r >= min_recall,
-        "{corpus}: body_recall {r} below {min_recall} ({fig})"
-    );
-    assert!(
-        h >= min_hidden,
-        "{corpus}: boiler_hidden {h} below {min_hidden} ({fig})"
-    );
+    check(&format!("{corpus}/text"), &fig, min_recall, min_hidden);
 }
 
 #[test]
 fn news_sh_text_quality() {
-    gate("news-sh", 0.95, 0.75);
+    // issue 2: at least 0.98 / 0.80
+    gate("news-sh", 0.98, 0.80);
 }
 
 #[test]
 fn news_wcxb_dev_text_quality() {
-    gate("news-wcxb-dev", 0.90, 0.55);
+    gate("news-wcxb-dev", 0.94, 0.75);
+}
+
+/// A generated archive of 2,000 stories (../shared/tools/gen_archive.py): standfirsts,
+/// source lines, other stories' titles between paragraphs, "most read" lists.
+#[test]
+fn generated_archive_quality() {
+    let Some(shared) = common::shared() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("gen");
+    let status = std::process::Command::new("python3")
+        .arg(shared.join("tools/gen_archive.py"))
+        .arg(&out)
+        .arg("2000")
+        .status()
+        .expect("python3 runs gen_archive.py");
+    assert!(status.success(), "gen_archive.py failed");
+    let labels = out.join("labels.jsonl");
+    let fig = common::score(&shared, "text", &labels, &[Path::new(&out)]);
+    check("generated 2k", &fig, 0.999, 0.985);
 }

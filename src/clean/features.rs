@@ -13,6 +13,40 @@ pub struct Features {
     pub ends_colon: bool,
     /// Sentence breaks inside the block (". " followed by a capital, etc.).
     pub inner_breaks: usize,
+    /// Places where a word in lower case is followed, with only a space between, by a
+    /// capitalised word: where one headline ends and the next begins when several are
+    /// run together (proper names inside a sentence count too, so this is a hint).
+    pub joins: usize,
+    /// Words that start with a capital letter (of the words written in a cased script).
+    pub capitalised: usize,
+    /// Words written in a cased script (Latin, Cyrillic, Greek, ...).
+    pub cased: usize,
+}
+
+/// A pictograph or emoji (faces, symbols), as informal writing ends sentences with.
+fn is_emoji(c: char) -> bool {
+    matches!(c as u32, 0x1F300..=0x1FAFF | 0x2600..=0x27BF)
+}
+
+/// Is the character from a script written without spaces between words (Han, kana)?
+fn unspaced(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFF66..=0xFF9F)
+}
+
+/// Number of words, counting text in scripts written without spaces (Chinese, Japanese)
+/// as one word per two characters, so that a Japanese sentence weighs like an English one.
+pub fn word_count(t: &str) -> usize {
+    words(t)
+        .map(|w| {
+            let n = w.chars().filter(|&c| unspaced(c)).count();
+            if n == 0 {
+                1
+            } else {
+                (n / 2).max(1) + usize::from(w.chars().count() > n)
+            }
+        })
+        .sum()
 }
 
 const CLOSERS: &[char] = &['"', '\'', '”', '’', '»', ')', ']', '*', '_'];
@@ -20,16 +54,43 @@ const CLOSERS: &[char] = &['"', '\'', '”', '’', '»', ')', ']', '*', '_'];
 /// Measure a block.
 pub fn of(text: &str) -> Features {
     let t = text.trim();
-    let ws: Vec<&str> = words(t).collect();
-    let core = t.trim_end_matches(CLOSERS);
+    // an emoji closing a line closes its sentence in informal writing
+    let core = t.trim_end_matches(|c: char| CLOSERS.contains(&c) || is_emoji(c) || c == ' ');
+    let emoji_end = core.len() < t.trim_end_matches(CLOSERS).len();
     let last = core.chars().last();
-    let ends_sentence = matches!(
-        last,
-        Some('.' | '!' | '?' | '…' | '。' | '！' | '？' | '؟' | '।')
-    );
+    let ends_sentence = emoji_end
+        || matches!(
+            last,
+            Some('.' | '!' | '?' | '…' | '。' | '！' | '？' | '؟' | '।')
+        );
     let ends_colon = matches!(last, Some(':' | '：'));
+    let mut joins = 0;
+    let mut capitalised = 0;
+    let mut cased = 0;
+    let toks: Vec<&str> = t.split(' ').filter(|w| !w.is_empty()).collect();
+    for (i, w) in toks.iter().enumerate() {
+        let Some(c0) = w.chars().next() else { continue };
+        if c0.is_uppercase() || c0.is_lowercase() {
+            cased += 1;
+            capitalised += usize::from(c0.is_uppercase());
+        }
+        if i > 0 && c0.is_uppercase() {
+            let prev = toks[i - 1];
+            if prev
+                .chars()
+                .last()
+                .is_some_and(|c| c.is_lowercase() || c.is_ascii_digit())
+                && prev.chars().next().is_some_and(|c| c.is_lowercase())
+            {
+                joins += 1;
+            }
+        }
+    }
     Features {
-        words: ws.len(),
+        words: word_count(t),
+        joins,
+        capitalised,
+        cased,
         ends_sentence,
         ends_colon,
         inner_breaks: inner_breaks(t),
@@ -116,6 +177,24 @@ mod tests {
         assert!(of("\u{201c}Please.\u{201d}").ends_sentence);
         assert!(!of("Storm closes coast road").ends_sentence);
         assert!(of("Here are the highlights:").ends_colon);
+        assert!(of("We will see you all at the harbour next summer \u{1F642}").ends_sentence);
+    }
+
+    #[test]
+    fn unspaced_scripts_count_by_characters() {
+        assert_eq!(word_count("港の朝市が再開した"), 4);
+        assert_eq!(word_count("The harbour market"), 3);
+    }
+
+    #[test]
+    fn joins_mark_run_together_headlines() {
+        assert_eq!(
+            of("Storm closes coast road Council approves library").joins,
+            1
+        );
+        assert_eq!(of("the board met in Port Ellis").joins, 1);
+        assert_eq!(of("the board met on Tuesday").joins, 1);
+        assert_eq!(of("Ferry fares rise").joins, 0);
     }
 
     #[test]

@@ -1,7 +1,17 @@
-//! The rules, in passes: what each block is on its own, what the archive says about it,
-//! repeats within the article, and finally where it sits relative to the story.
+//! The rules, in passes:
+//!
+//! 1. intrinsic: what each block is on its own (furniture words, captions and credits,
+//!    teaser labels, bylines, copyright, headlines run together), else prose or fragment;
+//! 2. the header: a standfirst the lede repeats, the lone source line (also after a
+//!    standfirst, byline or date);
+//! 3. archive evidence: another stored story's title, furniture repeated (or nearly) across
+//!    the stories of one source, never a story's own refrain;
+//! 4. repeats within the article: word-for-word repeats, pull quotes and teasers;
+//! 5. context: the story's span (groups of paragraphs split by runs of furniture), and
+//!    for each fragment its neighbours: runs of short lines, labels with no paragraph
+//!    beside them, subheadings, lines that read as story, other stories' headlines.
 
-use super::evidence::MIN_REPEATS;
+use super::evidence::{Fnv, MIN_REPEATS};
 use super::features::{self, sentences, Features};
 use super::{Cleaned, Decision, Evidence, Kind};
 use crate::article::{Article, Markup};
@@ -25,19 +35,168 @@ pub(super) fn decide(article: &Article, ev: &Evidence) -> Cleaned {
         .iter()
         .map(|b| features::of(&b.text))
         .collect();
+    let title_key = norm_key(&article.title);
     let mut verdicts: Vec<Verdict> = article
         .blocks
         .iter()
         .zip(&feats)
-        .map(|(b, f)| intrinsic(&b.text, b.markup, f, &article.title))
+        .map(|(b, f)| intrinsic(&b.text, b.markup, f, &title_key))
         .collect();
 
+    standfirst_pass(article, &mut verdicts);
+    let mut out = Cleaned::default();
+    if let Some(k) = stated_source(article) {
+        out.source_line = Some(article.blocks[k].text.trim().to_string());
+        verdicts[k] = Verdict::Hide(
+            Kind::SourceLine,
+            "a lone line naming the publication".into(),
+        );
+        for v in verdicts[..k].iter_mut() {
+            if matches!(v, Verdict::Prose) {
+                *v = Verdict::Hide(Kind::Standfirst, "a summary above the source line".into());
+            }
+        }
+    }
     archive_pass(article, ev, &feats, &mut verdicts);
     repeat_pass(article, &mut verdicts);
 
-    let mut out = Cleaned::default();
     context_pass(article, &feats, &mut verdicts, &mut out);
+    if out.source_line.is_none() {
+        // no source line: the publisher a copyright line names, if the story has one
+        out.source_line = out
+            .blocks
+            .iter()
+            .filter(|d| d.kind == Kind::Copyright)
+            .find_map(|d| {
+                ev.source_named_in(&d.text)
+                    .map(str::to_string)
+                    .or_else(|| copyright_holder(&d.text))
+            });
+    }
     out
+}
+
+/// The lone source line among the blocks above the story, if there is one: the first
+/// block naming a publication, with only a standfirst, bylines or dates above it.
+pub(super) fn stated_source(article: &Article) -> Option<usize> {
+    // a header line: a standfirst (first block, a full sentence), a byline or a date
+    let header = |i: usize| -> bool {
+        let t = article.blocks[i].text.trim();
+        let f = features::of(t);
+        is_byline(t, &f)
+            || is_dateline(t, &f)
+            || norm_key(t) == norm_key(&article.title)
+            || (i == 0 && f.ends_sentence && f.words >= 8)
+    };
+    // the line after it must start the story or be another header line, so that a run
+    // of navigation links ("Home", "Contact") is never taken for a publication
+    let story_or_header = |i: usize| -> bool {
+        article.blocks.get(i).is_some_and(|b| {
+            let f = features::of(&b.text);
+            header(i) || (f.ends_sentence && f.words >= 8)
+        })
+    };
+    for (i, b) in article.blocks.iter().enumerate().take(6) {
+        let f = features::of(&b.text);
+        // under a paragraph, a single capitalised word is more likely a subheading
+        let under_prose = i > 0 && features::of(&article.blocks[i - 1].text).ends_sentence;
+        let lone_word_under_prose = under_prose && f.words < 2;
+        if looks_like_source(&b.text, &f)
+            && !is_byline(&b.text, &f)
+            && !is_furniture_line(&b.text)
+            && !lone_word_under_prose
+        {
+            return story_or_header(i + 1).then_some(i);
+        }
+        if !header(i) {
+            return None;
+        }
+    }
+    None
+}
+
+/// A date or a time on its own line: a date we can read, or a short line that is mostly
+/// digits ("2021年4月18日 12:05", "09/12/2019 08:15").
+fn is_dateline(t: &str, f: &Features) -> bool {
+    if f.words > 8 {
+        return false;
+    }
+    if crate::text::find_date(t).is_some() {
+        return true;
+    }
+    let alnum = t.chars().filter(|c| c.is_alphanumeric()).count();
+    let digits = t.chars().filter(|c| c.is_ascii_digit()).count();
+    digits >= 4 && digits * 5 >= alnum * 2
+}
+
+/// The publisher a copyright line names: "© 2020 Harbour Times Ltd. All rights
+/// reserved." gives "Harbour Times".
+pub(super) fn copyright_holder(t: &str) -> Option<String> {
+    let t = t.trim();
+    let rest = t
+        .strip_prefix('©')
+        .or_else(|| t.strip_prefix("(c)"))
+        .or_else(|| t.strip_prefix("(C)"))
+        .or_else(|| t.strip_prefix("Copyright"))?;
+    let rest = rest.trim_start_matches(|c: char| {
+        c.is_ascii_digit() || c.is_whitespace() || matches!(c, '©' | '-' | '–' | ',')
+    });
+    let cut = ["All rights reserved", "all rights reserved", ". ", "|"]
+        .iter()
+        .filter_map(|m| rest.find(m))
+        .min()
+        .unwrap_or(rest.len());
+    let mut name = rest[..cut]
+        .trim()
+        .trim_end_matches(['.', ','])
+        .trim()
+        .to_string();
+    for suffix in [" Ltd", " Limited", " Inc", " LLC", " plc", " GmbH", " Co"] {
+        if let Some(n) = name.strip_suffix(suffix) {
+            name = n.trim_end_matches([',', ' ']).to_string();
+        }
+    }
+    let n = words(&name).count();
+    ((1..=6).contains(&n) && name.starts_with(|c: char| c.is_alphabetic())).then_some(name)
+}
+
+/// "By" and a name: a byline, not a sentence.
+fn is_byline(t: &str, f: &Features) -> bool {
+    f.words <= 8
+        && f.words >= 2
+        && !f.ends_sentence
+        && words(t)
+            .next()
+            .is_some_and(|w| w.eq_ignore_ascii_case("by"))
+}
+
+/// A short line of furniture words only ("Home", "Menu").
+fn is_furniture_line(text: &str) -> bool {
+    let lw: Vec<String> = words(text).map(|w| w.to_lowercase()).collect();
+    PROMO_MARKERS.iter().any(|m| has_phrase(&lw, m))
+}
+
+/// A standfirst: the first paragraph above the story whose opening sentence the next
+/// paragraph repeats (the lede restates the summary). The lede keeps its words.
+fn standfirst_pass(article: &Article, verdicts: &mut [Verdict]) {
+    let Some(i) = verdicts.iter().position(|v| matches!(v, Verdict::Prose)) else {
+        return;
+    };
+    let Some(j) = (i + 1..verdicts.len()).find(|&j| matches!(verdicts[j], Verdict::Prose)) else {
+        return;
+    };
+    let first = sentences(&article.blocks[i].text)
+        .into_iter()
+        .next()
+        .map(|s| norm_key(&s))
+        .unwrap_or_default();
+    let next = norm_key(&article.blocks[j].text);
+    if features::word_count(&first) >= 4 && next.starts_with(&first) && j - i <= 5 {
+        verdicts[i] = Verdict::Hide(
+            Kind::Standfirst,
+            "a summary above the story: the first paragraph repeats its opening".into(),
+        );
+    }
 }
 
 /// Words that mark a line as page furniture whatever the site: sharing, subscribing,
@@ -73,6 +232,12 @@ const PROMO_MARKERS: &[&str] = &[
     "download the app",
     "related",
     "most read",
+    "most viewed",
+    "most shared",
+    "more stories",
+    "top stories",
+    "latest news",
+    "you might also like",
     "most popular",
     "trending",
     "recommended",
@@ -91,6 +256,52 @@ const PROMO_MARKERS: &[&str] = &[
     "home",
 ];
 
+/// Words that make even a full sentence page furniture when the sentence is short:
+/// sign-up boxes, cookie notices, comment forms.
+const FURNITURE_SENTENCE_MARKERS: &[&str] = &[
+    "subscribe",
+    "subscription",
+    "newsletter",
+    "newsletters",
+    "sign up",
+    "signing up",
+    "inbox",
+    "cookie",
+    "cookies",
+    "log in",
+    "logged in",
+    "privacy policy",
+    "terms of use",
+    "terms of service",
+    "leave a comment",
+    "comments",
+    "follow us",
+];
+
+/// Headings of lists of other stories; a long unpunctuated block opening with one is
+/// that list run together.
+const LIST_HEADINGS: &[&str] = &[
+    "most read",
+    "most popular",
+    "most viewed",
+    "most shared",
+    "trending",
+    "related",
+    "related stories",
+    "recommended",
+    "more from",
+    "more stories",
+    "top stories",
+    "latest news",
+    "you may also like",
+    "you might also like",
+];
+
+fn starts_with_phrase(lower_words: &[String], phrase: &str) -> bool {
+    let p: Vec<&str> = phrase.split(' ').collect();
+    lower_words.len() >= p.len() && lower_words.iter().zip(&p).all(|(a, b)| a == b)
+}
+
 /// Words that start or mark a caption or a picture credit.
 const CAPTION_MARKERS: &[&str] = &[
     "photo",
@@ -108,20 +319,21 @@ const CAPTION_MARKERS: &[&str] = &[
 ];
 
 fn has_phrase(lower_words: &[String], phrase: &str) -> bool {
-    let p: Vec<&str> = phrase.split(' ').collect();
+    let n = phrase.split(' ').count();
     lower_words
-        .windows(p.len())
-        .any(|w| w.iter().zip(&p).all(|(a, b)| a == b))
+        .windows(n)
+        .any(|w| w.iter().zip(phrase.split(' ')).all(|(a, b)| a == b))
 }
 
 /// What a block is on its own: its shape and the furniture words it carries.
-fn intrinsic(text: &str, markup: Markup, f: &Features, title: &str) -> Verdict {
+fn intrinsic(text: &str, markup: Markup, f: &Features, title_key: &str) -> Verdict {
     let t = text.trim();
-    let lw: Vec<String> = words(t).map(|w| w.to_lowercase()).collect();
+    // the furniture checks read short blocks only; the first words are enough
+    let lw: Vec<String> = words(t).take(32).map(|w| w.to_lowercase()).collect();
     if f.words == 0 {
         return Verdict::Hide(Kind::Promo, "has no words".into());
     }
-    if norm_key(t) == norm_key(title) {
+    if t.len() <= title_key.len() * 2 + 16 && norm_key(t) == title_key {
         return Verdict::Hide(Kind::Duplicate, "repeats the title".into());
     }
     if t.starts_with('©')
@@ -132,7 +344,7 @@ fn intrinsic(text: &str, markup: Markup, f: &Features, title: &str) -> Verdict {
     {
         return Verdict::Hide(Kind::Copyright, "a copyright line".into());
     }
-    if f.words <= 8 && !f.ends_sentence && lw.first().is_some_and(|w| w == "by") && f.words >= 2 {
+    if is_byline(t, f) {
         return Verdict::Hide(
             Kind::Byline,
             "a byline: \"By\" and a name, no sentence".into(),
@@ -157,6 +369,31 @@ fn intrinsic(text: &str, markup: Markup, f: &Features, title: &str) -> Verdict {
     {
         return Verdict::Hide(Kind::Caption, "carries a picture credit".into());
     }
+    if f.words <= 25 {
+        if let Some(m) = FURNITURE_SENTENCE_MARKERS
+            .iter()
+            .find(|m| has_phrase(&lw, m))
+        {
+            return Verdict::Hide(
+                Kind::Promo,
+                format!("a short sentence of page furniture ({m:?})"),
+            );
+        }
+    }
+    if f.words > 12 && !f.ends_sentence {
+        if let Some(m) = LIST_HEADINGS.iter().find(|m| starts_with_phrase(&lw, m)) {
+            return Verdict::Hide(
+                Kind::HeadlineList,
+                format!("a list of other stories under {m:?}"),
+            );
+        }
+    }
+    if let Some(label) = teaser_label(t) {
+        return Verdict::Hide(
+            Kind::RelatedHeadline,
+            format!("a link to another story ({label:?})"),
+        );
+    }
     if f.words <= 12 && !f.ends_sentence {
         if let Some(m) = PROMO_MARKERS.iter().find(|m| has_phrase(&lw, m)) {
             return Verdict::Hide(
@@ -165,27 +402,186 @@ fn intrinsic(text: &str, markup: Markup, f: &Features, title: &str) -> Verdict {
             );
         }
     }
+    if f.words <= 50 && has_credit_tail(t) {
+        return Verdict::Hide(Kind::Caption, "ends with a picture credit".into());
+    }
     if markup == Markup::Heading {
         return Verdict::Fragment;
     }
     if f.words >= 15 && !f.ends_sentence && f.inner_breaks == 0 && !f.ends_colon {
-        return Verdict::Hide(
-            Kind::HeadlineList,
-            format!(
-                "{} words with no sentence end: headlines run together",
-                f.words
-            ),
-        );
+        if run_together(f, t) {
+            return Verdict::Hide(
+                Kind::HeadlineList,
+                format!(
+                    "{} words with no sentence end, where {} capitalised words follow lower-case ones: headlines run together",
+                    f.words, f.joins
+                ),
+            );
+        }
+        if f.words >= 20 {
+            return Verdict::Prose;
+        }
     }
-    if f.ends_sentence || f.ends_colon || markup == Markup::ListItem {
+    if f.ends_sentence
+        || f.ends_colon
+        || markup == Markup::ListItem
+        || (f.inner_breaks >= 1 && f.words >= 8)
+    {
         Verdict::Prose
     } else {
         Verdict::Fragment
     }
 }
 
+/// Several headlines run together into one block: long, unpunctuated, and either
+/// restarting with a capital again and again or capitalised throughout.
+fn run_together(f: &Features, text: &str) -> bool {
+    // headlines carry few commas; a clause-rich line is a sentence that lost its stop
+    let commas = text.matches(',').count();
+    if commas * 12 > f.words {
+        return false;
+    }
+    f.joins >= 3
+        || (f.joins >= 2 && f.words >= 25)
+        || (f.words >= 20 && f.cased > 0 && f.capitalised * 4 >= f.cased * 3)
+}
+
+/// Labels that introduce a link to another story: "Read more:", "Related:", "See also:".
+const TEASER_LABELS: &[&str] = &[
+    "read more",
+    "read also",
+    "also read",
+    "read",
+    "related",
+    "related story",
+    "related article",
+    "related content",
+    "see also",
+    "also",
+    "more",
+    "more from",
+    "recommended",
+    "watch",
+    "listen",
+    "don't miss",
+    "must read",
+    "top stories",
+    "latest",
+    "trending",
+    "popular",
+    "suggested",
+];
+
+/// The teaser label a short block opens with, if any ("Read more: Storm closes road").
+fn teaser_label(t: &str) -> Option<&'static str> {
+    let (head, rest) = t.split_once([':', '|', '»'])?;
+    if words(rest).count() == 0 || words(t).count() > 30 {
+        return None;
+    }
+    let h = head
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase()
+        .replace('’', "'");
+    TEASER_LABELS.iter().find(|l| **l == h).copied()
+}
+
+/// A picture credit at the end of a block: names joined by slashes ("Jane Roe/Coast
+/// Agency", "J. Roe / Coast Agency file") after the last sentence, or a short
+/// parenthesis of them ("(Coast Agency)", "(Jane Roe/Coast Agency)").
+fn has_credit_tail(t: &str) -> bool {
+    let t = t.trim();
+    // the part after the last sentence end
+    let cut = t
+        .char_indices()
+        .filter(|&(i, c)| {
+            matches!(c, '.' | '!' | '?') && i + 1 < t.len() && {
+                let rest = &t[i + 1..];
+                !rest.starts_with(|c: char| c.is_lowercase() || c.is_ascii_digit())
+            }
+        })
+        .map(|(i, _)| i + 1)
+        .next_back()
+        .unwrap_or(0);
+    let tail = t[cut..].trim();
+    let tail_words: Vec<&str> = words(tail).collect();
+    let slash_between_names = tail.char_indices().any(|(i, c)| {
+        c == '/'
+            && t_before_alpha(tail, i)
+            && tail[i + 1..]
+                .trim_start()
+                .starts_with(|c: char| c.is_uppercase())
+    });
+    let names = |ws: &[&str]| {
+        ws.iter()
+            .filter(|w| w.starts_with(|c: char| c.is_lowercase()))
+            .count()
+            <= 1
+    };
+    if slash_between_names && (2..=8).contains(&tail_words.len()) && names(&tail_words) {
+        return true;
+    }
+    // "(Coast Agency)" closing a caption-length block with a sentence before it
+    if let Some(inner) = t
+        .strip_suffix(')')
+        .and_then(|x| x.rsplit_once('('))
+        .map(|x| x.1)
+    {
+        let ws: Vec<&str> = words(inner).collect();
+        let before = t[..t.len() - inner.len() - 2].trim_end();
+        let sentence_before = before.ends_with(['.', '!', '?']);
+        if sentence_before
+            && (1..=5).contains(&ws.len())
+            && ws.iter().all(|w| w.starts_with(|c: char| c.is_uppercase()))
+            && (inner.contains('/')
+                || ws
+                    .iter()
+                    .all(|w| w.chars().all(|c| c.is_uppercase() || c.is_ascii_digit())))
+        {
+            return true;
+        }
+    }
+    false
+}
+
+fn t_before_alpha(s: &str, i: usize) -> bool {
+    s[..i]
+        .trim_end()
+        .chars()
+        .last()
+        .is_some_and(|c| c.is_alphabetic())
+}
+
 /// Archive evidence: another story's title, or furniture repeated across a source.
+/// A block the story itself says more than once (a refrain, a repeated subheading) is
+/// the story's own and is never hidden for appearing elsewhere.
 fn archive_pass(article: &Article, ev: &Evidence, feats: &[Features], verdicts: &mut [Verdict]) {
+    let src_key = super::evidence::source_key(article);
+    let src_name = article
+        .source
+        .clone()
+        .or_else(|| stated_source(article).map(|i| article.blocks[i].text.trim().to_string()));
+    let keys: Vec<String> = article
+        .blocks
+        .iter()
+        .map(|b| super::evidence::repeat_key(&b.text))
+        .collect();
+    let first = verdicts.iter().position(|v| matches!(v, Verdict::Prose));
+    let last = verdicts.iter().rposition(|v| matches!(v, Verdict::Prose));
+    let inside = |j: usize| first.is_some_and(|s| j > s) && last.is_some_and(|e| j < e);
+    // said twice or more inside the story, each time as a quote (a full sentence) or as
+    // a heading that a paragraph follows
+    let story_like = |j: usize| {
+        inside(j)
+            && ((feats[j].ends_sentence && feats[j].words >= 4)
+                || matches!(verdicts.get(j + 1), Some(Verdict::Prose)))
+    };
+    let own_refrain = |i: usize| {
+        words(&article.blocks[i].text).any(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2)
+            && story_like(i)
+            && (0..keys.len()).any(|j| j != i && keys[j] == keys[i])
+            && (0..keys.len()).all(|j| keys[j] != keys[i] || story_like(j))
+    };
+    let refrains: Vec<bool> = (0..keys.len()).map(own_refrain).collect();
     for (i, b) in article.blocks.iter().enumerate() {
         if matches!(verdicts[i], Verdict::Hide(..)) {
             continue;
@@ -197,12 +593,23 @@ fn archive_pass(article: &Article, ev: &Evidence, feats: &[Features], verdicts: 
             );
             continue;
         }
-        let n = ev.repeats(article, &b.text);
+        if refrains[i] {
+            continue;
+        }
+        let n = ev.repeats_keyed(&src_key, &b.text, &keys[i]);
         // long prose repeated across stories is usually a shared paragraph of wire copy;
         // keep the story's own words and hide only furniture-sized repeats
-        if n >= MIN_REPEATS && feats[i].words <= 60 {
-            let src = article.source.as_deref().unwrap_or("this archive");
-            verdicts[i] = Verdict::Hide(Kind::Promo, format!("in {n} stories of {src}"));
+        if n >= MIN_REPEATS && (feats[i].words <= 60 || !feats[i].ends_sentence) {
+            let src = match &src_name {
+                Some(s) if ev.source_is_large(&src_key) => s.as_str(),
+                _ => "this archive",
+            };
+            let kind = if feats[i].words >= 15 && !feats[i].ends_sentence {
+                Kind::HeadlineList
+            } else {
+                Kind::Promo
+            };
+            verdicts[i] = Verdict::Hide(kind, format!("in {n} stories of {src}"));
         }
     }
 }
@@ -211,39 +618,81 @@ fn archive_pass(article: &Article, ev: &Evidence, feats: &[Features], verdicts: 
 /// blocks (a standfirst the first paragraph repeats, a pull quote) is hidden once.
 fn repeat_pass(article: &Article, verdicts: &mut [Verdict]) {
     let keys: Vec<String> = article.blocks.iter().map(|b| norm_key(&b.text)).collect();
+    let first_triple = |k: &str| -> String { k.split(' ').take(3).collect::<Vec<_>>().join(" ") };
+    // the opening three words of every sentence that could be a pull quote or teaser,
+    // and which blocks hold them: a sentence is then looked for in those blocks only
+    let mut triples: std::collections::HashMap<String, Vec<usize>, Fnv> = Default::default();
+    for (i, k) in keys.iter().enumerate() {
+        if (8..=60).contains(&k.split(' ').count()) && !matches!(verdicts[i], Verdict::Hide(..)) {
+            for s in sentences(&article.blocks[i].text) {
+                triples.entry(first_triple(&norm_key(&s))).or_default();
+            }
+        }
+    }
+    if !triples.is_empty() {
+        for (j, k) in keys.iter().enumerate() {
+            let bounds: Vec<usize> = std::iter::once(0)
+                .chain(k.match_indices(' ').map(|(p, _)| p + 1))
+                .collect();
+            for w in 0..bounds.len().saturating_sub(2) {
+                let end = bounds.get(w + 3).map_or(k.len(), |&e| e - 1);
+                if let Some(v) = triples.get_mut(&k[bounds[w]..end]) {
+                    if v.last() != Some(&j) {
+                        v.push(j);
+                    }
+                }
+            }
+        }
+    }
+    let mut first_seen: std::collections::HashMap<&str, usize> = Default::default();
     for i in 0..keys.len() {
         if matches!(verdicts[i], Verdict::Hide(..)) || keys[i].split(' ').count() < 4 {
             continue;
         }
         // an exact repeat of an earlier block
-        if let Some(j) =
-            (0..i).find(|&j| keys[j] == keys[i] && !matches!(verdicts[j], Verdict::Hide(..)))
-        {
-            let _ = j;
+        if first_seen.contains_key(keys[i].as_str()) {
             verdicts[i] = Verdict::Hide(
                 Kind::Duplicate,
                 "repeats an earlier block word for word".into(),
             );
             continue;
         }
-        let sents = sentences(&article.blocks[i].text);
-        let all_elsewhere = !sents.is_empty()
-            && sents.iter().all(|s| {
-                let k = norm_key(s);
-                !k.is_empty()
-                    && (0..keys.len()).any(|j| {
-                        j != i
-                            && keys[j].len() >= k.len()
-                            && keys[j] != keys[i]
-                            && !matches!(verdicts[j], Verdict::Hide(..))
-                            && keys[j].contains(&k)
-                    })
-            });
+        // a pull quote or teaser is a sentence or more (a short phrase is naturally
+        // found inside longer paragraphs) and rarely more than a few sentences
+        let n_words = keys[i].split(' ').count();
+        let all_elsewhere = (8..=60).contains(&n_words) && {
+            let sents = sentences(&article.blocks[i].text);
+            !sents.is_empty()
+                && sents.iter().all(|s| {
+                    let k = norm_key(s);
+                    !k.is_empty()
+                        && k.split(' ').count() >= 3
+                        && triples.get(&first_triple(&k)).is_some_and(|js| {
+                            js.iter().any(|&j| {
+                                j != i
+                                    && keys[j].len() > keys[i].len()
+                                    && !matches!(verdicts[j], Verdict::Hide(..))
+                                    && keys[j].contains(k.as_str())
+                            })
+                        })
+                })
+        };
         if all_elsewhere {
-            verdicts[i] = Verdict::Hide(
-                Kind::Standfirst,
-                "its sentences are repeated by the story below".into(),
-            );
+            let top = !verdicts[..i].iter().any(|v| matches!(v, Verdict::Prose));
+            verdicts[i] = if top {
+                Verdict::Hide(
+                    Kind::Standfirst,
+                    "a summary: its sentences are all in a longer paragraph below".into(),
+                )
+            } else {
+                Verdict::Hide(
+                    Kind::Duplicate,
+                    "its sentences are all in a longer paragraph of the story (a pull quote or teaser)"
+                        .into(),
+                )
+            };
+        } else {
+            first_seen.entry(keys[i].as_str()).or_insert(i);
         }
     }
 }
@@ -257,28 +706,33 @@ fn context_pass(
     verdicts: &mut [Verdict],
     out: &mut Cleaned,
 ) {
-    let is_prose = |v: &Verdict| matches!(v, Verdict::Prose);
-    let first = verdicts.iter().position(is_prose);
-    let last = verdicts.iter().rposition(is_prose);
+    let span = story_span(feats, verdicts);
+    let first = span.map(|s| s.0);
+    let last = span.map(|s| s.1);
     let n = verdicts.len();
+    let short_run = short_runs(feats, verdicts);
+    let prose_at = |j: usize| {
+        verdicts.get(j).is_some_and(|v| matches!(v, Verdict::Prose)) && feats[j].words >= 6
+    };
     for i in 0..n {
         let b = &article.blocks[i];
         let f = &feats[i];
         let (kind, shown, reason) = match &verdicts[i] {
             Verdict::Hide(k, r) => (*k, false, r.clone()),
+            Verdict::Prose if span.is_some_and(|(s, e)| i < s || i > e) => (
+                Kind::Promo,
+                false,
+                format!(
+                    "a paragraph {} the story, cut off from it by {GAP} or more lines that are not prose",
+                    if first.is_some_and(|s| i < s) { "above" } else { "below" }
+                ),
+            ),
             Verdict::Prose => (Kind::Story, true, "a paragraph of the story".to_string()),
             Verdict::Fragment => {
                 let before = first.is_none_or(|s| i < s);
                 let after = last.is_none_or(|e| i > e);
                 if before {
-                    if out.source_line.is_none() && looks_like_source(&b.text, f) {
-                        out.source_line = Some(b.text.trim().to_string());
-                        (
-                            Kind::SourceLine,
-                            false,
-                            "a lone line naming the publication".into(),
-                        )
-                    } else if f.words <= 12 {
+                    if f.words <= 12 {
                         (
                             Kind::Byline,
                             false,
@@ -297,12 +751,34 @@ fn context_pass(
                         false,
                         "a headline-like line after the story ends".into(),
                     )
+                } else if f.words <= 2
+                    && !prose_at(i.wrapping_sub(1))
+                    && !prose_at(i + 1)
+                    && b.markup != Markup::Heading
+                {
+                    (
+                        Kind::Promo,
+                        false,
+                        "a word or two with no paragraph on either side: a label, a menu item or a table cell"
+                            .into(),
+                    )
+                } else if short_run[i] >= SHORT_RUN {
+                    (
+                        Kind::Promo,
+                        false,
+                        format!(
+                            "one of {} short lines in a row: navigation, a table or a list of links",
+                            short_run[i]
+                        ),
+                    )
                 } else if b.markup == Markup::Heading || is_subheading(f) {
                     (
                         Kind::Subheading,
                         true,
                         "a short heading inside the story".into(),
                     )
+                } else if let Some(why) = inline_story_line(article, verdicts, i) {
+                    (Kind::Story, true, why.into())
                 } else {
                     (
                         Kind::RelatedHeadline,
@@ -326,6 +802,129 @@ fn context_pass(
             reason,
         });
     }
+}
+
+/// Why a line without a full stop between story paragraphs belongs to the story rather
+/// than being another story's headline, if it does: a paragraph ending with a colon
+/// introduces it (a list), it starts in lower case (it continues a sentence), it carries
+/// an address or a handle (an embedded post), or it has a comma and no headline-style
+/// attribution at its end ("...: Name").
+fn inline_story_line(article: &Article, verdicts: &[Verdict], i: usize) -> Option<&'static str> {
+    let t = article.blocks[i].text.trim();
+    // the paragraph above the run of lines this one belongs to
+    let mut p = i;
+    while p > 0 && matches!(verdicts[p - 1], Verdict::Fragment) {
+        p -= 1;
+    }
+    if p > 0 && features::of(&article.blocks[p - 1].text).ends_colon {
+        return Some("a line of a list that the paragraph above introduces with a colon");
+    }
+    if t.starts_with(|c: char| c.is_lowercase()) {
+        return Some("starts in lower case: it continues a sentence");
+    }
+    if t.contains('@') || t.contains("http") || t.contains("www.") {
+        return Some("carries an address or a handle: an embedded post");
+    }
+    if words(t).count() >= 15 {
+        return Some("longer than a headline");
+    }
+    if words(t)
+        .next()
+        .is_some_and(|w| FIRST_PERSON.contains(&w.replace('’', "'").as_str()))
+    {
+        return Some("speaks as the writer or to the reader, as another story's headline does not");
+    }
+    if t.contains(',') && !ends_with_attribution(t) {
+        return Some("a clause with a comma, not a headline");
+    }
+    None
+}
+
+/// Words opening a line in the writer's own voice or addressing the reader.
+const FIRST_PERSON: &[&str] = &[
+    "I", "I'm", "I've", "My", "We", "We're", "Our", "You", "You'll", "You're", "Your",
+];
+
+/// A headline that ends by naming who said it: "Fares must rise: board chair".
+fn ends_with_attribution(t: &str) -> bool {
+    t.rsplit_once(':').is_some_and(|(_, who)| {
+        let n = words(who).count();
+        (1..=3).contains(&n) && who.trim_start().starts_with(|c: char| c.is_uppercase())
+    })
+}
+
+/// Lines that are not prose which, in a row, cut a paragraph off from the story.
+const GAP: usize = 6;
+
+/// Words of prose a group above the story's core needs to be taken as its introduction.
+const INTRO_WORDS: usize = 50;
+
+/// Short lines in a row that make a table, a menu or a list of links, not subheadings.
+const SHORT_RUN: usize = 3;
+
+/// The story's first and last paragraph. Paragraphs fall into groups separated by
+/// [`GAP`] or more lines of furniture in a row (hidden blocks, lines of one to three
+/// words); longer lines without a full stop (list items, subheadings) bridge the gap.
+/// The group with the most words is the story's core; the story starts at the first
+/// group above it holding [`INTRO_WORDS`] or more, and a group below joins when it holds at least a fifth as many words as the story
+/// so far. Groups further down (a teaser's summary, a comment, an author's note under a
+/// menu) are outside the story.
+fn story_span(feats: &[Features], verdicts: &[Verdict]) -> Option<(usize, usize)> {
+    // groups: (first, last, words)
+    let mut groups: Vec<(usize, usize, usize)> = Vec::new();
+    let mut furniture = 0;
+    for (i, v) in verdicts.iter().enumerate() {
+        match v {
+            Verdict::Prose => {
+                match groups.last_mut() {
+                    Some(g) if furniture < GAP => {
+                        g.1 = i;
+                        g.2 += feats[i].words;
+                    }
+                    _ => groups.push((i, i, feats[i].words)),
+                }
+                furniture = 0;
+            }
+            Verdict::Fragment if feats[i].words > 3 => furniture = 0,
+            _ => furniture += 1,
+        }
+    }
+    let core = (0..groups.len()).max_by_key(|&g| groups[g].2)?;
+    let (mut a, mut b) = (core, core);
+    let mut words = groups[core].2;
+    // above the core, the story starts at the first group of some substance: an
+    // introduction set apart by a table or a list of contents is still the story's own,
+    // a stray line of prose in the page header is not
+    if let Some(top) = (0..core).find(|&g| groups[g].2 >= INTRO_WORDS) {
+        a = top;
+        words += groups[top..core].iter().map(|g| g.2).sum::<usize>();
+    }
+    while b + 1 < groups.len() && groups[b + 1].2 * 5 >= words {
+        b += 1;
+        words += groups[b].2;
+    }
+    Some((groups[a].0, groups[b].1))
+}
+
+/// For each fragment, the length of the run of short fragments (five words or fewer)
+/// it belongs to; 0 for other blocks.
+fn short_runs(feats: &[Features], verdicts: &[Verdict]) -> Vec<usize> {
+    let short = |i: usize| matches!(verdicts[i], Verdict::Fragment) && feats[i].words <= 5;
+    let mut out = vec![0; verdicts.len()];
+    let mut i = 0;
+    while i < verdicts.len() {
+        if !short(i) {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < verdicts.len() && short(j) {
+            j += 1;
+        }
+        out[i..j].iter_mut().for_each(|x| *x = j - i);
+        i = j;
+    }
+    out
 }
 
 /// A lone source line: one to four words, no sentence punctuation, no digits,
@@ -459,7 +1058,7 @@ mod tests {
 
     #[test]
     fn repeats_across_a_source_are_hidden_but_not_alone() {
-        let box_ = "Get the morning briefing in your inbox every day";
+        let box_ = "Morning Tide brings the day's stories at seven";
         let mk = |t: &str| art(t, &[P1, box_, P2]);
         let arts = vec![
             mk("One story here"),
@@ -472,5 +1071,284 @@ mod tests {
             .contains("in 3 stories"));
         // on its own the box is still a fragment between story paragraphs
         assert!(!decide(&arts[0], &Evidence::default()).blocks[1].shown);
+    }
+}
+
+#[cfg(test)]
+mod more_tests {
+    use super::*;
+    use crate::article::Block;
+
+    fn art(title: &str, blocks: &[&str]) -> Article {
+        Article {
+            title: title.into(),
+            blocks: blocks.iter().map(|b| Block::para(*b)).collect(),
+            ..Article::default()
+        }
+    }
+
+    fn decided(a: &Article) -> Vec<(Kind, bool)> {
+        decide(a, &Evidence::default())
+            .blocks
+            .iter()
+            .map(|d| (d.kind, d.shown))
+            .collect()
+    }
+
+    const P1: &str =
+        "The harbour board voted on Tuesday to raise ferry fares by ten per cent from April.";
+    const P2: &str = "Commuters said the rise would hurt families who cross the water every day.";
+    const P3: &str = "The board will review the fares again next winter, its chair said.";
+    const P4: &str = "Ferry crews welcomed the decision, which pays for two new engines this year.";
+
+    #[test]
+    fn standfirst_whose_opening_the_lede_repeats_is_hidden_not_the_lede() {
+        let sf = format!("{P1} {P3}");
+        let a = art("Fares rise", &[&sf, "Harbour Times", P1, P2]);
+        let c = decide(&a, &Evidence::default());
+        assert_eq!(c.blocks[0].kind, Kind::Standfirst);
+        assert!(!c.blocks[0].shown);
+        assert!(c.blocks[2].shown && c.blocks[3].shown);
+    }
+
+    #[test]
+    fn source_line_after_a_standfirst_or_byline_is_found() {
+        let a = art("Fares rise", &[P3, "Harbour Times", P1, P2]);
+        let c = decide(&a, &Evidence::default());
+        assert_eq!(c.source_line.as_deref(), Some("Harbour Times"));
+        assert_eq!(c.blocks[0].kind, Kind::Standfirst);
+        let b = art("Fares rise", &["By Jane Roe", "Harbour Times", P1, P2]);
+        let c = decide(&b, &Evidence::default());
+        assert_eq!(c.source_line.as_deref(), Some("Harbour Times"));
+        assert_eq!(c.blocks[0].kind, Kind::Byline);
+    }
+
+    #[test]
+    fn a_menu_at_the_top_is_not_a_source() {
+        let a = art("Fares rise", &["Home", "Contact", "Local News", P1, P2]);
+        assert_eq!(decide(&a, &Evidence::default()).source_line, None);
+    }
+
+    #[test]
+    fn copyright_line_names_the_source_when_nothing_else_does() {
+        let a = art(
+            "Fares rise",
+            &[P1, P2, "© 2021 Harbour Times Ltd. All rights reserved."],
+        );
+        let c = decide(&a, &Evidence::default());
+        assert_eq!(c.source_line.as_deref(), Some("Harbour Times"));
+    }
+
+    #[test]
+    fn pull_quote_inside_a_longer_paragraph_is_hidden_once() {
+        let quote = "Commuters said the rise would hurt families who cross the water.";
+        let long = format!("{quote} Several of them wrote to the board last week.");
+        let k = decided(&art("Fares rise", &[P1, &long, quote, P2]));
+        assert_eq!(k[2], (Kind::Duplicate, false));
+        assert!(k[1].1);
+    }
+
+    #[test]
+    fn a_short_phrase_found_inside_a_paragraph_is_not_a_pull_quote() {
+        let k = decided(&art("Fares rise", &[P1, "The harbour board", P2, P3]));
+        assert_eq!(k[1], (Kind::Subheading, true));
+    }
+
+    #[test]
+    fn teaser_labels_and_picture_credits_are_hidden() {
+        let k = decided(&art(
+            "Fares rise",
+            &[
+                P1,
+                "Read more: Storm closes the coast road",
+                P2,
+                "Jane Roe/Coast Agency/Harbour Pictures",
+                P3,
+                "The quay at dawn on Monday. (Jane Roe/Coast Agency)",
+                P4,
+            ],
+        ));
+        assert_eq!(k[1], (Kind::RelatedHeadline, false));
+        assert_eq!(k[3], (Kind::Caption, false));
+        assert_eq!(k[5], (Kind::Caption, false));
+    }
+
+    #[test]
+    fn run_together_headlines_need_restarts_not_commas() {
+        let list = "Storm closes coast road for third night Council approves new library on quay Mayor opens bridge Local team wins cup";
+        let clause = "Commuters who cross the water every day, many of them with children, said the rise came at a hard time for families";
+        let k = decided(&art("Fares rise", &[P1, P2, clause, P3, list]));
+        assert_eq!(k[2], (Kind::Story, true));
+        assert_eq!(k[4], (Kind::HeadlineList, false));
+    }
+
+    #[test]
+    fn a_list_heading_and_its_stories_run_together_are_hidden() {
+        let list =
+            "Most read 1 Storm closes coast road 2 Council approves library 3 Mayor opens bridge";
+        let k = decided(&art("Fares rise", &[P1, P2, list]));
+        assert_eq!(k[2], (Kind::HeadlineList, false));
+    }
+
+    #[test]
+    fn lines_between_paragraphs_that_read_as_story_are_kept() {
+        let k = decided(&art(
+            "Fares rise",
+            &[
+                "The board listed three reasons for the rise:",
+                "Higher fuel costs over the last two winters",
+                "The refit of the two oldest boats",
+                P1,
+                "and the crews said they agreed with all of it",
+                P2,
+                "Jane Roe (@janeroe) on the quay at dawn today",
+                P3,
+                "We asked the crews what they thought",
+                P1,
+                "Storm closes the coast road for a third night",
+                P4,
+            ],
+        ));
+        assert!(k[1].1 && k[2].1, "a list introduced by a colon");
+        assert!(k[4].1, "lower-case continuation");
+        assert!(k[6].1, "embedded post");
+        assert!(k[8].1, "the writer's own voice");
+        assert_eq!(k[10], (Kind::RelatedHeadline, false));
+    }
+
+    #[test]
+    fn headline_with_attribution_is_not_a_clause() {
+        let k = decided(&art(
+            "Fares rise",
+            &[P1, "Fares are fair, but must rise: Board chair", P2],
+        ));
+        assert_eq!(k[1], (Kind::RelatedHeadline, false));
+    }
+
+    #[test]
+    fn runs_of_short_lines_inside_the_story_are_hidden() {
+        let k = decided(&art(
+            "Fares rise",
+            &[
+                P1,
+                "News",
+                "Sport",
+                "Weather",
+                "Travel",
+                P2,
+                "What next",
+                P3,
+            ],
+        ));
+        assert!(k[1..5].iter().all(|x| *x == (Kind::Promo, false)));
+        assert_eq!(k[6], (Kind::Subheading, true));
+    }
+
+    #[test]
+    fn paragraphs_cut_off_below_the_story_by_furniture_are_hidden() {
+        let mut blocks = vec![P1, P2, P3, P4, P1, P2];
+        blocks.extend(["News", "Sport", "Weather", "Travel", "Video", "Contact"]);
+        blocks.push("Thanks for reading, and see you next time.");
+        let a = art("Fares rise", &blocks);
+        let k = decided(&a);
+        assert_eq!(*k.last().unwrap(), (Kind::Promo, false));
+    }
+
+    #[test]
+    fn an_introduction_above_a_table_stays_in_the_story() {
+        let intro = "The harbour board published the new fares on Tuesday, and the table below lists every crossing with its old price and its new one, so that commuters can see what they will pay. Season tickets and the concession fares for pensioners and students are not affected by the rise, the board said in its statement.";
+        let mut blocks = vec![intro];
+        blocks.extend([
+            "Quay", "£2.50", "£2.75", "Point", "£3.00", "£3.30", "Mill", "£1.00",
+        ]);
+        blocks.extend([P1, P2, P3, P4, P1, P2, P3, P4]);
+        let c = decide(&art("Fares rise", &blocks), &Evidence::default());
+        assert!(c.blocks[0].shown, "{}", c.blocks[0].reason);
+    }
+
+    #[test]
+    fn a_word_or_two_between_non_paragraphs_is_hidden_but_a_heading_before_prose_is_kept() {
+        let k = decided(&art(
+            "Fares rise",
+            &[
+                P1,
+                "Winter",
+                P2,
+                "Crossings on the quay, by month",
+                "Quay",
+                "Point",
+                P3,
+            ],
+        ));
+        assert_eq!(k[1], (Kind::Subheading, true));
+        assert_eq!(k[4], (Kind::Promo, false));
+    }
+
+    #[test]
+    fn furniture_sentences_are_hidden() {
+        let k = decided(&art(
+            "Fares rise",
+            &[
+                P1,
+                "Please check your inbox to confirm your subscription.",
+                P2,
+            ],
+        ));
+        assert_eq!(k[1], (Kind::Promo, false));
+    }
+
+    #[test]
+    fn a_storys_own_refrain_is_not_hidden_by_archive_repeats() {
+        let refrain = "Nobody on this board wanted to put fares up, its chair said again.";
+        let mk = |t: &str| art(t, &[P1, refrain, P2, P3, refrain, P4]);
+        let arts = vec![
+            mk("One story here"),
+            mk("Two story here"),
+            mk("Three story here"),
+        ];
+        let ev = Evidence::gather(&arts);
+        let c = decide(&arts[0], &ev);
+        assert!(c.blocks[1].shown);
+    }
+
+    #[test]
+    fn near_repeats_of_a_list_that_moves_on_are_counted() {
+        let heads = [
+            "Fares must rise: Board",
+            "Library wins approval: Council",
+            "Bridge will reopen: Mayor",
+            "Cup final is won: Coach",
+            "Bakery turns fifty: Owner",
+            "Rink opens soon: Manager",
+            "Road stays shut: Police",
+        ];
+        let list = |n: usize| heads[..n].join(" ");
+        let arts: Vec<Article> = (4..7)
+            .map(|n| art(&format!("Story number {n}"), &[P1, P2, &list(n)]))
+            .collect();
+        let ev = Evidence::gather(&arts);
+        let c = decide(&arts[2], &ev);
+        assert!(!c.blocks[2].shown);
+        assert!(
+            c.blocks[2].reason.contains("in 3 stories"),
+            "{}",
+            c.blocks[2].reason
+        );
+    }
+
+    #[test]
+    fn repeats_are_counted_per_stated_source() {
+        let box_ = "Morning Tide brings the day's stories at seven";
+        let mk = |t: &str| art(t, &[P3, "Harbour Times", P1, box_, P2]);
+        let arts = vec![
+            mk("One story here"),
+            mk("Two story here"),
+            mk("Three story here"),
+            mk("Four story here"),
+            mk("Five story here"),
+        ];
+        let ev = Evidence::gather(&arts);
+        let c = decide(&arts[0], &ev);
+        assert!(c.blocks[3].reason.contains("in 5 stories of Harbour Times"));
     }
 }
