@@ -13,8 +13,7 @@ use std::process::ExitCode;
 #[command(
     name = "broadsheet",
     version,
-    about = "A terminal reader for archived news",
-    args_conflicts_with_subcommands = true
+    about = "A terminal reader for archived news"
 )]
 struct Cli {
     /// Config file (default: the platform config dir's broadsheet/config.toml).
