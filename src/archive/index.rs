@@ -1,0 +1,663 @@
+//! The index: what the list and search need from every story (title, source, date, where
+//! it is, and its cleaned text for full-text search), kept in an SQLite file with FTS5, so
+//! a big archive re-opens without reading its files again.
+//!
+//! It lives in the platform cache dir (or `--index FILE`), apart from the reading state,
+//! and can be deleted at any time: [`Index::refresh`] rebuilds what is missing and updates
+//! what changed, judging files by size and modification time.
+
+use super::db::{self, Ctx, DbError, DbResult};
+use super::search::{self, Hit};
+use super::state::{Key, StoryId};
+use super::{find_files, Story};
+use crate::article::{Article, LoadError};
+use crate::clean::{self, Evidence, Options};
+use rusqlite::{params, Connection};
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// Bumped whenever what the index stores, or how it is computed, changes: an index made
+/// by another version is rebuilt.
+const INDEX_VERSION: i64 = 1;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS file (
+    id    INTEGER PRIMARY KEY,
+    path  TEXT NOT NULL UNIQUE,   -- absolute
+    size  INTEGER NOT NULL,
+    mtime INTEGER NOT NULL        -- nanoseconds since 1970
+);
+CREATE TABLE IF NOT EXISTS story (
+    id     INTEGER PRIMARY KEY,   -- also the rowid of the story's text in fts
+    file   INTEGER NOT NULL,
+    idx    INTEGER NOT NULL,      -- position in the file
+    sid    INTEGER NOT NULL,      -- StoryId, the key of the reading state
+    title  TEXT NOT NULL,
+    source TEXT,
+    date   TEXT
+);
+CREATE INDEX IF NOT EXISTS story_file ON story (file);
+CREATE TABLE IF NOT EXISTS problem (
+    file   INTEGER NOT NULL,
+    at     TEXT,
+    reason TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS problem_file ON problem (file);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5 (
+    title, body, tokenize = 'unicode61 remove_diacritics 2'
+);
+";
+
+/// A story as the list shows it: no text, only what identifies and describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The content id (the key of the reading state).
+    pub id: StoryId,
+    /// The file, as found under the paths given (relative when they were).
+    pub path: PathBuf,
+    /// Position within a file that holds several stories, from 0.
+    pub index_in_file: usize,
+    /// The title.
+    pub title: String,
+    /// The source, stored or stated.
+    pub source: Option<String>,
+    /// `YYYY-MM-DD`, when known.
+    pub date: Option<String>,
+}
+
+impl Entry {
+    /// The entry of a cleaned story.
+    pub fn of(story: &Story) -> Entry {
+        Entry {
+            id: StoryId::of(&story.article),
+            path: story.article.path.clone(),
+            index_in_file: story.article.index_in_file,
+            title: story.article.title.clone(),
+            source: story.source().map(str::to_owned),
+            date: story.article.date.clone(),
+        }
+    }
+
+    /// The entry of an article not yet cleaned: the source only when the file stores it
+    /// (a plain-text story's source line is known once it is cleaned, by the index).
+    pub fn of_article(article: &Article) -> Entry {
+        Entry {
+            id: StoryId::of(article),
+            path: article.path.clone(),
+            index_in_file: article.index_in_file,
+            title: article.title.clone(),
+            source: article.source.clone(),
+            date: article.date.clone(),
+        }
+    }
+
+    /// The key for the reading state's actions.
+    pub fn key(&self) -> Key<'_> {
+        Key {
+            id: self.id,
+            path: &self.path,
+            index_in_file: self.index_in_file,
+        }
+    }
+}
+
+/// The quick way to a list with no index: read every file in parallel and describe each
+/// story as stored, without cleaning (which is what takes time), keeping nothing else, so
+/// memory stays that of the list. Entries and problems come in path order.
+pub fn scan(paths: &[PathBuf]) -> (Vec<Entry>, Vec<LoadError>) {
+    use rayon::prelude::*;
+    let (files, mut problems) = find_files(paths);
+    let per_file: Vec<(Vec<Entry>, Vec<LoadError>)> = files
+        .par_iter()
+        .map(|f| {
+            let mut l = crate::article::load_file(f);
+            let entries = l
+                .articles
+                .iter_mut()
+                .map(|a| {
+                    super::fill_date(a);
+                    Entry::of_article(a)
+                })
+                .collect();
+            (entries, l.problems)
+        })
+        .collect();
+    let mut entries = Vec::with_capacity(per_file.len());
+    for (e, p) in per_file {
+        entries.extend(e);
+        problems.extend(p);
+    }
+    (entries, problems)
+}
+
+/// [`scan`], also returning the articles, so the caller can go on to build the index
+/// ([`Index::refresh`]) without reading the files again.
+pub fn scan_articles(paths: &[PathBuf]) -> (Vec<Entry>, Vec<Article>, Vec<LoadError>) {
+    use rayon::prelude::*;
+    let (files, mut problems) = find_files(paths);
+    let (articles, p2) = super::load_all(&files);
+    problems.extend(p2);
+    let entries = articles.par_iter().map(Entry::of_article).collect();
+    (entries, articles, problems)
+}
+
+/// What a refresh did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Refresh {
+    /// Files read for the first time.
+    pub added: usize,
+    /// Files read again because their size or time changed (or the index was stale).
+    pub changed: usize,
+    /// Files gone from the archive, dropped from the index.
+    pub removed: usize,
+    /// Files the index already had right.
+    pub unchanged: usize,
+}
+
+/// A file as found on disk.
+struct Found {
+    given: PathBuf,
+    abs: String,
+    size: i64,
+    mtime: i64,
+}
+
+/// The index file.
+pub struct Index {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Index {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Index").field("path", &self.path).finish()
+    }
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// The SQL range of `path` values at or under a root: the root itself, or `root/...`.
+pub(crate) fn root_range(root: &Path) -> (String, String, String) {
+    let r = absolute(root)
+        .to_string_lossy()
+        .trim_end_matches('/')
+        .to_string();
+    (r.clone(), format!("{r}/"), format!("{r}0")) // '0' is the byte after '/'
+}
+
+/// An index file that is another version's, or not a database at all, is thrown away;
+/// one that is busy or unreadable for another reason is not.
+fn replaceable(e: &DbError) -> bool {
+    match e {
+        DbError::Unusable { .. } => true,
+        DbError::Sql { source, .. } => matches!(
+            source.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt)
+        ),
+        DbError::Io { .. } => false,
+    }
+}
+
+/// What the index stores depends on the cleaning options and the program's version.
+fn fingerprint(opts: &Options) -> String {
+    format!(
+        "{}/{INDEX_VERSION}/{:?}",
+        env!("CARGO_PKG_VERSION"),
+        (
+            opts.disabled,
+            &opts.always_hide,
+            &opts.always_keep,
+            &opts.raw_sources
+        )
+    )
+}
+
+impl Index {
+    /// Open the index file, creating it when missing. A file another version made, or one
+    /// SQLite cannot read, is replaced by an empty index: it only holds what the archive
+    /// holds.
+    pub fn open(path: &Path) -> DbResult<Index> {
+        match Self::open_inner(path) {
+            Ok(i) => Ok(i),
+            Err(e) if replaceable(&e) => {
+                for ext in ["", "-wal", "-shm"] {
+                    let mut p = path.as_os_str().to_owned();
+                    p.push(ext);
+                    let _ = std::fs::remove_file(PathBuf::from(p));
+                }
+                Self::open_inner(path)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn open_inner(path: &Path) -> DbResult<Index> {
+        let conn = db::open(path, db::Sync::Normal)?;
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .at(path)?;
+        if version != 0 && version != INDEX_VERSION {
+            return Err(DbError::Unusable {
+                path: path.to_path_buf(),
+                reason: format!("index version {version}, not {INDEX_VERSION}"),
+            });
+        }
+        conn.execute_batch(SCHEMA).at(path)?;
+        conn.pragma_update(None, "user_version", INDEX_VERSION)
+            .at(path)?;
+        Ok(Index {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Open the index at `--index FILE` if given, else `BROADSHEET_INDEX`, else the
+    /// platform cache dir.
+    pub fn open_default(explicit: Option<&Path>) -> DbResult<Index> {
+        let path = match explicit {
+            Some(p) => p.to_path_buf(),
+            None => db::default_index_path().ok_or_else(|| DbError::Unusable {
+                path: PathBuf::from("index.sqlite"),
+                reason: "no home folder to keep the index in; pass --index FILE".into(),
+            })?,
+        };
+        Index::open(&path)
+    }
+
+    /// The index file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// True when the index holds nothing under any of these paths (or was made with
+    /// other cleaning options): a refresh would read every file.
+    pub fn is_cold(&self, paths: &[PathBuf], opts: &Options) -> DbResult<bool> {
+        if self.meta("fingerprint")?.as_deref() != Some(fingerprint(opts).as_str()) {
+            return Ok(true);
+        }
+        for p in paths {
+            let (exact, lo, hi) = root_range(p);
+            let n: i64 = self
+                .conn
+                .query_row(
+                    "SELECT count(*) FROM (SELECT 1 FROM file
+                     WHERE path = ?1 OR (path >= ?2 AND path < ?3) LIMIT 1)",
+                    params![exact, lo, hi],
+                    |r| r.get(0),
+                )
+                .at(&self.path)?;
+            if n > 0 {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    fn meta(&self, key: &str) -> DbResult<Option<String>> {
+        use rusqlite::OptionalExtension;
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+            .at(&self.path)
+    }
+
+    /// Bring the index up to date with the files under `paths`: read new and changed
+    /// files (by size and modification time), drop the ones gone. `loaded` may hold
+    /// articles already read by [`scan`], so they are not read again.
+    pub fn refresh(
+        &mut self,
+        paths: &[PathBuf],
+        opts: &Options,
+        loaded: Option<Vec<Article>>,
+    ) -> DbResult<(Refresh, Vec<LoadError>)> {
+        use rayon::prelude::*;
+        let fp = fingerprint(opts);
+        if self.meta("fingerprint")?.as_deref() != Some(fp.as_str()) {
+            // another version or other cleaning options: everything is re-read
+            self.conn
+                .execute_batch(
+                    "DELETE FROM fts; DELETE FROM story; DELETE FROM problem; DELETE FROM file;",
+                )
+                .at(&self.path)?;
+            self.conn
+                .execute(
+                    "INSERT INTO meta (key, value) VALUES ('fingerprint', ?1)
+                     ON CONFLICT (key) DO UPDATE SET value = ?1",
+                    [&fp],
+                )
+                .at(&self.path)?;
+        }
+        let (files, mut problems) = find_files(paths);
+        let found: Vec<Found> = files
+            .into_par_iter()
+            .filter_map(|given| {
+                let m = std::fs::metadata(&given).ok()?;
+                let mtime = m
+                    .modified()
+                    .ok()
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                    .map(|d| d.as_nanos() as i64)
+                    .unwrap_or(0);
+                Some(Found {
+                    abs: absolute(&given).to_string_lossy().into_owned(),
+                    given,
+                    size: m.len() as i64,
+                    mtime,
+                })
+            })
+            .collect();
+        let known = self.known_files(paths)?;
+        let mut report = Refresh::default();
+        let mut stale: Vec<&Found> = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::with_capacity(found.len());
+        for f in &found {
+            seen.insert(&f.abs);
+            match known.get(&f.abs) {
+                Some(&(_, size, mtime)) if size == f.size && mtime == f.mtime => {
+                    report.unchanged += 1
+                }
+                Some(_) => {
+                    report.changed += 1;
+                    stale.push(f);
+                }
+                None => {
+                    report.added += 1;
+                    stale.push(f);
+                }
+            }
+        }
+        let gone: Vec<i64> = known
+            .iter()
+            .filter(|(p, _)| !seen.contains(p.as_str()))
+            .map(|(_, &(id, _, _))| id)
+            .collect();
+        report.removed = gone.len();
+        if stale.is_empty() && gone.is_empty() {
+            problems.extend(self.stored_problems(paths)?);
+            return Ok((report, problems));
+        }
+
+        // read what is new or changed (reusing what the caller already read)
+        let stale_paths: Vec<PathBuf> = stale.iter().map(|f| f.given.clone()).collect();
+        let (articles, load_problems) = match loaded {
+            Some(all) => {
+                let want: HashSet<&Path> = stale_paths.iter().map(PathBuf::as_path).collect();
+                let arts: Vec<Article> = all
+                    .into_iter()
+                    .filter(|a| want.contains(a.path.as_path()))
+                    .collect();
+                let have: HashSet<PathBuf> = arts.iter().map(|a| a.path.clone()).collect();
+                let rest: Vec<PathBuf> = stale_paths
+                    .iter()
+                    .filter(|p| !have.contains(*p))
+                    .cloned()
+                    .collect();
+                let (more, probs) = super::load_all(&rest);
+                (arts.into_iter().chain(more).collect::<Vec<_>>(), probs)
+            }
+            None => super::load_all(&stale_paths),
+        };
+
+        // evidence: the articles read now, plus the titles of every other story indexed
+        let stale_abs: HashSet<&str> = stale.iter().map(|f| f.abs.as_str()).collect();
+        let mut others = self.other_titles(&stale_abs, &gone)?;
+        let n_others = others.len();
+        others.extend(articles);
+        let ev = Evidence::gather(&others);
+        let articles = others.split_off(n_others);
+        drop(others);
+
+        let stories: Vec<(Entry, String)> = articles
+            .into_par_iter()
+            .map(|article| {
+                let cleaned = clean::clean(&article, &ev, opts);
+                let body = cleaned
+                    .body()
+                    .map(|d| d.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join("\n\n");
+                (Entry::of(&Story { article, cleaned }), body)
+            })
+            .collect();
+        drop(ev);
+
+        let abs_of: HashMap<&Path, &Found> =
+            stale.iter().map(|f| (f.given.as_path(), *f)).collect();
+        let tx = self.conn.unchecked_transaction().at(&self.path)?;
+        {
+            let p = &self.path;
+            let mut del_fts = tx
+                .prepare("DELETE FROM fts WHERE rowid IN (SELECT id FROM story WHERE file = ?1)")
+                .at(p)?;
+            let mut del_story = tx.prepare("DELETE FROM story WHERE file = ?1").at(p)?;
+            let mut del_problem = tx.prepare("DELETE FROM problem WHERE file = ?1").at(p)?;
+            let mut del_file = tx.prepare("DELETE FROM file WHERE id = ?1").at(p)?;
+            let mut clear = |id: i64| -> DbResult<()> {
+                del_fts.execute([id]).at(p)?;
+                del_story.execute([id]).at(p)?;
+                del_problem.execute([id]).at(p)?;
+                Ok(())
+            };
+            for &id in &gone {
+                clear(id)?;
+                del_file.execute([id]).at(p)?;
+            }
+            let mut upsert_file = tx
+                .prepare(
+                    "INSERT INTO file (path, size, mtime) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (path) DO UPDATE SET size = ?2, mtime = ?3
+                     RETURNING id",
+                )
+                .at(p)?;
+            let mut file_ids: HashMap<&str, i64> = HashMap::with_capacity(stale.len());
+            for f in &stale {
+                let id: i64 = upsert_file
+                    .query_row(params![f.abs, f.size, f.mtime], |r| r.get(0))
+                    .at(p)?;
+                if known.contains_key(&f.abs) {
+                    clear(id)?;
+                }
+                file_ids.insert(f.abs.as_str(), id);
+            }
+            let mut ins_story = tx
+                .prepare(
+                    "INSERT INTO story (file, idx, sid, title, source, date)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )
+                .at(p)?;
+            let mut ins_fts = tx
+                .prepare("INSERT INTO fts (rowid, title, body) VALUES (?1, ?2, ?3)")
+                .at(p)?;
+            for (e, body) in &stories {
+                let Some(f) = abs_of.get(e.path.as_path()) else {
+                    continue;
+                };
+                let file = file_ids[f.abs.as_str()];
+                ins_story
+                    .execute(params![
+                        file,
+                        e.index_in_file as i64,
+                        e.id.to_sql(),
+                        e.title,
+                        e.source,
+                        e.date
+                    ])
+                    .at(p)?;
+                let rowid = tx.last_insert_rowid();
+                ins_fts.execute(params![rowid, e.title, body]).at(p)?;
+            }
+            let mut ins_problem = tx
+                .prepare("INSERT INTO problem (file, at, reason) VALUES (?1, ?2, ?3)")
+                .at(p)?;
+            for pr in &load_problems {
+                if let Some(f) = abs_of.get(pr.path.as_path()) {
+                    ins_problem
+                        .execute(params![file_ids[f.abs.as_str()], pr.at, pr.reason])
+                        .at(p)?;
+                }
+            }
+        }
+        tx.commit().at(&self.path)?;
+        problems.extend(self.stored_problems(paths)?);
+        Ok((report, problems))
+    }
+
+    /// Every indexed file under the roots: absolute path -> (id, size, mtime).
+    fn known_files(&self, paths: &[PathBuf]) -> DbResult<HashMap<String, (i64, i64, i64)>> {
+        let mut out = HashMap::new();
+        let mut q = self
+            .conn
+            .prepare_cached(
+                "SELECT path, id, size, mtime FROM file
+                 WHERE path = ?1 OR (path >= ?2 AND path < ?3)",
+            )
+            .at(&self.path)?;
+        for p in paths {
+            let (exact, lo, hi) = root_range(p);
+            let rows = q
+                .query_map(params![exact, lo, hi], |r| {
+                    Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?, r.get(3)?)))
+                })
+                .at(&self.path)?;
+            for row in rows {
+                let (k, v) = row.at(&self.path)?;
+                out.insert(k, v);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Title-only articles for every indexed story outside the files being re-read: the
+    /// archive-wide evidence that a line is another story's title.
+    fn other_titles(&self, stale: &HashSet<&str>, gone: &[i64]) -> DbResult<Vec<Article>> {
+        let gone: HashSet<i64> = gone.iter().copied().collect();
+        let mut q = self
+            .conn
+            .prepare("SELECT f.id, f.path, s.title FROM story s JOIN file f ON f.id = s.file")
+            .at(&self.path)?;
+        let rows = q
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })
+            .at(&self.path)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (file, path, title) = row.at(&self.path)?;
+            if gone.contains(&file) || stale.contains(path.as_str()) {
+                continue;
+            }
+            out.push(Article {
+                title,
+                ..Article::default()
+            });
+        }
+        Ok(out)
+    }
+
+    /// The problems recorded for files under the roots.
+    fn stored_problems(&self, paths: &[PathBuf]) -> DbResult<Vec<LoadError>> {
+        let mut out = Vec::new();
+        let mut q = self
+            .conn
+            .prepare_cached(
+                "SELECT f.path, p.at, p.reason FROM problem p JOIN file f ON f.id = p.file
+                 WHERE f.path = ?1 OR (f.path >= ?2 AND f.path < ?3) ORDER BY f.path",
+            )
+            .at(&self.path)?;
+        for root in paths {
+            let (exact, lo, hi) = root_range(root);
+            let rows = q
+                .query_map(params![exact, lo, hi], |r| {
+                    Ok(LoadError {
+                        path: PathBuf::from(r.get::<_, String>(0)?),
+                        at: r.get(1)?,
+                        reason: r.get(2)?,
+                    })
+                })
+                .at(&self.path)?;
+            for row in rows {
+                let mut e = row.at(&self.path)?;
+                e.path = shown_path(&e.path, paths);
+                out.push(e);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every story under the roots, in the order the folder walk finds them.
+    pub fn entries(&self, paths: &[PathBuf]) -> DbResult<Vec<Entry>> {
+        let mut out = Vec::new();
+        let mut q = self
+            .conn
+            .prepare_cached(
+                "SELECT s.sid, f.path, s.idx, s.title, s.source, s.date
+                 FROM story s JOIN file f ON f.id = s.file
+                 WHERE f.path = ?1 OR (f.path >= ?2 AND f.path < ?3)",
+            )
+            .at(&self.path)?;
+        for root in paths {
+            let (exact, lo, hi) = root_range(root);
+            let given = root.clone();
+            let abs_root = PathBuf::from(&exact);
+            let rows = q
+                .query_map(params![exact, lo, hi], |r| {
+                    let abs = PathBuf::from(r.get::<_, String>(1)?);
+                    Ok(Entry {
+                        id: StoryId::from_sql(r.get(0)?),
+                        path: relative_to(&abs, &abs_root, &given),
+                        index_in_file: r.get::<_, i64>(2)?.max(0) as usize,
+                        title: r.get(3)?,
+                        source: r.get(4)?,
+                        date: r.get(5)?,
+                    })
+                })
+                .at(&self.path)?;
+            let start = out.len();
+            for row in rows {
+                out.push(row.at(&self.path)?);
+            }
+            out[start..].sort_by(|a, b| {
+                a.path
+                    .cmp(&b.path)
+                    .then(a.index_in_file.cmp(&b.index_in_file))
+            });
+        }
+        Ok(out)
+    }
+
+    /// Full-text search under the roots: at most `limit` stories, best first (BM25, a
+    /// title match weighted ten times a body match), each with a snippet of its text.
+    pub fn search(&self, query: &str, paths: &[PathBuf], limit: usize) -> DbResult<Vec<Hit>> {
+        search::run(&self.conn, &self.path, query, paths, limit)
+    }
+}
+
+/// A stored absolute path as the user named it: under the root they gave, relative if
+/// they gave it relative.
+fn shown_path(abs: &Path, roots: &[PathBuf]) -> PathBuf {
+    for r in roots {
+        let ar = absolute(r);
+        if abs.starts_with(&ar) {
+            return relative_to(abs, &ar, r);
+        }
+    }
+    abs.to_path_buf()
+}
+
+pub(crate) fn relative_to(abs: &Path, abs_root: &Path, given: &Path) -> PathBuf {
+    match abs.strip_prefix(abs_root) {
+        Ok(rest) if rest.as_os_str().is_empty() => given.to_path_buf(),
+        Ok(rest) => given.join(rest),
+        Err(_) => abs.to_path_buf(),
+    }
+}
