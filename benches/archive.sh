@@ -20,6 +20,7 @@ BENCH=$(ls -t target/release/deps/index-* | grep -v '\.d$' | head -1)
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 export BROADSHEET_STATE=$TMP/state.sqlite BROADSHEET_INDEX=$TMP/index.sqlite
+export BROADSHEET_TIMINGS=1   # the index's phases, on stderr (shown for the build)
 
 files=$(find "$DIR" -type f | wc -l)
 size=$(du -sh "$DIR" | cut -f1)
@@ -41,9 +42,8 @@ rg_scan=(bash -c 'rg -l zzqx "$1"; [ $? -le 1 ]' _ "$DIR")
 run "ripgrep: rg -l zzqx DIR"                 "${rg_scan[@]}"
 run "ripgrep: rg -l zzqx DIR (again)"         "${rg_scan[@]}"
 run "list, no index (list --no-index)"        "$BIN" list --no-index "$DIR"
-run "list, first run (prints, builds index)"  "$BIN" list "$DIR"
-rm -f "$TMP"/index.sqlite*
 run "build the index (broadsheet index)"      "$BIN" index "$DIR"
+sed 's/^/    /' "$TMP/err"
 run "re-open: list with the index"            "$BIN" list "$DIR"
 run "re-open: list with the index (again)"    "$BIN" list "$DIR"
 run "list --json with the index"              "$BIN" list --json "$DIR"

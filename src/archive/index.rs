@@ -114,7 +114,7 @@ pub fn scan(paths: &[PathBuf]) -> (Vec<Entry>, Vec<LoadError>) {
     let per_file: Vec<(Vec<Entry>, Vec<LoadError>)> = files
         .par_iter()
         .map(|f| {
-            let mut l = crate::article::load_file(f);
+            let mut l = quick_load(f);
             let entries = l
                 .articles
                 .iter_mut()
@@ -134,6 +134,84 @@ pub fn scan(paths: &[PathBuf]) -> (Vec<Entry>, Vec<LoadError>) {
     (entries, problems)
 }
 
+/// Bytes read from the top of a plain-text file for its list entry.
+const HEAD: usize = 4096;
+/// Paragraphs (the title's and four more, where `fill_date` looks for a date) that make a
+/// prefix enough for the list.
+const HEAD_PARAS: usize = 5;
+
+/// A file loaded far enough for its list entry: a plain-text file only as far as its
+/// first paragraphs (title, date, the words of its id), which gives the same entry as
+/// the whole file; any other format whole.
+fn quick_load(path: &Path) -> crate::article::Loaded {
+    use crate::article::{format_of, txt, Format, Loaded};
+    if format_of(path) != Some(Format::Text) {
+        return crate::article::load_file(path);
+    }
+    let Some(bytes) = read_prefix(path) else {
+        return crate::article::load_file(path);
+    };
+    let mut out = Loaded::default();
+    match txt::parse(path, &bytes) {
+        Ok((article, warning)) => {
+            out.articles.push(article);
+            out.problems.extend(warning);
+        }
+        Err(e) => out.problems.push(e),
+    }
+    out
+}
+
+/// The first paragraphs of a file, or `None` when the head read does not hold them
+/// (read the whole file then).
+fn read_prefix(path: &Path) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let f = std::fs::File::open(path).ok()?;
+    let mut buf = Vec::with_capacity(HEAD);
+    f.take(HEAD as u64).read_to_end(&mut buf).ok()?;
+    match prefix_end(&buf) {
+        Some(end) => {
+            buf.truncate(end);
+            Some(buf)
+        }
+        None if buf.len() < HEAD => Some(buf), // the whole file
+        None => None,
+    }
+}
+
+/// Where the first [`HEAD_PARAS`] paragraphs end, once they hold the words a
+/// [`StoryId`] needs after the title: only complete lines, split where the plain-text
+/// loader splits (lines of white space).
+fn prefix_end(b: &[u8]) -> Option<usize> {
+    let (mut paras, mut words, mut pos) = (0, 0, 0);
+    let (mut in_para, mut title_seen) = (false, false);
+    for line in b.split_inclusive(|&c| c == b'\n') {
+        if !line.ends_with(b"\n") {
+            return None; // cut by the head
+        }
+        pos += line.len();
+        if line.iter().all(u8::is_ascii_whitespace) {
+            if in_para {
+                in_para = false;
+                paras += 1;
+                if paras >= HEAD_PARAS && words >= super::state::ID_WORDS {
+                    return Some(pos);
+                }
+            }
+        } else {
+            in_para = true;
+            if title_seen {
+                words += line
+                    .split(u8::is_ascii_whitespace)
+                    .filter(|w| w.iter().any(|&c| c.is_ascii_alphanumeric() || c >= 0x80))
+                    .count();
+            }
+            title_seen = true;
+        }
+    }
+    None
+}
+
 /// [`scan`], also returning the articles, so the caller can go on to build the index
 /// ([`Index::refresh`]) without reading the files again.
 pub fn scan_articles(paths: &[PathBuf]) -> (Vec<Entry>, Vec<Article>, Vec<LoadError>) {
@@ -143,6 +221,35 @@ pub fn scan_articles(paths: &[PathBuf]) -> (Vec<Entry>, Vec<Article>, Vec<LoadEr
     problems.extend(p2);
     let entries = articles.par_iter().map(Entry::of_article).collect();
     (entries, articles, problems)
+}
+
+/// Stories cleaned per batch while the index is written.
+const CHUNK: usize = 2048;
+
+/// A story's list entry and the text the index searches: the blocks shown as the story.
+fn clean_for_index(article: Article, ev: &Evidence, opts: &Options) -> (Entry, String) {
+    let cleaned = clean::clean(&article, ev, opts);
+    let body = cleaned
+        .body()
+        .map(|d| d.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    (Entry::of(&Story { article, cleaned }), body)
+}
+
+/// Phase timings on stderr when `BROADSHEET_TIMINGS` is set (for benchmarks).
+struct Clock(Option<std::time::Instant>);
+
+impl Clock {
+    fn new() -> Clock {
+        Clock(std::env::var_os("BROADSHEET_TIMINGS").map(|_| std::time::Instant::now()))
+    }
+    fn lap(&mut self, what: &str) {
+        if let Some(t) = self.0 {
+            eprintln!("timing: {what}: {:.3} s", t.elapsed().as_secs_f64());
+            self.0 = Some(std::time::Instant::now());
+        }
+    }
 }
 
 /// What a refresh did.
@@ -333,6 +440,7 @@ impl Index {
                 )
                 .at(&self.path)?;
         }
+        let mut clock = Clock::new();
         let (files, mut problems) = find_files(paths);
         let found: Vec<Found> = files
             .into_par_iter()
@@ -352,7 +460,9 @@ impl Index {
                 })
             })
             .collect();
+        clock.lap("walk + stat");
         let known = self.known_files(paths)?;
+        clock.lap("known files");
         let mut report = Refresh::default();
         let mut stale: Vec<&Found> = Vec::new();
         let mut seen: HashSet<&str> = HashSet::with_capacity(found.len());
@@ -404,6 +514,7 @@ impl Index {
             None => super::load_all(&stale_paths),
         };
 
+        clock.lap("read files");
         // evidence: the articles read now, plus the titles of every other story indexed
         let stale_abs: HashSet<&str> = stale.iter().map(|f| f.abs.as_str()).collect();
         let mut others = self.other_titles(&stale_abs, &gone)?;
@@ -413,22 +524,17 @@ impl Index {
         let articles = others.split_off(n_others);
         drop(others);
 
-        let stories: Vec<(Entry, String)> = articles
-            .into_par_iter()
-            .map(|article| {
-                let cleaned = clean::clean(&article, &ev, opts);
-                let body = cleaned
-                    .body()
-                    .map(|d| d.text.as_str())
-                    .collect::<Vec<_>>()
-                    .join("\n\n");
-                (Entry::of(&Story { article, cleaned }), body)
-            })
-            .collect();
-        drop(ev);
+        clock.lap("evidence");
 
         let abs_of: HashMap<&Path, &Found> =
             stale.iter().map(|f| (f.given.as_path(), *f)).collect();
+        // a bigger page cache while writing many stories: FTS5 merges its segments in it
+        let big = articles.len() > 1000;
+        if big {
+            self.conn
+                .pragma_update(None, "cache_size", -64 * 1024)
+                .at(&self.path)?;
+        }
         let tx = self.conn.unchecked_transaction().at(&self.path)?;
         {
             let p = &self.path;
@@ -474,24 +580,49 @@ impl Index {
             let mut ins_fts = tx
                 .prepare("INSERT INTO fts (rowid, title, body) VALUES (?1, ?2, ?3)")
                 .at(p)?;
-            for (e, body) in &stories {
-                let Some(f) = abs_of.get(e.path.as_path()) else {
-                    continue;
-                };
-                let file = file_ids[f.abs.as_str()];
-                ins_story
-                    .execute(params![
-                        file,
-                        e.index_in_file as i64,
-                        e.id.to_sql(),
-                        e.title,
-                        e.source,
-                        e.date
-                    ])
-                    .at(p)?;
-                let rowid = tx.last_insert_rowid();
-                ins_fts.execute(params![rowid, e.title, body]).at(p)?;
-            }
+            // cleaning (on rayon's threads, a chunk at a time) overlaps writing (here):
+            // the time is that of the slower, and only a few chunks are held at once
+            let (send, recv) = std::sync::mpsc::sync_channel::<Vec<(Entry, String)>>(2);
+            let ev = &ev;
+            std::thread::scope(|scope| -> DbResult<()> {
+                scope.spawn(move || {
+                    let mut rest = articles.into_iter();
+                    loop {
+                        let chunk: Vec<Article> = rest.by_ref().take(CHUNK).collect();
+                        if chunk.is_empty() {
+                            break;
+                        }
+                        let done: Vec<(Entry, String)> = chunk
+                            .into_par_iter()
+                            .map(|article| clean_for_index(article, ev, opts))
+                            .collect();
+                        if send.send(done).is_err() {
+                            break; // the writer stopped on an error
+                        }
+                    }
+                });
+                for chunk in recv {
+                    for (e, body) in chunk {
+                        let Some(f) = abs_of.get(e.path.as_path()) else {
+                            continue;
+                        };
+                        let file = file_ids[f.abs.as_str()];
+                        ins_story
+                            .execute(params![
+                                file,
+                                e.index_in_file as i64,
+                                e.id.to_sql(),
+                                e.title,
+                                e.source,
+                                e.date
+                            ])
+                            .at(p)?;
+                        let rowid = tx.last_insert_rowid();
+                        ins_fts.execute(params![rowid, e.title, body]).at(p)?;
+                    }
+                }
+                Ok(())
+            })?;
             let mut ins_problem = tx
                 .prepare("INSERT INTO problem (file, at, reason) VALUES (?1, ?2, ?3)")
                 .at(p)?;
@@ -504,6 +635,12 @@ impl Index {
             }
         }
         tx.commit().at(&self.path)?;
+        if big {
+            self.conn
+                .execute_batch("PRAGMA cache_size = -2000; PRAGMA shrink_memory;")
+                .at(&self.path)?;
+        }
+        clock.lap("clean + write + commit");
         problems.extend(self.stored_problems(paths)?);
         Ok((report, problems))
     }
@@ -659,5 +796,48 @@ pub(crate) fn relative_to(abs: &Path, abs_root: &Path, given: &Path) -> PathBuf 
         Ok(rest) if rest.as_os_str().is_empty() => given.to_path_buf(),
         Ok(rest) => given.join(rest),
         Err(_) => abs.to_path_buf(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quick_entries_equal_whole_file_entries() {
+        let dir = tempfile::tempdir().unwrap();
+        let para = "Word ".repeat(30) + "end.";
+        let long = format!("Title line\n\n{}\n", vec![para.as_str(); 40].join("\n\n"));
+        let dated = format!(
+            "Dated story\n\nShort.\n\n  \nBy A. Writer\r\n\r\n28 February 2020\n\n{}\n",
+            vec![para.as_str(); 60].join("\n\n")
+        );
+        let few = "Only a title\nand a line\n\ntwo words\n".to_string();
+        let mut paths = Vec::new();
+        for (name, text) in [("long.txt", long), ("dated.txt", dated), ("few.txt", few)] {
+            let p = dir.path().join(name);
+            std::fs::write(&p, text).unwrap();
+            paths.push(p);
+        }
+        let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("articles");
+        paths.push(samples);
+        let (quick, _) = scan(&paths);
+        let (_, full, _) = scan_articles(&paths);
+        let full: Vec<Entry> = full.iter().map(Entry::of_article).collect();
+        assert!(quick.len() >= 19);
+        assert_eq!(quick, full);
+        assert!(quick
+            .iter()
+            .any(|e| e.date.as_deref() == Some("2020-02-28")));
+    }
+
+    #[test]
+    fn prefix_stops_after_enough_paragraphs() {
+        let words = "a b c d e f g h i j\n";
+        let text = format!("T\n\n{0}\n{0}\n{0}\n{0}\n{0}\nrest\n", words);
+        let end = prefix_end(text.as_bytes()).unwrap();
+        assert!(text[..end].ends_with("\n\n"));
+        assert!(!text[..end].contains("rest"));
+        assert_eq!(prefix_end(b"T\n\nunfinished line"), None);
     }
 }
