@@ -73,10 +73,8 @@ fn main() {
     let common = pick("SELECT term, doc FROM temp.v ORDER BY doc DESC LIMIT 1");
     let common_word =
         pick("SELECT term, doc FROM temp.v WHERE length(term) > 4 ORDER BY doc DESC LIMIT 1");
-    let rare = pick(
-        "SELECT term, doc FROM temp.v WHERE doc BETWEEN 2 AND 5 AND length(term) > 5
-         ORDER BY term LIMIT 1",
-    );
+    let rare =
+        pick("SELECT term, doc FROM temp.v WHERE term GLOB '[a-z]*' ORDER BY doc, term LIMIT 1");
     if let Some(out) = args.get(2) {
         std::fs::write(out, format!("{} {} {}\n", common.0, common_word.0, rare.0))
             .expect("write the words");

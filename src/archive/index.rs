@@ -731,43 +731,57 @@ impl Index {
         Ok(out)
     }
 
-    /// Every story under the roots, in the order the folder walk finds them.
+    /// Every story under the roots, in the order the folder walk finds them. This is
+    /// what a reader shows at once on opening; [`Index::refresh`] (which stats every
+    /// file) can follow on another thread, with its own `Index`.
     pub fn entries(&self, paths: &[PathBuf]) -> DbResult<Vec<Entry>> {
         let mut out = Vec::new();
-        let mut q = self
+        let mut files_q = self
             .conn
             .prepare_cached(
-                "SELECT s.sid, f.path, s.idx, s.title, s.source, s.date
-                 FROM story s JOIN file f ON f.id = s.file
-                 WHERE f.path = ?1 OR (f.path >= ?2 AND f.path < ?3)",
+                "SELECT id, path FROM file WHERE path = ?1 OR (path >= ?2 AND path < ?3)",
             )
+            .at(&self.path)?;
+        let mut stories_q = self
+            .conn
+            .prepare_cached("SELECT file, idx, sid, title, source, date FROM story")
             .at(&self.path)?;
         for root in paths {
             let (exact, lo, hi) = root_range(root);
-            let given = root.clone();
-            let abs_root = PathBuf::from(&exact);
-            let rows = q
-                .query_map(params![exact, lo, hi], |r| {
-                    let abs = PathBuf::from(r.get::<_, String>(1)?);
+            let mut files: Vec<(i64, String)> = files_q
+                .query_map(params![exact, lo, hi], |r| Ok((r.get(0)?, r.get(1)?)))
+                .at(&self.path)?
+                .collect::<Result<_, _>>()
+                .at(&self.path)?;
+            files.sort_unstable_by(|a, b| walk_order(&a.1, &b.1));
+            let given = root.to_string_lossy();
+            // file id -> (position in walk order, path as the user named it)
+            let shown: HashMap<i64, (usize, PathBuf)> = files
+                .into_iter()
+                .enumerate()
+                .map(|(pos, (id, abs))| (id, (pos, PathBuf::from(shown_str(&abs, &exact, &given)))))
+                .collect();
+            let mut found: Vec<(usize, Entry)> = Vec::with_capacity(shown.len());
+            let mut rows = stories_q.query([]).at(&self.path)?;
+            while let Some(r) = rows.next().at(&self.path)? {
+                let Some((pos, path)) = shown.get(&r.get::<_, i64>(0).at(&self.path)?) else {
+                    continue;
+                };
+                let e = (|| {
                     Ok(Entry {
-                        id: StoryId::from_sql(r.get(0)?),
-                        path: relative_to(&abs, &abs_root, &given),
-                        index_in_file: r.get::<_, i64>(2)?.max(0) as usize,
+                        id: StoryId::from_sql(r.get(2)?),
+                        path: path.clone(),
+                        index_in_file: r.get::<_, i64>(1)?.max(0) as usize,
                         title: r.get(3)?,
                         source: r.get(4)?,
                         date: r.get(5)?,
                     })
-                })
+                })()
                 .at(&self.path)?;
-            let start = out.len();
-            for row in rows {
-                out.push(row.at(&self.path)?);
+                found.push((*pos, e));
             }
-            out[start..].sort_by(|a, b| {
-                a.path
-                    .cmp(&b.path)
-                    .then(a.index_in_file.cmp(&b.index_in_file))
-            });
+            found.sort_unstable_by_key(|(pos, e)| (*pos, e.index_in_file));
+            out.extend(found.into_iter().map(|(_, e)| e));
         }
         Ok(out)
     }
@@ -776,6 +790,29 @@ impl Index {
     /// title match weighted ten times a body match), each with a snippet of its text.
     pub fn search(&self, query: &str, paths: &[PathBuf], limit: usize) -> DbResult<Vec<Hit>> {
         search::run(&self.conn, &self.path, query, paths, limit)
+    }
+}
+
+/// The order [`find_files`] walks in: path by path component (a separator sorts before
+/// any other byte), so `a/b/x` comes before `a/b-c/x` and `a/b.txt`.
+fn walk_order(a: &str, b: &str) -> std::cmp::Ordering {
+    let key = |c: u8| if c == b'/' { 0 } else { c };
+    a.bytes().map(key).cmp(b.bytes().map(key))
+}
+
+/// An absolute path under the root `abs_root` (no trailing separator) as the user named
+/// it: `given` joined with the rest, as the folder walk joins it.
+fn shown_str(abs: &str, abs_root: &str, given: &str) -> String {
+    match abs.strip_prefix(abs_root) {
+        Some("") => given.to_string(),
+        Some(rest) if rest.starts_with('/') => {
+            if given.ends_with('/') {
+                format!("{given}{}", &rest[1..])
+            } else {
+                format!("{given}{rest}")
+            }
+        }
+        _ => abs.to_string(),
     }
 }
 
@@ -829,6 +866,18 @@ mod tests {
         assert!(quick
             .iter()
             .any(|e| e.date.as_deref() == Some("2020-02-28")));
+    }
+
+    #[test]
+    fn walk_order_is_component_order() {
+        let mut v = vec!["a/b.txt", "a/b-c/x", "a/b/y", "a/a", "a/b/x"];
+        v.sort_by(|a, b| walk_order(a, b));
+        let mut p: Vec<PathBuf> = v.iter().map(PathBuf::from).collect();
+        p.sort();
+        assert_eq!(v, p.iter().map(|p| p.to_str().unwrap()).collect::<Vec<_>>());
+        assert_eq!(shown_str("/r/a/x.txt", "/r/a", "a/"), "a/x.txt");
+        assert_eq!(shown_str("/r/a/x.txt", "/r/a", "./a"), "./a/x.txt");
+        assert_eq!(shown_str("/r/a/x.txt", "/r/a/x.txt", "x.txt"), "x.txt");
     }
 
     #[test]
