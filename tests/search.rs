@@ -162,3 +162,26 @@ fn empty_query_is_a_usage_error() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("nothing to search for"));
 }
+
+#[test]
+fn search_keeps_to_the_paths_given() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("ab"));
+    for (dir, title) in [
+        (&a, "Lighthouse in folder a"),
+        (&b, "Lighthouse in folder ab"),
+    ] {
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::write(dir.join("s.txt"), story(title, &[FILLER])).unwrap();
+    }
+    // both folders in one index, then each searched alone
+    assert_eq!(search(tmp.path(), &b, "lighthouse").len(), 1);
+    assert_eq!(
+        titles(&search(tmp.path(), &a, "lighthouse")),
+        ["Lighthouse in folder a"]
+    );
+    assert_eq!(
+        titles(&search(tmp.path(), &b, "lighthouse")),
+        ["Lighthouse in folder ab"]
+    );
+}

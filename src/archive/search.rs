@@ -127,19 +127,42 @@ pub(crate) fn run(
         args.push(Box::new(hi));
     }
     let filter = if where_roots.is_empty() {
-        String::new()
+        "1".to_string()
     } else {
-        format!("AND ({})", where_roots.join(" OR "))
+        format!("({})", where_roots.join(" OR "))
     };
+    // When the index holds nothing outside the roots, FTS5 ranks and cuts to `limit` on
+    // its own (`ORDER BY rank`), and only the hits kept are joined; else every match is
+    // joined to its file first, to filter by root.
+    let outside: bool = conn
+        .query_row(
+            &format!("SELECT EXISTS (SELECT 1 FROM file f WHERE NOT {filter})"),
+            params_from_iter(args.iter()), // ?1 (the query) goes unused
+            |r| r.get(0),
+        )
+        .at(db)?;
     args.push(Box::new(limit as i64));
-    let sql = format!(
-        "SELECT s.id, s.sid, f.path, s.idx, s.title, s.source, s.date,
-                bm25(fts, {TITLE_WEIGHT}, 1.0) AS score
-         FROM fts JOIN story s ON s.id = fts.rowid JOIN file f ON f.id = s.file
-         WHERE fts MATCH ?1 {filter}
-         ORDER BY score LIMIT ?{}",
-        args.len()
-    );
+    let rank = format!("bm25({TITLE_WEIGHT}, 1.0)");
+    let sql = if outside {
+        format!(
+            "SELECT s.id, s.sid, f.path, s.idx, s.title, s.source, s.date, fts.rank
+             FROM fts JOIN story s ON s.id = fts.rowid JOIN file f ON f.id = s.file
+             WHERE fts MATCH ?1 AND fts.rank MATCH '{rank}' AND {filter}
+             ORDER BY fts.rank LIMIT ?{}",
+            args.len()
+        )
+    } else {
+        format!(
+            "SELECT s.id, s.sid, f.path, s.idx, s.title, s.source, s.date, top.rank
+             FROM (SELECT rowid, rank FROM fts
+                   WHERE fts MATCH ?1 AND rank MATCH '{rank}'
+                   ORDER BY rank LIMIT ?{}) AS top
+             JOIN story s ON s.id = top.rowid JOIN file f ON f.id = s.file
+             WHERE {filter}
+             ORDER BY top.rank",
+            args.len()
+        )
+    };
     let mut stmt = conn.prepare_cached(&sql).at(db)?;
     let rows = stmt
         .query_map(params_from_iter(args.iter()), |r| {
