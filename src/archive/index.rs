@@ -735,11 +735,16 @@ impl Index {
     /// what a reader shows at once on opening; [`Index::refresh`] (which stats every
     /// file) can follow on another thread, with its own `Index`.
     pub fn entries(&self, paths: &[PathBuf]) -> DbResult<Vec<Entry>> {
+        let mut clock = Clock::new();
         let mut out = Vec::new();
+        // two queries rather than an OR: a range scan of the path index comes in path
+        // order, nearly the walk's, so the sort below has little to do
         let mut files_q = self
             .conn
             .prepare_cached(
-                "SELECT id, path FROM file WHERE path = ?1 OR (path >= ?2 AND path < ?3)",
+                "SELECT id, path FROM file WHERE path = ?1
+                 UNION ALL
+                 SELECT id, path FROM file WHERE path >= ?2 AND path < ?3",
             )
             .at(&self.path)?;
         let mut stories_q = self
@@ -753,7 +758,9 @@ impl Index {
                 .at(&self.path)?
                 .collect::<Result<_, _>>()
                 .at(&self.path)?;
-            files.sort_unstable_by(|a, b| walk_order(&a.1, &b.1));
+            clock.lap("entries: files");
+            files.sort_by(|a, b| walk_order(&a.1, &b.1)); // stable: fast on sorted runs
+            clock.lap("entries: sort files");
             let given = root.to_string_lossy();
             // file id -> (position in walk order, path as the user named it)
             let shown: HashMap<i64, (usize, PathBuf)> = files
@@ -761,6 +768,7 @@ impl Index {
                 .enumerate()
                 .map(|(pos, (id, abs))| (id, (pos, PathBuf::from(shown_str(&abs, &exact, &given)))))
                 .collect();
+            clock.lap("entries: shown paths");
             let mut found: Vec<(usize, Entry)> = Vec::with_capacity(shown.len());
             let mut rows = stories_q.query([]).at(&self.path)?;
             while let Some(r) = rows.next().at(&self.path)? {
@@ -780,6 +788,7 @@ impl Index {
                 .at(&self.path)?;
                 found.push((*pos, e));
             }
+            clock.lap("entries: stories");
             found.sort_unstable_by_key(|(pos, e)| (*pos, e.index_in_file));
             out.extend(found.into_iter().map(|(_, e)| e));
         }
