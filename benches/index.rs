@@ -71,8 +71,9 @@ fn main() {
             .expect("a word")
     };
     let common = pick("SELECT term, doc FROM temp.v ORDER BY doc DESC LIMIT 1");
+    // the generator's function words ("the", "their") are all 5 letters or fewer
     let common_word =
-        pick("SELECT term, doc FROM temp.v WHERE length(term) > 4 ORDER BY doc DESC LIMIT 1");
+        pick("SELECT term, doc FROM temp.v WHERE length(term) > 5 ORDER BY doc DESC LIMIT 1");
     let rare =
         pick("SELECT term, doc FROM temp.v WHERE term GLOB '[a-z]*' ORDER BY doc, term LIMIT 1");
     if let Some(out) = args.get(2) {

@@ -286,14 +286,14 @@ fn list(
         report(&problems);
         return write_list(&entries, state.as_ref(), json, out);
     };
-    // no index yet: the list first, straight from the files; then the index, from what
-    // was read, for next time
-    let (entries, articles, problems) = index::scan_articles(paths);
+    // no index yet: the list first, straight from the tops of the files; then the index
+    // (reading them whole, from the page cache by now), for next time
+    let (entries, problems) = index::scan(paths);
     report(&problems);
     write_list(&entries, state.as_ref(), json, out)?;
     out.flush()?;
     drop(entries);
-    if let Err(e) = ix.refresh(paths, opts, Some(articles)) {
+    if let Err(e) = ix.refresh(paths, opts, None) {
         eprintln!("broadsheet: index not updated: {e}");
     }
     Ok(())

@@ -114,12 +114,12 @@ pub fn scan(paths: &[PathBuf]) -> (Vec<Entry>, Vec<LoadError>) {
     let per_file: Vec<(Vec<Entry>, Vec<LoadError>)> = files
         .par_iter()
         .map(|f| {
-            let mut l = quick_load(f);
+            let (mut l, mtime) = quick_load(f);
             let entries = l
                 .articles
                 .iter_mut()
                 .map(|a| {
-                    super::fill_date(a);
+                    super::fill_date_with(a, mtime);
                     Entry::of_article(a)
                 })
                 .collect();
@@ -142,14 +142,15 @@ const HEAD_PARAS: usize = 5;
 
 /// A file loaded far enough for its list entry: a plain-text file only as far as its
 /// first paragraphs (title, date, the words of its id), which gives the same entry as
-/// the whole file; any other format whole.
-fn quick_load(path: &Path) -> crate::article::Loaded {
+/// the whole file; any other format whole. With the file's modification time when it
+/// was at hand.
+fn quick_load(path: &Path) -> (crate::article::Loaded, Option<std::time::SystemTime>) {
     use crate::article::{format_of, txt, Format, Loaded};
     if format_of(path) != Some(Format::Text) {
-        return crate::article::load_file(path);
+        return (crate::article::load_file(path), None);
     }
-    let Some(bytes) = read_prefix(path) else {
-        return crate::article::load_file(path);
+    let Some((bytes, mtime)) = read_prefix(path) else {
+        return (crate::article::load_file(path), None);
     };
     let mut out = Loaded::default();
     match txt::parse(path, &bytes) {
@@ -159,22 +160,23 @@ fn quick_load(path: &Path) -> crate::article::Loaded {
         }
         Err(e) => out.problems.push(e),
     }
-    out
+    (out, mtime)
 }
 
 /// The first paragraphs of a file, or `None` when the head read does not hold them
 /// (read the whole file then).
-fn read_prefix(path: &Path) -> Option<Vec<u8>> {
+fn read_prefix(path: &Path) -> Option<(Vec<u8>, Option<std::time::SystemTime>)> {
     use std::io::Read;
     let f = std::fs::File::open(path).ok()?;
+    let mtime = f.metadata().ok().and_then(|m| m.modified().ok());
     let mut buf = Vec::with_capacity(HEAD);
     f.take(HEAD as u64).read_to_end(&mut buf).ok()?;
     match prefix_end(&buf) {
         Some(end) => {
             buf.truncate(end);
-            Some(buf)
+            Some((buf, mtime))
         }
-        None if buf.len() < HEAD => Some(buf), // the whole file
+        None if buf.len() < HEAD => Some((buf, mtime)), // the whole file
         None => None,
     }
 }

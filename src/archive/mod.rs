@@ -133,6 +133,11 @@ pub fn load_all(files: &[PathBuf]) -> (Vec<Article>, Vec<LoadError>) {
 
 /// A date the text states near its top, else the file's modification time.
 fn fill_date(a: &mut Article) {
+    fill_date_with(a, None)
+}
+
+/// [`fill_date`], with the file's modification time when the caller has it already.
+fn fill_date_with(a: &mut Article, mtime: Option<std::time::SystemTime>) {
     if a.date.is_some() {
         return;
     }
@@ -142,7 +147,10 @@ fn fill_date(a: &mut Article) {
         .take(4)
         .find_map(|b| find_date(&b.text))
         .or_else(|| {
-            let m = std::fs::metadata(&a.path).ok()?.modified().ok()?;
+            let m = match mtime {
+                Some(m) => m,
+                None => std::fs::metadata(&a.path).ok()?.modified().ok()?,
+            };
             Some(crate::text::date_of(m))
         });
 }

@@ -49,7 +49,19 @@ impl StoryId {
                 if n == ID_WORDS {
                     break 'outer;
                 }
-                h.write(norm_key(w).as_bytes());
+                // norm_key of one word, without allocating: its letters and digits, lower case
+                if w.is_ascii() {
+                    for b in w.bytes().filter(u8::is_ascii_alphanumeric) {
+                        h.write(&[b.to_ascii_lowercase()]);
+                    }
+                } else {
+                    let mut buf = [0u8; 4];
+                    for c in w.chars().filter(|c| c.is_alphanumeric()) {
+                        for l in c.to_lowercase() {
+                            h.write(l.encode_utf8(&mut buf).as_bytes());
+                        }
+                    }
+                }
                 h.write(b" ");
                 n += 1;
             }
@@ -470,6 +482,20 @@ mod tests {
             &["The board said, on Friday."],
         );
         assert_ne!(StoryId::of(&a), StoryId::of(&c));
+    }
+
+    #[test]
+    fn id_words_hash_as_their_norm_key() {
+        // the id hashes each word as norm_key would write it, ASCII or not
+        let a = art("x.txt", "T", &["Ünïcode ÉTÉ don’t İstanbul 42x"]);
+        let mut h = Fnv::new();
+        h.write(norm_key("T").as_bytes());
+        h.write(b"\x00");
+        for w in words("Ünïcode ÉTÉ don’t İstanbul 42x") {
+            h.write(norm_key(w).as_bytes());
+            h.write(b" ");
+        }
+        assert_eq!(StoryId::of(&a), StoryId(h.finish()));
     }
 
     #[test]
