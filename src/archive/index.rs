@@ -47,6 +47,10 @@ CREATE TABLE IF NOT EXISTS problem (
     reason TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS problem_file ON problem (file);
+CREATE TABLE IF NOT EXISTS listing (  -- entries() of a root, ready to show; dropped on any change
+    root TEXT PRIMARY KEY,
+    data BLOB NOT NULL
+);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5 (
     title, body, tokenize = 'unicode61 remove_diacritics 2'
 );
@@ -431,7 +435,8 @@ impl Index {
             // another version or other cleaning options: everything is re-read
             self.conn
                 .execute_batch(
-                    "DELETE FROM fts; DELETE FROM story; DELETE FROM problem; DELETE FROM file;",
+                    "DELETE FROM fts; DELETE FROM story; DELETE FROM problem; DELETE FROM file;
+                     DELETE FROM listing;",
                 )
                 .at(&self.path)?;
             self.conn
@@ -538,6 +543,7 @@ impl Index {
                 .at(&self.path)?;
         }
         let tx = self.conn.unchecked_transaction().at(&self.path)?;
+        tx.execute("DELETE FROM listing", []).at(&self.path)?;
         {
             let p = &self.path;
             let mut del_fts = tx
@@ -739,6 +745,40 @@ impl Index {
     pub fn entries(&self, paths: &[PathBuf]) -> DbResult<Vec<Entry>> {
         let mut clock = Clock::new();
         let mut out = Vec::new();
+        for root in paths {
+            let (exact, _, _) = root_range(root);
+            let given = root.to_string_lossy();
+            let saved: Option<Vec<u8>> = {
+                use rusqlite::OptionalExtension;
+                self.conn
+                    .prepare_cached("SELECT data FROM listing WHERE root = ?1")
+                    .and_then(|mut q| q.query_row([&exact], |r| r.get(0)).optional())
+                    .at(&self.path)?
+            };
+            if let Some(entries) = saved.and_then(|d| listing::decode(&d, &given)) {
+                clock.lap("entries: saved listing");
+                out.extend(entries);
+                continue;
+            }
+            let (entries, data) = self.entries_of_root(root, &given, &mut clock)?;
+            // best effort: a read-only index still lists, only slower next time
+            let _ = self.conn.execute(
+                "INSERT OR REPLACE INTO listing (root, data) VALUES (?1, ?2)",
+                params![exact, data],
+            );
+            clock.lap("entries: listing saved");
+            out.extend(entries);
+        }
+        Ok(out)
+    }
+
+    /// The entries of one root from the tables, and their encoding for `listing`.
+    fn entries_of_root(
+        &self,
+        root: &Path,
+        given: &str,
+        clock: &mut Clock,
+    ) -> DbResult<(Vec<Entry>, Vec<u8>)> {
         // two queries rather than an OR: a range scan of the path index comes in path
         // order, nearly the walk's, so the sort below has little to do
         let mut files_q = self
@@ -753,48 +793,52 @@ impl Index {
             .conn
             .prepare_cached("SELECT file, idx, sid, title, source, date FROM story")
             .at(&self.path)?;
-        for root in paths {
-            let (exact, lo, hi) = root_range(root);
-            let mut files: Vec<(i64, String)> = files_q
-                .query_map(params![exact, lo, hi], |r| Ok((r.get(0)?, r.get(1)?)))
-                .at(&self.path)?
-                .collect::<Result<_, _>>()
-                .at(&self.path)?;
-            clock.lap("entries: files");
-            files.sort_by(|a, b| walk_order(&a.1, &b.1)); // stable: fast on sorted runs
-            clock.lap("entries: sort files");
-            let given = root.to_string_lossy();
-            // file id -> (position in walk order, path as the user named it)
-            let shown: HashMap<i64, (usize, PathBuf)> = files
-                .into_iter()
-                .enumerate()
-                .map(|(pos, (id, abs))| (id, (pos, PathBuf::from(shown_str(&abs, &exact, &given)))))
-                .collect();
-            clock.lap("entries: shown paths");
-            let mut found: Vec<(usize, Entry)> = Vec::with_capacity(shown.len());
-            let mut rows = stories_q.query([]).at(&self.path)?;
-            while let Some(r) = rows.next().at(&self.path)? {
-                let Some((pos, path)) = shown.get(&r.get::<_, i64>(0).at(&self.path)?) else {
-                    continue;
-                };
-                let e = (|| {
-                    Ok(Entry {
-                        id: StoryId::from_sql(r.get(2)?),
-                        path: path.clone(),
-                        index_in_file: r.get::<_, i64>(1)?.max(0) as usize,
-                        title: r.get(3)?,
-                        source: r.get(4)?,
-                        date: r.get(5)?,
-                    })
-                })()
-                .at(&self.path)?;
-                found.push((*pos, e));
-            }
-            clock.lap("entries: stories");
-            found.sort_unstable_by_key(|(pos, e)| (*pos, e.index_in_file));
-            out.extend(found.into_iter().map(|(_, e)| e));
+        let (exact, lo, hi) = root_range(root);
+        let mut files: Vec<(i64, String)> = files_q
+            .query_map(params![exact, lo, hi], |r| Ok((r.get(0)?, r.get(1)?)))
+            .at(&self.path)?
+            .collect::<Result<_, _>>()
+            .at(&self.path)?;
+        clock.lap("entries: files");
+        files.sort_by(|a, b| walk_order(&a.1, &b.1)); // stable: fast on sorted runs
+                                                      // file id -> (position in walk order, path after the root, path as named)
+        let shown: HashMap<i64, (usize, String, PathBuf)> = files
+            .into_iter()
+            .enumerate()
+            .map(|(pos, (id, abs))| {
+                let rel = abs.get(exact.len()..).unwrap_or("").to_string();
+                let path = PathBuf::from(listing::join_given(given, &rel));
+                (id, (pos, rel, path))
+            })
+            .collect();
+        clock.lap("entries: sort files, paths");
+        let mut found: Vec<(usize, i64, Entry)> = Vec::with_capacity(shown.len());
+        let mut rows = stories_q.query([]).at(&self.path)?;
+        while let Some(r) = rows.next().at(&self.path)? {
+            let file: i64 = r.get(0).at(&self.path)?;
+            let Some((pos, _, path)) = shown.get(&file) else {
+                continue;
+            };
+            let e = (|| {
+                Ok(Entry {
+                    id: StoryId::from_sql(r.get(2)?),
+                    path: path.clone(),
+                    index_in_file: r.get::<_, i64>(1)?.max(0) as usize,
+                    title: r.get(3)?,
+                    source: r.get(4)?,
+                    date: r.get(5)?,
+                })
+            })()
+            .at(&self.path)?;
+            found.push((*pos, file, e));
         }
-        Ok(out)
+        clock.lap("entries: stories");
+        found.sort_unstable_by_key(|(pos, _, e)| (*pos, e.index_in_file));
+        let mut data = Vec::new();
+        for (_, file, e) in &found {
+            listing::encode(&mut data, &shown[file].1, e);
+        }
+        Ok((found.into_iter().map(|(_, _, e)| e).collect(), data))
     }
 
     /// Full-text search under the roots: at most `limit` stories, best first (BM25, a
@@ -804,27 +848,78 @@ impl Index {
     }
 }
 
+/// The `listing` table's encoding of a root's entries: per entry, the id (8 bytes), the
+/// index in its file (4), then the path after the root, title, source and date, each as
+/// a 4-byte length (`u32::MAX` for none) and UTF-8 bytes; little-endian.
+mod listing {
+    use super::{Entry, PathBuf, StoryId};
+
+    fn put(out: &mut Vec<u8>, s: Option<&str>) {
+        match s {
+            Some(s) => {
+                out.extend_from_slice(&(s.len() as u32).to_le_bytes());
+                out.extend_from_slice(s.as_bytes());
+            }
+            None => out.extend_from_slice(&u32::MAX.to_le_bytes()),
+        }
+    }
+
+    pub(super) fn encode(out: &mut Vec<u8>, rel: &str, e: &Entry) {
+        out.extend_from_slice(&e.id.0.to_le_bytes());
+        out.extend_from_slice(&(e.index_in_file as u32).to_le_bytes());
+        put(out, Some(rel));
+        put(out, Some(&e.title));
+        put(out, e.source.as_deref());
+        put(out, e.date.as_deref());
+    }
+
+    /// `None` when the data is not a listing this code wrote (it is rebuilt then).
+    pub(super) fn decode(mut d: &[u8], given: &str) -> Option<Vec<Entry>> {
+        fn take<'a>(d: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
+            let (a, b) = (d.get(..n)?, d.get(n..)?);
+            *d = b;
+            Some(a)
+        }
+        fn text(d: &mut &[u8]) -> Option<Option<String>> {
+            let n = u32::from_le_bytes(take(d, 4)?.try_into().ok()?);
+            if n == u32::MAX {
+                return Some(None);
+            }
+            let s = std::str::from_utf8(take(d, n as usize)?).ok()?;
+            Some(Some(s.to_owned()))
+        }
+        let mut out = Vec::new();
+        while !d.is_empty() {
+            let id = u64::from_le_bytes(take(&mut d, 8)?.try_into().ok()?);
+            let idx = u32::from_le_bytes(take(&mut d, 4)?.try_into().ok()?);
+            let rel = text(&mut d)??;
+            out.push(Entry {
+                id: StoryId(id),
+                path: PathBuf::from(join_given(given, &rel)),
+                index_in_file: idx as usize,
+                title: text(&mut d)??,
+                source: text(&mut d)?,
+                date: text(&mut d)?,
+            });
+        }
+        Some(out)
+    }
+
+    /// The root as the user named it joined with the path after the root ("" or "/...").
+    pub(super) fn join_given(given: &str, rel: &str) -> String {
+        match rel.strip_prefix('/') {
+            None => given.to_string(),
+            Some(rest) if given.ends_with('/') => format!("{given}{rest}"),
+            Some(_) => format!("{given}{rel}"),
+        }
+    }
+}
+
 /// The order [`find_files`] walks in: path by path component (a separator sorts before
 /// any other byte), so `a/b/x` comes before `a/b-c/x` and `a/b.txt`.
 fn walk_order(a: &str, b: &str) -> std::cmp::Ordering {
     let key = |c: u8| if c == b'/' { 0 } else { c };
     a.bytes().map(key).cmp(b.bytes().map(key))
-}
-
-/// An absolute path under the root `abs_root` (no trailing separator) as the user named
-/// it: `given` joined with the rest, as the folder walk joins it.
-fn shown_str(abs: &str, abs_root: &str, given: &str) -> String {
-    match abs.strip_prefix(abs_root) {
-        Some("") => given.to_string(),
-        Some(rest) if rest.starts_with('/') => {
-            if given.ends_with('/') {
-                format!("{given}{}", &rest[1..])
-            } else {
-                format!("{given}{rest}")
-            }
-        }
-        _ => abs.to_string(),
-    }
 }
 
 /// A stored absolute path as the user named it: under the root they gave, relative if
@@ -886,9 +981,36 @@ mod tests {
         let mut p: Vec<PathBuf> = v.iter().map(PathBuf::from).collect();
         p.sort();
         assert_eq!(v, p.iter().map(|p| p.to_str().unwrap()).collect::<Vec<_>>());
-        assert_eq!(shown_str("/r/a/x.txt", "/r/a", "a/"), "a/x.txt");
-        assert_eq!(shown_str("/r/a/x.txt", "/r/a", "./a"), "./a/x.txt");
-        assert_eq!(shown_str("/r/a/x.txt", "/r/a/x.txt", "x.txt"), "x.txt");
+        assert_eq!(listing::join_given("a/", "/x.txt"), "a/x.txt");
+        assert_eq!(listing::join_given("./a", "/x.txt"), "./a/x.txt");
+        assert_eq!(listing::join_given("x.txt", ""), "x.txt");
+    }
+
+    #[test]
+    fn listing_round_trips_and_is_dropped_on_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let arch = dir.path().join("news");
+        std::fs::create_dir_all(&arch).unwrap();
+        let story =
+            "A title here\n\nThe council met on Monday and agreed the plan for the harbour.\n";
+        std::fs::write(arch.join("a.txt"), story).unwrap();
+        let mut ix = Index::open(&dir.path().join("i.sqlite")).unwrap();
+        let roots = vec![arch.clone()];
+        let opts = Options::default();
+        ix.refresh(&roots, &opts, None).unwrap();
+        let first = ix.entries(&roots).unwrap();
+        let again = ix.entries(&roots).unwrap(); // from the saved listing
+        assert_eq!(first, again);
+        assert_eq!(first.len(), 1);
+        assert_eq!(first[0].path, arch.join("a.txt"));
+        std::fs::write(
+            arch.join("b.txt"),
+            story.replace("A title", "Another title"),
+        )
+        .unwrap();
+        ix.refresh(&roots, &opts, None).unwrap();
+        assert_eq!(ix.entries(&roots).unwrap().len(), 2);
+        assert_eq!(listing::decode(b"\x01\x02", "x"), None);
     }
 
     #[test]
