@@ -1,7 +1,7 @@
 //! The command line: parse arguments, load the config, then run a subcommand or the reader.
 
 use anyhow::{bail, Result};
-use broadsheet::archive::{self, Archive};
+use broadsheet::archive::{self, index, Archive, Entry, Index, Store};
 use broadsheet::config::Config;
 use broadsheet::export;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -22,6 +22,17 @@ struct Cli {
     /// Show every block as stored; hide nothing.
     #[arg(long, global = true)]
     no_clean: bool,
+    /// Reading state file (default: $BROADSHEET_STATE, else the platform data dir's
+    /// broadsheet/state.sqlite).
+    #[arg(long, global = true, value_name = "FILE")]
+    state: Option<PathBuf>,
+    /// Index file (default: $BROADSHEET_INDEX, else the platform cache dir's
+    /// broadsheet/index.sqlite). It can be deleted at any time.
+    #[arg(long, global = true, value_name = "FILE")]
+    index: Option<PathBuf>,
+    /// Read the files without using or updating the index.
+    #[arg(long, global = true)]
+    no_index: bool,
     #[command(subcommand)]
     command: Option<Command>,
     /// Folders or files to open (default: articles_dir from the config).
@@ -62,6 +73,24 @@ enum Command {
         /// The file.
         file: PathBuf,
     },
+    /// Ranked full-text search: title matches first, with a snippet of each story.
+    Search {
+        /// Words that must all appear; "quoted words" together; word* as a prefix.
+        query: String,
+        /// Folders or files.
+        paths: Vec<PathBuf>,
+        /// JSON Lines instead of tab-separated text.
+        #[arg(long)]
+        json: bool,
+        /// At most this many stories.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+    /// Build or update the index of the stories under the paths.
+    Index {
+        /// Folders or files.
+        paths: Vec<PathBuf>,
+    },
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum)]
@@ -98,6 +127,11 @@ fn run(cli: Cli) -> Result<()> {
         }
     };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let places = Places {
+        state: cli.state.clone(),
+        index: cli.index.clone(),
+        no_index: cli.no_index,
+    };
     match cli.command {
         None => {
             drop(out);
@@ -108,8 +142,37 @@ fn run(cli: Cli) -> Result<()> {
             )?);
         }
         Some(Command::List { paths, json }) => {
-            let a = open(&default_paths(paths), &opts);
-            list(&a, json, &mut out)?;
+            list(&default_paths(paths), &opts, &places, json, &mut out)?;
+        }
+        Some(Command::Search {
+            query,
+            paths,
+            json,
+            limit,
+        }) => {
+            search(
+                &query,
+                &default_paths(paths),
+                &opts,
+                &places,
+                json,
+                limit,
+                &mut out,
+            )?;
+        }
+        Some(Command::Index { paths }) => {
+            let paths = default_paths(paths);
+            let mut index = Index::open_default(places.index.as_deref())?;
+            let (r, problems) = index.refresh(&paths, &opts, None)?;
+            report(&problems);
+            eprintln!(
+                "broadsheet: {}: {} added, {} changed, {} removed, {} unchanged",
+                index.path().display(),
+                r.added,
+                r.changed,
+                r.removed,
+                r.unchanged
+            );
         }
         Some(Command::Show { file, raw, width }) => {
             let s = one(&file, &opts)?;
@@ -163,24 +226,159 @@ fn one(file: &PathBuf, opts: &broadsheet::clean::Options) -> Result<archive::Sto
     Ok(stories.swap_remove(0))
 }
 
-fn list(a: &Archive, json: bool, out: &mut impl Write) -> Result<()> {
-    for s in &a.stories {
+/// Where the state and the index are, from the command line.
+struct Places {
+    state: Option<PathBuf>,
+    index: Option<PathBuf>,
+    no_index: bool,
+}
+
+fn report(problems: &[broadsheet::article::LoadError]) {
+    for p in problems {
+        eprintln!("broadsheet: {p}");
+    }
+}
+
+/// The reading state, or none (with a warning) when it cannot be opened: listing and
+/// searching still work.
+fn open_state(places: &Places) -> Option<Store> {
+    match Store::open_default(places.state.as_deref()) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            eprintln!("broadsheet: reading state not available: {e}");
+            None
+        }
+    }
+}
+
+/// The index, refreshed, or none when it cannot be used (the caller reads the files).
+fn open_index(places: &Places) -> Option<Index> {
+    if places.no_index {
+        return None;
+    }
+    match Index::open_default(places.index.as_deref()) {
+        Ok(i) => Some(i),
+        Err(e) => {
+            eprintln!("broadsheet: index not available, reading the files: {e}");
+            None
+        }
+    }
+}
+
+/// The list: from the index when it knows these paths (refreshed first); else from the
+/// files themselves, printed at once, and then the index is built for next time.
+fn list(
+    paths: &[PathBuf],
+    opts: &broadsheet::clean::Options,
+    places: &Places,
+    json: bool,
+    out: &mut impl Write,
+) -> Result<()> {
+    let state = open_state(places);
+    let mut idx = open_index(places);
+    if let Some(ix) = idx
+        .as_mut()
+        .filter(|i| !i.is_cold(paths, opts).unwrap_or(true))
+    {
+        let (_, problems) = ix.refresh(paths, opts, None)?;
+        report(&problems);
+        return write_list(&ix.entries(paths)?, state.as_ref(), json, out);
+    }
+    let Some(ix) = idx.as_mut() else {
+        let (entries, problems) = index::scan(paths);
+        report(&problems);
+        return write_list(&entries, state.as_ref(), json, out);
+    };
+    // no index yet: the list first, straight from the tops of the files; then the index
+    // (reading them whole, from the page cache by now), for next time
+    let (entries, problems) = index::scan(paths);
+    report(&problems);
+    write_list(&entries, state.as_ref(), json, out)?;
+    out.flush()?;
+    drop(entries);
+    if let Err(e) = ix.refresh(paths, opts, None) {
+        eprintln!("broadsheet: index not updated: {e}");
+    }
+    Ok(())
+}
+
+fn write_list(
+    entries: &[Entry],
+    state: Option<&Store>,
+    json: bool,
+    out: &mut impl Write,
+) -> Result<()> {
+    for e in entries {
         if json {
             let v = serde_json::json!({
-                "path": s.article.path.display().to_string(),
-                "title": s.article.title,
-                "source": s.source(),
-                "date": s.article.date,
+                "path": e.path.display().to_string(),
+                "title": e.title,
+                "source": e.source,
+                "date": e.date,
+                "id": e.id.to_string(),
+                "read": state.is_some_and(|s| s.is_read(e.id)),
+                "starred": state.is_some_and(|s| s.is_starred(e.id)),
             });
             writeln!(out, "{v}")?;
         } else {
             writeln!(
                 out,
                 "{}\t{}\t{}\t{}",
-                s.article.date.as_deref().unwrap_or("-"),
-                s.source().unwrap_or("-"),
-                s.article.title,
-                s.article.path.display()
+                e.date.as_deref().unwrap_or("-"),
+                e.source.as_deref().unwrap_or("-"),
+                e.title,
+                e.path.display()
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Ranked search through the index (built or updated first).
+fn search(
+    query: &str,
+    paths: &[PathBuf],
+    opts: &broadsheet::clean::Options,
+    places: &Places,
+    json: bool,
+    limit: usize,
+    out: &mut impl Write,
+) -> Result<()> {
+    if broadsheet::archive::search::fts_query(query).is_none() {
+        bail!("nothing to search for in {query:?}: give at least one word");
+    }
+    let state = open_state(places);
+    let mut index = match Index::open_default(places.index.as_deref()) {
+        Ok(i) => i,
+        Err(e) => bail!("search needs the index: {e}"),
+    };
+    let (_, problems) = index.refresh(paths, opts, None)?;
+    report(&problems);
+    for h in index.search(query, paths, limit)? {
+        let e = &h.entry;
+        if json {
+            let v = serde_json::json!({
+                "path": e.path.display().to_string(),
+                "title": e.title,
+                "source": e.source,
+                "date": e.date,
+                "id": e.id.to_string(),
+                "score": h.score,
+                "snippet": h.snippet,
+                "marks": h.marks.iter().map(|m| [m.start, m.end]).collect::<Vec<_>>(),
+                "read": state.as_ref().is_some_and(|s| s.is_read(e.id)),
+                "starred": state.as_ref().is_some_and(|s| s.is_starred(e.id)),
+            });
+            writeln!(out, "{v}")?;
+        } else {
+            writeln!(
+                out,
+                "{}\t{}\t{}\t{}\t{}",
+                e.date.as_deref().unwrap_or("-"),
+                e.source.as_deref().unwrap_or("-"),
+                e.title,
+                e.path.display(),
+                h.marked_snippet("[", "]")
             )?;
         }
     }

@@ -1,5 +1,16 @@
 //! A folder of stories: finding the files, loading them, gathering the archive-wide
-//! evidence, and cleaning every story with it.
+//! evidence, and cleaning every story with it; the reading state ([`state`]) and the
+//! index that lists and searches big archives fast ([`index`]).
+
+pub mod db;
+pub mod index;
+pub mod search;
+pub mod state;
+
+pub use db::{DbError, DbResult};
+pub use index::{Entry, Index, Refresh};
+pub use search::Hit;
+pub use state::{Key, Store, StoryId, StoryState};
 
 use crate::article::{self, Article, LoadError};
 use crate::clean::{self, Cleaned, Evidence, Options};
@@ -97,23 +108,36 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, problems: &mut Vec<LoadError>) {
     }
 }
 
-/// Load every file, fill in metadata the text states, and report problems.
+/// Load every file (in parallel), fill in metadata the text states, and report problems.
+/// Articles and problems come back in the order of `files`.
 pub fn load_all(files: &[PathBuf]) -> (Vec<Article>, Vec<LoadError>) {
-    let mut articles = Vec::new();
+    use rayon::prelude::*;
+    let loaded: Vec<article::Loaded> = files
+        .par_iter()
+        .map(|f| {
+            let mut l = article::load_file(f);
+            for a in &mut l.articles {
+                fill_date(a);
+            }
+            l
+        })
+        .collect();
+    let mut articles = Vec::with_capacity(loaded.len());
     let mut problems = Vec::new();
-    for f in files {
-        let loaded = article::load_file(f);
-        articles.extend(loaded.articles);
-        problems.extend(loaded.problems);
-    }
-    for a in &mut articles {
-        fill_date(a);
+    for l in loaded {
+        articles.extend(l.articles);
+        problems.extend(l.problems);
     }
     (articles, problems)
 }
 
 /// A date the text states near its top, else the file's modification time.
 fn fill_date(a: &mut Article) {
+    fill_date_with(a, None)
+}
+
+/// [`fill_date`], with the file's modification time when the caller has it already.
+fn fill_date_with(a: &mut Article, mtime: Option<std::time::SystemTime>) {
     if a.date.is_some() {
         return;
     }
@@ -123,16 +147,20 @@ fn fill_date(a: &mut Article) {
         .take(4)
         .find_map(|b| find_date(&b.text))
         .or_else(|| {
-            let m = std::fs::metadata(&a.path).ok()?.modified().ok()?;
+            let m = match mtime {
+                Some(m) => m,
+                None => std::fs::metadata(&a.path).ok()?.modified().ok()?,
+            };
             Some(crate::text::date_of(m))
         });
 }
 
 /// Clean a set of articles together, so the archive-wide evidence is used.
 pub fn clean_all(articles: Vec<Article>, opts: &Options) -> Vec<Story> {
+    use rayon::prelude::*;
     let ev = Evidence::gather(&articles);
     articles
-        .into_iter()
+        .into_par_iter()
         .map(|article| {
             let cleaned = clean::clean(&article, &ev, opts);
             Story { article, cleaned }

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Benchmark a big archive: first list with no index, building the index, re-opening with
+# it, search latency, peak memory, and ripgrep's time to scan the same folder.
+#
+#   python3 ../shared/tools/gen_archive.py /tmp/gen100k 100000   # ~330 MB, once
+#   benches/archive.sh [DIR]                                      # default /tmp/gen100k
+#
+# Needs ripgrep and GNU time (apt-get install ripgrep time). Not a test: figures only.
+# The state and index go to a temporary folder, never the user's.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DIR=${1:-/tmp/gen100k}
+[ -d "$DIR" ] || { echo "no archive at $DIR (see the top of this script)" >&2; exit 2; }
+command -v rg >/dev/null || { echo "needs ripgrep: apt-get install ripgrep" >&2; exit 2; }
+[ -x /usr/bin/time ] || { echo "needs GNU time: apt-get install time" >&2; exit 2; }
+
+cargo build --release --quiet --bin broadsheet --bench index
+BIN=target/release/broadsheet
+BENCH=$(ls -t target/release/deps/index-* | grep -v '\.d$' | head -1)
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+export BROADSHEET_STATE=$TMP/state.sqlite BROADSHEET_INDEX=$TMP/index.sqlite
+export BROADSHEET_TIMINGS=1   # the index's phases, on stderr (shown for the build)
+
+files=$(find "$DIR" -type f | wc -l)
+size=$(du -sh "$DIR" | cut -f1)
+echo "archive: $DIR ($files files, $size); $(nproc) cores; page cache warm for all runs"
+rg -l zzqx "$DIR" >/dev/null 2>&1 || true   # warm the page cache for everyone
+broadsheet_count() { wc -l <"$TMP/out"; }
+
+# run LABEL CMD...: wall time and peak RSS of one command, stdout kept in $TMP/out
+run() {
+  local label=$1; shift
+  /usr/bin/time -f '%e %M' -o "$TMP/time" "$@" >"$TMP/out" 2>"$TMP/err" || {
+    echo "$label: failed"; cat "$TMP/err" >&2; exit 1; }
+  read -r secs kb <"$TMP/time"
+  printf '%-44s %8.3f s  %6d MB peak RSS  (%s lines)\n' "$label" "$secs" $((kb / 1024)) "$(broadsheet_count)"
+}
+
+# rg exits 1 when nothing matches, as here
+rg_scan=(bash -c 'rg -l zzqx "$1"; [ $? -le 1 ]' _ "$DIR")
+run "ripgrep: rg -l zzqx DIR"                 "${rg_scan[@]}"
+run "ripgrep: rg -l zzqx DIR (again)"         "${rg_scan[@]}"
+run "list, no index (list --no-index)"        "$BIN" list --no-index "$DIR"
+run "build the index (broadsheet index)"      "$BIN" index "$DIR"
+sed 's/^/    /' "$TMP/err"
+run "re-open: list with the index"            "$BIN" list "$DIR"
+run "re-open: list with the index (again)"    "$BIN" list "$DIR"
+run "list --json with the index"              "$BIN" list --json "$DIR"
+echo "index file: $(du -sh "$TMP"/index.sqlite | cut -f1)"
+# in-process figures: what the reader will call (index already built)
+"$BENCH" "$DIR" "$TMP/index.sqlite" "$TMP/words"
+read -r common common_word rare <"$TMP/words"
+run "search \"$common\" (whole command)"        "$BIN" search "$common" "$DIR"
+run "search \"$common_word\" (whole command)"   "$BIN" search "$common_word" "$DIR"
+run "search \"$rare\" (whole command)"          "$BIN" search "$rare" "$DIR"

@@ -1,0 +1,251 @@
+//! Full-text search over the index: a query as a person types it, turned into an FTS5
+//! query; hits ranked by BM25 with the title weighted above the body; a snippet of each
+//! hit's text with the matched words marked.
+
+use super::db::{Ctx, DbResult};
+use super::index::{relative_to, root_range as sql_root_range, Entry};
+use super::state::StoryId;
+use rusqlite::{params_from_iter, Connection, ToSql};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// How much a match in the title counts against a match in the body.
+pub const TITLE_WEIGHT: f64 = 10.0;
+
+/// Words of context a snippet holds.
+const SNIPPET_WORDS: i32 = 16;
+
+const OPEN: char = '\u{E000}';
+const CLOSE: char = '\u{E001}';
+
+/// One story found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    /// The story.
+    pub entry: Entry,
+    /// BM25 score: higher is better.
+    pub score: f64,
+    /// A piece of the story's text around the best match, `…` where it was cut.
+    pub snippet: String,
+    /// Byte ranges of `snippet` that matched the query, for highlighting.
+    pub marks: Vec<Range<usize>>,
+}
+
+impl Hit {
+    /// The snippet with the matches wrapped in `open` and `close` (e.g. `[` and `]`).
+    pub fn marked_snippet(&self, open: &str, close: &str) -> String {
+        let mut out = String::with_capacity(self.snippet.len() + 8);
+        let mut at = 0;
+        for m in &self.marks {
+            out.push_str(&self.snippet[at..m.start]);
+            out.push_str(open);
+            out.push_str(&self.snippet[m.clone()]);
+            out.push_str(close);
+            at = m.end;
+        }
+        out.push_str(&self.snippet[at..]);
+        out
+    }
+}
+
+/// Turn what a person typed into an FTS5 query: every word must appear (in any order);
+/// `"two words"` must appear together; a word ending in `*` matches as a prefix. Any other
+/// punctuation is taken as text, never as query syntax. `None` when nothing is searchable.
+pub fn fts_query(typed: &str) -> Option<String> {
+    let mut terms: Vec<String> = Vec::new();
+    let mut push = |t: &str, prefix: bool| {
+        if t.chars().any(char::is_alphanumeric) {
+            let quoted = format!("\"{}\"", t.replace('"', "\"\""));
+            terms.push(if prefix { quoted + "*" } else { quoted });
+        }
+    };
+    let mut rest = typed;
+    while !rest.is_empty() {
+        rest = rest.trim_start();
+        if let Some(after) = rest.strip_prefix('"') {
+            let end = after.find('"').unwrap_or(after.len());
+            push(&after[..end], false);
+            rest = after.get(end + 1..).unwrap_or("");
+        } else {
+            let end = rest
+                .find(|c: char| c.is_whitespace() || c == '"')
+                .unwrap_or(rest.len());
+            let w = &rest[..end];
+            match w.strip_suffix('*') {
+                Some(stem) => push(stem, true),
+                None => push(w, false),
+            }
+            rest = &rest[end..];
+        }
+    }
+    (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+/// Split a snippet marked with the private-use markers into text and match ranges.
+fn unmark(s: &str) -> (String, Vec<Range<usize>>) {
+    let mut out = String::with_capacity(s.len());
+    let mut marks = Vec::new();
+    let mut start = None;
+    for c in s.chars() {
+        match c {
+            OPEN => start = Some(out.len()),
+            CLOSE => {
+                if let Some(st) = start.take() {
+                    marks.push(st..out.len());
+                }
+            }
+            '\n' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    (out, marks)
+}
+
+pub(crate) fn run(
+    conn: &Connection,
+    db: &Path,
+    typed: &str,
+    roots: &[PathBuf],
+    limit: usize,
+) -> DbResult<Vec<Hit>> {
+    let Some(q) = fts_query(typed) else {
+        return Ok(Vec::new());
+    };
+    let mut where_roots = Vec::new();
+    let mut args: Vec<Box<dyn ToSql>> = vec![Box::new(q.clone())];
+    for r in roots {
+        let (exact, lo, hi) = sql_root_range(r);
+        let n = args.len();
+        where_roots.push(format!(
+            "f.path = ?{} OR (f.path >= ?{} AND f.path < ?{})",
+            n + 1,
+            n + 2,
+            n + 3
+        ));
+        args.push(Box::new(exact));
+        args.push(Box::new(lo));
+        args.push(Box::new(hi));
+    }
+    let filter = if where_roots.is_empty() {
+        "1".to_string()
+    } else {
+        format!("({})", where_roots.join(" OR "))
+    };
+    // When the index holds nothing outside the roots, FTS5 ranks and cuts to `limit` on
+    // its own (`ORDER BY rank`), and only the hits kept are joined; else every match is
+    // joined to its file first, to filter by root.
+    let outside: bool = conn
+        .query_row(
+            &format!("SELECT EXISTS (SELECT 1 FROM file f WHERE NOT {filter})"),
+            params_from_iter(args.iter()), // ?1 (the query) goes unused
+            |r| r.get(0),
+        )
+        .at(db)?;
+    args.push(Box::new(limit as i64));
+    let rank = format!("bm25({TITLE_WEIGHT}, 1.0)");
+    let sql = if outside {
+        format!(
+            "SELECT s.id, s.sid, f.path, s.idx, s.title, s.source, s.date, fts.rank
+             FROM fts JOIN story s ON s.id = fts.rowid JOIN file f ON f.id = s.file
+             WHERE fts MATCH ?1 AND fts.rank MATCH '{rank}' AND {filter}
+             ORDER BY fts.rank LIMIT ?{}",
+            args.len()
+        )
+    } else {
+        format!(
+            "SELECT s.id, s.sid, f.path, s.idx, s.title, s.source, s.date, top.rank
+             FROM (SELECT rowid, rank FROM fts
+                   WHERE fts MATCH ?1 AND rank MATCH '{rank}'
+                   ORDER BY rank LIMIT ?{}) AS top
+             JOIN story s ON s.id = top.rowid JOIN file f ON f.id = s.file
+             WHERE {filter}
+             ORDER BY top.rank",
+            args.len()
+        )
+    };
+    let mut stmt = conn.prepare_cached(&sql).at(db)?;
+    let rows = stmt
+        .query_map(params_from_iter(args.iter()), |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                StoryId::from_sql(r.get(1)?),
+                PathBuf::from(r.get::<_, String>(2)?),
+                r.get::<_, i64>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, Option<String>>(5)?,
+                r.get::<_, Option<String>>(6)?,
+                r.get::<_, f64>(7)?,
+            ))
+        })
+        .at(db)?;
+    let mut found = Vec::new();
+    for row in rows {
+        found.push(row.at(db)?);
+    }
+    // snippets only for the hits shown: one cheap lookup each
+    let mut snip = conn
+        .prepare_cached(&format!(
+            "SELECT snippet(fts, 1, '{OPEN}', '{CLOSE}', '…', {SNIPPET_WORDS})
+             FROM fts WHERE fts MATCH ?1 AND rowid = ?2"
+        ))
+        .at(db)?;
+    let mut hits = Vec::with_capacity(found.len());
+    for (rowid, id, abs, idx, title, source, date, score) in found {
+        let raw: String = snip
+            .query_row(rusqlite::params![q, rowid], |r| r.get(0))
+            .at(db)?;
+        let (snippet, marks) = unmark(&raw);
+        let path = roots
+            .iter()
+            .find_map(|r| {
+                let (exact, _, _) = sql_root_range(r);
+                let ar = PathBuf::from(exact);
+                abs.starts_with(&ar).then(|| relative_to(&abs, &ar, r))
+            })
+            .unwrap_or(abs);
+        hits.push(Hit {
+            entry: Entry {
+                id,
+                path,
+                index_in_file: idx.max(0) as usize,
+                title,
+                source,
+                date,
+            },
+            score: -score,
+            snippet,
+            marks,
+        });
+    }
+    Ok(hits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_queries_never_reach_fts_as_syntax() {
+        assert_eq!(
+            fts_query("ferry fares").as_deref(),
+            Some("\"ferry\" \"fares\"")
+        );
+        assert_eq!(
+            fts_query("\"swing bridge\" reop*").as_deref(),
+            Some("\"swing bridge\" \"reop\"*")
+        );
+        assert_eq!(
+            fts_query("AND OR NOT (x) -y ^z").as_deref(),
+            Some("\"AND\" \"OR\" \"NOT\" \"(x)\" \"-y\" \"^z\"")
+        );
+        assert_eq!(fts_query(" - ; "), None);
+        assert_eq!(fts_query("say \"hi").as_deref(), Some("\"say\" \"hi\""));
+    }
+
+    #[test]
+    fn snippet_markers_become_ranges() {
+        let (s, m) = unmark("a \u{E000}ferry\u{E001} b\nc");
+        assert_eq!(s, "a ferry b c");
+        assert_eq!(&s[m[0].clone()], "ferry");
+    }
+}
