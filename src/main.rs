@@ -212,18 +212,35 @@ fn one(file: &PathBuf, opts: &broadsheet::clean::Options) -> Result<archive::Sto
     if !file.exists() {
         bail!("{}: no such file", file.display());
     }
-    let (articles, problems) = archive::load_all(std::slice::from_ref(file));
+    let (mut articles, problems) = archive::load_all(std::slice::from_ref(file));
     if let Some(p) = problems.iter().find(|p| p.at.is_none()) {
         bail!("{p}");
     }
-    for p in &problems {
-        eprintln!("broadsheet: {p}");
-    }
-    let mut stories = archive::clean_all(articles, opts);
-    if stories.is_empty() {
+    report(&problems);
+    if articles.is_empty() {
         bail!("{}: no story found", file.display());
     }
-    Ok(stories.swap_remove(0))
+    let story = articles.swap_remove(0);
+    // The file is cleaned as it is in the reader: with the evidence of the folder it
+    // sits in (other stories' titles, blocks repeated across a source). Problems with
+    // the other files are theirs, not this command's, and are not reported here.
+    let siblings = match file.parent().filter(|p| !p.as_os_str().is_empty()) {
+        Some(dir) => archive::find_files(&[dir.to_path_buf()]).0,
+        None => archive::find_files(&[PathBuf::from(".")]).0,
+    };
+    let me = std::fs::canonicalize(file).ok();
+    let others: Vec<PathBuf> = siblings
+        .into_iter()
+        .filter(|p| std::fs::canonicalize(p).ok() != me)
+        .collect();
+    let (mut all, _) = archive::load_all(&others);
+    all.push(story.clone());
+    let ev = broadsheet::clean::Evidence::gather(&all);
+    let cleaned = broadsheet::clean::clean(&story, &ev, opts);
+    Ok(archive::Story {
+        article: story,
+        cleaned,
+    })
 }
 
 /// Where the state and the index are, from the command line.
