@@ -418,3 +418,21 @@ fn frame_time_on_a_long_story() {
         n * (para.len() * 3 + 5) / 1000
     );
 }
+
+#[test]
+fn full_text_results_show_in_the_list_title() {
+    let mut app = app_with(fixtures(), 100, 30);
+    press(
+        &mut app,
+        &[Key::ch('/'), Key::ch('f'), Key::ch('e'), Key::ch('r')],
+    );
+    app.update(Msg::Key("enter".parse().unwrap()));
+    let id = app.entries[0].id;
+    app.update(Msg::SearchResults {
+        query: "fer".into(),
+        found: Ok((vec![id], vec!["fer".into()])),
+    });
+    let screen = render(&app, 100, 30);
+    assert!(screen.contains("Stories 1/3 · full text: fer"), "{screen}");
+    assert!(screen.contains("1 story found"), "{screen}");
+}

@@ -511,7 +511,7 @@ impl App {
                     e.words = std::cell::OnceCell::new();
                     e.key = filter_key(&e.story);
                 }
-                if !self.filter.is_empty() || self.source.is_some() || self.sort != Sort::Archive {
+                if !self.filter.is_empty() || self.source.is_some() {
                     // sources stated in the text are known now
                     self.refilter();
                 }
@@ -540,6 +540,9 @@ impl App {
             }
             Msg::Loaded => {
                 self.progress.finished = true;
+                if self.sort != Sort::Archive {
+                    self.refilter();
+                }
                 if self.entries.is_empty() && self.message.is_none() {
                     self.message = Some("no stories found".into());
                 }
@@ -569,7 +572,8 @@ impl App {
             }
             self.entries.push(e);
         }
-        if self.sort != Sort::Archive {
+        // sorted once loading is over (not per batch: a big archive arrives in hundreds)
+        if self.sort != Sort::Archive && self.progress.finished {
             self.refilter();
         }
     }
