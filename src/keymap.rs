@@ -243,7 +243,7 @@ actions! {
     /// To the bottom.
     Bottom = "bottom", "to the bottom", ["G", "end"];
     /// Search: filter the list as you type; in a story, find in the story.
-    Search = "search", "filter the list / find in the story", ["/"];
+    Search = "search", "filter the list (enter: full-text search) / find in the story", ["/"];
     /// While a find is active: next match.
     NextMatch = "next_match", "next match of the find", ["n"];
     /// While a find is active: previous match.

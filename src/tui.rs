@@ -127,9 +127,8 @@ fn event_loop(
             loop {
                 if let Some(msg) = to_msg(event::read()?) {
                     dirty = true;
-                    let quit = app.update(msg) == Effect::Quit;
-                    shell.perform(app);
-                    if quit {
+                    if app.update(msg) == Effect::Quit {
+                        shell.perform(app);
                         return Ok(());
                     }
                 }
@@ -137,6 +136,8 @@ fn event_loop(
                     break;
                 }
             }
+            // the batch's effects, in order (runs of scroll saves written once)
+            shell.perform(app);
         }
         if loading {
             let until = Instant::now() + Duration::from_millis(10);
@@ -205,7 +206,19 @@ impl Shell {
     /// Perform the app's effects, in order. Nothing here stops the reader: a failure
     /// becomes the status message.
     fn perform(&mut self, app: &mut App) {
-        for fx in app.take_effects() {
+        let mut fxs = app.take_effects();
+        // a held key scrolls through many paragraphs: write only the last place of each
+        // run of scroll saves for one story
+        let mut i = 0;
+        while i + 1 < fxs.len() {
+            match (&fxs[i], &fxs[i + 1]) {
+                (Effect::SaveScroll(a, _), Effect::SaveScroll(b, _)) if a == b => {
+                    fxs.remove(i);
+                }
+                _ => i += 1,
+            }
+        }
+        for fx in fxs {
             if let Err(m) = self.effect(app, fx) {
                 app.message = Some(m);
             }
@@ -636,5 +649,49 @@ mod tests {
         assert_eq!(base64(b"fo"), "Zm8=");
         assert_eq!(base64(b"foo"), "Zm9v");
         assert_eq!(base64(b"https://x.org/?a=1"), "aHR0cHM6Ly94Lm9yZy8/YT0x");
+    }
+
+    #[test]
+    fn runs_of_scroll_saves_are_written_once() {
+        use crate::app::tests::story;
+        use crate::keymap::Keymap;
+        let dir = tempfile::tempdir().unwrap();
+        let mut sh = Shell {
+            store: Some(Store::open(&dir.path().join("s.sqlite")).unwrap()),
+            index_path: None,
+            index: None,
+            paths: vec![],
+            last_selection: None,
+        };
+        let p: Vec<String> = (0..60).map(|j| format!("Para {j}.")).collect();
+        let r: Vec<&str> = p.iter().map(|s| s.as_str()).collect();
+        let mut app = App::with_stories(
+            Settings::default(),
+            Keymap::default(),
+            vec![story("T", &r)],
+            (100, 30),
+        );
+        app.take_effects();
+        app.update(Msg::Key(Key::ch('l')));
+        for _ in 0..20 {
+            app.update(Msg::Key(Key::ch('j')));
+        }
+        // as the loop does: a batch of keys, then the effects
+        sh.perform(&mut app);
+        let para = app.reader.as_ref().unwrap().anchor.para;
+        let id = app.entries[0].id;
+        assert_eq!(sh.store.as_ref().unwrap().scroll(id), Some(para));
+        // a search with no index: the answer says so, nothing breaks
+        app.update(Msg::Key(Key::ch('h')));
+        for c in "/para".chars() {
+            app.update(Msg::Key(Key::ch(c)));
+        }
+        app.update(Msg::Key(Key::plain(Code::Enter)));
+        sh.perform(&mut app);
+        assert!(app
+            .message
+            .as_deref()
+            .unwrap()
+            .contains("still being built"));
     }
 }

@@ -599,12 +599,18 @@ impl App {
             let (read, starred, scroll) = state(e.id);
             e.read = read;
             e.starred = starred;
-            if let Some(p) = scroll {
+            if let Some(p) = scroll.filter(|&p| p != e.position.para) {
                 e.position = Anchor { para: p, sub: 0 };
             }
         }
-        if self.reader.as_ref().is_some_and(|r| r.entry >= from) {
-            self.reader = None; // laid out again at the remembered place
+        // the open story goes to its remembered place (a find in it stays)
+        let max = self.max_top();
+        if let Some(r) = self.reader.as_mut().filter(|r| r.entry >= from) {
+            let p = self.entries[r.entry].position;
+            if p.para != r.anchor.para {
+                r.anchor = p;
+                r.top = r.doc.pos_of(p).min(max);
+            }
         }
         if self.unread_only {
             self.refilter();
