@@ -179,10 +179,12 @@ impl Shell {
         app.update(msg);
         if let Some(store) = &mut self.store {
             if loaded {
-                let keys = app
-                    .entries
-                    .iter()
-                    .map(|e| archive::state::Key::of(&e.story.article));
+                // the ids are the entries' own (not hashed again)
+                let keys = app.entries.iter().map(|e| archive::state::Key {
+                    id: e.id,
+                    path: &e.story.article.path,
+                    index_in_file: e.story.article.index_in_file,
+                });
                 if let Err(e) = store.reconcile(keys) {
                     app.message = Some(format!("reading state: {e}"));
                 }

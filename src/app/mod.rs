@@ -1767,4 +1767,21 @@ pub(crate) mod tests {
         keys(&mut a, "jo");
         assert_eq!(a.message.as_deref(), Some("this story has no URL"));
     }
+
+    #[test]
+    fn a_remembered_sort_applies_when_loading_ends() {
+        let mut a = App::new(Settings::default(), Keymap::default());
+        a.sort = Sort::Title;
+        a.update(Msg::Resize(100, 30));
+        a.update(Msg::Stories(vec![story("b", &["x"]), story("a", &["y"])]));
+        assert_eq!(
+            a.visible,
+            vec![0, 1],
+            "not re-sorted per batch while loading"
+        );
+        a.update(Msg::Loaded);
+        assert_eq!(a.visible, vec![1, 0]);
+        a.update(Msg::Stories(vec![story("0", &["z"])]));
+        assert_eq!(a.visible, vec![2, 1, 0], "sorted in once loaded");
+    }
 }
