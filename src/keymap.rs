@@ -243,7 +243,7 @@ actions! {
     /// To the bottom.
     Bottom = "bottom", "to the bottom", ["G", "end"];
     /// Search: filter the list as you type; in a story, find in the story.
-    Search = "search", "filter the list / find in the story", ["/"];
+    Search = "search", "filter the list (enter: full-text search) / find in the story", ["/"];
     /// While a find is active: next match.
     NextMatch = "next_match", "next match of the find", ["n"];
     /// While a find is active: previous match.
@@ -254,38 +254,32 @@ actions! {
     Help = "help", "this help", ["?"];
     /// Quit.
     Quit = "quit", "quit", ["q", "ctrl-c"];
-    /// Next unread story (not built yet).
-    NextUnread = "next_unread", "next unread story", [];
-    /// Previous unread story (not built yet).
-    PrevUnread = "prev_unread", "previous unread story", [];
-    /// Mark read / unread (not built yet).
-    ToggleRead = "toggle_read", "mark read / unread", [];
-    /// Star / unstar (not built yet).
-    ToggleStar = "toggle_star", "star / unstar", [];
-    /// Unread only, on / off (not built yet).
-    UnreadOnly = "unread_only", "unread only, on / off", [];
-    /// Open the story's URL in the browser (not built yet).
-    OpenUrl = "open_url", "open the story's URL", [];
-    /// Copy the story's URL (not built yet).
-    CopyUrl = "copy_url", "copy the story's URL", [];
-    /// Export the story (not built yet).
-    Export = "export", "export the story", [];
+    /// Next unread story.
+    NextUnread = "next_unread", "next unread story", ["n"];
+    /// Previous unread story.
+    PrevUnread = "prev_unread", "previous unread story", ["p"];
+    /// Mark read / unread.
+    ToggleRead = "toggle_read", "mark read / unread", ["m"];
+    /// Star / unstar.
+    ToggleStar = "toggle_star", "star / unstar", ["s"];
+    /// Unread only, on / off.
+    UnreadOnly = "unread_only", "unread only, on / off", ["u"];
+    /// Sort the list: archive order, date, source, title.
+    Sort = "sort", "sort: archive order, date, source, title", ["S"];
+    /// Show one source only: each source in turn, then all.
+    SourceFilter = "source_filter", "one source only: next source, then all", ["f"];
+    /// Open the story's URL in the browser.
+    OpenUrl = "open_url", "open the story's URL", ["o"];
+    /// Copy the story's URL (OSC 52).
+    CopyUrl = "copy_url", "copy the story's URL", ["y"];
+    /// Export the story as Markdown.
+    Export = "export", "export the story as Markdown", ["e"];
 }
 
 impl Action {
     /// Built in this version? Unbuilt actions may be bound but only say so when pressed.
     pub fn available(self) -> bool {
-        !matches!(
-            self,
-            Action::NextUnread
-                | Action::PrevUnread
-                | Action::ToggleRead
-                | Action::ToggleStar
-                | Action::UnreadOnly
-                | Action::OpenUrl
-                | Action::CopyUrl
-                | Action::Export
-        )
+        true
     }
 }
 

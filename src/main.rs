@@ -139,6 +139,11 @@ fn run(cli: Cli) -> Result<()> {
                 default_paths(cli.paths),
                 &config,
                 opts,
+                broadsheet::tui::Places {
+                    state: places.state.clone(),
+                    index: places.index.clone(),
+                    no_index: places.no_index,
+                },
             )?);
         }
         Some(Command::List { paths, json }) => {

@@ -65,6 +65,9 @@ fn read_the_seed_in_a_real_terminal_and_leave_it_clean() {
     cmd.arg(&seed);
     cmd.arg(root.join("articles"));
     cmd.env("TERM", "xterm-256color");
+    let state = tempfile::tempdir().unwrap();
+    cmd.env("BROADSHEET_STATE", state.path().join("state.sqlite"));
+    cmd.env("BROADSHEET_INDEX", state.path().join("index.sqlite"));
     cmd.cwd(root);
     let mut child = pty.slave.spawn_command(cmd).expect("spawn broadsheet");
     drop(pty.slave);
@@ -248,4 +251,113 @@ fn the_reader_needs_a_terminal() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// The binary in a pseudo-terminal on the sample articles, its state and index in `dir`.
+fn spawn_reader(
+    dir: &Path,
+) -> (
+    Term,
+    Box<dyn portable_pty::Child + Send + Sync>,
+    Box<dyn portable_pty::MasterPty + Send>,
+    std::thread::JoinHandle<()>,
+) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let pty = native_pty_system()
+        .openpty(PtySize {
+            rows: ROWS,
+            cols: COLS,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("open a pty");
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_broadsheet"));
+    cmd.arg("--config");
+    cmd.arg(root.join("config.toml"));
+    cmd.arg("--state");
+    cmd.arg(dir.join("state.sqlite"));
+    cmd.arg("--index");
+    cmd.arg(dir.join("index.sqlite"));
+    cmd.arg(root.join("articles"));
+    cmd.env("TERM", "xterm-256color");
+    cmd.cwd(dir);
+    let child = pty.slave.spawn_command(cmd).expect("spawn broadsheet");
+    drop(pty.slave);
+    let parser = Arc::new(Mutex::new(vt100::Parser::new(
+        NonZeroU16::new(ROWS).unwrap(),
+        NonZeroU16::new(COLS).unwrap(),
+        0,
+    )));
+    let mut reader = pty.master.try_clone_reader().unwrap();
+    let p2 = Arc::clone(&parser);
+    let pump = std::thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            p2.lock().unwrap().process(&buf[..n]);
+        }
+    });
+    let t = Term {
+        parser,
+        writer: pty.master.take_writer().unwrap(),
+    };
+    (t, child, pty.master, pump)
+}
+
+fn loaded(s: &str) -> bool {
+    s.contains("Stories ") && !s.contains("loading") && !s.contains("cleaning")
+}
+
+fn quit(
+    mut t: Term,
+    mut child: Box<dyn portable_pty::Child + Send + Sync>,
+    master: Box<dyn portable_pty::MasterPty + Send>,
+    pump: std::thread::JoinHandle<()>,
+) {
+    t.send("q");
+    let t0 = Instant::now();
+    let status = loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            break st;
+        }
+        assert!(t0.elapsed() < Duration::from_secs(10), "did not quit");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "exit status {status:?}");
+    drop(t);
+    drop(master);
+    let _ = pump.join();
+}
+
+#[test]
+fn a_star_set_in_one_run_is_shown_in_the_next() {
+    let dir = tempfile::tempdir().unwrap();
+    // the list's second story: star it, quit
+    let (mut t, child, master, pump) = spawn_reader(dir.path());
+    t.wait("the list", loaded);
+    let row = |s: &str, n: usize| s.lines().nth(n).unwrap_or("").to_string();
+    let title: String = row(&t.screen(), 3).chars().skip(3).take(15).collect();
+    assert!(!row(&t.screen(), 3).contains('★'));
+    t.send("js");
+    t.wait("the star on the second story", |s| {
+        row(s, 3).contains('★') && row(s, 3).contains(&title)
+    });
+    quit(t, child, master, pump);
+    assert!(dir.path().join("state.sqlite").exists());
+
+    // again, with the same state file: the star is there, on the same story
+    let (t, child, master, pump) = spawn_reader(dir.path());
+    let s = t.wait("the list", loaded);
+    let starred: Vec<String> = s
+        .lines()
+        .filter(|l| l.contains('★'))
+        .map(String::from)
+        .collect();
+    assert!(
+        starred.len() == 1 && starred[0].contains(&title),
+        "the star on {title:?}:\n{s}"
+    );
+    quit(t, child, master, pump);
 }

@@ -203,6 +203,11 @@ fn help_lists_every_binding_from_the_live_keymap() {
     press(&mut app, &[Key::ch('?')]);
     let screen = render(&app, 100, 30);
     snapshot("help_100x30", &screen);
+    // more bindings than rows: the rest are a scroll away
+    for _ in 0..30 {
+        press(&mut app, &[Key::ch('j')]);
+    }
+    let screen = format!("{screen}{}", render(&app, 100, 30));
     for (action, keys) in app.keymap.bindings() {
         assert!(screen.contains(action.describe()), "{action:?}");
         assert!(screen.contains(&keys[0].to_string()), "{action:?}");
@@ -217,7 +222,7 @@ fn help_lists_every_binding_from_the_live_keymap() {
     }
     let screen = render(&app, 60, 12);
     let rows: Vec<&str> = screen.lines().collect();
-    assert!(rows[10].contains("quit"), "{screen}");
+    assert!(rows[10].contains("export the story"), "{screen}");
 }
 
 #[test]
@@ -412,4 +417,22 @@ fn frame_time_on_a_long_story() {
          re-wrap on resize {resize:?}; J {next:?}; K (re-wrap the long one) {back:?}",
         n * (para.len() * 3 + 5) / 1000
     );
+}
+
+#[test]
+fn full_text_results_show_in_the_list_title() {
+    let mut app = app_with(fixtures(), 100, 30);
+    press(
+        &mut app,
+        &[Key::ch('/'), Key::ch('f'), Key::ch('e'), Key::ch('r')],
+    );
+    app.update(Msg::Key("enter".parse().unwrap()));
+    let id = app.entries[0].id;
+    app.update(Msg::SearchResults {
+        query: "fer".into(),
+        found: Ok((vec![id], vec!["fer".into()])),
+    });
+    let screen = render(&app, 100, 30);
+    assert!(screen.contains("Stories 1/3 · full text: fer"), "{screen}");
+    assert!(screen.contains("1 story found"), "{screen}");
 }

@@ -5,7 +5,7 @@
 pub mod doc;
 pub mod layout;
 
-use crate::archive::Story;
+use crate::archive::{Story, StoryId};
 use crate::article::{Article, LoadError};
 use crate::clean::Cleaned;
 use crate::config::Config;
@@ -53,6 +53,8 @@ impl Default for Settings {
 pub struct Entry {
     /// The story (shared with the reading pane's layout, never copied).
     pub story: Rc<Story>,
+    /// Its content id (the key of its reading state).
+    pub id: StoryId,
     /// Read?
     pub read: bool,
     /// Starred?
@@ -73,6 +75,7 @@ impl Entry {
     pub fn new(story: Story) -> Entry {
         Entry {
             key: filter_key(&story),
+            id: StoryId::of(&story.article),
             story: Rc::new(story),
             read: false,
             starred: false,
@@ -247,15 +250,97 @@ pub enum Msg {
     Loaded,
     /// Loading stopped on an internal error (a bug); what is loaded stays readable.
     LoadFailed(String),
+    /// The answer to [`Effect::Search`]: the stories found, best first, and the words
+    /// that matched; `Err` when the search could not run (the title filter stays).
+    SearchResults {
+        /// The query searched.
+        query: String,
+        /// Found stories and matched words, or why there are none.
+        found: Result<(Vec<StoryId>, Vec<String>), String>,
+    },
+    /// The full-text index is built and up to date (or could not be: why).
+    IndexReady(Result<(), String>),
 }
 
-/// What the shell must do after an update.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What the shell must do. [`App::update`] returns `None` or `Quit`; everything else
+/// (writes to the reading state, searches, the browser, the clipboard, files) waits in
+/// [`App::take_effects`] for the shell to perform, in order. Entries are indexes into
+/// [`App::entries`].
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     /// Nothing.
     None,
     /// Leave the reader.
     Quit,
+    /// Remember a story as read or unread.
+    SetRead(usize, bool),
+    /// Remember a story as starred or not.
+    SetStar(usize, bool),
+    /// Remember the paragraph a story is scrolled to.
+    SaveScroll(usize, u32),
+    /// Remember the selected story.
+    SetLastSelection(usize),
+    /// Remember a reader setting (`sort`, `unread_only`).
+    SaveSetting(&'static str, String),
+    /// Run a ranked full-text search; the answer comes back as [`Msg::SearchResults`].
+    Search(String),
+    /// Open a URL in the browser.
+    OpenUrl(String),
+    /// Put a URL on the clipboard.
+    CopyUrl(String),
+    /// Export a story as Markdown to a file.
+    Export(usize),
+}
+
+/// The order of the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// As the archive holds them.
+    #[default]
+    Archive,
+    /// Newest first (undated last).
+    Date,
+    /// By source, then newest first.
+    Source,
+    /// By title.
+    Title,
+}
+
+impl Sort {
+    /// The setting's value and the word shown.
+    pub fn name(self) -> &'static str {
+        match self {
+            Sort::Archive => "archive",
+            Sort::Date => "date",
+            Sort::Source => "source",
+            Sort::Title => "title",
+        }
+    }
+    /// From a setting's value.
+    pub fn parse(s: &str) -> Option<Sort> {
+        [Sort::Archive, Sort::Date, Sort::Source, Sort::Title]
+            .into_iter()
+            .find(|x| x.name() == s)
+    }
+    fn next(self) -> Sort {
+        match self {
+            Sort::Archive => Sort::Date,
+            Sort::Date => Sort::Source,
+            Sort::Source => Sort::Title,
+            Sort::Title => Sort::Archive,
+        }
+    }
+}
+
+/// A full-text search whose ranked results the list shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FullText {
+    /// As typed.
+    pub query: String,
+    /// The entries found, best first.
+    pub ranked: Vec<usize>,
+    /// The matched words (lower case), highlighted in the reading pane.
+    pub terms: Vec<String>,
 }
 
 /// The whole reader state.
@@ -297,6 +382,16 @@ pub struct App {
     pub problems: Vec<LoadError>,
     /// How many distinct files those are.
     pub unreadable: usize,
+    /// Only unread stories listed?
+    pub unread_only: bool,
+    /// The list's order.
+    pub sort: Sort,
+    /// Only this source listed.
+    pub source: Option<String>,
+    /// The full-text search the list shows.
+    pub search: Option<FullText>,
+    /// Effects waiting for the shell.
+    effects: Vec<Effect>,
 }
 
 impl App {
@@ -321,6 +416,11 @@ impl App {
             progress: Progress::default(),
             problems: Vec::new(),
             unreadable: 0,
+            unread_only: false,
+            sort: Sort::Archive,
+            source: None,
+            search: None,
+            effects: Vec::new(),
         }
     }
 
@@ -385,24 +485,22 @@ impl App {
                 Effect::None
             }
             Msg::Stories(stories) => {
-                let q = self.filter.to_lowercase();
-                for s in stories {
-                    let e = Entry::new(s);
-                    if e.matches(&q) {
-                        self.visible.push(self.entries.len());
-                    }
-                    self.entries.push(e);
-                }
+                self.add(stories.into_iter().map(Entry::new));
                 Effect::None
             }
             Msg::Articles(articles) => {
-                let q = self.filter.to_lowercase();
-                for a in articles {
-                    let e = Entry::provisional(a);
-                    if e.matches(&q) {
-                        self.visible.push(self.entries.len());
+                self.add(articles.into_iter().map(Entry::provisional));
+                Effect::None
+            }
+            Msg::SearchResults { query, found } => {
+                self.searched(query, found);
+                Effect::None
+            }
+            Msg::IndexReady(r) => {
+                if let Err(why) = r {
+                    if self.message.is_none() {
+                        self.message = Some(format!("full-text search not available: {why}"));
                     }
-                    self.entries.push(e);
                 }
                 Effect::None
             }
@@ -413,9 +511,9 @@ impl App {
                     e.words = std::cell::OnceCell::new();
                     e.key = filter_key(&e.story);
                 }
-                if !self.filter.is_empty() {
+                if !self.filter.is_empty() || self.source.is_some() {
                     // sources stated in the text are known now
-                    self.set_filter(self.filter.clone());
+                    self.refilter();
                 }
                 Effect::None
             }
@@ -442,6 +540,9 @@ impl App {
             }
             Msg::Loaded => {
                 self.progress.finished = true;
+                if self.sort != Sort::Archive {
+                    self.refilter();
+                }
                 if self.entries.is_empty() && self.message.is_none() {
                     self.message = Some("no stories found".into());
                 }
@@ -449,7 +550,94 @@ impl App {
             }
         };
         self.sync();
+        self.track_position();
         effect
+    }
+
+    /// The effects waiting for the shell, oldest first.
+    pub fn take_effects(&mut self) -> Vec<Effect> {
+        std::mem::take(&mut self.effects)
+    }
+
+    fn emit(&mut self, e: Effect) {
+        self.effects.push(e);
+    }
+
+    /// Add entries; listed if they pass the filters (the list re-sorted if sorted).
+    fn add(&mut self, entries: impl Iterator<Item = Entry>) {
+        let q = self.filter.to_lowercase();
+        for e in entries {
+            if self.search.is_none() && self.keeps(&e, &q) {
+                self.visible.push(self.entries.len());
+            }
+            self.entries.push(e);
+        }
+        // sorted once loading is over (not per batch: a big archive arrives in hundreds)
+        if self.sort != Sort::Archive && self.progress.finished {
+            self.refilter();
+        }
+    }
+
+    /// Does the list show `e` (with the text filter `q`, lower case)?
+    fn keeps(&self, e: &Entry, q: &str) -> bool {
+        e.matches(q)
+            && !(self.unread_only && e.read)
+            && self
+                .source
+                .as_deref()
+                .is_none_or(|s| e.story.source() == Some(s))
+    }
+
+    /// Fill in remembered reading state for the entries from `from` on: read, starred
+    /// and the paragraph they were scrolled to. Called by the shell as stories arrive.
+    pub fn fill_state(
+        &mut self,
+        from: usize,
+        mut state: impl FnMut(StoryId) -> (bool, bool, Option<u32>),
+    ) {
+        for e in self.entries.iter_mut().skip(from) {
+            let (read, starred, scroll) = state(e.id);
+            e.read = read;
+            e.starred = starred;
+            if let Some(p) = scroll.filter(|&p| p != e.position.para) {
+                e.position = Anchor { para: p, sub: 0 };
+            }
+        }
+        // the open story goes to its remembered place (a find in it stays)
+        let max = self.max_top();
+        if let Some(r) = self.reader.as_mut().filter(|r| r.entry >= from) {
+            let p = self.entries[r.entry].position;
+            if p.para != r.anchor.para {
+                r.anchor = p;
+                r.top = r.doc.pos_of(p).min(max);
+            }
+        }
+        if self.unread_only {
+            self.refilter();
+        }
+        self.sync();
+    }
+
+    /// Select the story with this id if it is listed (the last selection, restored).
+    pub fn select_id(&mut self, id: StoryId) -> bool {
+        let Some(row) = self.visible.iter().position(|&i| self.entries[i].id == id) else {
+            return false;
+        };
+        self.select(row as isize);
+        self.sync();
+        true
+    }
+
+    /// After every update: the open story's paragraph, remembered when it changes.
+    fn track_position(&mut self) {
+        let Some(r) = &self.reader else { return };
+        let (i, a) = (r.entry, r.anchor);
+        if self.entries[i].position.para != a.para {
+            self.entries[i].position = a;
+            self.emit(Effect::SaveScroll(i, a.para));
+        } else {
+            self.entries[i].position = a;
+        }
     }
 
     /// A key: typed into the filter / find, closes help, or looked up in the keymap.
@@ -518,6 +706,9 @@ impl App {
                 if !in_filter && text.is_empty() {
                     self.find = None;
                 }
+                if in_filter && !text.trim().is_empty() {
+                    self.emit(Effect::Search(text));
+                }
                 return true;
             }
             Code::Esc => {
@@ -541,17 +732,95 @@ impl App {
 
     /// Filter the list to stories whose title or source contains `text`.
     pub fn set_filter(&mut self, text: String) {
-        let keep = self.visible.get(self.selected).copied();
         self.filter = text;
-        let q = self.filter.to_lowercase();
-        self.visible = (0..self.entries.len())
-            .filter(|&i| self.entries[i].matches(&q))
-            .collect();
+        self.search = None;
+        self.refilter();
+    }
+
+    /// List what passes the filters (or the full-text results, best first), in the
+    /// list's order; the selected story stays selected if it is still listed.
+    pub fn refilter(&mut self) {
+        let keep = self.visible.get(self.selected).copied();
+        let before = self.selected;
+        if let Some(s) = &self.search {
+            self.visible = s
+                .ranked
+                .iter()
+                .copied()
+                .filter(|&i| self.keeps(&self.entries[i], ""))
+                .collect();
+        } else {
+            let q = self.filter.to_lowercase();
+            let mut v: Vec<usize> = (0..self.entries.len())
+                .filter(|&i| self.keeps(&self.entries[i], &q))
+                .collect();
+            let e = &self.entries;
+            let date = |i: usize| std::cmp::Reverse(e[i].story.article.date.clone());
+            let low = |t: Option<&str>| t.unwrap_or("").to_lowercase();
+            match self.sort {
+                Sort::Archive => {}
+                Sort::Date => {
+                    v.sort_by_cached_key(|&i| (e[i].story.article.date.is_none(), date(i)))
+                }
+                Sort::Source => v.sort_by_cached_key(|&i| {
+                    (
+                        e[i].story.source().is_none(),
+                        low(e[i].story.source()),
+                        date(i),
+                    )
+                }),
+                Sort::Title => v.sort_by_cached_key(|&i| low(Some(&e[i].story.article.title))),
+            }
+            self.visible = v;
+        }
         self.selected = keep
             .and_then(|k| self.visible.iter().position(|&i| i == k))
-            .unwrap_or(0);
+            .unwrap_or(before.min(self.visible.len().saturating_sub(1)));
         self.list_offset = 0;
         self.keep_selection_visible();
+    }
+
+    /// The answer to a full-text search.
+    fn searched(&mut self, query: String, found: Result<(Vec<StoryId>, Vec<String>), String>) {
+        if query != self.filter {
+            return; // the filter changed since: an old answer
+        }
+        match found {
+            Err(why) => self.message = Some(format!("full-text search not available: {why}")),
+            Ok((ids, _)) if ids.is_empty() => {
+                self.message = Some(format!("no story's text matches {query:?}"));
+            }
+            Ok((ids, terms)) => {
+                let at: std::collections::HashMap<StoryId, usize> = self
+                    .entries
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| (e.id, i))
+                    .collect();
+                let mut ranked: Vec<usize> =
+                    ids.iter().filter_map(|id| at.get(id).copied()).collect();
+                let mut seen = std::collections::HashSet::new();
+                ranked.retain(|i| seen.insert(*i));
+                self.message = Some(format!(
+                    "{} {} found for {query:?}, best first",
+                    ranked.len(),
+                    if ranked.len() == 1 {
+                        "story"
+                    } else {
+                        "stories"
+                    }
+                ));
+                self.search = Some(FullText {
+                    query,
+                    ranked,
+                    terms,
+                });
+                self.selected = 0;
+                self.refilter();
+                self.selected = 0;
+                self.keep_selection_visible();
+            }
+        }
     }
 
     fn set_find(&mut self, text: String) {
@@ -607,7 +876,12 @@ impl App {
         let page = self.layout().text.height.saturating_sub(1).max(1) as usize;
         let rows = self.layout().list_rows();
         match a {
-            Action::Quit => return Effect::Quit,
+            Action::Quit => {
+                if let Some(i) = self.visible.get(self.selected).copied() {
+                    self.emit(Effect::SetLastSelection(i));
+                }
+                return Effect::Quit;
+            }
             Action::Help => {
                 self.mode = Mode::Help;
                 self.help_offset = 0;
@@ -637,8 +911,12 @@ impl App {
             Action::Back => {
                 if reading {
                     self.focus = Focus::List;
-                } else if !self.filter.is_empty() {
+                } else if !self.filter.is_empty() || self.search.is_some() {
                     self.set_filter(String::new());
+                } else if self.source.is_some() {
+                    self.source = None;
+                    self.refilter();
+                    self.message = Some("all sources".into());
                 }
             }
             Action::SwitchPane => {
@@ -685,11 +963,111 @@ impl App {
                     _ => {}
                 }
             }
-            other => {
-                self.message = Some(format!("{} is not built yet", other.describe()));
+            Action::ToggleRead => {
+                if let Some(i) = self.visible.get(self.selected).copied() {
+                    let read = !self.entries[i].read;
+                    self.entries[i].read = read;
+                    self.emit(Effect::SetRead(i, read));
+                }
+            }
+            Action::ToggleStar => {
+                if let Some(i) = self.visible.get(self.selected).copied() {
+                    let starred = !self.entries[i].starred;
+                    self.entries[i].starred = starred;
+                    self.emit(Effect::SetStar(i, starred));
+                }
+            }
+            Action::UnreadOnly => {
+                self.unread_only = !self.unread_only;
+                self.refilter();
+                let v = if self.unread_only { "1" } else { "0" };
+                self.emit(Effect::SaveSetting("unread_only", v.into()));
+                self.message = Some(
+                    if self.unread_only {
+                        "unread stories only"
+                    } else {
+                        "all stories"
+                    }
+                    .into(),
+                );
+            }
+            Action::NextUnread | Action::PrevUnread => {
+                let n = self.visible.len();
+                let rows: Box<dyn Iterator<Item = usize>> = if a == Action::NextUnread {
+                    Box::new(self.selected + 1..n)
+                } else {
+                    Box::new((0..self.selected.min(n)).rev())
+                };
+                let found = rows
+                    .into_iter()
+                    .find(|&r| !self.entries[self.visible[r]].read);
+                match found {
+                    Some(r) => self.select(r as isize),
+                    None => {
+                        self.message = Some(
+                            if a == Action::NextUnread {
+                                "no unread story below"
+                            } else {
+                                "no unread story above"
+                            }
+                            .into(),
+                        )
+                    }
+                }
+            }
+            Action::Sort => {
+                self.sort = self.sort.next();
+                self.refilter();
+                self.emit(Effect::SaveSetting("sort", self.sort.name().into()));
+                self.message = Some(if self.search.is_some() {
+                    format!("sort: {} (after the search is cleared)", self.sort.name())
+                } else {
+                    format!("sort: {}", self.sort.name())
+                });
+            }
+            Action::SourceFilter => self.next_source(),
+            Action::OpenUrl | Action::CopyUrl => {
+                let url = self
+                    .selected_entry()
+                    .and_then(|e| e.story.article.url.clone())
+                    .filter(|u| !u.trim().is_empty());
+                match url {
+                    Some(u) if a == Action::OpenUrl => self.emit(Effect::OpenUrl(u)),
+                    Some(u) => self.emit(Effect::CopyUrl(u)),
+                    None => self.message = Some("this story has no URL".into()),
+                }
+            }
+            Action::Export => {
+                if let Some(i) = self.visible.get(self.selected).copied() {
+                    self.emit(Effect::Export(i));
+                }
             }
         }
         Effect::None
+    }
+
+    /// The source filter: the next source (alphabetical) after the current one, then all.
+    fn next_source(&mut self) {
+        let mut sources: Vec<&str> = self
+            .entries
+            .iter()
+            .filter_map(|e| e.story.source())
+            .collect();
+        sources.sort_unstable();
+        sources.dedup();
+        let next = match &self.source {
+            None => sources.first(),
+            Some(cur) => sources.iter().find(|s| **s > cur.as_str()),
+        }
+        .map(|s| s.to_string());
+        let none = sources.is_empty();
+        self.source = next;
+        self.refilter();
+        self.message = Some(match &self.source {
+            Some(s) => format!("source: {s} ({} listed)", self.visible.len()),
+            None if none => "no story states its source".into(),
+            None => "all sources".into(),
+        });
     }
 
     /// Select a list row (clamped); the reading pane follows.
@@ -708,10 +1086,12 @@ impl App {
     }
 
     fn open_selected(&mut self) {
-        if self.settings.mark_read_on_open {
-            if let Some(&i) = self.visible.get(self.selected) {
+        if let Some(&i) = self.visible.get(self.selected) {
+            if self.settings.mark_read_on_open && !self.entries[i].read {
                 self.entries[i].read = true;
+                self.emit(Effect::SetRead(i, true));
             }
+            self.emit(Effect::SetLastSelection(i));
         }
     }
 
@@ -1111,10 +1491,8 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn unbuilt_actions_say_so_and_tiny_sizes_are_safe() {
+    fn tiny_sizes_are_safe() {
         let mut a = app(2, 2);
-        a.update(Msg::Do(Action::ToggleStar));
-        assert!(a.message.as_deref().unwrap().contains("not built"));
         for (w, h) in [(1, 1), (0, 0), (10, 4), (3, 2)] {
             a.update(Msg::Resize(w, h));
             for c in "jJlGgH jkKh".chars() {
@@ -1169,5 +1547,241 @@ pub(crate) mod tests {
             .as_deref()
             .unwrap()
             .contains("index out of bounds"));
+    }
+
+    fn enter(a: &mut App) {
+        a.update(Msg::Key(Key::plain(Code::Enter)));
+    }
+
+    #[test]
+    fn star_and_read_keys_change_entries_and_emit_effects() {
+        let mut a = app(3, 2);
+        a.take_effects();
+        keys(&mut a, "s");
+        assert!(a.entries[0].starred);
+        assert_eq!(a.take_effects(), vec![Effect::SetStar(0, true)]);
+        keys(&mut a, "jm");
+        assert!(a.entries[1].read);
+        assert_eq!(a.take_effects(), vec![Effect::SetRead(1, true)]);
+        keys(&mut a, "ms");
+        assert!(!a.entries[1].read && a.entries[1].starred);
+        assert_eq!(
+            a.take_effects(),
+            vec![Effect::SetRead(1, false), Effect::SetStar(1, true)]
+        );
+        // opening marks read once, and remembers the selection
+        enter(&mut a);
+        assert_eq!(
+            a.take_effects(),
+            vec![Effect::SetRead(1, true), Effect::SetLastSelection(1)]
+        );
+        keys(&mut a, "hq");
+        assert_eq!(a.take_effects(), vec![Effect::SetLastSelection(1)]);
+    }
+
+    #[test]
+    fn mark_read_on_open_can_be_off() {
+        let s = Settings {
+            mark_read_on_open: false,
+            ..Settings::default()
+        };
+        let stories = vec![story("A", &["a"]), story("B", &["b"])];
+        let mut a = App::with_stories(s, Keymap::default(), stories, (100, 30));
+        enter(&mut a);
+        keys(&mut a, "J");
+        assert!(!a.entries[0].read && !a.entries[1].read);
+        assert!(!a
+            .take_effects()
+            .iter()
+            .any(|e| matches!(e, Effect::SetRead(..))));
+    }
+
+    #[test]
+    fn unread_only_and_next_previous_unread() {
+        let mut a = app(6, 2);
+        for i in [1, 2, 4] {
+            a.entries[i].read = true;
+        }
+        keys(&mut a, "n");
+        assert_eq!(a.selected, 3);
+        keys(&mut a, "n");
+        assert_eq!(a.selected, 5);
+        keys(&mut a, "n");
+        assert_eq!(a.selected, 5);
+        assert!(a.message.as_deref().unwrap().contains("no unread"));
+        keys(&mut a, "pp");
+        assert_eq!(a.selected, 0);
+        keys(&mut a, "jjj"); // story 3
+        keys(&mut a, "u");
+        assert_eq!(a.visible, vec![0, 3, 5]);
+        assert_eq!(a.selected_entry().unwrap().id, a.entries[3].id);
+        assert!(a
+            .take_effects()
+            .contains(&Effect::SaveSetting("unread_only", "1".into())));
+        keys(&mut a, "u");
+        assert_eq!(a.visible.len(), 6);
+        // with a find active in the story, n / N stay on matches
+        keys(&mut a, "l/paragraph");
+        enter(&mut a);
+        let sel = a.selected;
+        keys(&mut a, "n");
+        assert_eq!(a.selected, sel, "n is next match while finding");
+        assert_eq!(a.find.as_ref().unwrap().current, 1);
+    }
+
+    #[test]
+    fn sort_cycles_and_source_filter_cycles() {
+        let mk = |t: &str, src: &str, date: &str| {
+            let mut s = story(t, &["x"]);
+            s.article.source = Some(src.into());
+            s.article.date = Some(date.into());
+            s
+        };
+        let stories = vec![
+            mk("Bravo", "Zeta News", "2020-01-02"),
+            mk("Alpha", "Acme Post", "2020-01-01"),
+            mk("Charlie", "Acme Post", "2020-01-03"),
+        ];
+        let mut a = App::with_stories(Settings::default(), Keymap::default(), stories, (100, 30));
+        let titles = |a: &App| -> Vec<String> {
+            a.visible
+                .iter()
+                .map(|&i| a.entries[i].story.article.title.clone())
+                .collect()
+        };
+        keys(&mut a, "S");
+        assert_eq!(a.sort, Sort::Date);
+        assert_eq!(titles(&a), ["Charlie", "Bravo", "Alpha"]);
+        assert!(a
+            .take_effects()
+            .contains(&Effect::SaveSetting("sort", "date".into())));
+        keys(&mut a, "S");
+        assert_eq!(titles(&a), ["Charlie", "Alpha", "Bravo"]);
+        keys(&mut a, "S");
+        assert_eq!(titles(&a), ["Alpha", "Bravo", "Charlie"]);
+        keys(&mut a, "S");
+        assert_eq!(a.sort, Sort::Archive);
+        assert_eq!(titles(&a), ["Bravo", "Alpha", "Charlie"]);
+        keys(&mut a, "f");
+        assert_eq!(a.source.as_deref(), Some("Acme Post"));
+        assert_eq!(titles(&a), ["Alpha", "Charlie"]);
+        keys(&mut a, "f");
+        assert_eq!(titles(&a), ["Bravo"]);
+        keys(&mut a, "f");
+        assert_eq!(a.source, None);
+        assert_eq!(a.visible.len(), 3);
+        keys(&mut a, "f");
+        a.update(Msg::Key(Key::plain(Code::Esc)));
+        assert_eq!(a.source, None, "esc in the list clears the source filter");
+    }
+
+    #[test]
+    fn enter_in_the_filter_runs_a_full_text_search_ranked() {
+        let mut a = app(5, 2);
+        a.take_effects();
+        keys(&mut a, "/harbour");
+        enter(&mut a);
+        assert_eq!(a.take_effects(), vec![Effect::Search("harbour".into())]);
+        let ids = vec![a.entries[3].id, a.entries[1].id];
+        // an answer for another query is ignored
+        a.update(Msg::SearchResults {
+            query: "other".into(),
+            found: Ok((ids.clone(), vec![])),
+        });
+        assert!(a.search.is_none());
+        a.update(Msg::SearchResults {
+            query: "harbour".into(),
+            found: Ok((ids, vec!["harbour".into()])),
+        });
+        assert_eq!(a.visible, vec![3, 1], "best first");
+        assert_eq!(a.selected, 0);
+        assert!(a.message.as_deref().unwrap().contains("2 stories found"));
+        a.update(Msg::Key(Key::plain(Code::Esc)));
+        assert!(a.search.is_none() && a.filter.is_empty());
+        assert_eq!(a.visible.len(), 5);
+        // no index: the title filter stays, with a message
+        keys(&mut a, "/title 2");
+        enter(&mut a);
+        a.update(Msg::SearchResults {
+            query: "title 2".into(),
+            found: Err("the index is still being built".into()),
+        });
+        assert_eq!(a.visible, vec![2]);
+        assert!(a.message.as_deref().unwrap().contains("still being built"));
+    }
+
+    #[test]
+    fn remembered_state_fills_entries_and_scrolling_is_saved() {
+        let mut a = App::new(Settings::default(), Keymap::default());
+        a.update(Msg::Resize(100, 30));
+        let stories: Vec<Story> = (0..3)
+            .map(|i| {
+                let p: Vec<String> = (0..40).map(|j| format!("S{i} paragraph {j}.")).collect();
+                let r: Vec<&str> = p.iter().map(|s| s.as_str()).collect();
+                story(&format!("T{i}"), &r)
+            })
+            .collect();
+        let id2 = StoryId::of(&stories[2].article);
+        a.update(Msg::Stories(stories));
+        a.fill_state(0, |id| {
+            if id == id2 {
+                (true, true, Some(20))
+            } else {
+                (false, false, None)
+            }
+        });
+        assert!(a.entries[2].read && a.entries[2].starred);
+        a.update(Msg::Loaded);
+        assert!(a.select_id(id2));
+        assert_eq!(a.selected, 2);
+        assert_eq!(a.reader.as_ref().unwrap().anchor.para, 20, "at its place");
+        a.take_effects();
+        keys(&mut a, "l");
+        for _ in 0..4 {
+            keys(&mut a, "j");
+        }
+        let fx = a.take_effects();
+        assert!(
+            fx.iter()
+                .any(|e| matches!(e, Effect::SaveScroll(2, p) if *p > 20)),
+            "{fx:?}"
+        );
+    }
+
+    #[test]
+    fn url_and_export_keys() {
+        let mut s = story("With URL", &["x"]);
+        s.article.url = Some("https://example.org/a".into());
+        let stories = vec![s, story("No URL", &["y"])];
+        let mut a = App::with_stories(Settings::default(), Keymap::default(), stories, (100, 30));
+        a.take_effects();
+        keys(&mut a, "oye");
+        assert_eq!(
+            a.take_effects(),
+            vec![
+                Effect::OpenUrl("https://example.org/a".into()),
+                Effect::CopyUrl("https://example.org/a".into()),
+                Effect::Export(0)
+            ]
+        );
+        keys(&mut a, "jo");
+        assert_eq!(a.message.as_deref(), Some("this story has no URL"));
+    }
+
+    #[test]
+    fn a_remembered_sort_applies_when_loading_ends() {
+        let mut a = App::new(Settings::default(), Keymap::default());
+        a.sort = Sort::Title;
+        a.update(Msg::Resize(100, 30));
+        a.update(Msg::Stories(vec![story("b", &["x"]), story("a", &["y"])]));
+        assert_eq!(
+            a.visible,
+            vec![0, 1],
+            "not re-sorted per batch while loading"
+        );
+        a.update(Msg::Loaded);
+        assert_eq!(a.visible, vec![1, 0]);
+        a.update(Msg::Stories(vec![story("0", &["z"])]));
+        assert_eq!(a.visible, vec![2, 1, 0], "sorted in once loaded");
     }
 }

@@ -65,8 +65,19 @@ fn pane<'a>(t: &Theme, focused: bool) -> Block<'a> {
 fn draw_list(app: &App, t: &Theme, r: Rect, buf: &mut Buffer) {
     let focused = app.focus == Focus::List;
     let unread = app.entries.iter().filter(|e| !e.read).count();
-    let mut title = if app.filter.is_empty() {
-        format!(" Stories {} · {unread} unread ", app.entries.len())
+    let mut title = if let Some(s) = &app.search {
+        format!(
+            " Stories {}/{} · full text: {} ",
+            app.visible.len(),
+            app.entries.len(),
+            s.query
+        )
+    } else if app.filter.is_empty() {
+        if app.visible.len() == app.entries.len() {
+            format!(" Stories {} · {unread} unread ", app.entries.len())
+        } else {
+            format!(" Stories {}/{} ", app.visible.len(), app.entries.len())
+        }
     } else {
         format!(
             " Stories {}/{} · /{} ",
@@ -75,6 +86,15 @@ fn draw_list(app: &App, t: &Theme, r: Rect, buf: &mut Buffer) {
             app.filter
         )
     };
+    if app.unread_only {
+        title.push_str("· unread only ");
+    }
+    if let Some(src) = &app.source {
+        title.push_str(&format!("· {} ", crate::text::sanitize(src)));
+    }
+    if app.sort != crate::app::Sort::Archive {
+        title.push_str(&format!("· by {} ", app.sort.name()));
+    }
     title = truncate(&title, r.width.saturating_sub(2) as usize);
     let block = pane(t, focused).title(Span::styled(title, t.title));
     let area = inner(r);
@@ -204,6 +224,11 @@ fn draw_reader(app: &App, t: &Theme, r: Rect, meta: Rect, text: Rect, buf: &mut 
         Span::styled(truncate(&parts.join(" · "), m.width as usize), t.dim).render(m, buf);
     }
     // the text: only the lines on screen
+    let terms = app
+        .search
+        .as_ref()
+        .map(|s| &s.terms)
+        .filter(|t| !t.is_empty());
     let find = app
         .find
         .as_ref()
@@ -222,9 +247,10 @@ fn draw_reader(app: &App, t: &Theme, r: Rect, meta: Rect, text: Rect, buf: &mut 
             LineKind::Hidden => t.hidden,
         };
         let area = Rect::new(text.x, text.y + row as u16, text.width, 1);
-        let spans = match &find {
-            Some((q, cur)) => highlight(&line.text, q, style, t, *cur == Some(i)),
-            None => vec![Span::styled(line.text.as_str(), style)],
+        let spans = match (&find, &terms) {
+            (Some((q, cur)), _) => highlight(&line.text, q, style, t, *cur == Some(i)),
+            (None, Some(terms)) => highlight_terms(&line.text, terms, style, t.matched),
+            (None, None) => vec![Span::styled(line.text.as_str(), style)],
         };
         Line::from(spans).render(area, buf);
     }
@@ -246,6 +272,40 @@ fn highlight<'a>(text: &'a str, q: &str, style: Style, t: &Theme, current: bool)
     while let Some(p) = lower[at..].find(q) {
         let s = at + p;
         let e = s + q.len();
+        if !text.is_char_boundary(s) || !text.is_char_boundary(e) {
+            break;
+        }
+        out.push(Span::styled(&text[at..s], style));
+        out.push(Span::styled(&text[s..e], mark));
+        at = e;
+    }
+    out.push(Span::styled(&text[at..], style));
+    out
+}
+
+/// Spans of a line with every word of a full-text search's matches (lower case) marked.
+fn highlight_terms<'a>(
+    text: &'a str,
+    terms: &[String],
+    style: Style,
+    mark: Style,
+) -> Vec<Span<'a>> {
+    let lower = text.to_lowercase();
+    if lower.len() != text.len() {
+        let hit = terms.iter().any(|q| lower.contains(q.as_str()));
+        return vec![Span::styled(text, if hit { mark } else { style })];
+    }
+    let mut out = Vec::new();
+    let mut at = 0;
+    loop {
+        // the earliest match of any term from `at`, longest first at the same place
+        let next = terms
+            .iter()
+            .filter(|q| !q.is_empty())
+            .filter_map(|q| lower[at..].find(q.as_str()).map(|p| (at + p, q.len())))
+            .min_by_key(|&(p, len)| (p, std::cmp::Reverse(len)));
+        let Some((s, len)) = next else { break };
+        let e = s + len;
         if !text.is_char_boundary(s) || !text.is_char_boundary(e) {
             break;
         }
@@ -279,6 +339,7 @@ pub fn hints(app: &App) -> Vec<(String, &'static str, u8)> {
                 "hidden",
                 5,
             ),
+            (one(Action::ToggleStar), "star", 6),
             (one(Action::Help), "help", 0),
             (one(Action::Quit), "quit", 0),
         ],
@@ -354,7 +415,7 @@ fn draw_status(app: &App, t: &Theme, r: Rect, buf: &mut Buffer) {
             Span::styled(" ", t.cursor),
             Span::styled(
                 truncate(
-                    "  enter keep · esc clear",
+                    "  enter full-text search · esc clear",
                     left_w.saturating_sub(app.filter.width() + 2),
                 ),
                 t.dim,
@@ -526,4 +587,34 @@ pub fn to_text(buf: &Buffer) -> String {
 /// Styles used without colour too (so tests and `NO_COLOR` read the same).
 pub(crate) fn bold() -> Style {
     Style::default().add_modifier(Modifier::BOLD)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_text_words_are_marked_in_a_line() {
+        let mark = bold();
+        let terms = vec!["ferry".to_string(), "fares".to_string()];
+        let spans = highlight_terms(
+            "Ferry fares rise; ferry users",
+            &terms,
+            Style::default(),
+            mark,
+        );
+        let marked: Vec<&str> = spans
+            .iter()
+            .filter(|s| s.style == mark)
+            .map(|s| s.content.as_ref())
+            .collect();
+        assert_eq!(marked, ["Ferry", "fares", "ferry"]);
+        let all: String = spans.iter().map(|s| s.content.as_ref()).collect();
+        assert_eq!(all, "Ferry fares rise; ferry users");
+        assert!(
+            highlight_terms("nothing here", &terms, Style::default(), mark)
+                .iter()
+                .all(|s| s.style != mark)
+        );
+    }
 }

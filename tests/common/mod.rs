@@ -18,9 +18,22 @@ pub fn shared() -> Option<PathBuf> {
     None
 }
 
-/// The built binary.
+/// The built binary, its reading state and index in a folder of this test process's own
+/// (never the user's data or cache dirs; a test may point them elsewhere with `.env`).
 pub fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_broadsheet"))
+    let dir = scratch();
+    let mut c = Command::new(env!("CARGO_BIN_EXE_broadsheet"));
+    c.env("BROADSHEET_STATE", dir.join("state.sqlite"))
+        .env("BROADSHEET_INDEX", dir.join("index.sqlite"));
+    c
+}
+
+/// A folder for this test process (removed by the OS's temp cleaning, not by us: tests
+/// of one binary run in parallel and share it).
+pub fn scratch() -> PathBuf {
+    let d = std::env::temp_dir().join(format!("broadsheet-test-{}", std::process::id()));
+    std::fs::create_dir_all(&d).expect("create the test folder");
+    d
 }
 
 /// Run `broadsheet export --format json` on paths; returns the JSON Lines as values.
