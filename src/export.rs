@@ -2,7 +2,6 @@
 //! and `explain`.
 
 use crate::archive::Story;
-use crate::text::pretty_date;
 use serde::Serialize;
 
 /// One line of `export --format json`, the shape PRODUCT.md gives.
@@ -66,18 +65,7 @@ pub fn json_line(s: &Story) -> String {
 
 /// The meta line: source · date · author.
 pub fn meta_line(s: &Story) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    if let Some(src) = s.source() {
-        parts.push(src.to_string());
-    }
-    if let Some(d) = &s.article.date {
-        parts.push(pretty_date(d));
-    }
-    let authors = s.authors();
-    if !authors.is_empty() {
-        parts.push(authors.join(", "));
-    }
-    parts.join(" · ")
+    s.meta_parts().join(" · ")
 }
 
 /// The story as Markdown: title, source, date, URL, paragraphs.

@@ -41,6 +41,22 @@ impl Story {
         }
         self.cleaned.byline.iter().cloned().collect()
     }
+    /// The parts of a meta line that come from the story: source, date ("28 Feb 2020"),
+    /// authors. The CLI joins them; the reader adds reading time and hidden count.
+    pub fn meta_parts(&self) -> Vec<String> {
+        let mut parts: Vec<String> = Vec::new();
+        if let Some(src) = self.source() {
+            parts.push(src.to_string());
+        }
+        if let Some(d) = &self.article.date {
+            parts.push(crate::text::pretty_date(d));
+        }
+        let authors = self.authors();
+        if !authors.is_empty() {
+            parts.push(authors.join(", "));
+        }
+        parts
+    }
     /// Words shown as the story.
     pub fn word_count(&self) -> usize {
         self.cleaned

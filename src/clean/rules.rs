@@ -952,7 +952,7 @@ mod tests {
     use super::*;
     use crate::article::Block;
 
-    fn art(title: &str, blocks: &[&str]) -> Article {
+    pub(super) fn art(title: &str, blocks: &[&str]) -> Article {
         Article {
             title: title.into(),
             blocks: blocks.iter().map(|b| Block::para(*b)).collect(),
@@ -960,7 +960,7 @@ mod tests {
         }
     }
 
-    fn kinds(a: &Article) -> Vec<(Kind, bool)> {
+    pub(super) fn kinds(a: &Article) -> Vec<(Kind, bool)> {
         decide(a, &Evidence::default())
             .blocks
             .iter()
@@ -968,10 +968,12 @@ mod tests {
             .collect()
     }
 
-    const P1: &str =
+    pub(super) const P1: &str =
         "The harbour board voted on Tuesday to raise ferry fares by ten per cent from April.";
-    const P2: &str = "Commuters said the rise would hurt families who cross the water every day.";
-    const P3: &str = "The board will review the fares again next winter, its chair said.";
+    pub(super) const P2: &str =
+        "Commuters said the rise would hurt families who cross the water every day.";
+    pub(super) const P3: &str =
+        "The board will review the fares again next winter, its chair said.";
 
     #[test]
     fn standfirst_repeated_by_body_is_hidden_once() {
@@ -1076,29 +1078,9 @@ mod tests {
 
 #[cfg(test)]
 mod more_tests {
+    use super::tests::{art, kinds as decided, P1, P2, P3};
     use super::*;
-    use crate::article::Block;
 
-    fn art(title: &str, blocks: &[&str]) -> Article {
-        Article {
-            title: title.into(),
-            blocks: blocks.iter().map(|b| Block::para(*b)).collect(),
-            ..Article::default()
-        }
-    }
-
-    fn decided(a: &Article) -> Vec<(Kind, bool)> {
-        decide(a, &Evidence::default())
-            .blocks
-            .iter()
-            .map(|d| (d.kind, d.shown))
-            .collect()
-    }
-
-    const P1: &str =
-        "The harbour board voted on Tuesday to raise ferry fares by ten per cent from April.";
-    const P2: &str = "Commuters said the rise would hurt families who cross the water every day.";
-    const P3: &str = "The board will review the fares again next winter, its chair said.";
     const P4: &str = "Ferry crews welcomed the decision, which pays for two new engines this year.";
 
     #[test]

@@ -193,17 +193,7 @@ fn draw_reader(app: &App, t: &Theme, r: Rect, meta: Rect, text: Rect, buf: &mut 
     };
     // meta line: source · date · author · N min · K hidden
     let s = &e.story;
-    let mut parts: Vec<String> = Vec::new();
-    if let Some(src) = s.source() {
-        parts.push(src.to_string());
-    }
-    if let Some(d) = &s.article.date {
-        parts.push(pretty_date(d));
-    }
-    let authors = s.authors();
-    if !authors.is_empty() {
-        parts.push(authors.join(", "));
-    }
+    let mut parts = s.meta_parts();
     let words = rd.doc.words as u32;
     parts.push(format!(
         "{} min",

@@ -38,27 +38,15 @@ pub fn scratch() -> PathBuf {
 
 /// Run `broadsheet export --format json` on paths; returns the JSON Lines as values.
 pub fn export_json(paths: &[&Path]) -> Vec<serde_json::Value> {
-    let out = bin()
-        .arg("export")
-        .arg("--format")
-        .arg("json")
-        .args(paths)
-        .output()
-        .expect("run broadsheet");
-    assert!(
-        out.status.success(),
-        "export failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
+    String::from_utf8(export_bytes(paths))
         .unwrap()
         .lines()
         .map(|l| serde_json::from_str(l).expect("valid JSON line"))
         .collect()
 }
 
-/// Score an export with ../shared/tools/score.py; returns its JSON figures.
-pub fn score(shared: &Path, mode: &str, labels: &Path, paths: &[&Path]) -> serde_json::Value {
+/// The raw output of `broadsheet export --format json` on paths (asserts success).
+pub fn export_bytes(paths: &[&Path]) -> Vec<u8> {
     let out = bin()
         .arg("export")
         .arg("--format")
@@ -71,12 +59,18 @@ pub fn score(shared: &Path, mode: &str, labels: &Path, paths: &[&Path]) -> serde
         "export failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+    out.stdout
+}
+
+/// Score an export with ../shared/tools/score.py; returns its JSON figures.
+pub fn score(shared: &Path, mode: &str, labels: &Path, paths: &[&Path]) -> serde_json::Value {
+    let stdout = export_bytes(paths);
     let tmp = std::env::temp_dir().join(format!(
         "broadsheet-score-{}-{}.jsonl",
         std::process::id(),
         rand_suffix()
     ));
-    std::fs::write(&tmp, &out.stdout).unwrap();
+    std::fs::write(&tmp, &stdout).unwrap();
     let s = Command::new("python3")
         .arg(shared.join("tools/score.py"))
         .arg(mode)
