@@ -23,6 +23,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<(Article, Option<LoadError>), 
     let head = PageMeta::read(&html);
     let mut article = Article {
         path: path.to_path_buf(),
+        extracted: true,
         ..Article::default()
     };
     head.fill(&mut article);
