@@ -32,6 +32,6 @@ fn news_wcxb_dev_html_quality() {
     gate("news-wcxb-dev", NEWS_WCXB_DEV_FLOOR);
 }
 
-/// Slightly below the measured figures (see README, "Saved pages"): 0.946 and 0.909.
-const NEWS_SH_FLOOR: f64 = 0.94;
-const NEWS_WCXB_DEV_FLOOR: f64 = 0.90;
+/// Slightly below the measured figures (see README, "Saved pages"): 0.972 and 0.920.
+const NEWS_SH_FLOOR: f64 = 0.967;
+const NEWS_WCXB_DEV_FLOOR: f64 = 0.915;

@@ -219,6 +219,7 @@ fn article(path: &Path, map: &Map<String, Value>, index: usize) -> Result<Articl
         authors,
         description: get(map, meta::DESCRIPTION).and_then(text),
         blocks,
+        extracted: false,
     })
 }
 

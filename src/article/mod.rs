@@ -70,6 +70,9 @@ pub struct Article {
     pub description: Option<String>,
     /// The blocks after the title, in order.
     pub blocks: Vec<Block>,
+    /// The blocks are the story an extraction library found in a saved page, so most of
+    /// the page's clutter is already gone (the cleaner trusts them more).
+    pub extracted: bool,
 }
 
 /// Why a file could not be loaded (or loaded only in part).
