@@ -224,7 +224,31 @@ pub fn load_file(path: &Path) -> Loaded {
         }
     };
     load_bytes(path, &bytes, &mut out);
+    cap_problems(path, &mut out);
     out
+}
+
+/// At most this many problems are reported for one file; the rest are counted.
+pub const MAX_PROBLEMS_PER_FILE: usize = 3;
+
+/// Keep the first few problems of a file and count the rest in one more line, so a file
+/// that is not an archive of stories (a 100,000-line labels file, say) is reported in a
+/// few lines, not one per record.
+fn cap_problems(path: &Path, out: &mut Loaded) {
+    let n = out.problems.len();
+    if n <= MAX_PROBLEMS_PER_FILE {
+        return;
+    }
+    out.problems.truncate(MAX_PROBLEMS_PER_FILE);
+    out.problems.push(err(
+        path,
+        None,
+        format!(
+            "{} more problems like these not shown ({} stories loaded from this file)",
+            n - MAX_PROBLEMS_PER_FILE,
+            out.articles.len()
+        ),
+    ));
 }
 
 /// Load the bytes of a file named `path` (gzip unpacked here), adding to `out`.
@@ -327,6 +351,25 @@ pub(crate) fn err(path: &Path, at: Option<String>, reason: String) -> LoadError 
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn many_bad_records_are_reported_in_a_few_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("labels.jsonl");
+        let mut text = String::from("{\"title\": \"A story\", \"text\": \"It happened.\"}\n");
+        for i in 0..50 {
+            text.push_str(&format!("{{\"file\": \"{i}.txt\", \"paragraphs\": []}}\n"));
+        }
+        std::fs::write(&p, text).unwrap();
+        let l = load_file(&p);
+        assert_eq!(l.articles.len(), 1);
+        assert_eq!(l.problems.len(), MAX_PROBLEMS_PER_FILE + 1);
+        let last = l.problems.last().unwrap().to_string();
+        assert!(
+            last.contains("47 more problems") && last.contains("1 stories loaded"),
+            "{last}"
+        );
+    }
+
     use super::*;
     use std::io::Write;
 
