@@ -324,6 +324,30 @@ fn list(
     Ok(())
 }
 
+/// A story of the list as JSON: path, title, source, date, id, read, starred.
+fn entry_json(e: &Entry, state: Option<&Store>) -> serde_json::Value {
+    serde_json::json!({
+        "path": e.path.display().to_string(),
+        "title": e.title,
+        "source": e.source,
+        "date": e.date,
+        "id": e.id.to_string(),
+        "read": state.is_some_and(|s| s.is_read(e.id)),
+        "starred": state.is_some_and(|s| s.is_starred(e.id)),
+    })
+}
+
+/// A story of the list as a tab-separated row: date, source, title, path.
+fn entry_row(e: &Entry) -> String {
+    format!(
+        "{}\t{}\t{}\t{}",
+        e.date.as_deref().unwrap_or("-"),
+        e.source.as_deref().unwrap_or("-"),
+        e.title,
+        e.path.display()
+    )
+}
+
 fn write_list(
     entries: &[Entry],
     state: Option<&Store>,
@@ -332,25 +356,9 @@ fn write_list(
 ) -> Result<()> {
     for e in entries {
         if json {
-            let v = serde_json::json!({
-                "path": e.path.display().to_string(),
-                "title": e.title,
-                "source": e.source,
-                "date": e.date,
-                "id": e.id.to_string(),
-                "read": state.is_some_and(|s| s.is_read(e.id)),
-                "starred": state.is_some_and(|s| s.is_starred(e.id)),
-            });
-            writeln!(out, "{v}")?;
+            writeln!(out, "{}", entry_json(e, state))?;
         } else {
-            writeln!(
-                out,
-                "{}\t{}\t{}\t{}",
-                e.date.as_deref().unwrap_or("-"),
-                e.source.as_deref().unwrap_or("-"),
-                e.title,
-                e.path.display()
-            )?;
+            writeln!(out, "{}", entry_row(e))?;
         }
     }
     Ok(())
@@ -379,29 +387,14 @@ fn search(
     for h in index.search(query, paths, limit)? {
         let e = &h.entry;
         if json {
-            let v = serde_json::json!({
-                "path": e.path.display().to_string(),
-                "title": e.title,
-                "source": e.source,
-                "date": e.date,
-                "id": e.id.to_string(),
-                "score": h.score,
-                "snippet": h.snippet,
-                "marks": h.marks.iter().map(|m| [m.start, m.end]).collect::<Vec<_>>(),
-                "read": state.as_ref().is_some_and(|s| s.is_read(e.id)),
-                "starred": state.as_ref().is_some_and(|s| s.is_starred(e.id)),
-            });
+            let mut v = entry_json(e, state.as_ref());
+            v["score"] = serde_json::json!(h.score);
+            v["snippet"] = serde_json::json!(h.snippet);
+            v["marks"] =
+                serde_json::json!(h.marks.iter().map(|m| [m.start, m.end]).collect::<Vec<_>>());
             writeln!(out, "{v}")?;
         } else {
-            writeln!(
-                out,
-                "{}\t{}\t{}\t{}\t{}",
-                e.date.as_deref().unwrap_or("-"),
-                e.source.as_deref().unwrap_or("-"),
-                e.title,
-                e.path.display(),
-                h.marked_snippet("[", "]")
-            )?;
+            writeln!(out, "{}\t{}", entry_row(e), h.marked_snippet("[", "]"))?;
         }
     }
     Ok(())

@@ -50,15 +50,6 @@ fn read_the_seed_in_a_real_terminal_and_leave_it_clean() {
     };
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let seed = shared.join("seed/000_6e3b5fed3cbd1306.txt");
-    let pty = native_pty_system()
-        .openpty(PtySize {
-            rows: ROWS,
-            cols: COLS,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .expect("open a pty");
-    let termios_before = pty.master.get_termios();
     let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_broadsheet"));
     cmd.arg("--config");
     cmd.arg(root.join("config.toml"));
@@ -69,29 +60,13 @@ fn read_the_seed_in_a_real_terminal_and_leave_it_clean() {
     cmd.env("BROADSHEET_STATE", state.path().join("state.sqlite"));
     cmd.env("BROADSHEET_INDEX", state.path().join("index.sqlite"));
     cmd.cwd(root);
-    let mut child = pty.slave.spawn_command(cmd).expect("spawn broadsheet");
-    drop(pty.slave);
-
-    let parser = Arc::new(Mutex::new(vt100::Parser::new(
-        NonZeroU16::new(ROWS).unwrap(),
-        NonZeroU16::new(COLS).unwrap(),
-        0,
-    )));
-    let mut reader = pty.master.try_clone_reader().unwrap();
-    let p2 = Arc::clone(&parser);
-    let pump = std::thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            p2.lock().unwrap().process(&buf[..n]);
-        }
-    });
-    let mut t = Term {
-        parser,
-        writer: pty.master.take_writer().unwrap(),
-    };
+    let Session {
+        term: mut t,
+        mut child,
+        master,
+        pump,
+        termios_before,
+    } = spawn(cmd);
 
     // the list, with the seed selected and the loading finished
     let s = t.wait("the list", |s| {
@@ -196,16 +171,11 @@ fn read_the_seed_in_a_real_terminal_and_leave_it_clean() {
             "mouse capture off"
         );
     }
-    if let (Some(before), Some(after)) = (termios_before, pty.master.get_termios()) {
-        assert!(
-            before.local_flags == after.local_flags && before.input_flags == after.input_flags,
-            "raw mode left on: local {:?} -> {:?}",
-            before.local_flags,
-            after.local_flags
-        );
+    if let (Some(before), Some(after)) = (termios_before, termios_flags(&*master)) {
+        assert_eq!(before, after, "raw mode left on (local, input flags)");
     }
     drop(t);
-    drop(pty.master);
+    drop(master);
     let _ = pump.join();
 }
 
@@ -253,16 +223,27 @@ fn the_reader_needs_a_terminal() {
     );
 }
 
-/// The binary in a pseudo-terminal on the sample articles, its state and index in `dir`.
-fn spawn_reader(
-    dir: &Path,
-) -> (
-    Term,
-    Box<dyn portable_pty::Child + Send + Sync>,
-    Box<dyn portable_pty::MasterPty + Send>,
-    std::thread::JoinHandle<()>,
-) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+/// A command started in a fresh pseudo-terminal, its screen pumped into a vt100 parser.
+struct Session {
+    term: Term,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    master: Box<dyn portable_pty::MasterPty + Send>,
+    pump: std::thread::JoinHandle<()>,
+    /// The terminal's local and input flags before the binary touched them.
+    termios_before: Option<(String, String)>,
+}
+
+/// The pty's local and input flags, as text (enough to see raw mode left on).
+fn termios_flags(master: &dyn portable_pty::MasterPty) -> Option<(String, String)> {
+    master.get_termios().map(|t| {
+        (
+            format!("{:?}", t.local_flags),
+            format!("{:?}", t.input_flags),
+        )
+    })
+}
+
+fn spawn(cmd: CommandBuilder) -> Session {
     let pty = native_pty_system()
         .openpty(PtySize {
             rows: ROWS,
@@ -271,16 +252,7 @@ fn spawn_reader(
             pixel_height: 0,
         })
         .expect("open a pty");
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_broadsheet"));
-    cmd.arg("--config");
-    cmd.arg(root.join("config.toml"));
-    cmd.arg("--state");
-    cmd.arg(dir.join("state.sqlite"));
-    cmd.arg("--index");
-    cmd.arg(dir.join("index.sqlite"));
-    cmd.arg(root.join("articles"));
-    cmd.env("TERM", "xterm-256color");
-    cmd.cwd(dir);
+    let termios_before = termios_flags(&*pty.master);
     let child = pty.slave.spawn_command(cmd).expect("spawn broadsheet");
     drop(pty.slave);
     let parser = Arc::new(Mutex::new(vt100::Parser::new(
@@ -299,11 +271,41 @@ fn spawn_reader(
             p2.lock().unwrap().process(&buf[..n]);
         }
     });
-    let t = Term {
+    let term = Term {
         parser,
         writer: pty.master.take_writer().unwrap(),
     };
-    (t, child, pty.master, pump)
+    Session {
+        term,
+        child,
+        master: pty.master,
+        pump,
+        termios_before,
+    }
+}
+
+/// The binary in a pseudo-terminal on the sample articles, its state and index in `dir`.
+fn spawn_reader(
+    dir: &Path,
+) -> (
+    Term,
+    Box<dyn portable_pty::Child + Send + Sync>,
+    Box<dyn portable_pty::MasterPty + Send>,
+    std::thread::JoinHandle<()>,
+) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_broadsheet"));
+    cmd.arg("--config");
+    cmd.arg(root.join("config.toml"));
+    cmd.arg("--state");
+    cmd.arg(dir.join("state.sqlite"));
+    cmd.arg("--index");
+    cmd.arg(dir.join("index.sqlite"));
+    cmd.arg(root.join("articles"));
+    cmd.env("TERM", "xterm-256color");
+    cmd.cwd(dir);
+    let x = spawn(cmd);
+    (x.term, x.child, x.master, x.pump)
 }
 
 fn loaded(s: &str) -> bool {
