@@ -29,16 +29,7 @@ fn search(tmp: &Path, dir: &Path, query: &str) -> Vec<serde_json::Value> {
         .arg(tmp.join("index.sqlite"))
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "search failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
+    common::json_lines(out, "search")
 }
 
 fn titles(hits: &[serde_json::Value]) -> Vec<&str> {

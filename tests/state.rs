@@ -47,16 +47,7 @@ fn list_json(tmp: &Path, dir: &Path) -> Vec<serde_json::Value> {
         .arg(dir)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "list failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
+    common::json_lines(out, "list")
 }
 
 fn flags(v: &[serde_json::Value], title_start: &str) -> (bool, bool) {

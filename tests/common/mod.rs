@@ -45,6 +45,20 @@ pub fn export_json(paths: &[&Path]) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// The JSON Lines a finished command wrote; fails the test, with its stderr, if it failed.
+pub fn json_lines(out: std::process::Output, what: &str) -> Vec<serde_json::Value> {
+    assert!(
+        out.status.success(),
+        "{what} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("valid JSON line"))
+        .collect()
+}
+
 /// The raw output of `broadsheet export --format json` on paths (asserts success).
 pub fn export_bytes(paths: &[&Path]) -> Vec<u8> {
     let out = bin()
