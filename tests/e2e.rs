@@ -149,15 +149,7 @@ fn read_the_seed_in_a_real_terminal_and_leave_it_clean() {
 
     // q: quit; the terminal is as it was
     t.send("q");
-    let t0 = Instant::now();
-    let status = loop {
-        if let Some(st) = child.try_wait().unwrap() {
-            break st;
-        }
-        assert!(t0.elapsed() < Duration::from_secs(10), "did not quit");
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    assert!(status.success(), "exit status {status:?}");
+    wait_exit(&mut *child);
     // let the last bytes through the pty
     std::thread::sleep(Duration::from_millis(200));
     {
@@ -312,13 +304,8 @@ fn loaded(s: &str) -> bool {
     s.contains("Stories ") && !s.contains("loading") && !s.contains("cleaning")
 }
 
-fn quit(
-    mut t: Term,
-    mut child: Box<dyn portable_pty::Child + Send + Sync>,
-    master: Box<dyn portable_pty::MasterPty + Send>,
-    pump: std::thread::JoinHandle<()>,
-) {
-    t.send("q");
+/// Wait (10 s at most) for the reader to exit, and check it exited with status 0.
+fn wait_exit(child: &mut (dyn portable_pty::Child + Send + Sync)) {
     let t0 = Instant::now();
     let status = loop {
         if let Some(st) = child.try_wait().unwrap() {
@@ -328,6 +315,16 @@ fn quit(
         std::thread::sleep(Duration::from_millis(20));
     };
     assert!(status.success(), "exit status {status:?}");
+}
+
+fn quit(
+    mut t: Term,
+    mut child: Box<dyn portable_pty::Child + Send + Sync>,
+    master: Box<dyn portable_pty::MasterPty + Send>,
+    pump: std::thread::JoinHandle<()>,
+) {
+    t.send("q");
+    wait_exit(&mut *child);
     drop(t);
     drop(master);
     let _ = pump.join();

@@ -1260,30 +1260,18 @@ pub(crate) mod tests {
     use super::*;
     use crate::archive::Story;
     use crate::article::{Article, Block};
-    use crate::clean::{Cleaned, Decision, Kind};
+    use crate::clean::{Cleaned, Kind};
 
     /// A story of shown paragraphs.
     pub(crate) fn story(title: &str, paras: &[&str]) -> Story {
-        let blocks: Vec<Block> = paras.iter().map(|p| Block::para(*p)).collect();
+        let article = Article {
+            title: title.into(),
+            blocks: paras.iter().map(|p| Block::para(*p)).collect(),
+            ..Article::default()
+        };
         Story {
-            cleaned: Cleaned {
-                blocks: blocks
-                    .iter()
-                    .map(|b| Decision {
-                        text: b.text.clone(),
-                        markup: b.markup,
-                        kind: Kind::Story,
-                        shown: true,
-                        reason: String::new(),
-                    })
-                    .collect(),
-                ..Cleaned::default()
-            },
-            article: Article {
-                title: title.into(),
-                blocks,
-                ..Article::default()
-            },
+            cleaned: Cleaned::all_shown(&article, ""),
+            article,
         }
     }
 

@@ -6,7 +6,7 @@
 //! still load. Each article from a file that holds several gets its position in
 //! [`Article::index_in_file`] (the record's position, counting records that failed).
 
-use super::{decode, err, looks_binary, meta, Article, Block, Loaded};
+use super::{err, meta, text_input, Article, Block, Loaded};
 use serde_json::{Map, Value};
 use std::path::Path;
 
@@ -109,18 +109,16 @@ pub fn parse_lines(path: &Path, bytes: &[u8], out: &mut Loaded) {
 
 /// The file as text, or None after reporting why it is not.
 fn text_of(path: &Path, bytes: &[u8], out: &mut Loaded) -> Option<String> {
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        out.problems.push(err(path, None, "empty file".into()));
-        return None;
+    match text_input(path, bytes, "JSON") {
+        Ok((text, warning)) => {
+            out.problems.extend(warning);
+            Some(text)
+        }
+        Err(e) => {
+            out.problems.push(e);
+            None
+        }
     }
-    if looks_binary(bytes) {
-        out.problems
-            .push(err(path, None, "binary file, not JSON".into()));
-        return None;
-    }
-    let (text, warning) = decode(path, bytes);
-    out.problems.extend(warning);
-    Some(text)
 }
 
 /// serde_json's message without its own " at line L column C" (we give `at`).

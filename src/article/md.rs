@@ -6,7 +6,7 @@
 //! or plain scalars, inline lists `[a, b]` and block lists of `- item` lines. That is what
 //! static-site generators and scrapers write; anything else is reported with its line.
 
-use super::{decode, err, looks_binary, meta, Article, Block, LoadError, Markup};
+use super::{err, meta, text_input, Article, Block, LoadError, Markup};
 use crate::text::{norm_key, sanitize};
 use std::path::Path;
 
@@ -24,13 +24,7 @@ pub type FrontMatter = Vec<(String, Value)>;
 
 /// Parse a Markdown article. The warning, if any, is about invalid UTF-8.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<(Article, Option<LoadError>), LoadError> {
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(err(path, None, "empty file".into()));
-    }
-    if looks_binary(bytes) {
-        return Err(err(path, None, "binary file, not text".into()));
-    }
-    let (text, warning) = decode(path, bytes);
+    let (text, warning) = text_input(path, bytes, "text")?;
     let text = sanitize(
         &text
             .replace("\r\n", "\n")

@@ -312,6 +312,22 @@ fn has_inner_ext(path: &Path) -> bool {
         .is_some_and(|stem| format_of(stem).is_some())
 }
 
+/// The text of a file that must hold text: an empty or binary file is an error naming
+/// `kind` ("text", "JSON"); otherwise the bytes decoded by [`decode`], with its warning.
+pub fn text_input(
+    path: &Path,
+    bytes: &[u8],
+    kind: &str,
+) -> Result<(String, Option<LoadError>), LoadError> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(err(path, None, "empty file".into()));
+    }
+    if looks_binary(bytes) {
+        return Err(err(path, None, format!("binary file, not {kind}")));
+    }
+    Ok(decode(path, bytes))
+}
+
 /// Decode bytes as UTF-8 (dropping a BOM); invalid sequences are replaced and reported.
 pub fn decode(path: &Path, bytes: &[u8]) -> (String, Option<LoadError>) {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);

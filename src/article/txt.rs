@@ -2,19 +2,13 @@
 //! paragraphs separated by blank lines. Hard-wrapped paragraphs are joined; list lines
 //! (`- `, `* `, `• `, `1. `) are kept as lines.
 
-use super::{decode, err, looks_binary, Article, Block, LoadError, Markup};
+use super::{text_input, Article, Block, LoadError, Markup};
 use crate::text::sanitize;
 use std::path::Path;
 
 /// Parse a plain-text article. The warning, if any, is about invalid UTF-8.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<(Article, Option<LoadError>), LoadError> {
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(err(path, None, "empty file".into()));
-    }
-    if looks_binary(bytes) {
-        return Err(err(path, None, "binary file, not text".into()));
-    }
-    let (text, warning) = decode(path, bytes);
+    let (text, warning) = text_input(path, bytes, "text")?;
     let text = sanitize(&text.replace("\r\n", "\n").replace('\r', "\n"));
     let mut paras = paragraphs(&text).into_iter();
     let title_block = paras.next().unwrap_or_default();

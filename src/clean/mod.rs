@@ -113,14 +113,9 @@ pub struct Options {
     pub raw_sources: Vec<String>,
 }
 
-/// Clean one article. `evidence` holds what the rest of the archive says
-/// ([`Evidence::default`] for an article alone).
-pub fn clean(article: &Article, evidence: &Evidence, opts: &Options) -> Cleaned {
-    let raw_source = article
-        .source
-        .as_deref()
-        .is_some_and(|s| opts.raw_sources.iter().any(|r| r.eq_ignore_ascii_case(s)));
-    let mut out = if opts.disabled || raw_source {
+impl Cleaned {
+    /// Every block of the article shown as story, each with the same reason.
+    pub fn all_shown(article: &Article, reason: &str) -> Cleaned {
         Cleaned {
             blocks: article
                 .blocks
@@ -130,11 +125,23 @@ pub fn clean(article: &Article, evidence: &Evidence, opts: &Options) -> Cleaned 
                     markup: b.markup,
                     kind: Kind::Story,
                     shown: true,
-                    reason: "cleaning is off".into(),
+                    reason: reason.to_string(),
                 })
                 .collect(),
             ..Cleaned::default()
         }
+    }
+}
+
+/// Clean one article. `evidence` holds what the rest of the archive says
+/// ([`Evidence::default`] for an article alone).
+pub fn clean(article: &Article, evidence: &Evidence, opts: &Options) -> Cleaned {
+    let raw_source = article
+        .source
+        .as_deref()
+        .is_some_and(|s| opts.raw_sources.iter().any(|r| r.eq_ignore_ascii_case(s)));
+    let mut out = if opts.disabled || raw_source {
+        Cleaned::all_shown(article, "cleaning is off")
     } else {
         let mut out = rules::decide(article, evidence);
         if article.extracted {
