@@ -90,11 +90,39 @@ pub fn source_key(a: &Article) -> String {
     }
 }
 
+/// Evidence gathered one article at a time, so an archive can be read as a stream
+/// without holding its articles: `add` each, then `finish`.
+#[derive(Debug, Default)]
+pub struct EvidenceBuilder {
+    ev: Evidence,
+    added: usize,
+}
+
+impl EvidenceBuilder {
+    /// Count one article (its index is the number added before it).
+    pub fn add(&mut self, a: &Article) {
+        self.ev.add(self.added, a);
+        self.added += 1;
+    }
+    /// The evidence of every article added.
+    pub fn finish(self) -> Evidence {
+        self.ev
+    }
+}
+
 impl Evidence {
     /// Gather evidence from every article of an archive.
     pub fn gather(articles: &[Article]) -> Self {
-        let mut ev = Evidence::default();
-        for (i, a) in articles.iter().enumerate() {
+        let mut b = EvidenceBuilder::default();
+        for a in articles {
+            b.add(a);
+        }
+        b.finish()
+    }
+
+    fn add(&mut self, i: usize, a: &Article) {
+        let ev = self;
+        {
             let k = norm_key(&a.title);
             if k.split(' ').count() >= 3 {
                 ev.titles.entry(k).or_insert_with(|| (a.title.clone(), i));
@@ -126,7 +154,6 @@ impl Evidence {
                 }
             }
         }
-        ev
     }
 
     /// The stored title this block repeats, if it is another story's title.

@@ -9,7 +9,7 @@ mod evidence;
 mod features;
 mod rules;
 
-pub use evidence::Evidence;
+pub use evidence::{Evidence, EvidenceBuilder};
 
 use crate::article::{Article, Markup};
 
