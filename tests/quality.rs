@@ -31,13 +31,16 @@ fn gate(corpus: &str, min_recall: f64, min_hidden: f64) {
 
 #[test]
 fn news_sh_text_quality() {
-    // issue 2: at least 0.98 / 0.80
-    gate("news-sh", 0.98, 0.80);
+    // issue 2 asked for 0.98 / 0.80; issue 6 for 0.99 / 0.90 (not reached). The learned
+    // model was trained on this corpus (see tools/train_model.py): its cross-validated
+    // figures, 0.9866 / 0.8600, are the honest estimate for unseen pages of this kind.
+    gate("news-sh", 0.985, 0.85);
 }
 
 #[test]
 fn news_wcxb_dev_text_quality() {
-    gate("news-wcxb-dev", 0.94, 0.75);
+    // issue 6 asks for 0.99 / 0.90 (not reached); cross-validated 0.9702 / 0.7983
+    gate("news-wcxb-dev", 0.97, 0.795);
 }
 
 /// A generated archive of 2,000 stories (../shared/tools/gen_archive.py): standfirsts,
@@ -58,5 +61,7 @@ fn generated_archive_quality() {
     assert!(status.success(), "gen_archive.py failed");
     let labels = out.join("labels.jsonl");
     let fig = common::score(&shared, "text", &labels, &[Path::new(&out)]);
-    check("generated 2k", &fig, 0.999, 0.985);
+    // issue 6: 0.999 / 0.99. The model learned from an archive of another seed (7), not
+    // this one (seed 1).
+    check("generated 2k", &fig, 0.999, 0.99);
 }

@@ -7,6 +7,7 @@
 
 mod evidence;
 mod features;
+pub mod model;
 mod rules;
 
 pub use evidence::{Evidence, EvidenceBuilder};
@@ -41,6 +42,8 @@ pub enum Kind {
     Duplicate,
     /// Hidden by a pattern in the configuration.
     Pattern,
+    /// Page clutter of no more particular kind, as the learned model reads it.
+    Clutter,
 }
 
 impl Kind {
@@ -59,6 +62,7 @@ impl Kind {
             Kind::Copyright => "copyright",
             Kind::Duplicate => "duplicate",
             Kind::Pattern => "pattern",
+            Kind::Clutter => "clutter",
         }
     }
 }
@@ -111,6 +115,9 @@ pub struct Options {
     pub always_keep: Vec<String>,
     /// Sources (case-insensitive) whose stories are never cleaned.
     pub raw_sources: Vec<String>,
+    /// The rules alone, without the learned model's second opinion ([`model`]); for
+    /// training the model and comparing.
+    pub rules_only: bool,
 }
 
 impl Cleaned {
@@ -133,6 +140,11 @@ impl Cleaned {
     }
 }
 
+/// The rules' decisions alone, before the model's: what [`model::block_features`] reads.
+pub fn rules_only(article: &Article, evidence: &Evidence) -> Cleaned {
+    rules::decide(article, evidence)
+}
+
 /// Clean one article. `evidence` holds what the rest of the archive says
 /// ([`Evidence::default`] for an article alone).
 pub fn clean(article: &Article, evidence: &Evidence, opts: &Options) -> Cleaned {
@@ -144,6 +156,9 @@ pub fn clean(article: &Article, evidence: &Evidence, opts: &Options) -> Cleaned 
         Cleaned::all_shown(article, "cleaning is off")
     } else {
         let mut out = rules::decide(article, evidence);
+        if !opts.rules_only && !article.extracted {
+            model::judge(article, &mut out, evidence);
+        }
         if article.extracted {
             trust_extractor(&mut out);
         }

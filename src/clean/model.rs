@@ -1,0 +1,408 @@
+//! A second opinion on every block, learned from labelled pages: a small ensemble of
+//! decision trees over the block's shape, its neighbours, its place in the article, the
+//! archive's evidence and what the rules decided. It never sees words, only measurements
+//! (the list is [`FEATURES`]), so it cannot learn a site or a phrase.
+//!
+//! The trees are trained by `tools/train_model.py` on the labelled corpora in
+//! `../shared/corpus` from the features this module computes (`examples/features.rs`
+//! writes them), and stored in `model.json` beside this file. The rules' decision stands
+//! where the model agrees; where it is confident the rules were wrong, the model's
+//! decision is taken, and the reason names the measurements that weighed most.
+
+use super::evidence::Evidence;
+use super::features;
+use super::{Cleaned, Kind};
+use crate::article::{Article, Markup};
+use std::sync::OnceLock;
+
+/// Every kind, in the order of the one-hot features.
+const KINDS: [Kind; 13] = [
+    Kind::Story,
+    Kind::Subheading,
+    Kind::Standfirst,
+    Kind::SourceLine,
+    Kind::Byline,
+    Kind::RelatedHeadline,
+    Kind::HeadlineList,
+    Kind::Caption,
+    Kind::Promo,
+    Kind::Copyright,
+    Kind::Duplicate,
+    Kind::Pattern,
+    Kind::Clutter,
+];
+
+/// The features, by name, with how a reason describes a feature that weighed against
+/// (or for) the block being story.
+pub const FEATURES: &[(&str, &str)] = &[
+    ("words", "its length"),
+    ("ends_sentence", "how it ends"),
+    ("ends_colon", "a closing colon"),
+    ("inner_breaks", "sentences inside it"),
+    ("capitalised", "capitalised words"),
+    ("joins", "run-together capitals"),
+    ("digits", "digits"),
+    ("title_overlap", "words of the title"),
+    ("position", "its place in the article"),
+    ("before_prose", "coming before the story's paragraphs"),
+    ("after_prose", "coming after the story's paragraphs"),
+    ("from_first_prose", "its distance from the story's start"),
+    ("from_last_prose", "its distance from the story's end"),
+    ("prev_words", "the block before"),
+    ("next_words", "the block after"),
+    ("prev2_words", "the blocks before"),
+    ("next2_words", "the blocks after"),
+    ("prev_shown", "the block before"),
+    ("next_shown", "the block after"),
+    ("separators", "separator marks"),
+    ("starts_lower", "a lower-case start"),
+    ("starts_list", "a list-like start"),
+    ("repeats", "repeats across the archive"),
+    ("rules_shown", "the rules' decision"),
+    ("doc_words", "the article's length"),
+    ("share", "its share of the article"),
+    ("heading", "heading markup"),
+    ("list_item", "list markup"),
+    ("short_run", "a run of short lines"),
+    ("kind_story", "the rules' reading"),
+    ("kind_subheading", "the rules' reading"),
+    ("kind_standfirst", "the rules' reading"),
+    ("kind_source_line", "the rules' reading"),
+    ("kind_byline", "the rules' reading"),
+    ("kind_related_headline", "the rules' reading"),
+    ("kind_headline_list", "the rules' reading"),
+    ("kind_caption", "the rules' reading"),
+    ("kind_promo", "the rules' reading"),
+    ("kind_copyright", "the rules' reading"),
+    ("kind_duplicate", "the rules' reading"),
+    ("kind_pattern", "the rules' reading"),
+    ("kind_clutter", "the rules' reading"),
+];
+
+/// A block at least this long, ending like a sentence, is prose that marks the story.
+const PROSE_WORDS: usize = 30;
+/// A block shorter than this counts towards a run of short lines.
+const SHORT_WORDS: usize = 8;
+
+fn ln1p(n: usize) -> f64 {
+    (n as f64).ln_1p()
+}
+
+/// The features of every block of an article, given the rules' decisions.
+pub fn block_features(article: &Article, out: &Cleaned, ev: &Evidence) -> Vec<Vec<f64>> {
+    let n = out.blocks.len();
+    let feats: Vec<features::Features> = out.blocks.iter().map(|d| features::of(&d.text)).collect();
+    let words: Vec<usize> = feats.iter().map(|f| f.words).collect();
+    let total: usize = words.iter().sum();
+    let prose: Vec<usize> = (0..n)
+        .filter(|&i| words[i] >= PROSE_WORDS && feats[i].ends_sentence)
+        .collect();
+    let first = prose.first().copied().unwrap_or(n) as f64;
+    let last = prose.last().map_or(-1.0, |&l| l as f64);
+    let title: std::collections::HashSet<String> = crate::text::words(&article.title)
+        .map(str::to_lowercase)
+        .collect();
+    // the length of the run of short blocks each block belongs to (0 for a long one)
+    let mut run = vec![0usize; n];
+    let mut i = 0;
+    while i < n {
+        if words[i] < SHORT_WORDS {
+            let j = (i..n).find(|&j| words[j] >= SHORT_WORDS).unwrap_or(n);
+            run[i..j].iter_mut().for_each(|r| *r = j - i);
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    let nf = n.max(1) as f64;
+    (0..n)
+        .map(|i| {
+            let d = &out.blocks[i];
+            let f = &feats[i];
+            let t = d.text.trim();
+            let chars = t.chars().count().max(1);
+            let digits = t.chars().filter(char::is_ascii_digit).count();
+            let overlap = if title.is_empty() {
+                0.0
+            } else {
+                let own: std::collections::HashSet<String> =
+                    crate::text::words(t).map(str::to_lowercase).collect();
+                title.intersection(&own).count() as f64 / title.len() as f64
+            };
+            let near = |k: isize| -> f64 {
+                let j = i as isize + k;
+                if j < 0 || j as usize >= n {
+                    -1.0
+                } else {
+                    ln1p(words[j as usize])
+                }
+            };
+            let shown = |k: isize| -> f64 {
+                let j = i as isize + k;
+                if j < 0 || j as usize >= n {
+                    -1.0
+                } else {
+                    f64::from(u8::from(out.blocks[j as usize].shown))
+                }
+            };
+            let c0 = t.chars().next().unwrap_or(' ');
+            let fi = i as f64;
+            let mut v = vec![
+                ln1p(f.words),
+                f64::from(u8::from(f.ends_sentence)),
+                f64::from(u8::from(f.ends_colon)),
+                f.inner_breaks.min(10) as f64,
+                if f.cased == 0 {
+                    0.0
+                } else {
+                    f.capitalised as f64 / f.cased as f64
+                },
+                f.joins.min(20) as f64,
+                digits as f64 / chars as f64,
+                overlap,
+                fi / nf,
+                f64::from(u8::from(fi < first)),
+                f64::from(u8::from(fi > last)),
+                (fi - first) / nf,
+                (fi - last) / nf,
+                near(-1),
+                near(1),
+                near(-2),
+                near(2),
+                shown(-1),
+                shown(1),
+                f64::from(u8::from(t.contains(['|', '»', '›', '•', '·']))),
+                f64::from(u8::from(c0.is_lowercase())),
+                f64::from(u8::from(
+                    c0.is_ascii_digit() || matches!(c0, '-' | '*' | '•'),
+                )),
+                ln1p(ev.repeats(article, t)),
+                f64::from(u8::from(d.shown)),
+                ln1p(total),
+                words[i] as f64 / total.max(1) as f64,
+                f64::from(u8::from(d.markup == Markup::Heading)),
+                f64::from(u8::from(d.markup == Markup::ListItem)),
+                ln1p(run[i]),
+            ];
+            v.extend(KINDS.iter().map(|&k| f64::from(u8::from(d.kind == k))));
+            v
+        })
+        .collect()
+}
+
+/// One tree, as parallel arrays of nodes (node 0 the root); `feature < 0` marks a leaf.
+#[derive(Debug, serde::Deserialize)]
+struct Tree {
+    feature: Vec<i32>,
+    threshold: Vec<f64>,
+    left: Vec<u32>,
+    right: Vec<u32>,
+    /// A leaf's score; an inner node's, the average of the leaves below (for reasons).
+    value: Vec<f64>,
+}
+
+/// The trained ensemble.
+#[derive(Debug, serde::Deserialize)]
+struct Model {
+    features: Vec<String>,
+    baseline: f64,
+    /// A block the rules show is hidden when its probability of being story is below
+    /// this; one they hide is shown when it is at least `show_from`. Between the two, the
+    /// rules' decision stands.
+    hide_below: f64,
+    show_from: f64,
+    trees: Vec<Tree>,
+}
+
+fn model() -> &'static Model {
+    static MODEL: OnceLock<Model> = OnceLock::new();
+    MODEL.get_or_init(|| {
+        let m: Model =
+            serde_json::from_str(include_str!("model.json")).expect("model.json is valid");
+        let names: Vec<&str> = FEATURES.iter().map(|f| f.0).collect();
+        assert_eq!(
+            m.features, names,
+            "model.json was trained on other features"
+        );
+        m
+    })
+}
+
+/// The probability that a block is story, and each feature's part in the log-odds (the
+/// change in score along each tree's path, credited to the feature split on).
+fn score(x: &[f64], parts: Option<&mut Vec<f64>>) -> f64 {
+    let m = model();
+    let mut raw = m.baseline;
+    let mut parts = parts;
+    for t in &m.trees {
+        let mut k = 0usize;
+        while t.feature[k] >= 0 {
+            let f = t.feature[k] as usize;
+            let next = if x[f] <= t.threshold[k] {
+                t.left[k]
+            } else {
+                t.right[k]
+            } as usize;
+            if let Some(p) = parts.as_deref_mut() {
+                p[f] += t.value[next] - t.value[k];
+            }
+            k = next;
+        }
+        raw += t.value[k];
+    }
+    1.0 / (1.0 + (-raw).exp())
+}
+
+/// The probability that each block is story.
+pub fn probabilities(article: &Article, out: &Cleaned, ev: &Evidence) -> Vec<f64> {
+    block_features(article, out, ev)
+        .iter()
+        .map(|x| score(x, None))
+        .collect()
+}
+
+/// Take the model's side wherever it disagrees with the rules: a block the rules showed
+/// is hidden as [`Kind::Clutter`]; a block the rules hid is shown as story. Every changed
+/// decision says why, naming what weighed most.
+pub fn judge(article: &Article, out: &mut Cleaned, ev: &Evidence) {
+    let xs = block_features(article, out, ev);
+    let m = model();
+    for (d, x) in out.blocks.iter_mut().zip(&xs) {
+        let mut parts = vec![0.0; x.len()];
+        let p = score(x, Some(&mut parts));
+        let story = if d.shown {
+            p >= m.hide_below
+        } else {
+            p >= m.show_from
+        };
+        if story == d.shown
+            || in_an_uncased_script(&d.text)
+            || (!d.shown && backed_by_archive(article, &d.text, ev))
+        {
+            continue;
+        }
+        let why = weightiest(&parts, story);
+        if story {
+            d.reason = format!(
+                "kept: reads as story ({:.0} %; most for: {why}), though the rules saw {} ({})",
+                p * 100.0,
+                d.kind.as_str(),
+                d.reason
+            );
+            d.kind = Kind::Story;
+            d.shown = true;
+        } else {
+            d.reason = format!(
+                "reads as page clutter ({:.0} % story; most against: {why})",
+                p * 100.0
+            );
+            d.kind = Kind::Clutter;
+            d.shown = false;
+        }
+    }
+}
+
+/// The pages the model learned from are written in scripts with capitals (Latin,
+/// mostly); in others (Japanese, Arabic, ...) its measurements mean something else, and
+/// the rules' decision stands.
+fn in_an_uncased_script(text: &str) -> bool {
+    text.chars()
+        .any(|c| c.is_alphabetic() && !c.is_uppercase() && !c.is_lowercase())
+}
+
+/// Is a block hidden on the archive's word (another story's title, or furniture repeated
+/// across a source's stories)? The corpora the model learned from are single pages of
+/// many sites, where such evidence is rare, so it cannot judge it: the rules' decision
+/// stands.
+fn backed_by_archive(article: &Article, text: &str, ev: &Evidence) -> bool {
+    ev.title_of_other(text, &article.title).is_some()
+        || ev.repeats(article, text) >= super::evidence::MIN_REPEATS
+}
+
+/// The two descriptions that weighed most for (`story`) or against the block being story.
+fn weightiest(parts: &[f64], story: bool) -> String {
+    let mut idx: Vec<usize> = (0..parts.len())
+        .filter(|&i| {
+            if story {
+                parts[i] > 0.0
+            } else {
+                parts[i] < 0.0
+            }
+        })
+        .collect();
+    idx.sort_by(|&a, &b| parts[b].abs().total_cmp(&parts[a].abs()));
+    let mut names: Vec<&str> = Vec::new();
+    for i in idx {
+        let name = FEATURES[i].1;
+        if !names.contains(&name) {
+            names.push(name);
+        }
+        if names.len() == 2 {
+            break;
+        }
+    }
+    if names.is_empty() {
+        "its shape".into()
+    } else {
+        names.join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::article::Block;
+
+    fn art(title: &str, blocks: &[&str]) -> Article {
+        Article {
+            title: title.into(),
+            blocks: blocks.iter().map(|b| Block::para(*b)).collect(),
+            ..Article::default()
+        }
+    }
+
+    #[test]
+    fn the_model_matches_the_features() {
+        let m = model();
+        assert_eq!(m.features.len(), FEATURES.len());
+        assert!(0.0 < m.hide_below && m.hide_below <= m.show_from && m.show_from < 1.0);
+        let a = art("Harbour fares rise", &["One.", "Two."]);
+        let out = super::super::rules::decide(&a, &Evidence::default());
+        for x in block_features(&a, &out, &Evidence::default()) {
+            assert_eq!(x.len(), FEATURES.len());
+        }
+    }
+
+    #[test]
+    fn long_prose_stays_and_a_menu_after_it_goes() {
+        let paras: Vec<String> = [
+            "Tuesday",
+            "Wednesday",
+            "Thursday",
+            "Friday",
+            "Monday",
+            "Sunday",
+        ]
+        .iter()
+        .map(|day| {
+            format!(
+                "The harbour board said on {day} that ferry fares would rise by ten per \
+                     cent from April, the first increase in four years, because fuel and \
+                     wages had both grown faster than the number of passengers."
+            )
+        })
+        .collect();
+        let mut blocks: Vec<&str> = paras.iter().map(String::as_str).collect();
+        blocks.extend(["Home", "News", "Sport", "Weather", "Contact us"]);
+        let a = art("Ferry fares to rise in April", &blocks);
+        let ev = Evidence::default();
+        let mut out = super::super::rules::decide(&a, &ev);
+        judge(&a, &mut out, &ev);
+        assert!(out.blocks[..6].iter().all(|d| d.shown));
+        assert!(
+            out.blocks[6..].iter().all(|d| !d.shown),
+            "{:#?}",
+            out.blocks
+        );
+    }
+}

@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""Train the cleaner's learned second opinion (src/clean/model.rs) and write
+src/clean/model.json.
+
+    cargo run --release --example features -- ../shared/corpus/news-sh/text > /tmp/f-sh.jsonl
+    cargo run --release --example features -- ../shared/corpus/news-wcxb-dev/text > /tmp/f-wcxb.jsonl
+    python3 tools/train_model.py \
+        /tmp/f-sh.jsonl:../shared/corpus/news-sh/text/labels.jsonl \
+        /tmp/f-wcxb.jsonl:../shared/corpus/news-wcxb-dev/text/labels.jsonl
+
+Each block's features come from the Rust code itself (so training and use agree); the
+labels are matched to blocks by file name and text. The figures printed are from 5-fold
+cross-validation grouped by article (each article scored by a model that never saw it),
+with the metrics of score.py: body_recall (share of story words shown) and
+boiler_hidden (share of other blocks hidden). Needs scikit-learn and numpy.
+"""
+import json
+import sys
+import numpy as np
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.model_selection import GroupKFold
+
+PARAMS = dict(max_iter=60, learning_rate=0.1, max_leaf_nodes=15, min_samples_leaf=200,
+              random_state=0)
+# weight of a boiler block against a story block's words (the metrics count boiler
+# blocks and story words)
+BOILER_WEIGHT = 3.0
+
+
+def norm(t):
+    return " ".join(t.split())
+
+
+def load(pair, group0):
+    feats, labels = pair.split(":")
+    lab = {}
+    for line in open(labels):
+        r = json.loads(line)
+        lab[r["file"].split("/")[-1]] = [(norm(p["text"]), p["label"] == "body") for p in r["paragraphs"]]
+    X, y, w, g = [], [], [], []
+    names = None
+    skipped = 0
+    for k, line in enumerate(open(feats)):
+        d = json.loads(line)
+        names = d["names"]
+        paras = lab.get(d["file"])
+        if paras is None:
+            continue
+        # walk both in order; a block matches the next label paragraph with its text
+        j = 0
+        for text, x in zip(d["texts"], d["x"]):
+            t = norm(text)
+            m = next((i for i in range(j, min(j + 4, len(paras))) if paras[i][0] == t), None)
+            if m is None:
+                skipped += 1
+                continue
+            j = m + 1
+            X.append(x)
+            y.append(1 if paras[m][1] else 0)
+            w.append(len(t.split()))
+            g.append(group0 + k)
+    print(f"{feats}: {len(y)} blocks, {skipped} unmatched", file=sys.stderr)
+    return names, np.array(X, float), np.array(y), np.array(w, float), np.array(g)
+
+
+def metrics(y, w, keep):
+    recall = (w * (y == 1) * keep).sum() / max((w * (y == 1)).sum(), 1)
+    hidden = ((y == 0) * (1 - keep)).sum() / max((y == 0).sum(), 1)
+    return recall, hidden
+
+
+def export(model, names):
+    trees = []
+    for pred in model._predictors:
+        nodes = pred[0].nodes
+        n = len(nodes)
+        value = [float(v) for v in nodes["value"]]
+        count = [float(c) for c in nodes["count"]]
+
+        # an inner node's value: the count-weighted mean of the leaves below it
+        def fill(i):
+            if nodes["is_leaf"][i]:
+                return value[i] * count[i], count[i]
+            a = fill(int(nodes["left"][i]))
+            b = fill(int(nodes["right"][i]))
+            s, c = a[0] + b[0], a[1] + b[1]
+            value[i] = s / c if c else 0.0
+            return s, c
+
+        fill(0)
+        trees.append({
+            "feature": [-1 if nodes["is_leaf"][i] else int(nodes["feature_idx"][i]) for i in range(n)],
+            "threshold": [float(t) for t in nodes["num_threshold"]],
+            "left": [int(v) for v in nodes["left"]],
+            "right": [int(v) for v in nodes["right"]],
+            "value": value,
+        })
+    baseline = float(np.ravel(model._baseline_prediction)[0])
+    return {"features": names, "baseline": baseline, "hide_below": HIDE_BELOW,
+            "show_from": SHOW_FROM, "trees": trees}
+
+
+def main():
+    pairs = [a for a in sys.argv[1:] if ":" in a]
+    out = next((a for a in sys.argv[1:] if a.endswith(".json")), "src/clean/model.json")
+    sets = []
+    names = None
+    for k, p in enumerate(pairs):
+        names, X, y, w, g = load(p, k * 1_000_000)
+        sets.append((p.split(":")[0], X, y, w, g))
+    X = np.vstack([s[1] for s in sets])
+    y = np.concatenate([s[2] for s in sets])
+    w = np.concatenate([s[3] for s in sets])
+    g = np.concatenate([s[4] for s in sets])
+    src = np.concatenate([[k] * len(s[2]) for k, s in enumerate(sets)])
+    sw = np.where(y == 1, np.maximum(w, 1), BOILER_WEIGHT)
+    prob = np.zeros(len(y))
+    for tr, te in GroupKFold(5).split(X, y, g):
+        m = HistGradientBoostingClassifier(**PARAMS).fit(X[tr], y[tr], sample_weight=sw[tr])
+        prob[te] = m.predict_proba(X[te])[:, 1]
+    np.save("/tmp/broadsheet-oof.npy", np.vstack([prob, y, w, src, X[:, names.index("rules_shown")]]))
+    rules = X[:, names.index("rules_shown")]
+    print("cross-validated (recall / boiler hidden):")
+    print("  rules alone   " + "  ".join(
+        "%s %.4f/%.4f" % (s[0].split("/")[-1], *metrics(y[src == k], w[src == k], rules[src == k]))
+        for k, s in enumerate(sets)))
+    # The model overrides the rules only where it is confident: a block the rules show is
+    # hidden below HIDE_BELOW, a block they hide is shown from SHOW_FROM. The grid shows
+    # the trade; the pair used is the constants below.
+    print("  (hide below / show from)")
+    for hb in [0.3, 0.4, 0.5, 0.6]:
+        for sf in [0.75, 0.85, 0.95]:
+            keep = np.where(rules == 1, prob >= hb, prob >= sf).astype(float)
+            figs = [metrics(y[src == k], w[src == k], keep[src == k]) for k in range(len(sets))]
+            mark = " <- used" if (hb, sf) == (HIDE_BELOW, SHOW_FROM) else ""
+            print("  %.2f / %.2f   " % (hb, sf) + "  ".join(
+                "%s %.4f/%.4f" % (s[0].split("/")[-1], *f) for s, f in zip(sets, figs)) + mark)
+    m = HistGradientBoostingClassifier(**PARAMS).fit(X, y, sample_weight=sw)
+    with open(out, "w") as f:
+        json.dump(export(m, names), f, separators=(",", ":"))
+    print(f"wrote {out}")
+
+
+HIDE_BELOW = 0.4
+SHOW_FROM = 0.85
+
+if __name__ == "__main__":
+    main()
