@@ -11,7 +11,7 @@
 
 use super::evidence::Evidence;
 use super::features;
-use super::{Cleaned, Kind};
+use super::{Cleaned, Decision, Kind};
 use crate::article::{Article, Markup};
 use std::sync::OnceLock;
 
@@ -267,7 +267,11 @@ pub fn probabilities(article: &Article, out: &Cleaned, ev: &Evidence) -> Vec<f64
 pub fn judge(article: &Article, out: &mut Cleaned, ev: &Evidence) {
     let xs = block_features(article, out, ev);
     let m = model();
-    for (d, x) in out.blocks.iter_mut().zip(&xs) {
+    let words = |d: &Decision| features::word_count(&d.text);
+    let shown_before: usize = out.body().map(words).sum();
+    // (block, probability, what weighed most) for every decision the model changes
+    let mut changes: Vec<(usize, f64, String)> = Vec::new();
+    for (i, (d, x)) in out.blocks.iter().zip(&xs).enumerate() {
         let mut parts = vec![0.0; x.len()];
         let p = score(x, Some(&mut parts));
         let story = if d.shown {
@@ -277,12 +281,24 @@ pub fn judge(article: &Article, out: &mut Cleaned, ev: &Evidence) {
         };
         if story == d.shown
             || in_an_uncased_script(&d.text)
+            || d.markup != Markup::Paragraph
             || (!d.shown && backed_by_archive(article, &d.text, ev))
         {
             continue;
         }
-        let why = weightiest(&parts, story);
-        if story {
+        changes.push((i, p, weightiest(&parts, story)));
+    }
+    // it never takes most of what the rules showed: the story itself, as in a brief of
+    // two short paragraphs, the kind of article the pages it learned from never were
+    let hidden: usize = changes
+        .iter()
+        .filter(|c| out.blocks[c.0].shown)
+        .map(|c| words(&out.blocks[c.0]))
+        .sum();
+    let keep_hides = 2 * hidden <= shown_before;
+    for (i, p, why) in changes {
+        let d = &mut out.blocks[i];
+        if !d.shown {
             d.reason = format!(
                 "kept: reads as story ({:.0} %; most for: {why}), though the rules saw {} ({})",
                 p * 100.0,
@@ -291,7 +307,7 @@ pub fn judge(article: &Article, out: &mut Cleaned, ev: &Evidence) {
             );
             d.kind = Kind::Story;
             d.shown = true;
-        } else {
+        } else if keep_hides {
             d.reason = format!(
                 "reads as page clutter ({:.0} % story; most against: {why})",
                 p * 100.0
@@ -302,6 +318,10 @@ pub fn judge(article: &Article, out: &mut Cleaned, ev: &Evidence) {
     }
 }
 
+/// The model learned from plain text, where no block is marked up: a block whose format
+/// says it is a heading, a list item or a quotation is left to the rules (as is one in
+/// a script without capitals, below).
+///
 /// The pages the model learned from are written in scripts with capitals (Latin,
 /// mostly); in others (Japanese, Arabic, ...) its measurements mean something else, and
 /// the rules' decision stands.
@@ -371,6 +391,18 @@ mod tests {
         for x in block_features(&a, &out, &Evidence::default()) {
             assert_eq!(x.len(), FEATURES.len());
         }
+    }
+
+    #[test]
+    fn a_brief_is_never_hidden_whole() {
+        let a = art(
+            "Pier repainted",
+            &["The pier has been repainted.", "It took six weeks."],
+        );
+        let ev = Evidence::default();
+        let mut out = super::super::rules::decide(&a, &ev);
+        judge(&a, &mut out, &ev);
+        assert!(out.blocks.iter().all(|d| d.shown), "{:#?}", out.blocks);
     }
 
     #[test]
