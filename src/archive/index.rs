@@ -238,7 +238,12 @@ pub fn scan_articles(paths: &[PathBuf]) -> (Vec<Entry>, Vec<Article>, Vec<LoadEr
 const BATCH: usize = 256;
 
 /// The page cache (KiB) while many stories are written: FTS5 merges its segments in it.
-const BIG_CACHE_KB: i64 = 64 * 1024;
+const BIG_CACHE_KB: i64 = 16 * 1024;
+
+/// The terms FTS5 holds in memory before it writes them out as a segment (bytes; its
+/// default is 1 MiB): on 10,000 generated stories, 16 MiB with a 16 MiB page cache took
+/// 8 % less time and 20 % less memory than 1 MiB with 64 MiB.
+const FTS_HASH_BYTES: i64 = 16 << 20;
 
 /// Read files a batch at a time (each batch in parallel) and count what every story
 /// adds to the evidence, in the order of `files`, holding no article longer than its
@@ -583,6 +588,13 @@ impl Index {
         if big {
             self.conn
                 .pragma_update(None, "cache_size", -BIG_CACHE_KB)
+                .at(&self.path)?;
+            // and fewer, bigger segments from FTS5's pending terms: less to merge
+            self.conn
+                .execute(
+                    "INSERT INTO fts (fts, rank) VALUES ('hashsize', ?1)",
+                    [FTS_HASH_BYTES],
+                )
                 .at(&self.path)?;
         }
         let tx = self.conn.unchecked_transaction().at(&self.path)?;

@@ -131,10 +131,7 @@ const MIN_SOURCE_STORIES: usize = 5;
 /// The key a block is counted under: normalised, digits folded, so "3 hours ago" and
 /// "5 hours ago" count as one.
 pub fn repeat_key(text: &str) -> String {
-    norm_key(text)
-        .chars()
-        .map(|c| if c.is_ascii_digit() { '#' } else { c })
-        .collect()
+    crate::text::norm_key_with(text, true)
 }
 
 /// Words at the opening of a long block that make it a near-repeat of another.
@@ -162,7 +159,15 @@ fn opening_of(text: &str, key: &str) -> Option<String> {
 pub fn source_key(a: &Article) -> String {
     match a.source.as_deref() {
         Some(s) => norm_key(s),
-        None => super::rules::stated_source(a)
+        None => source_key_with(a, super::rules::stated_source(a)),
+    }
+}
+
+/// [`source_key`] with the stated source line (`rules::stated_source`) already found.
+pub(super) fn source_key_with(a: &Article, stated: Option<usize>) -> String {
+    match a.source.as_deref() {
+        Some(s) => norm_key(s),
+        None => stated
             .map(|i| norm_key(&a.blocks[i].text))
             .unwrap_or_default(),
     }
@@ -186,14 +191,18 @@ pub struct Observed {
 pub fn observe(a: &Article) -> Observed {
     let k = norm_key(&a.title);
     let title = (k.split(' ').count() >= 3).then(|| (hash64(k.as_bytes()), a.title.clone()));
-    let source = source_key(a);
-    let name = if source.is_empty() {
-        None
-    } else {
-        a.source
-            .clone()
-            .or_else(|| super::rules::stated_source(a).map(|i| a.blocks[i].text.trim().to_string()))
+    // as source_key(a), finding the stated source once
+    let (source, name) = match &a.source {
+        Some(s) => (norm_key(s), Some(s.clone())),
+        None => match super::rules::stated_source(a) {
+            Some(i) => (
+                norm_key(&a.blocks[i].text),
+                Some(a.blocks[i].text.trim().to_string()),
+            ),
+            None => (String::new(), None),
+        },
     };
+    let name = name.filter(|_| !source.is_empty());
     let mut keys: Vec<u64> = Vec::with_capacity(a.blocks.len() + 2);
     let mut seen: HashSet<u64, IdHash> = HashSet::default();
     for b in &a.blocks {
@@ -323,12 +332,8 @@ impl Evidence {
             return None;
         }
         let k = norm_key(block);
-        if k.split(' ').count() < 3 || k == norm_key(own_title) {
-            return None;
-        }
-        self.titles
-            .get(&hash64(k.as_bytes()))
-            .map(|&n| self.title(n))
+        let &n = self.titles.get(&hash64(k.as_bytes()))?;
+        (k != norm_key(own_title)).then(|| self.title(n))
     }
 
     /// In how many stories of this article's source the block appears; for a story of
