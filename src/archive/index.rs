@@ -1137,6 +1137,59 @@ mod tests {
     }
 
     #[test]
+    fn evidence_is_kept_by_a_full_refresh_and_gathered_again_after_a_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let arch = dir.path().join("news");
+        std::fs::create_dir_all(&arch).unwrap();
+        let write = |name: &str, title: &str| {
+            let text = format!(
+                "{title}\n\nSign up for our newsletter\n\nThe council met on {name} and agreed the plan.\n"
+            );
+            std::fs::write(arch.join(format!("{name}.txt")), text).unwrap();
+        };
+        for (name, title) in [
+            ("mon", "Ferry fares rise again"),
+            ("tue", "Bridge plan agreed at last"),
+        ] {
+            write(name, title);
+        }
+        write("wed", "Schools close early for the storm");
+        let roots = vec![arch.clone()];
+        let gathered = || {
+            let (_, arts, _) = scan_articles(&roots);
+            Evidence::gather(&arts).to_bytes()
+        };
+        let mut ix = Index::open(&dir.path().join("i.sqlite")).unwrap();
+        let opts = Options::default();
+        ix.refresh(&roots, &opts, None).unwrap();
+        let saved: i64 = ix
+            .conn
+            .query_row("SELECT count(*) FROM evidence", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(saved, 1);
+        let ev = ix.evidence(&roots).unwrap();
+        assert_eq!(ev.to_bytes(), gathered());
+        assert_eq!(ev.title_count(), 3);
+        assert_eq!(
+            ev.repeats_in("", "Sign up for our newsletter"),
+            3,
+            "repeated in every story"
+        );
+        // a changed file: the kept evidence is dropped, and gathered again when asked
+        write("thu", "Market hall to reopen next spring");
+        ix.refresh(&roots, &opts, None).unwrap();
+        let saved: i64 = ix
+            .conn
+            .query_row("SELECT count(*) FROM evidence", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(saved, 0);
+        let ev = ix.evidence(&roots).unwrap();
+        assert_eq!(ev.title_count(), 4);
+        assert_eq!(ev.to_bytes(), gathered());
+        assert_eq!(ix.evidence(&roots).unwrap().to_bytes(), gathered()); // kept now
+    }
+
+    #[test]
     fn listing_round_trips_and_is_dropped_on_change() {
         let dir = tempfile::tempdir().unwrap();
         let arch = dir.path().join("news");

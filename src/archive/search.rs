@@ -291,7 +291,9 @@ mod tests {
         assert_eq!(all.len(), 6);
         assert!(all[..3].iter().all(|h| h.entry.path.starts_with(&b)));
         for limit in [1, 2, 3, 5] {
-            let hits = ix.search("lighthouse", std::slice::from_ref(&a), limit).unwrap();
+            let hits = ix
+                .search("lighthouse", std::slice::from_ref(&a), limit)
+                .unwrap();
             assert_eq!(hits.len(), limit.min(3), "limit {limit}");
             assert!(hits.iter().all(|h| h.entry.path.starts_with(&a)));
             assert!(hits.windows(2).all(|w| w[0].score >= w[1].score));
