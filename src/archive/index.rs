@@ -248,7 +248,10 @@ const FTS_HASH_BYTES: i64 = 16 << 20;
 /// Read files a batch at a time (each batch in parallel) and count what every story
 /// adds to the evidence, in the order of `files`, holding no article longer than its
 /// batch. Returns the problems met.
-fn observe_files(builder: &mut clean::EvidenceBuilder, files: &[PathBuf]) -> Vec<LoadError> {
+fn observe_files<P: AsRef<Path> + Sync>(
+    builder: &mut clean::EvidenceBuilder,
+    files: &[P],
+) -> Vec<LoadError> {
     use rayon::prelude::*;
     let mut problems = Vec::new();
     for batch in files.chunks(BATCH) {
@@ -256,7 +259,8 @@ fn observe_files(builder: &mut clean::EvidenceBuilder, files: &[PathBuf]) -> Vec
             .par_iter()
             .map(|f| {
                 let mut obs = Vec::new();
-                let probs = crate::article::for_each_article(f, |a| obs.push(clean::observe(&a)));
+                let probs =
+                    crate::article::for_each_article(f.as_ref(), |a| obs.push(clean::observe(&a)));
                 (obs, probs)
             })
             .collect();
@@ -548,19 +552,19 @@ impl Index {
         // read what is new or changed (reusing what the caller already read), twice, a
         // batch at a time: once for the evidence, once to clean and write; so memory
         // holds the evidence and a few batches, never the archive
-        let stale_paths: Vec<PathBuf> = stale.iter().map(|f| f.given.clone()).collect();
+        let stale_paths: Vec<&Path> = stale.iter().map(|f| f.given.as_path()).collect();
         let (held, rest) = match loaded {
             Some(all) => {
-                let want: HashSet<&Path> = stale_paths.iter().map(PathBuf::as_path).collect();
+                let want: HashSet<&Path> = stale_paths.iter().copied().collect();
                 let held: Vec<Article> = all
                     .into_iter()
                     .filter(|a| want.contains(a.path.as_path()))
                     .collect();
                 let have: HashSet<&Path> = held.iter().map(|a| a.path.as_path()).collect();
-                let rest: Vec<PathBuf> = stale_paths
+                let rest: Vec<&Path> = stale_paths
                     .iter()
-                    .filter(|p| !have.contains(p.as_path()))
-                    .cloned()
+                    .filter(|p| !have.contains(**p))
+                    .copied()
                     .collect();
                 (held, rest)
             }
