@@ -10,7 +10,7 @@ mod features;
 pub mod model;
 mod rules;
 
-pub use evidence::{Evidence, EvidenceBuilder};
+pub use evidence::{observe, Evidence, EvidenceBuilder, Observed};
 
 use crate::article::{Article, Markup};
 
