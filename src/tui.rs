@@ -1,12 +1,15 @@
 //! The only code that touches the terminal: set it up and restore it (on every path,
 //! panics included: `ratatui::try_init` installs a restoring panic hook, and ours turns
-//! mouse capture off), turn terminal events into [`Msg`]s, and run the loop. Loading
-//! runs in a background thread that sends stories in batches; the loop does no file
-//! I/O, so a keypress never waits on the disk.
+//! mouse capture off), turn terminal events into [`Msg`]s, and run the loop. Two
+//! background threads do the reading: the loader lists the archive (from the index at
+//! once when it has one, else by reading every file once, keeping no text), brings the
+//! index up to date and gathers the evidence cleaning needs; the story reader reads and
+//! cleans a story when it is opened. The loop does no file I/O for them, so a keypress
+//! never waits on the disk.
 
-use crate::app::{App, Effect, Msg, Settings, Sort, Stage};
-use crate::archive::{self, Index, Store, StoryId};
-use crate::clean::{self, Evidence, Options};
+use crate::app::{App, Effect, Msg, ReadStory, Settings, Sort, Stage};
+use crate::archive::{self, Index, Store, Story, StoryId};
+use crate::clean::{self, Cleaned, Evidence, EvidenceBuilder, Options};
 use crate::config::Config;
 use crate::keymap::{Code, Key};
 use crate::ui::{Screen, Theme};
@@ -16,8 +19,9 @@ use ratatui::crossterm::event::{
 };
 use ratatui::crossterm::execute;
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Where the reading state and the index are (`None`: the platform default, or the
@@ -32,8 +36,8 @@ pub struct Places {
     pub no_index: bool,
 }
 
-/// What the shell holds besides the app: the reading state and the index, which the
-/// effects are performed against.
+/// What the shell holds besides the app: the reading state, the index and the story
+/// reader, which the effects are performed against.
 struct Shell {
     store: Option<Store>,
     /// The index file, once the loader has built it.
@@ -41,6 +45,65 @@ struct Shell {
     index: Option<Index>,
     paths: Vec<PathBuf>,
     last_selection: Option<StoryId>,
+    /// The cleaning options (for a story exported before the reader had it).
+    opts: Options,
+    /// The archive's evidence, once gathered.
+    evidence: Option<Arc<Evidence>>,
+    /// Requests to the story reader thread.
+    reader: Sender<Request>,
+    /// Its answers.
+    stories: Receiver<Msg>,
+    /// The story last asked for, until it comes (the loop looks for it often meanwhile).
+    awaiting: Option<StoryId>,
+}
+
+impl Shell {
+    fn new(store: Option<Store>, paths: Vec<PathBuf>, opts: Options) -> Shell {
+        let (reader, stories) = spawn_story_reader(opts.clone());
+        Shell {
+            store,
+            index_path: None,
+            index: None,
+            paths,
+            last_selection: None,
+            opts,
+            evidence: None,
+            reader,
+            stories,
+            awaiting: None,
+        }
+    }
+
+    /// Give the app the stories the reader has read; true if there were any.
+    fn take_stories(&mut self, app: &mut App) -> bool {
+        let mut any = false;
+        while let Ok(msg) = self.stories.try_recv() {
+            if let Msg::Story { id, .. } = &msg {
+                if self.awaiting == Some(*id) {
+                    self.awaiting = None;
+                }
+            }
+            app.update(msg);
+            any = true;
+        }
+        if any {
+            self.perform(app);
+        }
+        any
+    }
+
+    /// A message from the loader thread.
+    fn receive_bg(&mut self, app: &mut App, bg: Bg) {
+        match bg {
+            Bg::App(msg) => self.receive(app, msg),
+            Bg::Evidence(ev) => {
+                let _ = self.reader.send(Request::Evidence(Arc::clone(&ev)));
+                self.evidence = Some(ev);
+                app.update(Msg::EvidenceReady);
+                self.perform(app);
+            }
+        }
+    }
 }
 
 /// Open the reader on `paths` until the user quits. The terminal is restored on return,
@@ -68,13 +131,7 @@ pub fn run(paths: Vec<PathBuf>, config: &Config, opts: Options, places: Places) 
             None
         }
     };
-    let mut shell = Shell {
-        store,
-        index_path: None,
-        index: None,
-        paths: paths.clone(),
-        last_selection: None,
-    };
+    let mut shell = Shell::new(store, paths.clone(), opts.clone());
     let index = (!places.no_index).then_some(places.index);
 
     let hook = std::panic::take_hook();
@@ -105,7 +162,7 @@ fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     app: &mut App,
     theme: &Theme,
-    rx: Receiver<Msg>,
+    rx: Receiver<Bg>,
     shell: &mut Shell,
 ) -> io::Result<()> {
     let size = terminal.size()?;
@@ -117,12 +174,16 @@ fn event_loop(
             terminal.draw(|f| f.render_widget(Screen { app, theme }, f.area()))?;
             dirty = false;
         }
-        let wait = if loading {
+        let wait = if shell.awaiting.is_some() {
+            Duration::from_millis(5)
+        } else if loading {
             Duration::from_millis(40)
         } else {
             Duration::from_secs(3600)
         };
         if event::poll(wait)? {
+            // a story read meanwhile (a prefetched neighbour) is there before the keys
+            dirty |= shell.take_stories(app);
             // take every pending event before drawing again (held keys do not queue frames)
             loop {
                 if let Some(msg) = to_msg(event::read()?) {
@@ -139,13 +200,14 @@ fn event_loop(
             // the batch's effects, in order (runs of scroll saves written once)
             shell.perform(app);
         }
+        dirty |= shell.take_stories(app);
         if loading {
             let until = Instant::now() + Duration::from_millis(10);
             while Instant::now() < until {
                 match rx.try_recv() {
-                    Ok(msg) => {
+                    Ok(bg) => {
                         dirty = true;
-                        shell.receive(app, msg);
+                        shell.receive_bg(app, bg);
                     }
                     Err(mpsc::TryRecvError::Empty) => break,
                     Err(mpsc::TryRecvError::Disconnected) => {
@@ -172,7 +234,8 @@ impl Shell {
     /// stories, and the last selection restored).
     fn receive(&mut self, app: &mut App, msg: Msg) {
         let before = app.entries.len();
-        let loaded = matches!(msg, Msg::Loaded);
+        let loaded = matches!(msg, Msg::Loaded | Msg::Relist(_));
+        let first_load = matches!(msg, Msg::Loaded);
         if let Msg::IndexReady(Ok(())) = &msg {
             self.index_path = Some(PathBuf::new()); // opened on the first search
         }
@@ -180,11 +243,7 @@ impl Shell {
         if let Some(store) = &mut self.store {
             if loaded {
                 // the ids are the entries' own (not hashed again)
-                let keys = app.entries.iter().map(|e| archive::state::Key {
-                    id: e.id,
-                    path: &e.story.article.path,
-                    index_in_file: e.story.article.index_in_file,
-                });
+                let keys = app.entries.iter().map(|e| e.key());
                 if let Err(e) = store.reconcile(keys) {
                     app.message = Some(format!("reading state: {e}"));
                 }
@@ -195,7 +254,7 @@ impl Shell {
                     (store.is_read(id), store.is_starred(id), store.scroll(id))
                 });
             }
-            if loaded && app.selected == 0 && app.focus == crate::app::Focus::List {
+            if first_load && app.selected == 0 && app.focus == crate::app::Focus::List {
                 if let Some(id) = store.last_selection() {
                     app.select_id(id);
                     self.last_selection = Some(id);
@@ -228,22 +287,21 @@ impl Shell {
     }
 
     fn effect(&mut self, app: &mut App, fx: Effect) -> Result<(), String> {
-        use archive::state::Key as StateKey;
         let saved = |r: Result<(), archive::DbError>| {
             r.map_err(|e| format!("reading state not saved: {e}"))
         };
         match fx {
             Effect::None | Effect::Quit => Ok(()),
             Effect::SetRead(i, read) => match &mut self.store {
-                Some(s) => saved(s.set_read(StateKey::of(&app.entries[i].story.article), read)),
+                Some(s) => saved(s.set_read(app.entries[i].key(), read)),
                 None => Ok(()),
             },
             Effect::SetStar(i, star) => match &mut self.store {
-                Some(s) => saved(s.set_starred(StateKey::of(&app.entries[i].story.article), star)),
+                Some(s) => saved(s.set_starred(app.entries[i].key(), star)),
                 None => Ok(()),
             },
             Effect::SaveScroll(i, para) => match &mut self.store {
-                Some(s) => saved(s.set_scroll(StateKey::of(&app.entries[i].story.article), para)),
+                Some(s) => saved(s.set_scroll(app.entries[i].key(), para)),
                 None => Ok(()),
             },
             Effect::SetLastSelection(i) => {
@@ -278,9 +336,40 @@ impl Shell {
                 Ok(())
             }
             Effect::Export(i) => {
-                let path = export_file(&app.entries[i].story)?;
+                // the story as the reader has it, else read now (an explicit action)
+                let path = match app.story(i) {
+                    Some(o) => export_file(&o.story)?,
+                    None => {
+                        let e = &app.entries[i];
+                        let r = read_story(
+                            &e.path,
+                            e.index_in_file,
+                            e.id,
+                            self.evidence.as_deref(),
+                            &self.opts,
+                        )?;
+                        export_file(&r.story)?
+                    }
+                };
                 app.message = Some(format!("exported to {}", path.display()));
                 Ok(())
+            }
+            Effect::LoadStory(i) | Effect::Prefetch(i) => {
+                let e = &app.entries[i];
+                let want = Want {
+                    id: e.id,
+                    path: e.path.clone(),
+                    index_in_file: e.index_in_file,
+                };
+                let req = if matches!(fx, Effect::LoadStory(_)) {
+                    self.awaiting = Some(e.id);
+                    Request::Open(want)
+                } else {
+                    Request::Prefetch(want)
+                };
+                self.reader
+                    .send(req)
+                    .map_err(|_| "the story reader stopped".to_string())
             }
         }
     }
@@ -449,93 +538,269 @@ pub fn to_key(k: KeyEvent) -> Option<Key> {
     })
 }
 
-/// Load and clean in a thread: articles are sent as they are read (the list fills at
-/// once, every block shown as stored), then the cleaner's decisions in batches (cleaning
-/// needs the whole archive's evidence first), then the problems, then [`Msg::Loaded`].
-/// With `index` (`Some(None)`: the default place), the full-text index is then brought
-/// up to date from the stories just read, and [`Msg::IndexReady`] sent.
+/// What the loader thread sends the loop.
+pub enum Bg {
+    /// A message for the app.
+    App(Msg),
+    /// The archive's evidence, for cleaning the stories opened from now on.
+    Evidence(Arc<Evidence>),
+}
+
+/// List the archive in a thread, then work on in the background:
+/// - with an index that lists the paths (`index`: `Some(None)` is the default place), the
+///   list at once from it ([`Index::entries`]), then the index brought up to date
+///   ([`Msg::Relist`] if files changed), then the evidence;
+/// - otherwise every file read once, in batches: each story listed ([`Msg::Entries`]) and
+///   counted into the evidence, its text dropped; then, with an index, the index built.
+///
+/// [`Msg::Loaded`] when the list is complete, [`Bg::Evidence`] when cleaning can start,
+/// [`Msg::Idle`] at the end.
 pub fn spawn_loader(
     paths: Vec<PathBuf>,
     opts: Options,
     index: Option<Option<PathBuf>>,
-) -> Receiver<Msg> {
+) -> Receiver<Bg> {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
-        let run = std::panic::AssertUnwindSafe(|| {
-            let articles = load(&paths, &opts, &tx)?;
-            if let Some(place) = index {
-                let built = Index::open_default(place.as_deref())
-                    .and_then(|mut ix| ix.refresh(&paths, &opts, Some(articles)))
-                    .map(|_| ())
-                    .map_err(|e| e.to_string());
-                tx.send(Msg::IndexReady(built))?;
-            }
-            Ok::<(), mpsc::SendError<Msg>>(())
-        });
+        let run = std::panic::AssertUnwindSafe(|| load(&paths, &opts, index, &tx));
         if let Err(p) = std::panic::catch_unwind(run) {
-            let why = p
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| p.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown error".into());
-            let _ = tx.send(Msg::LoadFailed(why));
+            let _ = tx.send(Bg::App(Msg::LoadFailed(panic_text(&*p))));
         }
     });
     rx
 }
 
+fn panic_text(p: &(dyn std::any::Any + Send)) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown error".into())
+}
+
+type Sent = Result<(), mpsc::SendError<Bg>>;
+
 fn load(
     paths: &[PathBuf],
     opts: &Options,
-    tx: &Sender<Msg>,
-) -> Result<Vec<crate::article::Article>, mpsc::SendError<Msg>> {
+    index: Option<Option<PathBuf>>,
+    tx: &Sender<Bg>,
+) -> Sent {
+    let app = |m: Msg| tx.send(Bg::App(m));
+    // the list at once from the index, when it has one
+    let mut ix = None;
+    let mut listed = false;
+    if let Some(place) = index {
+        match Index::open_default(place.as_deref()) {
+            Ok(i) => {
+                if let Ok(entries) = i.entries(paths) {
+                    if !entries.is_empty() {
+                        let n = entries.len();
+                        app(progress(Stage::Loading, n, n))?;
+                        app(Msg::Entries(entries))?;
+                        app(Msg::Loaded)?;
+                        listed = true;
+                    }
+                }
+                ix = Some(i);
+            }
+            Err(e) => app(Msg::IndexReady(Err(e.to_string())))?,
+        }
+    }
+    // no listing: read every file once, listing it and counting it into the evidence
+    let mut evidence_sent = false;
+    if !listed {
+        let (ev, problems) = stream(paths, tx, true)?;
+        app(Msg::Problems(problems))?;
+        app(Msg::Loaded)?;
+        tx.send(Bg::Evidence(Arc::new(ev)))?;
+        evidence_sent = true;
+    }
+    // the index brought up to date, and the list again if the files changed
+    if let Some(mut ix) = ix {
+        app(progress(Stage::Indexing, 0, 0))?;
+        match ix.refresh(paths, opts, None) {
+            Ok((r, problems)) => {
+                if !listed || r.added + r.changed + r.removed > 0 {
+                    match ix.entries(paths) {
+                        Ok(entries) => app(Msg::Relist(entries))?,
+                        Err(e) => app(Msg::IndexReady(Err(e.to_string())))?,
+                    }
+                }
+                if listed {
+                    app(Msg::Problems(problems))?;
+                }
+                app(Msg::IndexReady(Ok(())))?;
+            }
+            Err(e) => app(Msg::IndexReady(Err(e.to_string())))?,
+        }
+    }
+    if !evidence_sent {
+        // TODO(build): take it from the index (`Index::evidence`) once that lands
+        let (ev, _) = stream(paths, tx, false)?;
+        tx.send(Bg::Evidence(Arc::new(ev)))?;
+    }
+    app(Msg::Idle)
+}
+
+fn progress(stage: Stage, done: usize, total: usize) -> Msg {
+    Msg::Progress { stage, done, total }
+}
+
+/// Read every file under `paths` once, in batches, counting each story into the
+/// evidence and dropping its text; with `list`, each story's entry is sent as it is read
+/// ([`Msg::Entries`], a batch every 30 ms). The evidence and the load problems.
+fn stream(
+    paths: &[PathBuf],
+    tx: &Sender<Bg>,
+    list: bool,
+) -> Result<(Evidence, Vec<crate::article::LoadError>), mpsc::SendError<Bg>> {
     const FILES_PER_BATCH: usize = 32;
     const EVERY: Duration = Duration::from_millis(30);
-    let progress = |stage, done, total| Msg::Progress { stage, done, total };
+    let stage = if list {
+        Stage::Loading
+    } else {
+        Stage::Cleaning
+    };
+    let send = |m: Msg| tx.send(Bg::App(m));
     let (files, mut problems) = archive::find_files(paths);
     let total = files.len();
-    tx.send(progress(Stage::Loading, 0, total))?;
-    let mut articles = Vec::new();
+    send(progress(stage, 0, total))?;
+    let mut builder = EvidenceBuilder::default();
     let mut pending = Vec::new();
     let mut last = Instant::now();
     for (i, chunk) in files.chunks(FILES_PER_BATCH).enumerate() {
-        let (a, p) = archive::load_all(chunk);
-        pending.extend(a.iter().cloned());
-        articles.extend(a);
+        let (articles, p) = archive::load_all(chunk);
+        for a in &articles {
+            builder.add(a);
+            if list {
+                pending.push(archive::Entry::of_article(a));
+            }
+        }
+        drop(articles);
         problems.extend(p);
         if last.elapsed() > EVERY {
             last = Instant::now();
-            tx.send(Msg::Articles(std::mem::take(&mut pending)))?;
-            let done = ((i + 1) * FILES_PER_BATCH).min(total);
-            tx.send(progress(Stage::Loading, done, total))?;
+            if list {
+                send(Msg::Entries(std::mem::take(&mut pending)))?;
+            }
+            send(progress(
+                stage,
+                ((i + 1) * FILES_PER_BATCH).min(total),
+                total,
+            ))?;
         }
     }
-    tx.send(Msg::Articles(pending))?;
-    let n = articles.len();
-    tx.send(progress(Stage::Cleaning, 0, n))?;
-    let evidence = Evidence::gather(&articles);
-    let mut batch = Vec::new();
-    let mut start = 0;
-    let mut last = Instant::now();
-    for (i, article) in articles.iter().enumerate() {
-        batch.push(clean::clean(article, &evidence, opts));
-        if last.elapsed() > EVERY {
-            last = Instant::now();
-            let cleaned = std::mem::take(&mut batch);
-            let len = cleaned.len();
-            tx.send(Msg::Cleaned { start, cleaned })?;
-            start += len;
-            tx.send(progress(Stage::Cleaning, i + 1, n))?;
-        }
+    if list {
+        send(Msg::Entries(pending))?;
     }
-    tx.send(Msg::Cleaned {
-        start,
-        cleaned: batch,
-    })?;
-    tx.send(progress(Stage::Cleaning, n, n))?;
-    tx.send(Msg::Problems(problems))?;
-    tx.send(Msg::Loaded)?;
-    Ok(articles)
+    send(progress(stage, total, total))?;
+    Ok((builder.finish(), problems))
+}
+
+/// A story to read: which, and where.
+#[derive(Debug, Clone)]
+struct Want {
+    id: StoryId,
+    path: PathBuf,
+    index_in_file: usize,
+}
+
+/// What the story reader thread is asked.
+enum Request {
+    /// Read this story now (only the latest such request is answered).
+    Open(Want),
+    /// Read this one when nothing else waits.
+    Prefetch(Want),
+    /// Clean what is read from now on with this evidence.
+    Evidence(Arc<Evidence>),
+}
+
+/// The story reader: a thread that reads (and, once it has the evidence, cleans) the
+/// stories asked for, answering with [`Msg::Story`]. Of several requests waiting, only the
+/// newest `Open` is read (keys held down through the list ask for many), then the newest
+/// prefetch.
+fn spawn_story_reader(opts: Options) -> (Sender<Request>, Receiver<Msg>) {
+    let (req_tx, req_rx) = mpsc::channel::<Request>();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut ev: Option<Arc<Evidence>> = None;
+        let mut prefetch: Option<Want> = None;
+        loop {
+            let first = if prefetch.is_some() {
+                match req_rx.try_recv() {
+                    Ok(r) => Some(r),
+                    Err(mpsc::TryRecvError::Empty) => None,
+                    Err(mpsc::TryRecvError::Disconnected) => return,
+                }
+            } else {
+                match req_rx.recv() {
+                    Ok(r) => Some(r),
+                    Err(_) => return,
+                }
+            };
+            let mut open = None;
+            for r in first.into_iter().chain(req_rx.try_iter()) {
+                match r {
+                    Request::Open(w) => open = Some(w),
+                    Request::Prefetch(w) => prefetch = Some(w),
+                    Request::Evidence(e) => ev = Some(e),
+                }
+            }
+            let Some(w) = open.or_else(|| prefetch.take()) else {
+                continue;
+            };
+            let ev = ev.as_deref();
+            let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                read_story(&w.path, w.index_in_file, w.id, ev, &opts)
+            }))
+            .unwrap_or_else(|p| Err(format!("a bug: {}", panic_text(&*p))));
+            let msg = Msg::Story {
+                id: w.id,
+                story: read.map(Box::new),
+            };
+            if tx.send(msg).is_err() {
+                return;
+            }
+        }
+    });
+    (req_tx, rx)
+}
+
+/// Read one story from its file: the one with this id (else the one at its place in the
+/// file), cleaned with the evidence when there is some, every block as stored when not.
+pub fn read_story(
+    path: &Path,
+    index_in_file: usize,
+    id: StoryId,
+    ev: Option<&Evidence>,
+    opts: &Options,
+) -> Result<ReadStory, String> {
+    let (mut articles, problems) = archive::load_all(&[path.to_path_buf()]);
+    let at = articles
+        .iter()
+        .position(|a| StoryId::of(a) == id)
+        .or_else(|| (index_in_file < articles.len()).then_some(index_in_file));
+    let Some(at) = at else {
+        return Err(match problems.first() {
+            Some(p) => p.to_string(),
+            None => format!("{}: the story is no longer in the file", path.display()),
+        });
+    };
+    let article = articles.swap_remove(at);
+    drop(articles);
+    Ok(match ev {
+        Some(ev) => {
+            let cleaned = clean::clean(&article, ev, opts);
+            ReadStory::new(Story { article, cleaned }, true)
+        }
+        None => ReadStory::new(
+            Story {
+                article,
+                cleaned: Cleaned::default(),
+            },
+            false,
+        ),
+    })
 }
 
 #[cfg(test)]
@@ -555,7 +820,7 @@ mod tests {
     }
 
     #[test]
-    fn loader_sends_everything_then_loaded() {
+    fn loader_lists_everything_then_loaded_then_the_evidence() {
         let rx = spawn_loader(
             vec![
                 PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("articles"),
@@ -565,25 +830,118 @@ mod tests {
             None,
         );
         let mut stories = 0;
-        let mut cleaned_n = 0;
         let mut problems = 0;
-        let mut loaded = false;
+        let mut order = Vec::new();
         for m in rx {
             match m {
-                Msg::Articles(s) => stories += s.len(),
-                Msg::Cleaned { start, cleaned } => {
-                    assert_eq!(start, cleaned_n);
-                    cleaned_n += cleaned.len();
+                Bg::App(Msg::Entries(s)) => stories += s.len(),
+                Bg::App(Msg::Problems(p)) => problems += p.len(),
+                Bg::App(Msg::Loaded) => order.push("loaded"),
+                Bg::Evidence(ev) => {
+                    assert!(ev.title_count() >= 10);
+                    order.push("evidence")
                 }
-                Msg::Problems(p) => problems += p.len(),
-                Msg::Loaded => loaded = true,
+                Bg::App(Msg::Idle) => order.push("idle"),
                 _ => {}
             }
         }
-        assert!(
-            loaded && stories >= 16 && problems == 1,
-            "{stories} {problems}"
+        assert_eq!(order, ["loaded", "evidence", "idle"]);
+        assert!(stories >= 16 && problems == 1, "{stories} {problems}");
+    }
+
+    #[test]
+    fn with_an_index_the_list_comes_from_it_and_changes_are_relisted() {
+        let dir = tempfile::tempdir().unwrap();
+        let arch = dir.path().join("news");
+        std::fs::create_dir_all(&arch).unwrap();
+        let text = |t: &str| format!("{t}\n\nThe council met on Monday and agreed the plan.\n");
+        std::fs::write(arch.join("a.txt"), text("A first title")).unwrap();
+        let ix = dir.path().join("index.sqlite");
+        let run = || {
+            let rx = spawn_loader(
+                vec![arch.clone()],
+                Options::default(),
+                Some(Some(ix.clone())),
+            );
+            let mut got = Vec::new();
+            for m in rx {
+                match m {
+                    Bg::App(Msg::Entries(e)) => got.push(("entries", e.len())),
+                    Bg::App(Msg::Relist(e)) => got.push(("relist", e.len())),
+                    Bg::App(Msg::IndexReady(r)) => got.push(("index", r.is_ok() as usize)),
+                    Bg::App(Msg::Loaded) => got.push(("loaded", 0)),
+                    Bg::Evidence(_) => got.push(("evidence", 0)),
+                    _ => {}
+                }
+            }
+            got
+        };
+        // no index yet: the files are read, then the index built and listed from
+        assert_eq!(
+            run(),
+            [
+                ("entries", 1),
+                ("loaded", 0),
+                ("evidence", 0),
+                ("relist", 1),
+                ("index", 1)
+            ]
         );
+        // the index lists at once; nothing changed, nothing relisted
+        assert_eq!(
+            run(),
+            [("entries", 1), ("loaded", 0), ("index", 1), ("evidence", 0)]
+        );
+        std::fs::write(arch.join("b.txt"), text("A second title")).unwrap();
+        assert_eq!(
+            run(),
+            [
+                ("entries", 1),
+                ("loaded", 0),
+                ("relist", 2),
+                ("index", 1),
+                ("evidence", 0)
+            ]
+        );
+    }
+
+    #[test]
+    fn the_story_reader_reads_and_cleans_the_newest_request() {
+        let samples = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("articles");
+        let (files, _) = archive::find_files(&[samples]);
+        let (articles, _) = archive::load_all(&files);
+        let want = |a: &crate::article::Article| Want {
+            id: StoryId::of(a),
+            path: a.path.clone(),
+            index_in_file: a.index_in_file,
+        };
+        let (tx, rx) = spawn_story_reader(Options::default());
+        tx.send(Request::Open(want(&articles[0]))).unwrap();
+        let Msg::Story { id, story } = rx.recv().unwrap() else {
+            panic!("a story")
+        };
+        let r = story.unwrap();
+        assert_eq!(id, StoryId::of(&articles[0]));
+        assert!(!r.cleaned && r.story.cleaned.blocks.is_empty());
+        assert_eq!(r.story.article.title, articles[0].title);
+        tx.send(Request::Evidence(Arc::new(Evidence::gather(&articles))))
+            .unwrap();
+        tx.send(Request::Open(want(&articles[1]))).unwrap();
+        let Msg::Story { id, story } = rx.recv().unwrap() else {
+            panic!("a story")
+        };
+        assert_eq!(id, StoryId::of(&articles[1]));
+        let r = story.unwrap();
+        assert!(r.cleaned && !r.story.cleaned.blocks.is_empty() && r.words > 0);
+        let gone = Want {
+            path: PathBuf::from("/no/such/file.txt"),
+            ..want(&articles[2])
+        };
+        tx.send(Request::Open(gone)).unwrap();
+        let Msg::Story { story, .. } = rx.recv().unwrap() else {
+            panic!("a story")
+        };
+        assert!(story.unwrap_err().contains("/no/such/file.txt"));
     }
 
     #[test]
@@ -603,12 +961,8 @@ mod tests {
                 })
                 .collect::<Vec<_>>()
         };
-        let shell = |db: &std::path::Path| Shell {
-            store: Some(Store::open(db).unwrap()),
-            index_path: None,
-            index: None,
-            paths: vec![],
-            last_selection: None,
+        let shell = |db: &std::path::Path| {
+            Shell::new(Some(Store::open(db).unwrap()), vec![], Options::default())
         };
         let mut sh = shell(&db);
         let mut app = App::new(Settings::default(), Keymap::default());
@@ -658,13 +1012,11 @@ mod tests {
         use crate::app::tests::story;
         use crate::keymap::Keymap;
         let dir = tempfile::tempdir().unwrap();
-        let mut sh = Shell {
-            store: Some(Store::open(&dir.path().join("s.sqlite")).unwrap()),
-            index_path: None,
-            index: None,
-            paths: vec![],
-            last_selection: None,
-        };
+        let mut sh = Shell::new(
+            Some(Store::open(&dir.path().join("s.sqlite")).unwrap()),
+            vec![],
+            Options::default(),
+        );
         let p: Vec<String> = (0..60).map(|j| format!("Para {j}.")).collect();
         let r: Vec<&str> = p.iter().map(|s| s.as_str()).collect();
         let mut app = App::with_stories(
