@@ -116,6 +116,7 @@ pub fn run(paths: Vec<PathBuf>, config: &Config, opts: Options, places: Places) 
              `broadsheet list` or `broadsheet export` write text",
         ));
     }
+    timing("start");
     let keymap = config
         .keymap()
         .map_err(|(_, m)| io::Error::new(io::ErrorKind::InvalidInput, m))?;
@@ -169,15 +170,20 @@ fn event_loop(
     app.update(Msg::Resize(size.width, size.height));
     let mut loading = true;
     let mut dirty = true;
+    let mut listed = false;
     loop {
         if dirty {
             terminal.draw(|f| f.render_widget(Screen { app, theme }, f.area()))?;
             dirty = false;
+            if !listed && app.progress.finished {
+                listed = true;
+                timing(&format!("{} stories listed, drawn", app.entries.len()));
+            }
         }
         let wait = if shell.awaiting.is_some() {
             Duration::from_millis(5)
         } else if loading {
-            Duration::from_millis(40)
+            Duration::from_millis(10)
         } else {
             Duration::from_secs(3600)
         };
@@ -594,9 +600,9 @@ fn load(
             Ok(i) => {
                 if let Ok(entries) = i.entries(paths) {
                     if !entries.is_empty() {
-                        let n = entries.len();
-                        app(progress(Stage::Loading, n, n))?;
+                        timing(&format!("{} entries from the index", entries.len()));
                         app(Msg::Entries(entries))?;
+                        app(progress(Stage::Indexing, 0, 0))?; // next, shown once listed
                         app(Msg::Loaded)?;
                         listed = true;
                     }
@@ -609,10 +615,14 @@ fn load(
     // no listing: read every file once, listing it and counting it into the evidence
     let mut evidence_sent = false;
     if !listed {
+        // (the evidence lags the reading by a batch or two: it is in when the list is)
         let (ev, problems) = stream(paths, tx, true)?;
-        app(Msg::Problems(problems))?;
-        app(Msg::Loaded)?;
         tx.send(Bg::Evidence(Arc::new(ev)))?;
+        app(Msg::Problems(problems))?;
+        if ix.is_some() {
+            app(progress(Stage::Indexing, 0, 0))?;
+        }
+        app(Msg::Loaded)?;
         evidence_sent = true;
     }
     // the index brought up to date, and the list again if the files changed
@@ -629,6 +639,7 @@ fn load(
                 if listed {
                     app(Msg::Problems(problems))?;
                 }
+                timing("index refreshed");
                 app(Msg::IndexReady(Ok(())))?;
             }
             Err(e) => app(Msg::IndexReady(Err(e.to_string())))?,
@@ -639,7 +650,19 @@ fn load(
         let (ev, _) = stream(paths, tx, false)?;
         tx.send(Bg::Evidence(Arc::new(ev)))?;
     }
+    timing("background work done");
     app(Msg::Idle)
+}
+
+/// With `BROADSHEET_TIMINGS` set, a line on stderr: the time since the reader started
+/// and what happened then (for benchmarks, with stderr sent to a file).
+fn timing(what: &str) {
+    static START: std::sync::OnceLock<Option<Instant>> = std::sync::OnceLock::new();
+    let start =
+        START.get_or_init(|| std::env::var_os("BROADSHEET_TIMINGS").map(|_| Instant::now()));
+    if let Some(t) = start {
+        eprintln!("timing: reader: {what}: {:.3} s", t.elapsed().as_secs_f64());
+    }
 }
 
 fn progress(stage: Stage, done: usize, total: usize) -> Msg {
@@ -647,8 +670,9 @@ fn progress(stage: Stage, done: usize, total: usize) -> Msg {
 }
 
 /// Read every file under `paths` once, in batches, counting each story into the
-/// evidence and dropping its text; with `list`, each story's entry is sent as it is read
-/// ([`Msg::Entries`], a batch every 30 ms). The evidence and the load problems.
+/// evidence (on a thread of its own, while the next batch is read) and dropping its
+/// text; with `list`, each story's entry is sent as it is read ([`Msg::Entries`], a batch
+/// every 30 ms). The evidence and the load problems.
 fn stream(
     paths: &[PathBuf],
     tx: &Sender<Bg>,
@@ -665,36 +689,56 @@ fn stream(
     let (files, mut problems) = archive::find_files(paths);
     let total = files.len();
     send(progress(stage, 0, total))?;
-    let mut builder = EvidenceBuilder::default();
-    let mut pending = Vec::new();
-    let mut last = Instant::now();
-    for (i, chunk) in files.chunks(FILES_PER_BATCH).enumerate() {
-        let (articles, p) = archive::load_all(chunk);
-        for a in &articles {
-            builder.add(a);
-            if list {
-                pending.push(archive::Entry::of_article(a));
+    // a batch or two wait for the evidence at most: memory holds a few batches' text
+    let (to_evidence, batches) = mpsc::sync_channel::<Vec<crate::article::Article>>(2);
+    std::thread::scope(|scope| {
+        let counting = scope.spawn(move || {
+            let mut builder = EvidenceBuilder::default();
+            for batch in batches {
+                for a in &batch {
+                    builder.add(a);
+                }
             }
-        }
-        drop(articles);
-        problems.extend(p);
-        if last.elapsed() > EVERY {
-            last = Instant::now();
+            builder
+        });
+        let mut pending = Vec::new();
+        let mut last = Instant::now();
+        let mut read = || -> Result<(), mpsc::SendError<Bg>> {
+            for (i, chunk) in files.chunks(FILES_PER_BATCH).enumerate() {
+                let (articles, p) = archive::load_all(chunk);
+                if list {
+                    pending.extend(articles.iter().map(archive::Entry::of_article));
+                }
+                problems.extend(p);
+                if to_evidence.send(articles).is_err() {
+                    break; // the counting thread panicked: join reports it
+                }
+                if last.elapsed() > EVERY {
+                    last = Instant::now();
+                    if list {
+                        send(Msg::Entries(std::mem::take(&mut pending)))?;
+                    }
+                    send(progress(
+                        stage,
+                        ((i + 1) * FILES_PER_BATCH).min(total),
+                        total,
+                    ))?;
+                }
+            }
             if list {
                 send(Msg::Entries(std::mem::take(&mut pending)))?;
             }
-            send(progress(
-                stage,
-                ((i + 1) * FILES_PER_BATCH).min(total),
-                total,
-            ))?;
-        }
-    }
-    if list {
-        send(Msg::Entries(pending))?;
-    }
-    send(progress(stage, total, total))?;
-    Ok((builder.finish(), problems))
+            Ok(())
+        };
+        let sent = read();
+        drop(to_evidence);
+        let builder = counting
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        sent?;
+        send(progress(stage, total, total))?;
+        Ok((builder.finish(), std::mem::take(&mut problems)))
+    })
 }
 
 /// A story to read: which, and where.
@@ -845,7 +889,7 @@ mod tests {
                 _ => {}
             }
         }
-        assert_eq!(order, ["loaded", "evidence", "idle"]);
+        assert_eq!(order, ["evidence", "loaded", "idle"]);
         assert!(stories >= 16 && problems == 1, "{stories} {problems}");
     }
 
@@ -881,8 +925,8 @@ mod tests {
             run(),
             [
                 ("entries", 1),
-                ("loaded", 0),
                 ("evidence", 0),
+                ("loaded", 0),
                 ("relist", 1),
                 ("index", 1)
             ]

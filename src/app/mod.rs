@@ -283,8 +283,8 @@ pub struct Progress {
     pub total: usize,
     /// The list is complete.
     pub finished: bool,
-    /// Work goes on in the background after the list is complete ([`Stage::Indexing`],
-    /// [`Stage::Cleaning`]).
+    /// Work goes on in the background ([`Stage::Indexing`], [`Stage::Cleaning`]) until
+    /// [`Msg::Idle`].
     pub working: bool,
 }
 
@@ -634,7 +634,7 @@ impl App {
                 self.progress.stage = stage;
                 self.progress.done = done;
                 self.progress.total = total;
-                self.progress.working = self.progress.finished;
+                self.progress.working = stage != Stage::Loading;
                 Effect::None
             }
             Msg::Idle => {
@@ -699,6 +699,7 @@ impl App {
             }
             Msg::LoadFailed(why) => {
                 self.progress.finished = true;
+                self.progress.working = false;
                 self.message = Some(format!("loading stopped by a bug: {why}"));
                 Effect::None
             }
@@ -1448,6 +1449,9 @@ impl App {
                     }
                 }
                 self.stories.insert(id, Opened::from(*o), false);
+                if self.failed.as_ref().is_some_and(|(f, _)| *f == id) {
+                    self.failed = None;
+                }
                 if asked {
                     self.requested = None;
                 }

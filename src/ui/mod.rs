@@ -392,8 +392,10 @@ fn draw_status(app: &App, t: &Theme, r: Rect, buf: &mut Buffer) {
     }
     let w = r.width as usize;
     let p = &app.progress;
-    let right = if !p.finished {
+    let right = if !p.finished && p.stage == Stage::Loading {
         format!("loading {}/{}", p.done, p.total)
+    } else if !p.finished {
+        "loading…".to_string()
     } else if p.working && p.stage == Stage::Indexing {
         "indexing…".to_string()
     } else if p.working {
