@@ -13,7 +13,8 @@
 # Runs: without an index (--no-index), then (after `broadsheet index DIR` builds one)
 # with the index, twice. Not a test: figures only. The state and index go to a temporary
 # folder, never the user's. WAIT=seconds bounds each wait (default 900); INDEX=FILE keeps
-# the index there (built only when the file is missing), NOINDEX=0 skips the first run.
+# the index there (built only when the file is missing), NOINDEX=0 skips the first run,
+# BACKGROUND=0 quits without waiting for the background work.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DIR=${1:-/tmp/gen100k}
@@ -139,7 +140,7 @@ shown = lambda: (scr.row(0) != before and re.search(r"\d+ min", scr.row(1))
                  and "loading" not in scr.row(1) + scr.row(2))
 t_open = wait("the last story", shown) - t1
 quiet = lambda: not re.search(r"indexing|cleaning", scr.row(ROWS - 1))
-t_bg = wait("the background work to end", quiet)
+t_bg = wait("the background work to end", quiet) if os.environ.get("BACKGROUND") != "0" else float("nan")
 mem_end = hwm()
 rss = 0
 with open(f"/proc/{pid}/status") as f:

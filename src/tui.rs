@@ -55,6 +55,8 @@ struct Shell {
     stories: Receiver<Msg>,
     /// The story last asked for, until it comes (the loop looks for it often meanwhile).
     awaiting: Option<StoryId>,
+    /// The reading state is to be reconciled with the list ([`Shell::settle`]).
+    reconcile_due: bool,
 }
 
 impl Shell {
@@ -71,6 +73,7 @@ impl Shell {
             reader,
             stories,
             awaiting: None,
+            reconcile_due: false,
         }
     }
 
@@ -120,6 +123,9 @@ pub fn run(paths: Vec<PathBuf>, config: &Config, opts: Options, places: Places) 
     let keymap = config
         .keymap()
         .map_err(|(_, m)| io::Error::new(io::ErrorKind::InvalidInput, m))?;
+    // listing starts at once, while the state is read and the terminal set up
+    let index = (!places.no_index).then_some(places.index.clone());
+    let (rx, shown) = spawn_loader(paths.clone(), opts.clone(), index);
     let mut app = App::new(Settings::from_config(config), keymap);
     let theme = Theme::from_env(&config.theme);
     let store = match Store::open_default(places.state.as_deref()) {
@@ -133,7 +139,6 @@ pub fn run(paths: Vec<PathBuf>, config: &Config, opts: Options, places: Places) 
         }
     };
     let mut shell = Shell::new(store, paths.clone(), opts.clone());
-    let index = (!places.no_index).then_some(places.index);
 
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -150,10 +155,8 @@ pub fn run(paths: Vec<PathBuf>, config: &Config, opts: Options, places: Places) 
             restore_hook(info);
         }
     }));
-    let result = execute!(io::stdout(), EnableMouseCapture).and_then(|()| {
-        let rx = spawn_loader(paths, opts, index);
-        event_loop(&mut terminal, &mut app, &theme, rx, &mut shell)
-    });
+    let result = execute!(io::stdout(), EnableMouseCapture)
+        .and_then(|()| event_loop(&mut terminal, &mut app, &theme, (rx, shown), &mut shell));
     let _ = execute!(io::stdout(), DisableMouseCapture);
     ratatui::restore();
     result
@@ -163,7 +166,7 @@ fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     app: &mut App,
     theme: &Theme,
-    rx: Receiver<Bg>,
+    (rx, shown): (Receiver<Bg>, Sender<()>),
     shell: &mut Shell,
 ) -> io::Result<()> {
     let size = terminal.size()?;
@@ -178,6 +181,9 @@ fn event_loop(
             if !listed && app.progress.finished {
                 listed = true;
                 timing(&format!("{} stories listed, drawn", app.entries.len()));
+                let _ = shown.send(()); // the loader may go on with the index
+                shell.settle(app);
+                dirty = true; // state moved to edited stories shows
             }
         }
         let wait = if shell.awaiting.is_some() {
@@ -240,21 +246,21 @@ impl Shell {
     /// stories, and the last selection restored).
     fn receive(&mut self, app: &mut App, msg: Msg) {
         let before = app.entries.len();
-        let loaded = matches!(msg, Msg::Loaded | Msg::Relist(_));
         let first_load = matches!(msg, Msg::Loaded);
+        let relisted = matches!(msg, Msg::Relist(_));
         if let Msg::IndexReady(Ok(())) = &msg {
             self.index_path = Some(PathBuf::new()); // opened on the first search
         }
         app.update(msg);
         if let Some(store) = &mut self.store {
-            if loaded {
-                // the ids are the entries' own (not hashed again)
-                let keys = app.entries.iter().map(|e| e.key());
-                if let Err(e) = store.reconcile(keys) {
-                    app.message = Some(format!("reading state: {e}"));
-                }
+            // new entries get their state; all of them when the list was replaced, or
+            // when state moved to edited stories
+            let from = if relisted { 0 } else { before };
+            if relisted {
+                Self::reconcile(store, app);
+            } else if first_load {
+                self.reconcile_due = true; // once the list is on screen: see `settle`
             }
-            let from = if loaded { 0 } else { before };
             if app.entries.len() > from {
                 app.fill_state(from, |id| {
                     (store.is_read(id), store.is_starred(id), store.scroll(id))
@@ -268,6 +274,34 @@ impl Shell {
             }
         }
         self.perform(app);
+    }
+
+    /// Match the remembered state to the stories listed (edited stories get theirs back
+    /// by path); the first entry whose state may have changed (`usize::MAX`: none).
+    fn reconcile(store: &mut Store, app: &mut App) -> usize {
+        // the ids are the entries' own (not hashed again)
+        match store.reconcile(app.entries.iter().map(|e| e.key())) {
+            Ok(0) => usize::MAX,
+            Ok(_) => 0,
+            Err(e) => {
+                app.message = Some(format!("reading state: {e}"));
+                usize::MAX
+            }
+        }
+    }
+
+    /// Work put off until the list is on screen: reconciling the reading state with a
+    /// whole list (a hash of every id), and the state of the stories it moved.
+    fn settle(&mut self, app: &mut App) {
+        if let Some(store) = self.store.as_mut().filter(|_| self.reconcile_due) {
+            self.reconcile_due = false;
+            if Self::reconcile(store, app) == 0 {
+                app.fill_state(0, |id| {
+                    (store.is_read(id), store.is_starred(id), store.scroll(id))
+                });
+            }
+            self.perform(app);
+        }
     }
 
     /// Perform the app's effects, in order. Nothing here stops the reader: a failure
@@ -560,20 +594,23 @@ pub enum Bg {
 ///   counted into the evidence, its text dropped; then, with an index, the index built.
 ///
 /// [`Msg::Loaded`] when the list is complete, [`Bg::Evidence`] when cleaning can start,
-/// [`Msg::Idle`] at the end.
+/// [`Msg::Idle`] at the end. The sender returned tells the loader the list is on screen:
+/// work that competes with drawing it (the index refresh, which stats every file) waits
+/// for that (a second at most).
 pub fn spawn_loader(
     paths: Vec<PathBuf>,
     opts: Options,
     index: Option<Option<PathBuf>>,
-) -> Receiver<Bg> {
+) -> (Receiver<Bg>, Sender<()>) {
     let (tx, rx) = mpsc::channel();
+    let (shown_tx, shown) = mpsc::channel();
     std::thread::spawn(move || {
-        let run = std::panic::AssertUnwindSafe(|| load(&paths, &opts, index, &tx));
+        let run = std::panic::AssertUnwindSafe(|| load(&paths, &opts, index, &tx, &shown));
         if let Err(p) = std::panic::catch_unwind(run) {
             let _ = tx.send(Bg::App(Msg::LoadFailed(panic_text(&*p))));
         }
     });
-    rx
+    (rx, shown_tx)
 }
 
 fn panic_text(p: &(dyn std::any::Any + Send)) -> String {
@@ -590,6 +627,7 @@ fn load(
     opts: &Options,
     index: Option<Option<PathBuf>>,
     tx: &Sender<Bg>,
+    shown: &Receiver<()>,
 ) -> Sent {
     let app = |m: Msg| tx.send(Bg::App(m));
     // the list at once from the index, when it has one
@@ -605,6 +643,7 @@ fn load(
                         app(progress(Stage::Indexing, 0, 0))?; // next, shown once listed
                         app(Msg::Loaded)?;
                         listed = true;
+                        let _ = shown.recv_timeout(Duration::from_secs(1));
                     }
                 }
                 ix = Some(i);
@@ -865,7 +904,7 @@ mod tests {
 
     #[test]
     fn loader_lists_everything_then_loaded_then_the_evidence() {
-        let rx = spawn_loader(
+        let (rx, _) = spawn_loader(
             vec![
                 PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("articles"),
                 PathBuf::from("/no/such/place"),
@@ -902,7 +941,7 @@ mod tests {
         std::fs::write(arch.join("a.txt"), text("A first title")).unwrap();
         let ix = dir.path().join("index.sqlite");
         let run = || {
-            let rx = spawn_loader(
+            let (rx, _) = spawn_loader(
                 vec![arch.clone()],
                 Options::default(),
                 Some(Some(ix.clone())),
@@ -1013,6 +1052,7 @@ mod tests {
         app.update(Msg::Resize(100, 30));
         sh.receive(&mut app, Msg::Stories(stories()));
         sh.receive(&mut app, Msg::Loaded);
+        sh.settle(&mut app); // as the loop does once the list is drawn
         for c in "sjjl".chars() {
             app.update(Msg::Key(Key::ch(c)));
             sh.perform(&mut app);
@@ -1035,11 +1075,39 @@ mod tests {
         app.update(Msg::Resize(100, 30));
         sh.receive(&mut app, Msg::Stories(stories()));
         sh.receive(&mut app, Msg::Loaded);
+        sh.settle(&mut app); // as the loop does once the list is drawn
         assert!(app.entries[0].starred && !app.entries[0].read);
         assert!(app.entries[2].read && !app.entries[2].starred);
         assert_eq!(app.selected, 2, "the last selection is restored");
         assert_eq!(app.reader.as_ref().unwrap().anchor.para, para);
         assert!(app.message.is_none(), "{:?}", app.message);
+    }
+
+    #[test]
+    fn an_edited_story_gets_its_state_back_once_the_list_is_on_screen() {
+        use crate::app::tests::story;
+        use crate::keymap::Keymap;
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("state.sqlite");
+        let at = |mut s: crate::archive::Story| {
+            s.article.path = dir.path().join("a.txt");
+            s
+        };
+        let before = at(story("Harbour fares", &["The old text of the story."]));
+        let after = at(story("Harbour fares", &["The text, edited."]));
+        {
+            let mut store = Store::open(&db).unwrap();
+            store
+                .set_starred(archive::Key::of(&before.article), true)
+                .unwrap();
+        }
+        let mut sh = Shell::new(Some(Store::open(&db).unwrap()), vec![], Options::default());
+        let mut app = App::new(Settings::default(), Keymap::default());
+        sh.receive(&mut app, Msg::Stories(vec![after]));
+        sh.receive(&mut app, Msg::Loaded);
+        assert!(!app.entries[0].starred, "not before the list is drawn");
+        sh.settle(&mut app);
+        assert!(app.entries[0].starred);
     }
 
     #[test]
@@ -1091,5 +1159,63 @@ mod tests {
             .as_deref()
             .unwrap()
             .contains("still being built"));
+    }
+}
+
+#[cfg(test)]
+mod cost {
+    use super::*;
+    use crate::keymap::Keymap;
+
+    /// Where the reader's time goes between the index's entries and the first frame
+    /// (`READER_INDEX=index.sqlite READER_DIR=archive cargo test --release --lib
+    /// -- --ignored --nocapture listing_cost`).
+    #[test]
+    #[ignore]
+    fn listing_cost() {
+        let (Some(ix), Some(dir)) = (
+            std::env::var_os("READER_INDEX"),
+            std::env::var_os("READER_DIR"),
+        ) else {
+            return;
+        };
+        let paths = vec![PathBuf::from(dir)];
+        let t = Instant::now();
+        let lap = |what: &str| eprintln!("{what}: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+        let ix = Index::open(Path::new(&ix)).unwrap();
+        lap("index open");
+        let entries = ix.entries(&paths).unwrap();
+        lap("entries");
+        let st = tempfile::tempdir().unwrap();
+        let mut sh = Shell::new(
+            Some(Store::open(&st.path().join("s.sqlite")).unwrap()),
+            paths.clone(),
+            Options::default(),
+        );
+        let mut app = App::new(Settings::default(), Keymap::default());
+        app.update(Msg::Resize(100, 30));
+        lap("shell, app");
+        sh.receive(&mut app, Msg::Entries(entries));
+        lap("receive entries");
+        sh.receive(&mut app, progress(Stage::Indexing, 0, 0));
+        sh.receive(&mut app, Msg::Loaded);
+        lap("receive loaded");
+        let theme = Theme::default();
+        let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
+        term.draw(|f| {
+            f.render_widget(
+                Screen {
+                    app: &app,
+                    theme: &theme,
+                },
+                f.area(),
+            )
+        })
+        .unwrap();
+        lap("draw");
+        let (s, _) = sh.stories.recv().map(|m| (m, ())).unwrap();
+        sh.take_stories(&mut app);
+        drop(s);
+        lap("first story");
     }
 }
