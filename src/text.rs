@@ -4,16 +4,25 @@
 /// with nothing, tabs with a space, so that text from files can never drive the terminal.
 pub fn sanitize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\t' => out.push(' '),
-            '\n' => out.push('\n'),
-            c if c.is_control() => {}
+    let mut run = 0; // start of the characters kept as they are, copied at once
+    for (i, c) in s.char_indices() {
+        let keep = match c {
+            '\n' => true,
+            '\t' => false,
+            c if c.is_control() => false,
             // bidi overrides and isolates can reorder what a terminal shows
-            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {}
-            c => out.push(c),
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => false,
+            _ => true,
+        };
+        if !keep {
+            out.push_str(&s[run..i]);
+            if c == '\t' {
+                out.push(' ');
+            }
+            run = i + c.len_utf8();
         }
     }
+    out.push_str(&s[run..]);
     out
 }
 
@@ -32,24 +41,60 @@ pub fn squash_ws(s: &str) -> String {
 /// A comparison key: lower case letters and digits only, words separated by one space.
 /// Used to spot repeats that differ only in punctuation, case or spacing.
 pub fn norm_key(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+    norm_key_with(s, false)
+}
+
+/// [`norm_key`] with every ASCII digit written `#` when `fold_digits` is set (so "3 hours
+/// ago" and "5 hours ago" give one key). One pass, bytes at a time for ASCII text.
+pub fn norm_key_with(s: &str, fold_digits: bool) -> String {
+    let mut out: Vec<u8> = Vec::with_capacity(s.len());
     let mut gap = false;
-    for c in s.chars() {
-        if c.is_alphanumeric() {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii_alphanumeric() {
+            // a run of ASCII letters and digits, copied at once
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
             if gap && !out.is_empty() {
-                out.push(' ');
+                out.push(b' ');
             }
             gap = false;
-            if c.is_ascii() {
-                out.push(c.to_ascii_lowercase());
-            } else {
-                out.extend(c.to_lowercase());
+            let at = out.len();
+            out.extend_from_slice(&bytes[start..i]);
+            for x in &mut out[at..] {
+                *x = if fold_digits && x.is_ascii_digit() {
+                    b'#'
+                } else {
+                    x.to_ascii_lowercase()
+                };
             }
-        } else if c != '\'' && c != '’' {
-            gap = true;
+        } else if b.is_ascii() {
+            i += 1;
+            if b != b'\'' {
+                gap = true;
+            }
+        } else {
+            let c = s[i..].chars().next().expect("a char starts here");
+            i += c.len_utf8();
+            if c.is_alphanumeric() {
+                if gap && !out.is_empty() {
+                    out.push(b' ');
+                }
+                gap = false;
+                let mut buf = [0u8; 4];
+                for l in c.to_lowercase() {
+                    out.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
+                }
+            } else if c != '’' {
+                gap = true;
+            }
         }
     }
-    out
+    String::from_utf8(out).expect("whole characters only")
 }
 
 /// The words of `s` (alphanumeric runs), in order.
@@ -66,6 +111,21 @@ mod tests {
     fn sanitize_strips_escapes_and_controls() {
         assert_eq!(sanitize("a\x1b[31mred\x07\tb"), "a[31mred b");
         assert_eq!(sanitize("x\u{9b}y\u{202E}z"), "xyz");
+        assert_eq!(sanitize("\tcafé\u{2066}\n“é”\x7f"), " café\n“é”");
+    }
+
+    #[test]
+    fn norm_key_folds_digits_when_asked() {
+        assert_eq!(
+            norm_key_with("Updated 3 hours ago", true),
+            "updated # hours ago"
+        );
+        assert_eq!(
+            norm_key("Über 3 Straßen, İzmir"),
+            "über 3 straßen i\u{307}zmir"
+        );
+        assert_eq!(norm_key_with("Über 3 Straßen", true), "über # straßen");
+        assert_eq!(norm_key("  --a  "), "a");
     }
 
     #[test]
@@ -96,13 +156,18 @@ const MONTHS: [&str; 12] = [
 ];
 
 fn month_of(word: &str) -> Option<u32> {
-    let w = word.trim_end_matches('.').to_lowercase();
-    if w.len() < 3 {
+    let w = word.trim_end_matches('.');
+    // month names are ASCII, and no other character lower-cases to one of their letters
+    if !(3..=9).contains(&w.len()) || !w.is_ascii() {
         return None;
     }
+    let mut buf = [0u8; 9];
+    let lower = &mut buf[..w.len()];
+    lower.copy_from_slice(w.as_bytes());
+    lower.make_ascii_lowercase();
     MONTHS
         .iter()
-        .position(|m| m.starts_with(&w) && (w.len() >= 3))
+        .position(|m| m.as_bytes().starts_with(lower))
         .map(|i| i as u32 + 1)
 }
 
@@ -217,6 +282,11 @@ mod date_tests {
             Some("2019-11-05")
         );
         assert_eq!(find_date("May we all be well in 2020"), None);
+        assert_eq!(find_date("SEPT. 4, 2019").as_deref(), Some("2019-09-04"));
+        assert_eq!(find_date("4 Septembers 2019"), None);
+        assert_eq!(month_of("Dec."), Some(12));
+        assert_eq!(month_of("Ju"), None);
+        assert_eq!(month_of("Märch"), None);
     }
 
     #[test]

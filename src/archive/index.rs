@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 /// Bumped whenever what the index stores, or how it is computed, changes: an index made
 /// by another version is rebuilt.
-const INDEX_VERSION: i64 = 1;
+const INDEX_VERSION: i64 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS meta (
@@ -50,6 +50,10 @@ CREATE INDEX IF NOT EXISTS problem_file ON problem (file);
 CREATE TABLE IF NOT EXISTS listing (  -- entries() of a root, ready to show; dropped on any change
     root TEXT PRIMARY KEY,
     data BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS evidence (  -- Evidence::to_bytes() of a set of roots; dropped on any change
+    roots TEXT PRIMARY KEY,
+    data  BLOB NOT NULL
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5 (
     title, body, tokenize = 'unicode61 remove_diacritics 2'
@@ -229,8 +233,49 @@ pub fn scan_articles(paths: &[PathBuf]) -> (Vec<Entry>, Vec<Article>, Vec<LoadEr
     (entries, articles, problems)
 }
 
-/// Stories cleaned per batch while the index is written.
-const CHUNK: usize = 2048;
+/// Files (or stories already loaded) read and cleaned per batch while the index is
+/// written: enough to keep every core busy, few enough to hold little.
+const BATCH: usize = 256;
+
+/// The page cache (KiB) while many stories are written: FTS5 merges its segments in it.
+const BIG_CACHE_KB: i64 = 16 * 1024;
+
+/// The terms FTS5 holds in memory before it writes them out as a segment (bytes; its
+/// default is 1 MiB): on 10,000 generated stories, 16 MiB with a 16 MiB page cache took
+/// 8 % less time and 20 % less memory than 1 MiB with 64 MiB.
+const FTS_HASH_BYTES: i64 = 16 << 20;
+
+/// Read files a batch at a time (each batch in parallel) and count what every story
+/// adds to the evidence, in the order of `files`, holding no article longer than its
+/// batch. Returns the problems met.
+fn observe_files(builder: &mut clean::EvidenceBuilder, files: &[PathBuf]) -> Vec<LoadError> {
+    use rayon::prelude::*;
+    let mut problems = Vec::new();
+    for batch in files.chunks(BATCH) {
+        let seen: Vec<(Vec<clean::Observed>, Vec<LoadError>)> = batch
+            .par_iter()
+            .map(|f| {
+                let mut obs = Vec::new();
+                let probs = crate::article::for_each_article(f, |a| obs.push(clean::observe(&a)));
+                (obs, probs)
+            })
+            .collect();
+        for (obs, probs) in seen {
+            obs.into_iter().for_each(|o| builder.add_observed(o));
+            problems.extend(probs);
+        }
+    }
+    problems
+}
+
+/// The key of a set of roots in the `evidence` table: their absolute paths, in order.
+fn roots_key(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| root_range(p).0)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
 
 /// A story's list entry and the text the index searches: the blocks shown as the story.
 fn clean_for_index(article: Article, ev: &Evidence, opts: &Options) -> (Entry, String) {
@@ -436,7 +481,7 @@ impl Index {
             self.conn
                 .execute_batch(
                     "DELETE FROM fts; DELETE FROM story; DELETE FROM problem; DELETE FROM file;
-                     DELETE FROM listing;",
+                     DELETE FROM listing; DELETE FROM evidence;",
                 )
                 .at(&self.path)?;
             self.conn
@@ -500,50 +545,68 @@ impl Index {
             return Ok((report, problems));
         }
 
-        // read what is new or changed (reusing what the caller already read)
+        // read what is new or changed (reusing what the caller already read), twice, a
+        // batch at a time: once for the evidence, once to clean and write; so memory
+        // holds the evidence and a few batches, never the archive
         let stale_paths: Vec<PathBuf> = stale.iter().map(|f| f.given.clone()).collect();
-        let (articles, load_problems) = match loaded {
+        let (held, rest) = match loaded {
             Some(all) => {
                 let want: HashSet<&Path> = stale_paths.iter().map(PathBuf::as_path).collect();
-                let arts: Vec<Article> = all
+                let held: Vec<Article> = all
                     .into_iter()
                     .filter(|a| want.contains(a.path.as_path()))
                     .collect();
-                let have: HashSet<PathBuf> = arts.iter().map(|a| a.path.clone()).collect();
+                let have: HashSet<&Path> = held.iter().map(|a| a.path.as_path()).collect();
                 let rest: Vec<PathBuf> = stale_paths
                     .iter()
-                    .filter(|p| !have.contains(*p))
+                    .filter(|p| !have.contains(p.as_path()))
                     .cloned()
                     .collect();
-                let (more, probs) = super::load_all(&rest);
-                (arts.into_iter().chain(more).collect::<Vec<_>>(), probs)
+                (held, rest)
             }
-            None => super::load_all(&stale_paths),
+            None => (Vec::new(), stale_paths),
         };
 
-        clock.lap("read files");
-        // evidence: the articles read now, plus the titles of every other story indexed
+        // evidence: the titles of every other story indexed, then the stories read now
         let stale_abs: HashSet<&str> = stale.iter().map(|f| f.abs.as_str()).collect();
-        let mut others = self.other_titles(&stale_abs, &gone)?;
-        let n_others = others.len();
-        others.extend(articles);
-        let ev = Evidence::gather(&others);
-        let articles = others.split_off(n_others);
-        drop(others);
-
-        clock.lap("evidence");
+        let mut builder = clean::EvidenceBuilder::default();
+        let n_others = self.add_other_titles(&mut builder, &stale_abs, &gone)?;
+        for batch in held.chunks(BATCH) {
+            let seen: Vec<clean::Observed> = batch.par_iter().map(clean::observe).collect();
+            seen.into_iter().for_each(|o| builder.add_observed(o));
+        }
+        let load_problems = observe_files(&mut builder, &rest);
+        let ev = builder.finish();
+        // the whole archive's evidence when every story under the roots was read now
+        let whole = report.unchanged == 0 && n_others == 0;
+        clock.lap("read files + evidence");
 
         let abs_of: HashMap<&Path, &Found> =
             stale.iter().map(|f| (f.given.as_path(), *f)).collect();
         // a bigger page cache while writing many stories: FTS5 merges its segments in it
-        let big = articles.len() > 1000;
+        let big = stale.len() > 1000;
         if big {
             self.conn
-                .pragma_update(None, "cache_size", -64 * 1024)
+                .pragma_update(None, "cache_size", -BIG_CACHE_KB)
+                .at(&self.path)?;
+            // and fewer, bigger segments from FTS5's pending terms: less to merge
+            self.conn
+                .execute(
+                    "INSERT INTO fts (fts, rank) VALUES ('hashsize', ?1)",
+                    [FTS_HASH_BYTES],
+                )
                 .at(&self.path)?;
         }
         let tx = self.conn.unchecked_transaction().at(&self.path)?;
-        tx.execute("DELETE FROM listing", []).at(&self.path)?;
+        tx.execute_batch("DELETE FROM listing; DELETE FROM evidence;")
+            .at(&self.path)?;
+        if whole {
+            tx.execute(
+                "INSERT INTO evidence (roots, data) VALUES (?1, ?2)",
+                params![roots_key(paths), ev.to_bytes()],
+            )
+            .at(&self.path)?;
+        }
         {
             let p = &self.path;
             let mut del_fts = tx
@@ -588,24 +651,82 @@ impl Index {
             let mut ins_fts = tx
                 .prepare("INSERT INTO fts (rowid, title, body) VALUES (?1, ?2, ?3)")
                 .at(p)?;
-            // cleaning (on rayon's threads, a chunk at a time) overlaps writing (here):
-            // the time is that of the slower, and only a few chunks are held at once
+            // reading and cleaning (on rayon's threads, a batch at a time) overlaps
+            // writing (here): the time is that of the slower, and only a few batches
+            // are held at once
             let (send, recv) = std::sync::mpsc::sync_channel::<Vec<(Entry, String)>>(2);
             let ev = &ev;
+            let rest = &rest;
             std::thread::scope(|scope| -> DbResult<()> {
                 scope.spawn(move || {
-                    let mut rest = articles.into_iter();
+                    let mut held = held.into_iter();
                     loop {
-                        let chunk: Vec<Article> = rest.by_ref().take(CHUNK).collect();
-                        if chunk.is_empty() {
+                        let batch: Vec<Article> = held.by_ref().take(BATCH).collect();
+                        if batch.is_empty() {
                             break;
                         }
-                        let done: Vec<(Entry, String)> = chunk
+                        let done: Vec<(Entry, String)> = batch
                             .into_par_iter()
                             .map(|article| clean_for_index(article, ev, opts))
                             .collect();
                         if send.send(done).is_err() {
-                            break; // the writer stopped on an error
+                            return; // the writer stopped on an error
+                        }
+                    }
+                    for files in rest.chunks(BATCH) {
+                        // a big JSON Lines file is read apart, a batch of its stories
+                        // at a time; every other file of the batch whole, in parallel
+                        let done: Vec<Option<Vec<(Entry, String)>>> = files
+                            .par_iter()
+                            .map(|f| {
+                                if crate::article::is_streamed(f) {
+                                    return None;
+                                }
+                                let loaded = crate::article::load_file(f);
+                                Some(
+                                    loaded
+                                        .articles
+                                        .into_iter()
+                                        .map(|mut a| {
+                                            super::fill_date(&mut a);
+                                            clean_for_index(a, ev, opts)
+                                        })
+                                        .collect(),
+                                )
+                            })
+                            .collect();
+                        let mut out = Vec::new();
+                        for (f, d) in files.iter().zip(done) {
+                            match d {
+                                Some(d) => out.extend(d),
+                                None => {
+                                    // what came before it goes first
+                                    let mut ok = send.send(std::mem::take(&mut out)).is_ok();
+                                    let mut batch = Vec::with_capacity(BATCH);
+                                    let send_batch = |batch: Vec<Article>| {
+                                        let done: Vec<(Entry, String)> = batch
+                                            .into_par_iter()
+                                            .map(|mut a| {
+                                                super::fill_date(&mut a);
+                                                clean_for_index(a, ev, opts)
+                                            })
+                                            .collect();
+                                        send.send(done).is_ok()
+                                    };
+                                    crate::article::for_each_article(f, |a| {
+                                        batch.push(a);
+                                        if batch.len() == BATCH && ok {
+                                            ok = send_batch(std::mem::take(&mut batch));
+                                        }
+                                    });
+                                    if !ok || !send_batch(batch) {
+                                        return;
+                                    }
+                                }
+                            }
+                        }
+                        if send.send(out).is_err() {
+                            return;
                         }
                     }
                 });
@@ -678,35 +799,64 @@ impl Index {
         Ok(out)
     }
 
-    /// Title-only articles for every indexed story outside the files being re-read: the
-    /// archive-wide evidence that a line is another story's title.
-    fn other_titles(&self, stale: &HashSet<&str>, gone: &[i64]) -> DbResult<Vec<Article>> {
+    /// Count the title of every indexed story outside the files being re-read (as a
+    /// title-only article): the archive-wide evidence that a line is another story's
+    /// title. Returns how many.
+    fn add_other_titles(
+        &self,
+        builder: &mut clean::EvidenceBuilder,
+        stale: &HashSet<&str>,
+        gone: &[i64],
+    ) -> DbResult<usize> {
         let gone: HashSet<i64> = gone.iter().copied().collect();
         let mut q = self
             .conn
             .prepare("SELECT f.id, f.path, s.title FROM story s JOIN file f ON f.id = s.file")
             .at(&self.path)?;
-        let rows = q
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                ))
-            })
-            .at(&self.path)?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (file, path, title) = row.at(&self.path)?;
-            if gone.contains(&file) || stale.contains(path.as_str()) {
+        let mut rows = q.query([]).at(&self.path)?;
+        let mut n = 0;
+        while let Some(r) = rows.next().at(&self.path)? {
+            let file: i64 = r.get(0).at(&self.path)?;
+            let path = r.get_ref(1).and_then(|v| Ok(v.as_str()?)).at(&self.path)?;
+            if gone.contains(&file) || stale.contains(path) {
                 continue;
             }
-            out.push(Article {
-                title,
+            builder.add(&Article {
+                title: r.get(2).at(&self.path)?,
                 ..Article::default()
             });
+            n += 1;
         }
-        Ok(out)
+        Ok(n)
+    }
+
+    /// The archive-wide evidence of the stories under the roots, for cleaning a story
+    /// that is opened: kept in the index by the [`Index::refresh`] that read them all,
+    /// else gathered now by reading the files once (and kept, when the index can be
+    /// written). It is as of the last refresh.
+    pub fn evidence(&self, paths: &[PathBuf]) -> DbResult<Evidence> {
+        use rusqlite::OptionalExtension;
+        let key = roots_key(paths);
+        let saved: Option<Vec<u8>> = self
+            .conn
+            .query_row("SELECT data FROM evidence WHERE roots = ?1", [&key], |r| {
+                r.get(0)
+            })
+            .optional()
+            .at(&self.path)?;
+        if let Some(ev) = saved.and_then(|d| Evidence::from_bytes(&d)) {
+            return Ok(ev);
+        }
+        let (files, _) = find_files(paths);
+        let mut builder = clean::EvidenceBuilder::default();
+        observe_files(&mut builder, &files);
+        let ev = builder.finish();
+        // best effort: a read-only index still answers, only slower next time
+        let _ = self.conn.execute(
+            "INSERT OR REPLACE INTO evidence (roots, data) VALUES (?1, ?2)",
+            params![key, ev.to_bytes()],
+        );
+        Ok(ev)
     }
 
     /// The problems recorded for files under the roots.

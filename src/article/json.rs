@@ -77,34 +77,51 @@ pub fn parse_lines(path: &Path, bytes: &[u8], out: &mut Loaded) {
     };
     let mut record = 0;
     for (n, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
+        match parse_line(path, n, record, line) {
+            None => continue,
+            Some(Ok(a)) => out.articles.push(a),
+            Some(Err(e)) => out.problems.push(e),
         }
-        let at = Some(format!("line {}", n + 1));
-        let index = record;
         record += 1;
-        match serde_json::from_str::<Value>(line) {
-            Ok(Value::Object(map)) => match article(path, &map, index) {
-                Ok(a) => out.articles.push(a),
-                Err(reason) => out.problems.push(err(path, at, reason)),
-            },
-            Ok(other) => out.problems.push(err(
-                path,
-                at,
-                format!("expected an article object, found {}", kind(&other)),
-            )),
-            Err(e) => out.problems.push(err(
-                path,
-                Some(format!("line {}, column {}", n + 1, e.column())),
-                format!("invalid JSON: {}", json_reason(&e)),
-            )),
-        }
     }
     if record == 0 {
-        out.problems
-            .push(err(path, None, "no JSON lines: no articles".into()));
+        out.problems.push(no_lines(path));
     }
+}
+
+/// The problem of a JSON Lines file without a record.
+pub(super) fn no_lines(path: &Path) -> super::LoadError {
+    err(path, None, "no JSON lines: no articles".into())
+}
+
+/// Line `n` (from 0) of a JSON Lines file, the record at `index`: `None` for a blank
+/// line (not a record), else the article or the problem.
+pub(super) fn parse_line(
+    path: &Path,
+    n: usize,
+    index: usize,
+    line: &str,
+) -> Option<Result<Article, super::LoadError>> {
+    let line = line.trim();
+    if line.is_empty() {
+        return None;
+    }
+    let at = Some(format!("line {}", n + 1));
+    Some(match serde_json::from_str::<Value>(line) {
+        Ok(Value::Object(map)) => {
+            article(path, &map, index).map_err(|reason| err(path, at, reason))
+        }
+        Ok(other) => Err(err(
+            path,
+            at,
+            format!("expected an article object, found {}", kind(&other)),
+        )),
+        Err(e) => Err(err(
+            path,
+            Some(format!("line {}, column {}", n + 1, e.column())),
+            format!("invalid JSON: {}", json_reason(&e)),
+        )),
+    })
 }
 
 /// The file as text, or None after reporting why it is not.

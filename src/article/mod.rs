@@ -228,6 +228,130 @@ pub fn load_file(path: &Path) -> Loaded {
     out
 }
 
+/// JSON Lines files at least this big are read a line at a time by [`for_each_article`].
+/// (Smaller in unit tests, which check both ways give the same.)
+const STREAM_FROM: u64 = if cfg!(test) { 64 << 10 } else { 8 << 20 };
+
+/// Load a file as [`load_file`] does (the same articles, in order, and the same
+/// problems, which are returned), handing each article to `each` as it is read. A big
+/// JSON Lines file of plain UTF-8 is read a line at a time, so memory holds a record,
+/// not the file (a 100,000-record file stays a few megabytes).
+pub fn for_each_article(path: &Path, mut each: impl FnMut(Article)) -> Vec<LoadError> {
+    if !is_streamed(path) {
+        let l = load_file(path);
+        l.articles.into_iter().for_each(each);
+        return l.problems;
+    }
+    use std::io::BufRead;
+    let mut out = Loaded::default(); // problems only, kept to the first few
+    let mut more = 0;
+    let mut loaded = 0;
+    let mut record = 0;
+    let mut problem = |out: &mut Loaded, e: LoadError| {
+        if out.problems.len() < MAX_PROBLEMS_PER_FILE + 1 {
+            out.problems.push(e);
+        } else {
+            more += 1;
+        }
+    };
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => return vec![err(path, None, format!("cannot read: {e}"))],
+    };
+    let mut r = std::io::BufReader::with_capacity(1 << 16, file);
+    let mut line = Vec::new();
+    let mut n = 0;
+    loop {
+        line.clear();
+        match r.read_until(b'\n', &mut line) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e) => {
+                problem(&mut out, err(path, None, format!("cannot read: {e}")));
+                break;
+            }
+        }
+        let mut bytes = &line[..];
+        if n == 0 {
+            bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        }
+        // checked whole before: valid UTF-8
+        let text = std::str::from_utf8(bytes).unwrap_or_default();
+        match json::parse_line(path, n, record, text) {
+            None => {}
+            Some(Ok(a)) => {
+                loaded += 1;
+                each(a);
+                record += 1;
+            }
+            Some(Err(e)) => {
+                problem(&mut out, e);
+                record += 1;
+            }
+        }
+        n += 1;
+    }
+    if record == 0 {
+        problem(&mut out, json::no_lines(path));
+    }
+    if out.problems.len() > MAX_PROBLEMS_PER_FILE {
+        let n = out.problems.len() + more;
+        out.problems.truncate(MAX_PROBLEMS_PER_FILE);
+        out.problems.push(err(
+            path,
+            None,
+            format!(
+                "{} more problems like these not shown ({loaded} stories loaded from this file)",
+                n - MAX_PROBLEMS_PER_FILE,
+            ),
+        ));
+    }
+    out.problems
+}
+
+/// Is this a file [`for_each_article`] reads a line at a time (a big JSON Lines file)?
+pub fn is_streamed(path: &Path) -> bool {
+    format_of(path) == Some(Format::JsonLines)
+        && !path_is_gz(path)
+        && std::fs::metadata(path).is_ok_and(|m| m.len() >= STREAM_FROM)
+        && plain_utf8_text(path)
+}
+
+/// Does the file hold text that [`text_input`] takes as it is: not binary, not all
+/// white space, valid UTF-8, not gzip? Read in pieces, never whole.
+fn plain_utf8_text(path: &Path) -> bool {
+    use std::io::Read;
+    let Ok(f) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut r = std::io::BufReader::with_capacity(1 << 16, f);
+    let mut pending = Vec::with_capacity(8192); // bytes not yet checked
+    if r.by_ref().take(8192).read_to_end(&mut pending).is_err()
+        || pending.starts_with(&[0x1f, 0x8b])
+        || looks_binary(&pending)
+    {
+        return false;
+    }
+    let mut blank = true;
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        blank &= pending.iter().all(u8::is_ascii_whitespace);
+        match std::str::from_utf8(&pending) {
+            Ok(_) => pending.clear(),
+            // a character cut at the end of the piece: checked with the next
+            Err(e) if e.error_len().is_none() => {
+                pending.drain(..e.valid_up_to());
+            }
+            Err(_) => return false,
+        }
+        match r.read(&mut buf) {
+            Ok(0) => return pending.is_empty() && !blank,
+            Ok(got) => pending.extend_from_slice(&buf[..got]),
+            Err(_) => return false,
+        }
+    }
+}
+
 /// At most this many problems are reported for one file; the rest are counted.
 pub const MAX_PROBLEMS_PER_FILE: usize = 3;
 
@@ -367,6 +491,47 @@ pub(crate) fn err(path: &Path, at: Option<String>, reason: String) -> LoadError 
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_big_json_lines_file_streams_to_the_same_articles_and_problems() {
+        let dir = tempfile::tempdir().unwrap();
+        let story = |i: usize| {
+            format!(
+                "{{\"title\": \"Story {i}\", \"text\": \"It happened on day {i}. {}\"}}\r\n",
+                "Word ".repeat(200)
+            )
+        };
+        let mut text = String::from("\u{FEFF}");
+        let mut i = 0;
+        while (text.len() as u64) < STREAM_FROM + 1000 {
+            text.push_str(&story(i));
+            match i % 20 {
+                7 => text.push_str("\n  \n"),
+                8 => text.push_str("{\"file\": \"x.txt\"}\n"),
+                9 => text.push_str("[1, 2]\n"),
+                10 => text.push_str("{not json\n"),
+                11 => text
+                    .push_str("{\"title\": \"caf\u{e9} \u{2014} \u{65e5}\", \"text\": \"Ok.\"}\n"),
+                _ => {}
+            }
+            i += 1;
+        }
+        text.push_str(&story(i).replace("\r\n", "")); // no newline at the end
+        for (name, data) in [
+            ("big.jsonl", text.clone().into_bytes()),
+            ("invalid.jsonl", [text.as_bytes(), b"\xff\n"].concat()),
+        ] {
+            let p = dir.path().join(name);
+            std::fs::write(&p, data).unwrap();
+            assert_eq!(is_streamed(&p), name == "big.jsonl");
+            let whole = load_file(&p);
+            let mut each = Vec::new();
+            let problems = for_each_article(&p, |a| each.push(a));
+            assert!(whole.articles.len() > 50);
+            assert_eq!(each, whole.articles);
+            assert_eq!(problems, whole.problems);
+        }
+    }
+
     #[test]
     fn many_bad_records_are_reported_in_a_few_lines() {
         let dir = tempfile::tempdir().unwrap();

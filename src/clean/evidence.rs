@@ -34,16 +34,94 @@ pub(super) type Fnv = std::hash::BuildHasherDefault<FnvHasher>;
 pub const MIN_REPEATS: usize = 3;
 
 /// Archive-wide evidence, computed once per archive.
+///
+/// Compact, so that a big archive's evidence is small: text is kept as 64-bit hashes
+/// (a collision is as unlikely as two stories sharing a random 64-bit id), sources are
+/// numbered, and a block seen in one story only is not kept (the rules ask whether a
+/// block is in [`MIN_REPEATS`] stories or more; [`Evidence::repeats`] answers 0 for it).
 #[derive(Debug, Clone, Default)]
 pub struct Evidence {
-    /// Normalised title -> (title as stored, index of the story).
-    titles: HashMap<String, (String, usize)>,
-    /// (source key, normalised block) -> number of stories of that source holding it.
-    repeats: HashMap<(String, String), usize, Fnv>,
-    /// Source key -> number of stories of that source.
-    stories: HashMap<String, usize>,
-    /// Source key -> the source's name as stored or stated.
-    names: HashMap<String, String>,
+    /// Hash of a normalised title ([`norm_key`]) -> the title as first stored, by number
+    /// in `title_text` / `title_ends`.
+    titles: HashMap<u64, u32, IdHash>,
+    /// Every kept title, one after another.
+    title_text: String,
+    /// Where each kept title ends in `title_text`.
+    title_ends: Vec<u32>,
+    /// Hashes of (source number, repeat key) seen in two stories or more, sorted, and
+    /// beside them the number of stories of that source holding the block (number 0 is
+    /// the whole archive).
+    repeat_keys: Vec<u64>,
+    repeat_counts: Vec<u32>,
+    /// Source key -> its number in `sources`.
+    source_ids: HashMap<String, u32>,
+    /// By number: the source key, its number of stories, its name as stored or stated.
+    /// Number 0 is the empty key: stories of unknown source, and the whole archive.
+    sources: Vec<Source>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Source {
+    key: String,
+    stories: usize,
+    name: Option<String>,
+}
+
+/// A hasher for keys that are already hashes.
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type IdHash = std::hash::BuildHasherDefault<IdHasher>;
+
+/// A 64-bit hash of text, the same on every machine and in every build (the evidence is
+/// kept in the index): eight bytes at a time, each folded in by a 128-bit multiply.
+pub(crate) fn hash64(bytes: &[u8]) -> u64 {
+    const K1: u64 = 0x9E37_79B9_7F4A_7C15;
+    const K2: u64 = 0xBF58_476D_1CE4_E5B9;
+    fn fold(a: u64, b: u64) -> u64 {
+        let m = u128::from(a) * u128::from(b);
+        (m as u64) ^ ((m >> 64) as u64)
+    }
+    let mut h = K1 ^ (bytes.len() as u64).wrapping_mul(K2);
+    let mut chunks = bytes.chunks_exact(8);
+    for c in chunks.by_ref() {
+        let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+        h = fold(h ^ w, K2);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut b = [0u8; 8];
+        b[..rest.len()].copy_from_slice(rest);
+        h = fold(h ^ u64::from_le_bytes(b), K2);
+    }
+    mix(h)
+}
+
+/// A bijective mix of 64 bits (splitmix64's finaliser).
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// The hash a repeat is counted under: its group (a source's number, 0 for the whole
+/// archive) and the hash of its key.
+fn group_hash(group: u32, key: u64) -> u64 {
+    mix(key ^ (u64::from(group) + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15))
 }
 
 /// A source with fewer stories than this is too small to show its own furniture; its
@@ -53,10 +131,7 @@ const MIN_SOURCE_STORIES: usize = 5;
 /// The key a block is counted under: normalised, digits folded, so "3 hours ago" and
 /// "5 hours ago" count as one.
 pub fn repeat_key(text: &str) -> String {
-    norm_key(text)
-        .chars()
-        .map(|c| if c.is_ascii_digit() { '#' } else { c })
-        .collect()
+    crate::text::norm_key_with(text, true)
 }
 
 /// Words at the opening of a long block that make it a near-repeat of another.
@@ -84,29 +159,149 @@ fn opening_of(text: &str, key: &str) -> Option<String> {
 pub fn source_key(a: &Article) -> String {
     match a.source.as_deref() {
         Some(s) => norm_key(s),
-        None => super::rules::stated_source(a)
+        None => source_key_with(a, super::rules::stated_source(a)),
+    }
+}
+
+/// [`source_key`] with the stated source line (`rules::stated_source`) already found.
+pub(super) fn source_key_with(a: &Article, stated: Option<usize>) -> String {
+    match a.source.as_deref() {
+        Some(s) => norm_key(s),
+        None => stated
             .map(|i| norm_key(&a.blocks[i].text))
             .unwrap_or_default(),
     }
 }
 
+/// What one article adds to the evidence, worked out on its own (so that many can be
+/// worked out in parallel) and then counted in order by [`EvidenceBuilder::add_observed`].
+#[derive(Debug, Clone, Default)]
+pub struct Observed {
+    /// Hash of the normalised title and the title, when it has three words or more.
+    title: Option<(u64, String)>,
+    /// [`source_key`].
+    source: String,
+    /// The source's name as stored or stated (only for a known source).
+    name: Option<String>,
+    /// Hashes of the distinct repeat keys (exact and opening) of the blocks, in order.
+    keys: Vec<u64>,
+}
+
+/// Work out what one article adds to the evidence.
+pub fn observe(a: &Article) -> Observed {
+    let k = norm_key(&a.title);
+    let title = (k.split(' ').count() >= 3).then(|| (hash64(k.as_bytes()), a.title.clone()));
+    // as source_key(a), finding the stated source once
+    let (source, name) = match &a.source {
+        Some(s) => (norm_key(s), Some(s.clone())),
+        None => match super::rules::stated_source(a) {
+            Some(i) => (
+                norm_key(&a.blocks[i].text),
+                Some(a.blocks[i].text.trim().to_string()),
+            ),
+            None => (String::new(), None),
+        },
+    };
+    let name = name.filter(|_| !source.is_empty());
+    let mut keys: Vec<u64> = Vec::with_capacity(a.blocks.len() + 2);
+    let mut seen: HashSet<u64, IdHash> = HashSet::default();
+    for b in &a.blocks {
+        let exact = repeat_key(&b.text);
+        if exact.is_empty() {
+            continue;
+        }
+        let opening = opening_of(&b.text, &exact);
+        for k in std::iter::once(exact.as_str()).chain(opening.as_deref()) {
+            let h = hash64(k.as_bytes());
+            if seen.insert(h) {
+                keys.push(h);
+            }
+        }
+    }
+    Observed {
+        title,
+        source,
+        name,
+        keys,
+    }
+}
+
 /// Evidence gathered one article at a time, so an archive can be read as a stream
-/// without holding its articles: `add` each, then `finish`.
+/// without holding its articles: `add` each (or [`observe`] each, in parallel, and
+/// `add_observed` them in order), then `finish`.
 #[derive(Debug, Default)]
 pub struct EvidenceBuilder {
     ev: Evidence,
-    added: usize,
+    /// Every (group, key) hash counted so far, once per story: sorted and counted by
+    /// `finish` (eight bytes a block, where a map would take twice that and more).
+    seen: Vec<u64>,
 }
 
 impl EvidenceBuilder {
-    /// Count one article (its index is the number added before it).
+    /// Count one article.
     pub fn add(&mut self, a: &Article) {
-        self.ev.add(self.added, a);
-        self.added += 1;
+        self.add_observed(observe(a));
     }
+
+    /// Count one article, already [`observe`]d.
+    pub fn add_observed(&mut self, o: Observed) {
+        let ev = &mut self.ev;
+        if ev.sources.is_empty() {
+            ev.sources.push(Source::default());
+            ev.source_ids.insert(String::new(), 0);
+        }
+        if let Some((h, title)) = o.title {
+            if let std::collections::hash_map::Entry::Vacant(e) = ev.titles.entry(h) {
+                e.insert(ev.title_ends.len() as u32);
+                ev.title_text.push_str(&title);
+                ev.title_ends.push(ev.title_text.len() as u32);
+            }
+        }
+        let id = match ev.source_ids.get(&o.source) {
+            Some(&id) => id,
+            None => {
+                let id = ev.sources.len() as u32;
+                ev.source_ids.insert(o.source.clone(), id);
+                ev.sources.push(Source {
+                    key: o.source,
+                    ..Source::default()
+                });
+                id
+            }
+        };
+        let src = &mut ev.sources[id as usize];
+        src.stories += 1;
+        if src.name.is_none() {
+            src.name = o.name;
+        }
+        for k in o.keys {
+            if id != 0 {
+                self.seen.push(group_hash(id, k));
+            }
+            self.seen.push(group_hash(0, k));
+        }
+    }
+
     /// The evidence of every article added.
     pub fn finish(self) -> Evidence {
-        self.ev
+        let mut ev = self.ev;
+        let mut seen = self.seen;
+        seen.sort_unstable();
+        let mut i = 0;
+        while i < seen.len() {
+            let k = seen[i];
+            let n = seen[i..].iter().take_while(|&&x| x == k).count();
+            if n >= 2 {
+                ev.repeat_keys.push(k);
+                ev.repeat_counts.push(n as u32);
+            }
+            i += n;
+        }
+        drop(seen);
+        ev.repeat_keys.shrink_to_fit();
+        ev.repeat_counts.shrink_to_fit();
+        ev.title_text.shrink_to_fit();
+        ev
     }
 }
 
@@ -120,53 +315,30 @@ impl Evidence {
         b.finish()
     }
 
-    fn add(&mut self, i: usize, a: &Article) {
-        let ev = self;
-        {
-            let k = norm_key(&a.title);
-            if k.split(' ').count() >= 3 {
-                ev.titles.entry(k).or_insert_with(|| (a.title.clone(), i));
-            }
-            let src = source_key(a);
-            *ev.stories.entry(src.clone()).or_default() += 1;
-            if !src.is_empty() {
-                let name = a.source.clone().or_else(|| {
-                    super::rules::stated_source(a).map(|i| a.blocks[i].text.trim().to_string())
-                });
-                if let Some(name) = name {
-                    ev.names.entry(src.clone()).or_insert(name);
-                }
-            }
-            let mut seen = HashSet::new();
-            for b in &a.blocks {
-                let exact = repeat_key(&b.text);
-                let opening = opening_of(&b.text, &exact);
-                let mut keys = vec![exact];
-                keys.extend(opening);
-                for k in keys {
-                    if k.is_empty() || !seen.insert(k.clone()) {
-                        continue;
-                    }
-                    if !src.is_empty() {
-                        *ev.repeats.entry((src.clone(), k.clone())).or_default() += 1;
-                    }
-                    *ev.repeats.entry((String::new(), k)).or_default() += 1;
-                }
-            }
-        }
+    /// The title stored under this number.
+    fn title(&self, n: u32) -> &str {
+        let n = n as usize;
+        let start = if n == 0 {
+            0
+        } else {
+            self.title_ends[n - 1] as usize
+        };
+        &self.title_text[start..self.title_ends[n] as usize]
     }
 
     /// The stored title this block repeats, if it is another story's title.
     pub fn title_of_other(&self, block: &str, own_title: &str) -> Option<&str> {
-        let k = norm_key(block);
-        if k == norm_key(own_title) {
+        if self.titles.is_empty() {
             return None;
         }
-        self.titles.get(&k).map(|(t, _)| t.as_str())
+        let k = norm_key(block);
+        let &n = self.titles.get(&hash64(k.as_bytes()))?;
+        (k != norm_key(own_title)).then(|| self.title(n))
     }
 
     /// In how many stories of this article's source the block appears; for a story of
-    /// unknown source, in how many stories of the whole archive.
+    /// unknown source, in how many stories of the whole archive. A block found in one
+    /// story only counts 0.
     pub fn repeats(&self, article: &Article, block: &str) -> usize {
         self.repeats_in(&source_key(article), block)
     }
@@ -178,42 +350,281 @@ impl Evidence {
 
     /// [`Evidence::repeats_in`] with the block's [`repeat_key`] already computed.
     pub fn repeats_keyed(&self, source_key: &str, block: &str, key: &str) -> usize {
-        if self.repeats.is_empty() {
+        if self.repeat_keys.is_empty() || key.is_empty() {
             return 0;
         }
-        let small = self.stories.get(source_key).copied().unwrap_or(0) < MIN_SOURCE_STORIES;
-        let group = if small { "" } else { source_key };
-        let count = |k: String| {
-            self.repeats
-                .get(&(group.to_string(), k))
-                .copied()
-                .unwrap_or(0)
+        let group = match self.source_ids.get(source_key) {
+            Some(&id) if self.sources[id as usize].stories >= MIN_SOURCE_STORIES => id,
+            _ => 0,
         };
-        let exact = count(key.to_string());
-        opening_of(block, key).map_or(exact, |k| exact.max(count(k)))
+        let count = |k: &str| {
+            let h = group_hash(group, hash64(k.as_bytes()));
+            self.repeat_keys
+                .binary_search(&h)
+                .map_or(0, |i| self.repeat_counts[i] as usize)
+        };
+        let exact = count(key);
+        opening_of(block, key).map_or(exact, |k| exact.max(count(&k)))
     }
 
     /// Has this source enough stories for its own repeats to count?
     pub fn source_is_large(&self, source_key: &str) -> bool {
         !source_key.is_empty()
-            && self.stories.get(source_key).copied().unwrap_or(0) >= MIN_SOURCE_STORIES
+            && self
+                .source_ids
+                .get(source_key)
+                .is_some_and(|&id| self.sources[id as usize].stories >= MIN_SOURCE_STORIES)
     }
 
     /// The longest known source name (stored or stated by other stories) that this
     /// text contains from the start of a word, e.g. in a copyright line.
     pub fn source_named_in(&self, text: &str) -> Option<&str> {
+        if self.sources.len() <= 1 {
+            return None;
+        }
         let k = format!(" {} ", norm_key(text));
-        self.names
+        self.sources
             .iter()
+            .filter_map(|s| Some((s.key.as_str(), s.name.as_deref()?)))
             .filter(|(key, _)| k.contains(&format!(" {key}")))
             // the longest name; between names as long, the first in order, so that the
-            // answer never depends on the map's order
+            // answer never depends on the order sources were met
             .max_by(|a, b| a.0.len().cmp(&b.0.len()).then_with(|| b.0.cmp(a.0)))
-            .map(|(_, name)| name.as_str())
+            .map(|(_, name)| name)
     }
 
     /// Number of stored titles known.
     pub fn title_count(&self) -> usize {
         self.titles.len()
+    }
+
+    /// The evidence as bytes, to keep (in the index); [`Evidence::from_bytes`] reads
+    /// them back.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        fn put_str(out: &mut Vec<u8>, s: &str) {
+            out.extend_from_slice(&(s.len() as u32).to_le_bytes());
+            out.extend_from_slice(s.as_bytes());
+        }
+        let mut out = Vec::with_capacity(
+            64 + self.title_text.len()
+                + self.titles.len() * 12
+                + self.repeat_keys.len() * 12
+                + self.sources.len() * 64,
+        );
+        out.extend_from_slice(BLOB_MAGIC);
+        out.extend_from_slice(&(self.title_ends.len() as u32).to_le_bytes());
+        let mut by_number: Vec<(u32, u64)> = self.titles.iter().map(|(&h, &n)| (n, h)).collect();
+        by_number.sort_unstable();
+        for (n, h) in by_number {
+            out.extend_from_slice(&h.to_le_bytes());
+            put_str(&mut out, self.title(n));
+        }
+        out.extend_from_slice(&(self.sources.len() as u32).to_le_bytes());
+        for s in &self.sources {
+            put_str(&mut out, &s.key);
+            out.extend_from_slice(&(s.stories as u64).to_le_bytes());
+            match &s.name {
+                Some(n) => {
+                    out.push(1);
+                    put_str(&mut out, n);
+                }
+                None => out.push(0),
+            }
+        }
+        out.extend_from_slice(&(self.repeat_keys.len() as u32).to_le_bytes());
+        for k in &self.repeat_keys {
+            out.extend_from_slice(&k.to_le_bytes());
+        }
+        for c in &self.repeat_counts {
+            out.extend_from_slice(&c.to_le_bytes());
+        }
+        out
+    }
+
+    /// Evidence kept by [`Evidence::to_bytes`]; `None` when the bytes are not that.
+    pub fn from_bytes(mut d: &[u8]) -> Option<Evidence> {
+        fn take<'a>(d: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
+            let (a, b) = (d.get(..n)?, d.get(n..)?);
+            *d = b;
+            Some(a)
+        }
+        fn u32_(d: &mut &[u8]) -> Option<u32> {
+            Some(u32::from_le_bytes(take(d, 4)?.try_into().ok()?))
+        }
+        fn u64_(d: &mut &[u8]) -> Option<u64> {
+            Some(u64::from_le_bytes(take(d, 8)?.try_into().ok()?))
+        }
+        fn str_<'a>(d: &mut &'a [u8]) -> Option<&'a str> {
+            let n = u32_(d)? as usize;
+            std::str::from_utf8(take(d, n)?).ok()
+        }
+        if take(&mut d, BLOB_MAGIC.len())? != BLOB_MAGIC {
+            return None;
+        }
+        let mut ev = Evidence::default();
+        let n = u32_(&mut d)?;
+        for i in 0..n {
+            let h = u64_(&mut d)?;
+            ev.title_text.push_str(str_(&mut d)?);
+            ev.title_ends.push(ev.title_text.len() as u32);
+            ev.titles.insert(h, i);
+        }
+        let n = u32_(&mut d)?;
+        for i in 0..n {
+            let key = str_(&mut d)?.to_string();
+            let stories = u64_(&mut d)? as usize;
+            let name = match take(&mut d, 1)?[0] {
+                0 => None,
+                1 => Some(str_(&mut d)?.to_string()),
+                _ => return None,
+            };
+            ev.source_ids.insert(key.clone(), i);
+            ev.sources.push(Source { key, stories, name });
+        }
+        let n = u32_(&mut d)? as usize;
+        let keys = take(&mut d, n.checked_mul(8)?)?;
+        let counts = take(&mut d, n.checked_mul(4)?)?;
+        ev.repeat_keys = keys
+            .chunks_exact(8)
+            .map(|c| u64::from_le_bytes(c.try_into().expect("8 bytes")))
+            .collect();
+        ev.repeat_counts = counts
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes(c.try_into().expect("4 bytes")))
+            .collect();
+        let sorted = ev.repeat_keys.windows(2).all(|w| w[0] < w[1]);
+        (d.is_empty() && sorted).then_some(ev)
+    }
+}
+
+/// The first bytes of [`Evidence::to_bytes`] (with the format's version).
+const BLOB_MAGIC: &[u8] = b"broadsheet-evidence-1\n";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::article::Block;
+
+    fn art(title: &str, source: Option<&str>, blocks: &[&str]) -> Article {
+        Article {
+            title: title.into(),
+            source: source.map(str::to_owned),
+            blocks: blocks.iter().map(|t| Block::para(*t)).collect(),
+            ..Article::default()
+        }
+    }
+
+    fn sample() -> Vec<Article> {
+        let list = "Ferry fares rise again Council meets on the bridge plan Harbour wall \
+                    repaired at last Schools close early for storm Market hall to reopen \
+                    next spring";
+        let mut v = Vec::new();
+        for i in 0..7 {
+            v.push(art(
+                &format!("Story number {i} of the week"),
+                Some("The Daily Example"),
+                &[
+                    "Sign up for our newsletter",
+                    &format!("{list} {i}"),
+                    &format!(
+                        "A paragraph of its own, on {}, ends here.",
+                        ["a", "b", "c", "d", "e", "f", "g"][i]
+                    ),
+                    "Updated 3 hours ago",
+                ],
+            ));
+        }
+        v.push(art(
+            "Story number 2 of the week",
+            None,
+            &["Sign up for our newsletter"],
+        ));
+        v.push(art(
+            "Small one",
+            Some("Tiny Gazette"),
+            &["Sign up for our newsletter"],
+        ));
+        v
+    }
+
+    #[test]
+    fn counts_titles_sources_and_near_repeats() {
+        let arts = sample();
+        let ev = Evidence::gather(&arts);
+        assert_eq!(ev.title_count(), 7); // "Small one" has two words
+        assert_eq!(
+            ev.title_of_other("Story number 3 of the week!", &arts[0].title),
+            Some("Story number 3 of the week")
+        );
+        assert_eq!(
+            ev.title_of_other("story number 0 of the week", &arts[0].title),
+            None
+        );
+        assert_eq!(
+            ev.title_of_other("Not a title at all", &arts[0].title),
+            None
+        );
+        assert_eq!(ev.repeats(&arts[0], "Sign up for our newsletter"), 7);
+        assert_eq!(ev.repeats(&arts[0], "Updated 5 hours ago"), 7); // digits folded
+                                                                    // the list moves on but its opening is the same
+        assert_eq!(
+            ev.repeats(&arts[0], &format!("{} x", arts[1].blocks[1].text)),
+            7
+        );
+        assert_eq!(ev.repeats(&arts[0], &arts[0].blocks[2].text), 0); // in one story
+                                                                      // a small source and an unknown one are compared with the whole archive
+        assert_eq!(ev.repeats(&arts[8], "Sign up for our newsletter"), 9);
+        assert_eq!(ev.repeats(&arts[7], "Sign up for our newsletter"), 9);
+        assert!(ev.source_is_large("the daily example"));
+        assert!(!ev.source_is_large("tiny gazette"));
+        assert!(!ev.source_is_large(""));
+        assert_eq!(
+            ev.source_named_in("Copyright 2020 The Daily Example Ltd"),
+            Some("The Daily Example")
+        );
+        assert_eq!(ev.source_named_in("Copyright 2020 Nobody"), None);
+    }
+
+    #[test]
+    fn observed_in_parallel_is_gathered_in_order() {
+        let arts = sample();
+        let mut b = EvidenceBuilder::default();
+        for o in arts.iter().map(observe).collect::<Vec<_>>() {
+            b.add_observed(o);
+        }
+        assert_eq!(b.finish().to_bytes(), Evidence::gather(&arts).to_bytes());
+    }
+
+    #[test]
+    fn evidence_round_trips_through_bytes() {
+        let arts = sample();
+        let ev = Evidence::gather(&arts);
+        let bytes = ev.to_bytes();
+        let back = Evidence::from_bytes(&bytes).expect("reads back");
+        assert_eq!(back.to_bytes(), bytes);
+        assert_eq!(back.repeats(&arts[0], "Sign up for our newsletter"), 7);
+        assert_eq!(
+            back.title_of_other("Story number 3 of the week", "x"),
+            Some("Story number 3 of the week")
+        );
+        assert!(Evidence::from_bytes(&bytes[..bytes.len() - 1]).is_none());
+        assert!(Evidence::from_bytes(b"something else").is_none());
+        let empty = Evidence::default();
+        assert_eq!(
+            Evidence::from_bytes(&empty.to_bytes())
+                .unwrap()
+                .title_count(),
+            0
+        );
+    }
+
+    #[test]
+    fn hashes_are_fixed() {
+        // kept in the index: must not change between builds
+        assert_eq!(hash64(b""), 0xe220_a839_7b1d_cdaf);
+        assert_eq!(hash64(b"sign up for our newsletter"), 0x5392_25a1_6a01_7618);
+        assert_ne!(hash64(b"a"), hash64(b"a\0"));
+        assert_ne!(hash64(b"abcdefgh"), hash64(b"abcdefgh\0"));
+        assert_ne!(group_hash(0, 1), group_hash(1, 1));
     }
 }

@@ -39,6 +39,9 @@ fn unspaced(c: char) -> bool {
 pub fn word_count(t: &str) -> usize {
     words(t)
         .map(|w| {
+            if w.is_ascii() {
+                return 1;
+            }
             let n = w.chars().filter(|&c| unspaced(c)).count();
             if n == 0 {
                 1
@@ -67,15 +70,14 @@ pub fn of(text: &str) -> Features {
     let mut joins = 0;
     let mut capitalised = 0;
     let mut cased = 0;
-    let toks: Vec<&str> = t.split(' ').filter(|w| !w.is_empty()).collect();
-    for (i, w) in toks.iter().enumerate() {
+    let mut prev: Option<&str> = None;
+    for w in t.split(' ').filter(|w| !w.is_empty()) {
         let Some(c0) = w.chars().next() else { continue };
         if c0.is_uppercase() || c0.is_lowercase() {
             cased += 1;
             capitalised += usize::from(c0.is_uppercase());
         }
-        if i > 0 && c0.is_uppercase() {
-            let prev = toks[i - 1];
+        if let Some(prev) = prev.filter(|_| c0.is_uppercase()) {
             if prev
                 .chars()
                 .last()
@@ -85,6 +87,7 @@ pub fn of(text: &str) -> Features {
                 joins += 1;
             }
         }
+        prev = Some(w);
     }
     Features {
         words: word_count(t),
@@ -100,10 +103,12 @@ pub fn of(text: &str) -> Features {
 /// Count sentence ends inside the text: `.`, `!`, `?` (maybe with closing quotes) then a
 /// space then a capital, digit or opening quote. CJK full stops count on their own.
 fn inner_breaks(t: &str) -> usize {
-    let cs: Vec<char> = t.chars().collect();
     let mut n = 0;
-    for i in 0..cs.len().saturating_sub(1) {
-        let c = cs[i];
+    for (i, c) in t.char_indices() {
+        let after = i + c.len_utf8();
+        if after >= t.len() {
+            break; // the last character ends the block, not a sentence inside it
+        }
         if matches!(c, '。' | '！' | '？') {
             n += 1;
             continue;
@@ -111,12 +116,13 @@ fn inner_breaks(t: &str) -> usize {
         if !matches!(c, '.' | '!' | '?') {
             continue;
         }
-        let mut j = i + 1;
-        while j < cs.len() && CLOSERS.contains(&cs[j]) {
-            j += 1;
+        let mut rest = t[after..].chars();
+        let mut next = rest.next();
+        while next.is_some_and(|x| CLOSERS.contains(&x)) {
+            next = rest.next();
         }
-        if j < cs.len() && cs[j] == ' ' {
-            if let Some(&nx) = cs.get(j + 1) {
+        if next == Some(' ') {
+            if let Some(nx) = rest.next() {
                 if nx.is_uppercase() || nx.is_ascii_digit() || matches!(nx, '"' | '“' | '‘' | '\'')
                 {
                     n += 1;

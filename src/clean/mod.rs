@@ -9,7 +9,7 @@ mod evidence;
 mod features;
 mod rules;
 
-pub use evidence::{Evidence, EvidenceBuilder};
+pub use evidence::{observe, Evidence, EvidenceBuilder, Observed};
 
 use crate::article::{Article, Markup};
 

@@ -45,7 +45,8 @@ pub(super) fn decide(article: &Article, ev: &Evidence) -> Cleaned {
 
     standfirst_pass(article, &mut verdicts);
     let mut out = Cleaned::default();
-    if let Some(k) = stated_source(article) {
+    let stated = stated_source(article);
+    if let Some(k) = stated {
         out.source_line = Some(article.blocks[k].text.trim().to_string());
         verdicts[k] = Verdict::Hide(
             Kind::SourceLine,
@@ -57,7 +58,7 @@ pub(super) fn decide(article: &Article, ev: &Evidence) -> Cleaned {
             }
         }
     }
-    archive_pass(article, ev, &feats, &mut verdicts);
+    archive_pass(article, stated, ev, &feats, &mut verdicts);
     repeat_pass(article, &mut verdicts);
 
     context_pass(article, &feats, &mut verdicts, &mut out);
@@ -320,9 +321,10 @@ const CAPTION_MARKERS: &[&str] = &[
 
 fn has_phrase(lower_words: &[String], phrase: &str) -> bool {
     let n = phrase.split(' ').count();
+    let first = phrase.split(' ').next().unwrap_or_default();
     lower_words
         .windows(n)
-        .any(|w| w.iter().zip(phrase.split(' ')).all(|(a, b)| a == b))
+        .any(|w| w[0] == first && w.iter().zip(phrase.split(' ')).all(|(a, b)| a == b))
 }
 
 /// What a block is on its own: its shape and the furniture words it carries.
@@ -554,12 +556,19 @@ fn t_before_alpha(s: &str, i: usize) -> bool {
 /// Archive evidence: another story's title, or furniture repeated across a source.
 /// A block the story itself says more than once (a refrain, a repeated subheading) is
 /// the story's own and is never hidden for appearing elsewhere.
-fn archive_pass(article: &Article, ev: &Evidence, feats: &[Features], verdicts: &mut [Verdict]) {
-    let src_key = super::evidence::source_key(article);
+/// (`stated` is [`stated_source`], found once by the caller.)
+fn archive_pass(
+    article: &Article,
+    stated: Option<usize>,
+    ev: &Evidence,
+    feats: &[Features],
+    verdicts: &mut [Verdict],
+) {
+    let src_key = super::evidence::source_key_with(article, stated);
     let src_name = article
         .source
         .clone()
-        .or_else(|| stated_source(article).map(|i| article.blocks[i].text.trim().to_string()));
+        .or_else(|| stated.map(|i| article.blocks[i].text.trim().to_string()));
     let keys: Vec<String> = article
         .blocks
         .iter()
