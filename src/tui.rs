@@ -665,6 +665,7 @@ fn load(
         evidence_sent = true;
     }
     // the index brought up to date, and the list again if the files changed
+    let mut kept = None;
     if let Some(mut ix) = ix {
         app(progress(Stage::Indexing, 0, 0))?;
         match ix.refresh(paths, opts, None) {
@@ -683,10 +684,20 @@ fn load(
             }
             Err(e) => app(Msg::IndexReady(Err(e.to_string())))?,
         }
+        kept = Some(ix);
     }
     if !evidence_sent {
-        // TODO(build): take it from the index (`Index::evidence`) once that lands
-        let (ev, _) = stream(paths, tx, false)?;
+        // kept in the index by its refresh (else read from the files, once)
+        app(progress(Stage::Cleaning, 0, 0))?;
+        let ev = match &kept {
+            Some(ix) => ix.evidence(paths).ok(),
+            None => None,
+        };
+        let ev = match ev {
+            Some(ev) => ev,
+            None => stream(paths, tx, false)?.0,
+        };
+        timing("evidence in");
         tx.send(Bg::Evidence(Arc::new(ev)))?;
     }
     timing("background work done");
@@ -708,16 +719,17 @@ fn progress(stage: Stage, done: usize, total: usize) -> Msg {
     Msg::Progress { stage, done, total }
 }
 
-/// Read every file under `paths` once, in batches, counting each story into the
-/// evidence (on a thread of its own, while the next batch is read) and dropping its
-/// text; with `list`, each story's entry is sent as it is read ([`Msg::Entries`], a batch
-/// every 30 ms). The evidence and the load problems.
+/// Read every file under `paths` once, a batch at a time (each batch in parallel; a big
+/// JSON Lines file a line at a time), counting each story into the evidence and
+/// dropping its text; with `list`, each story's entry is sent as it is read
+/// ([`Msg::Entries`], a batch every 30 ms). The evidence and the load problems.
 fn stream(
     paths: &[PathBuf],
     tx: &Sender<Bg>,
     list: bool,
 ) -> Result<(Evidence, Vec<crate::article::LoadError>), mpsc::SendError<Bg>> {
-    const FILES_PER_BATCH: usize = 32;
+    use rayon::prelude::*;
+    const FILES_PER_BATCH: usize = 64;
     const EVERY: Duration = Duration::from_millis(30);
     let stage = if list {
         Stage::Loading
@@ -728,56 +740,65 @@ fn stream(
     let (files, mut problems) = archive::find_files(paths);
     let total = files.len();
     send(progress(stage, 0, total))?;
-    // a batch or two wait for the evidence at most: memory holds a few batches' text
-    let (to_evidence, batches) = mpsc::sync_channel::<Vec<crate::article::Article>>(2);
-    std::thread::scope(|scope| {
-        let counting = scope.spawn(move || {
-            let mut builder = EvidenceBuilder::default();
-            for batch in batches {
-                for a in &batch {
-                    builder.add(a);
-                }
-            }
-            builder
-        });
-        let mut pending = Vec::new();
-        let mut last = Instant::now();
-        let mut read = || -> Result<(), mpsc::SendError<Bg>> {
-            for (i, chunk) in files.chunks(FILES_PER_BATCH).enumerate() {
-                let (articles, p) = archive::load_all(chunk);
-                if list {
-                    pending.extend(articles.iter().map(archive::Entry::of_article));
-                }
-                problems.extend(p);
-                if to_evidence.send(articles).is_err() {
-                    break; // the counting thread panicked: join reports it
-                }
-                if last.elapsed() > EVERY {
-                    last = Instant::now();
+    let mut builder = EvidenceBuilder::default();
+    let mut pending = Vec::new();
+    let mut last = Instant::now();
+    for (i, chunk) in files.chunks(FILES_PER_BATCH).enumerate() {
+        type Seen = (
+            Vec<archive::Entry>,
+            Vec<clean::Observed>,
+            Vec<crate::article::LoadError>,
+        );
+        let seen: Vec<Seen> = chunk
+            .par_iter()
+            .map(|f| {
+                let (mut entries, mut obs) = (Vec::new(), Vec::new());
+                let mtime = std::fs::metadata(f).and_then(|m| m.modified()).ok();
+                let probs = crate::article::for_each_article(f, |mut a| {
                     if list {
-                        send(Msg::Entries(std::mem::take(&mut pending)))?;
+                        fill_date(&mut a, mtime);
+                        entries.push(archive::Entry::of_article(&a));
                     }
-                    send(progress(
-                        stage,
-                        ((i + 1) * FILES_PER_BATCH).min(total),
-                        total,
-                    ))?;
-                }
-            }
+                    obs.push(clean::observe(&a));
+                });
+                (entries, obs, probs)
+            })
+            .collect();
+        for (entries, obs, probs) in seen {
+            pending.extend(entries);
+            obs.into_iter().for_each(|o| builder.add_observed(o));
+            problems.extend(probs);
+        }
+        if last.elapsed() > EVERY {
+            last = Instant::now();
             if list {
                 send(Msg::Entries(std::mem::take(&mut pending)))?;
             }
-            Ok(())
-        };
-        let sent = read();
-        drop(to_evidence);
-        let builder = counting
-            .join()
-            .unwrap_or_else(|p| std::panic::resume_unwind(p));
-        sent?;
-        send(progress(stage, total, total))?;
-        Ok((builder.finish(), std::mem::take(&mut problems)))
-    })
+            send(progress(
+                stage,
+                ((i + 1) * FILES_PER_BATCH).min(total),
+                total,
+            ))?;
+        }
+    }
+    if list {
+        send(Msg::Entries(pending))?;
+    }
+    send(progress(stage, total, total))?;
+    Ok((builder.finish(), problems))
+}
+
+/// A date the text states near its top, else the file's modification time (as the
+/// archive's loader fills it in).
+fn fill_date(a: &mut crate::article::Article, mtime: Option<std::time::SystemTime>) {
+    if a.date.is_none() {
+        a.date = a
+            .blocks
+            .iter()
+            .take(4)
+            .find_map(|b| crate::text::find_date(&b.text))
+            .or_else(|| mtime.map(crate::text::date_of));
+    }
 }
 
 /// A story to read: which, and where.

@@ -398,6 +398,8 @@ fn draw_status(app: &App, t: &Theme, r: Rect, buf: &mut Buffer) {
         "loading…".to_string()
     } else if p.working && p.stage == Stage::Indexing {
         "indexing…".to_string()
+    } else if p.working && p.total == 0 {
+        "cleaning…".to_string()
     } else if p.working {
         format!("cleaning {}/{}", p.done, p.total)
     } else if app.unreadable > 0 {
