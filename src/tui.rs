@@ -1,12 +1,15 @@
 //! The only code that touches the terminal: set it up and restore it (on every path,
 //! panics included: `ratatui::try_init` installs a restoring panic hook, and ours turns
-//! mouse capture off), turn terminal events into [`Msg`]s, and run the loop. Loading
-//! runs in a background thread that sends stories in batches; the loop does no file
-//! I/O, so a keypress never waits on the disk.
+//! mouse capture off), turn terminal events into [`Msg`]s, and run the loop. Two
+//! background threads do the reading: the loader lists the archive (from the index at
+//! once when it has one, else by reading every file once, keeping no text), brings the
+//! index up to date and gathers the evidence cleaning needs; the story reader reads and
+//! cleans a story when it is opened. The loop does no file I/O for them, so a keypress
+//! never waits on the disk.
 
-use crate::app::{App, Effect, Msg, Settings, Sort, Stage};
-use crate::archive::{self, Index, Store, StoryId};
-use crate::clean::{self, Evidence, Options};
+use crate::app::{App, Effect, Msg, ReadStory, Settings, Sort, Stage};
+use crate::archive::{self, Index, Store, Story, StoryId};
+use crate::clean::{self, Cleaned, Evidence, EvidenceBuilder, Options};
 use crate::config::Config;
 use crate::keymap::{Code, Key};
 use crate::ui::{Screen, Theme};
@@ -16,8 +19,9 @@ use ratatui::crossterm::event::{
 };
 use ratatui::crossterm::execute;
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Where the reading state and the index are (`None`: the platform default, or the
@@ -32,8 +36,8 @@ pub struct Places {
     pub no_index: bool,
 }
 
-/// What the shell holds besides the app: the reading state and the index, which the
-/// effects are performed against.
+/// What the shell holds besides the app: the reading state, the index and the story
+/// reader, which the effects are performed against.
 struct Shell {
     store: Option<Store>,
     /// The index file, once the loader has built it.
@@ -41,6 +45,68 @@ struct Shell {
     index: Option<Index>,
     paths: Vec<PathBuf>,
     last_selection: Option<StoryId>,
+    /// The cleaning options (for a story exported before the reader had it).
+    opts: Options,
+    /// The archive's evidence, once gathered.
+    evidence: Option<Arc<Evidence>>,
+    /// Requests to the story reader thread.
+    reader: Sender<Request>,
+    /// Its answers.
+    stories: Receiver<Msg>,
+    /// The story last asked for, until it comes (the loop looks for it often meanwhile).
+    awaiting: Option<StoryId>,
+    /// The reading state is to be reconciled with the list ([`Shell::settle`]).
+    reconcile_due: bool,
+}
+
+impl Shell {
+    fn new(store: Option<Store>, paths: Vec<PathBuf>, opts: Options) -> Shell {
+        let (reader, stories) = spawn_story_reader(opts.clone());
+        Shell {
+            store,
+            index_path: None,
+            index: None,
+            paths,
+            last_selection: None,
+            opts,
+            evidence: None,
+            reader,
+            stories,
+            awaiting: None,
+            reconcile_due: false,
+        }
+    }
+
+    /// Give the app the stories the reader has read; true if there were any.
+    fn take_stories(&mut self, app: &mut App) -> bool {
+        let mut any = false;
+        while let Ok(msg) = self.stories.try_recv() {
+            if let Msg::Story { id, .. } = &msg {
+                if self.awaiting == Some(*id) {
+                    self.awaiting = None;
+                }
+            }
+            app.update(msg);
+            any = true;
+        }
+        if any {
+            self.perform(app);
+        }
+        any
+    }
+
+    /// A message from the loader thread.
+    fn receive_bg(&mut self, app: &mut App, bg: Bg) {
+        match bg {
+            Bg::App(msg) => self.receive(app, msg),
+            Bg::Evidence(ev) => {
+                let _ = self.reader.send(Request::Evidence(Arc::clone(&ev)));
+                self.evidence = Some(ev);
+                app.update(Msg::EvidenceReady);
+                self.perform(app);
+            }
+        }
+    }
 }
 
 /// Open the reader on `paths` until the user quits. The terminal is restored on return,
@@ -53,9 +119,13 @@ pub fn run(paths: Vec<PathBuf>, config: &Config, opts: Options, places: Places) 
              `broadsheet list` or `broadsheet export` write text",
         ));
     }
+    timing("start");
     let keymap = config
         .keymap()
         .map_err(|(_, m)| io::Error::new(io::ErrorKind::InvalidInput, m))?;
+    // listing starts at once, while the state is read and the terminal set up
+    let index = (!places.no_index).then_some(places.index.clone());
+    let (rx, shown) = spawn_loader(paths.clone(), opts.clone(), index);
     let mut app = App::new(Settings::from_config(config), keymap);
     let theme = Theme::from_env(&config.theme);
     let store = match Store::open_default(places.state.as_deref()) {
@@ -68,14 +138,7 @@ pub fn run(paths: Vec<PathBuf>, config: &Config, opts: Options, places: Places) 
             None
         }
     };
-    let mut shell = Shell {
-        store,
-        index_path: None,
-        index: None,
-        paths: paths.clone(),
-        last_selection: None,
-    };
-    let index = (!places.no_index).then_some(places.index);
+    let mut shell = Shell::new(store, paths.clone(), opts.clone());
 
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -92,10 +155,8 @@ pub fn run(paths: Vec<PathBuf>, config: &Config, opts: Options, places: Places) 
             restore_hook(info);
         }
     }));
-    let result = execute!(io::stdout(), EnableMouseCapture).and_then(|()| {
-        let rx = spawn_loader(paths, opts, index);
-        event_loop(&mut terminal, &mut app, &theme, rx, &mut shell)
-    });
+    let result = execute!(io::stdout(), EnableMouseCapture)
+        .and_then(|()| event_loop(&mut terminal, &mut app, &theme, (rx, shown), &mut shell));
     let _ = execute!(io::stdout(), DisableMouseCapture);
     ratatui::restore();
     result
@@ -105,24 +166,36 @@ fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     app: &mut App,
     theme: &Theme,
-    rx: Receiver<Msg>,
+    (rx, shown): (Receiver<Bg>, Sender<()>),
     shell: &mut Shell,
 ) -> io::Result<()> {
     let size = terminal.size()?;
     app.update(Msg::Resize(size.width, size.height));
     let mut loading = true;
     let mut dirty = true;
+    let mut listed = false;
     loop {
         if dirty {
             terminal.draw(|f| f.render_widget(Screen { app, theme }, f.area()))?;
             dirty = false;
+            if !listed && app.progress.finished {
+                listed = true;
+                timing(&format!("{} stories listed, drawn", app.entries.len()));
+                let _ = shown.send(()); // the loader may go on with the index
+                shell.settle(app);
+                dirty = true; // state moved to edited stories shows
+            }
         }
-        let wait = if loading {
-            Duration::from_millis(40)
+        let wait = if shell.awaiting.is_some() {
+            Duration::from_millis(5)
+        } else if loading {
+            Duration::from_millis(10)
         } else {
             Duration::from_secs(3600)
         };
         if event::poll(wait)? {
+            // a story read meanwhile (a prefetched neighbour) is there before the keys
+            dirty |= shell.take_stories(app);
             // take every pending event before drawing again (held keys do not queue frames)
             loop {
                 if let Some(msg) = to_msg(event::read()?) {
@@ -139,13 +212,14 @@ fn event_loop(
             // the batch's effects, in order (runs of scroll saves written once)
             shell.perform(app);
         }
+        dirty |= shell.take_stories(app);
         if loading {
             let until = Instant::now() + Duration::from_millis(10);
             while Instant::now() < until {
                 match rx.try_recv() {
-                    Ok(msg) => {
+                    Ok(bg) => {
                         dirty = true;
-                        shell.receive(app, msg);
+                        shell.receive_bg(app, bg);
                     }
                     Err(mpsc::TryRecvError::Empty) => break,
                     Err(mpsc::TryRecvError::Disconnected) => {
@@ -172,30 +246,27 @@ impl Shell {
     /// stories, and the last selection restored).
     fn receive(&mut self, app: &mut App, msg: Msg) {
         let before = app.entries.len();
-        let loaded = matches!(msg, Msg::Loaded);
+        let first_load = matches!(msg, Msg::Loaded);
+        let relisted = matches!(msg, Msg::Relist(_));
         if let Msg::IndexReady(Ok(())) = &msg {
             self.index_path = Some(PathBuf::new()); // opened on the first search
         }
         app.update(msg);
         if let Some(store) = &mut self.store {
-            if loaded {
-                // the ids are the entries' own (not hashed again)
-                let keys = app.entries.iter().map(|e| archive::state::Key {
-                    id: e.id,
-                    path: &e.story.article.path,
-                    index_in_file: e.story.article.index_in_file,
-                });
-                if let Err(e) = store.reconcile(keys) {
-                    app.message = Some(format!("reading state: {e}"));
-                }
+            // new entries get their state; all of them when the list was replaced, or
+            // when state moved to edited stories
+            let from = if relisted { 0 } else { before };
+            if relisted {
+                Self::reconcile(store, app);
+            } else if first_load {
+                self.reconcile_due = true; // once the list is on screen: see `settle`
             }
-            let from = if loaded { 0 } else { before };
             if app.entries.len() > from {
                 app.fill_state(from, |id| {
                     (store.is_read(id), store.is_starred(id), store.scroll(id))
                 });
             }
-            if loaded && app.selected == 0 && app.focus == crate::app::Focus::List {
+            if first_load && app.selected == 0 && app.focus == crate::app::Focus::List {
                 if let Some(id) = store.last_selection() {
                     app.select_id(id);
                     self.last_selection = Some(id);
@@ -203,6 +274,34 @@ impl Shell {
             }
         }
         self.perform(app);
+    }
+
+    /// Match the remembered state to the stories listed (edited stories get theirs back
+    /// by path); the first entry whose state may have changed (`usize::MAX`: none).
+    fn reconcile(store: &mut Store, app: &mut App) -> usize {
+        // the ids are the entries' own (not hashed again)
+        match store.reconcile(app.entries.iter().map(|e| e.key())) {
+            Ok(0) => usize::MAX,
+            Ok(_) => 0,
+            Err(e) => {
+                app.message = Some(format!("reading state: {e}"));
+                usize::MAX
+            }
+        }
+    }
+
+    /// Work put off until the list is on screen: reconciling the reading state with a
+    /// whole list (a hash of every id), and the state of the stories it moved.
+    fn settle(&mut self, app: &mut App) {
+        if let Some(store) = self.store.as_mut().filter(|_| self.reconcile_due) {
+            self.reconcile_due = false;
+            if Self::reconcile(store, app) == 0 {
+                app.fill_state(0, |id| {
+                    (store.is_read(id), store.is_starred(id), store.scroll(id))
+                });
+            }
+            self.perform(app);
+        }
     }
 
     /// Perform the app's effects, in order. Nothing here stops the reader: a failure
@@ -228,22 +327,21 @@ impl Shell {
     }
 
     fn effect(&mut self, app: &mut App, fx: Effect) -> Result<(), String> {
-        use archive::state::Key as StateKey;
         let saved = |r: Result<(), archive::DbError>| {
             r.map_err(|e| format!("reading state not saved: {e}"))
         };
         match fx {
             Effect::None | Effect::Quit => Ok(()),
             Effect::SetRead(i, read) => match &mut self.store {
-                Some(s) => saved(s.set_read(StateKey::of(&app.entries[i].story.article), read)),
+                Some(s) => saved(s.set_read(app.entries[i].key(), read)),
                 None => Ok(()),
             },
             Effect::SetStar(i, star) => match &mut self.store {
-                Some(s) => saved(s.set_starred(StateKey::of(&app.entries[i].story.article), star)),
+                Some(s) => saved(s.set_starred(app.entries[i].key(), star)),
                 None => Ok(()),
             },
             Effect::SaveScroll(i, para) => match &mut self.store {
-                Some(s) => saved(s.set_scroll(StateKey::of(&app.entries[i].story.article), para)),
+                Some(s) => saved(s.set_scroll(app.entries[i].key(), para)),
                 None => Ok(()),
             },
             Effect::SetLastSelection(i) => {
@@ -278,9 +376,40 @@ impl Shell {
                 Ok(())
             }
             Effect::Export(i) => {
-                let path = export_file(&app.entries[i].story)?;
+                // the story as the reader has it, else read now (an explicit action)
+                let path = match app.story(i) {
+                    Some(o) => export_file(&o.story)?,
+                    None => {
+                        let e = &app.entries[i];
+                        let r = read_story(
+                            &e.path,
+                            e.index_in_file,
+                            e.id,
+                            self.evidence.as_deref(),
+                            &self.opts,
+                        )?;
+                        export_file(&r.story)?
+                    }
+                };
                 app.message = Some(format!("exported to {}", path.display()));
                 Ok(())
+            }
+            Effect::LoadStory(i) | Effect::Prefetch(i) => {
+                let e = &app.entries[i];
+                let want = Want {
+                    id: e.id,
+                    path: e.path.clone(),
+                    index_in_file: e.index_in_file,
+                };
+                let req = if matches!(fx, Effect::LoadStory(_)) {
+                    self.awaiting = Some(e.id);
+                    Request::Open(want)
+                } else {
+                    Request::Prefetch(want)
+                };
+                self.reader
+                    .send(req)
+                    .map_err(|_| "the story reader stopped".to_string())
             }
         }
     }
@@ -449,93 +578,333 @@ pub fn to_key(k: KeyEvent) -> Option<Key> {
     })
 }
 
-/// Load and clean in a thread: articles are sent as they are read (the list fills at
-/// once, every block shown as stored), then the cleaner's decisions in batches (cleaning
-/// needs the whole archive's evidence first), then the problems, then [`Msg::Loaded`].
-/// With `index` (`Some(None)`: the default place), the full-text index is then brought
-/// up to date from the stories just read, and [`Msg::IndexReady`] sent.
+/// What the loader thread sends the loop.
+pub enum Bg {
+    /// A message for the app.
+    App(Msg),
+    /// The archive's evidence, for cleaning the stories opened from now on.
+    Evidence(Arc<Evidence>),
+}
+
+/// List the archive in a thread, then work on in the background:
+/// - with an index that lists the paths (`index`: `Some(None)` is the default place), the
+///   list at once from it ([`Index::entries`]), then the index brought up to date
+///   ([`Msg::Relist`] if files changed), then the evidence;
+/// - otherwise every file read once, in batches: each story listed ([`Msg::Entries`]) and
+///   counted into the evidence, its text dropped; then, with an index, the index built.
+///
+/// [`Msg::Loaded`] when the list is complete, [`Bg::Evidence`] when cleaning can start,
+/// [`Msg::Idle`] at the end. The sender returned tells the loader the list is on screen:
+/// work that competes with drawing it (the index refresh, which stats every file) waits
+/// for that (a second at most).
 pub fn spawn_loader(
     paths: Vec<PathBuf>,
     opts: Options,
     index: Option<Option<PathBuf>>,
-) -> Receiver<Msg> {
+) -> (Receiver<Bg>, Sender<()>) {
     let (tx, rx) = mpsc::channel();
+    let (shown_tx, shown) = mpsc::channel();
     std::thread::spawn(move || {
-        let run = std::panic::AssertUnwindSafe(|| {
-            let articles = load(&paths, &opts, &tx)?;
-            if let Some(place) = index {
-                let built = Index::open_default(place.as_deref())
-                    .and_then(|mut ix| ix.refresh(&paths, &opts, Some(articles)))
-                    .map(|_| ())
-                    .map_err(|e| e.to_string());
-                tx.send(Msg::IndexReady(built))?;
-            }
-            Ok::<(), mpsc::SendError<Msg>>(())
-        });
+        let run = std::panic::AssertUnwindSafe(|| load(&paths, &opts, index, &tx, &shown));
         if let Err(p) = std::panic::catch_unwind(run) {
-            let why = p
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| p.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown error".into());
-            let _ = tx.send(Msg::LoadFailed(why));
+            let _ = tx.send(Bg::App(Msg::LoadFailed(panic_text(&*p))));
         }
     });
-    rx
+    (rx, shown_tx)
 }
+
+fn panic_text(p: &(dyn std::any::Any + Send)) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown error".into())
+}
+
+type Sent = Result<(), mpsc::SendError<Bg>>;
 
 fn load(
     paths: &[PathBuf],
     opts: &Options,
-    tx: &Sender<Msg>,
-) -> Result<Vec<crate::article::Article>, mpsc::SendError<Msg>> {
-    const FILES_PER_BATCH: usize = 32;
+    index: Option<Option<PathBuf>>,
+    tx: &Sender<Bg>,
+    shown: &Receiver<()>,
+) -> Sent {
+    let app = |m: Msg| tx.send(Bg::App(m));
+    // the list at once from the index, when it has one
+    let mut ix = None;
+    let mut listed = false;
+    if let Some(place) = index {
+        match Index::open_default(place.as_deref()) {
+            Ok(i) => {
+                if let Ok(entries) = i.entries(paths) {
+                    if !entries.is_empty() {
+                        timing(&format!("{} entries from the index", entries.len()));
+                        app(Msg::Entries(entries))?;
+                        app(progress(Stage::Indexing, 0, 0))?; // next, shown once listed
+                        app(Msg::Loaded)?;
+                        listed = true;
+                        let _ = shown.recv_timeout(Duration::from_secs(1));
+                    }
+                }
+                ix = Some(i);
+            }
+            Err(e) => app(Msg::IndexReady(Err(e.to_string())))?,
+        }
+    }
+    // no listing: read every file once, listing it and counting it into the evidence
+    let mut evidence_sent = false;
+    if !listed {
+        // (the evidence lags the reading by a batch or two: it is in when the list is)
+        let (ev, problems) = stream(paths, tx, true)?;
+        tx.send(Bg::Evidence(Arc::new(ev)))?;
+        app(Msg::Problems(problems))?;
+        if ix.is_some() {
+            app(progress(Stage::Indexing, 0, 0))?;
+        }
+        app(Msg::Loaded)?;
+        evidence_sent = true;
+    }
+    // the index brought up to date, and the list again if the files changed
+    let mut kept = None;
+    if let Some(mut ix) = ix {
+        app(progress(Stage::Indexing, 0, 0))?;
+        match ix.refresh(paths, opts, None) {
+            Ok((r, problems)) => {
+                if !listed || r.added + r.changed + r.removed > 0 {
+                    match ix.entries(paths) {
+                        Ok(entries) => app(Msg::Relist(entries))?,
+                        Err(e) => app(Msg::IndexReady(Err(e.to_string())))?,
+                    }
+                }
+                if listed {
+                    app(Msg::Problems(problems))?;
+                }
+                timing("index refreshed");
+                app(Msg::IndexReady(Ok(())))?;
+            }
+            Err(e) => app(Msg::IndexReady(Err(e.to_string())))?,
+        }
+        kept = Some(ix);
+    }
+    if !evidence_sent {
+        // kept in the index by its refresh (else read from the files, once)
+        app(progress(Stage::Cleaning, 0, 0))?;
+        let ev = match &kept {
+            Some(ix) => ix.evidence(paths).ok(),
+            None => None,
+        };
+        let ev = match ev {
+            Some(ev) => ev,
+            None => stream(paths, tx, false)?.0,
+        };
+        timing("evidence in");
+        tx.send(Bg::Evidence(Arc::new(ev)))?;
+    }
+    timing("background work done");
+    app(Msg::Idle)
+}
+
+/// With `BROADSHEET_TIMINGS` set, a line on stderr: the time since the reader started
+/// and what happened then (for benchmarks, with stderr sent to a file).
+fn timing(what: &str) {
+    static START: std::sync::OnceLock<Option<Instant>> = std::sync::OnceLock::new();
+    let start =
+        START.get_or_init(|| std::env::var_os("BROADSHEET_TIMINGS").map(|_| Instant::now()));
+    if let Some(t) = start {
+        eprintln!("timing: reader: {what}: {:.3} s", t.elapsed().as_secs_f64());
+    }
+}
+
+fn progress(stage: Stage, done: usize, total: usize) -> Msg {
+    Msg::Progress { stage, done, total }
+}
+
+/// Read every file under `paths` once, a batch at a time (each batch in parallel; a big
+/// JSON Lines file a line at a time), counting each story into the evidence and
+/// dropping its text; with `list`, each story's entry is sent as it is read
+/// ([`Msg::Entries`], a batch every 30 ms). The evidence and the load problems.
+fn stream(
+    paths: &[PathBuf],
+    tx: &Sender<Bg>,
+    list: bool,
+) -> Result<(Evidence, Vec<crate::article::LoadError>), mpsc::SendError<Bg>> {
+    use rayon::prelude::*;
+    const FILES_PER_BATCH: usize = 64;
     const EVERY: Duration = Duration::from_millis(30);
-    let progress = |stage, done, total| Msg::Progress { stage, done, total };
+    let stage = if list {
+        Stage::Loading
+    } else {
+        Stage::Cleaning
+    };
+    let send = |m: Msg| tx.send(Bg::App(m));
     let (files, mut problems) = archive::find_files(paths);
     let total = files.len();
-    tx.send(progress(Stage::Loading, 0, total))?;
-    let mut articles = Vec::new();
+    send(progress(stage, 0, total))?;
+    let mut builder = EvidenceBuilder::default();
     let mut pending = Vec::new();
     let mut last = Instant::now();
     for (i, chunk) in files.chunks(FILES_PER_BATCH).enumerate() {
-        let (a, p) = archive::load_all(chunk);
-        pending.extend(a.iter().cloned());
-        articles.extend(a);
-        problems.extend(p);
+        type Seen = (
+            Vec<archive::Entry>,
+            Vec<clean::Observed>,
+            Vec<crate::article::LoadError>,
+        );
+        let seen: Vec<Seen> = chunk
+            .par_iter()
+            .map(|f| {
+                let (mut entries, mut obs) = (Vec::new(), Vec::new());
+                let mtime = std::fs::metadata(f).and_then(|m| m.modified()).ok();
+                let probs = crate::article::for_each_article(f, |mut a| {
+                    if list {
+                        fill_date(&mut a, mtime);
+                        entries.push(archive::Entry::of_article(&a));
+                    }
+                    obs.push(clean::observe(&a));
+                });
+                (entries, obs, probs)
+            })
+            .collect();
+        for (entries, obs, probs) in seen {
+            pending.extend(entries);
+            obs.into_iter().for_each(|o| builder.add_observed(o));
+            problems.extend(probs);
+        }
         if last.elapsed() > EVERY {
             last = Instant::now();
-            tx.send(Msg::Articles(std::mem::take(&mut pending)))?;
-            let done = ((i + 1) * FILES_PER_BATCH).min(total);
-            tx.send(progress(Stage::Loading, done, total))?;
+            if list {
+                send(Msg::Entries(std::mem::take(&mut pending)))?;
+            }
+            send(progress(
+                stage,
+                ((i + 1) * FILES_PER_BATCH).min(total),
+                total,
+            ))?;
         }
     }
-    tx.send(Msg::Articles(pending))?;
-    let n = articles.len();
-    tx.send(progress(Stage::Cleaning, 0, n))?;
-    let evidence = Evidence::gather(&articles);
-    let mut batch = Vec::new();
-    let mut start = 0;
-    let mut last = Instant::now();
-    for (i, article) in articles.iter().enumerate() {
-        batch.push(clean::clean(article, &evidence, opts));
-        if last.elapsed() > EVERY {
-            last = Instant::now();
-            let cleaned = std::mem::take(&mut batch);
-            let len = cleaned.len();
-            tx.send(Msg::Cleaned { start, cleaned })?;
-            start += len;
-            tx.send(progress(Stage::Cleaning, i + 1, n))?;
-        }
+    if list {
+        send(Msg::Entries(pending))?;
     }
-    tx.send(Msg::Cleaned {
-        start,
-        cleaned: batch,
-    })?;
-    tx.send(progress(Stage::Cleaning, n, n))?;
-    tx.send(Msg::Problems(problems))?;
-    tx.send(Msg::Loaded)?;
-    Ok(articles)
+    send(progress(stage, total, total))?;
+    Ok((builder.finish(), problems))
+}
+
+/// A date the text states near its top, else the file's modification time (as the
+/// archive's loader fills it in).
+fn fill_date(a: &mut crate::article::Article, mtime: Option<std::time::SystemTime>) {
+    if a.date.is_none() {
+        a.date = a
+            .blocks
+            .iter()
+            .take(4)
+            .find_map(|b| crate::text::find_date(&b.text))
+            .or_else(|| mtime.map(crate::text::date_of));
+    }
+}
+
+/// A story to read: which, and where.
+#[derive(Debug, Clone)]
+struct Want {
+    id: StoryId,
+    path: PathBuf,
+    index_in_file: usize,
+}
+
+/// What the story reader thread is asked.
+enum Request {
+    /// Read this story now (only the latest such request is answered).
+    Open(Want),
+    /// Read this one when nothing else waits.
+    Prefetch(Want),
+    /// Clean what is read from now on with this evidence.
+    Evidence(Arc<Evidence>),
+}
+
+/// The story reader: a thread that reads (and, once it has the evidence, cleans) the
+/// stories asked for, answering with [`Msg::Story`]. Of several requests waiting, only the
+/// newest `Open` is read (keys held down through the list ask for many), then the newest
+/// prefetch.
+fn spawn_story_reader(opts: Options) -> (Sender<Request>, Receiver<Msg>) {
+    let (req_tx, req_rx) = mpsc::channel::<Request>();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut ev: Option<Arc<Evidence>> = None;
+        let mut prefetch: Option<Want> = None;
+        loop {
+            let first = if prefetch.is_some() {
+                match req_rx.try_recv() {
+                    Ok(r) => Some(r),
+                    Err(mpsc::TryRecvError::Empty) => None,
+                    Err(mpsc::TryRecvError::Disconnected) => return,
+                }
+            } else {
+                match req_rx.recv() {
+                    Ok(r) => Some(r),
+                    Err(_) => return,
+                }
+            };
+            let mut open = None;
+            for r in first.into_iter().chain(req_rx.try_iter()) {
+                match r {
+                    Request::Open(w) => open = Some(w),
+                    Request::Prefetch(w) => prefetch = Some(w),
+                    Request::Evidence(e) => ev = Some(e),
+                }
+            }
+            let Some(w) = open.or_else(|| prefetch.take()) else {
+                continue;
+            };
+            let ev = ev.as_deref();
+            let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                read_story(&w.path, w.index_in_file, w.id, ev, &opts)
+            }))
+            .unwrap_or_else(|p| Err(format!("a bug: {}", panic_text(&*p))));
+            let msg = Msg::Story {
+                id: w.id,
+                story: read.map(Box::new),
+            };
+            if tx.send(msg).is_err() {
+                return;
+            }
+        }
+    });
+    (req_tx, rx)
+}
+
+/// Read one story from its file: the one with this id (else the one at its place in the
+/// file), cleaned with the evidence when there is some, every block as stored when not.
+pub fn read_story(
+    path: &Path,
+    index_in_file: usize,
+    id: StoryId,
+    ev: Option<&Evidence>,
+    opts: &Options,
+) -> Result<ReadStory, String> {
+    let (mut articles, problems) = archive::load_all(&[path.to_path_buf()]);
+    let at = articles
+        .iter()
+        .position(|a| StoryId::of(a) == id)
+        .or_else(|| (index_in_file < articles.len()).then_some(index_in_file));
+    let Some(at) = at else {
+        return Err(match problems.first() {
+            Some(p) => p.to_string(),
+            None => format!("{}: the story is no longer in the file", path.display()),
+        });
+    };
+    let article = articles.swap_remove(at);
+    drop(articles);
+    Ok(match ev {
+        Some(ev) => {
+            let cleaned = clean::clean(&article, ev, opts);
+            ReadStory::new(Story { article, cleaned }, true)
+        }
+        None => ReadStory::new(
+            Story {
+                article,
+                cleaned: Cleaned::default(),
+            },
+            false,
+        ),
+    })
 }
 
 #[cfg(test)]
@@ -555,8 +924,8 @@ mod tests {
     }
 
     #[test]
-    fn loader_sends_everything_then_loaded() {
-        let rx = spawn_loader(
+    fn loader_lists_everything_then_loaded_then_the_evidence() {
+        let (rx, _) = spawn_loader(
             vec![
                 PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("articles"),
                 PathBuf::from("/no/such/place"),
@@ -565,25 +934,118 @@ mod tests {
             None,
         );
         let mut stories = 0;
-        let mut cleaned_n = 0;
         let mut problems = 0;
-        let mut loaded = false;
+        let mut order = Vec::new();
         for m in rx {
             match m {
-                Msg::Articles(s) => stories += s.len(),
-                Msg::Cleaned { start, cleaned } => {
-                    assert_eq!(start, cleaned_n);
-                    cleaned_n += cleaned.len();
+                Bg::App(Msg::Entries(s)) => stories += s.len(),
+                Bg::App(Msg::Problems(p)) => problems += p.len(),
+                Bg::App(Msg::Loaded) => order.push("loaded"),
+                Bg::Evidence(ev) => {
+                    assert!(ev.title_count() >= 10);
+                    order.push("evidence")
                 }
-                Msg::Problems(p) => problems += p.len(),
-                Msg::Loaded => loaded = true,
+                Bg::App(Msg::Idle) => order.push("idle"),
                 _ => {}
             }
         }
-        assert!(
-            loaded && stories >= 16 && problems == 1,
-            "{stories} {problems}"
+        assert_eq!(order, ["evidence", "loaded", "idle"]);
+        assert!(stories >= 16 && problems == 1, "{stories} {problems}");
+    }
+
+    #[test]
+    fn with_an_index_the_list_comes_from_it_and_changes_are_relisted() {
+        let dir = tempfile::tempdir().unwrap();
+        let arch = dir.path().join("news");
+        std::fs::create_dir_all(&arch).unwrap();
+        let text = |t: &str| format!("{t}\n\nThe council met on Monday and agreed the plan.\n");
+        std::fs::write(arch.join("a.txt"), text("A first title")).unwrap();
+        let ix = dir.path().join("index.sqlite");
+        let run = || {
+            let (rx, _) = spawn_loader(
+                vec![arch.clone()],
+                Options::default(),
+                Some(Some(ix.clone())),
+            );
+            let mut got = Vec::new();
+            for m in rx {
+                match m {
+                    Bg::App(Msg::Entries(e)) => got.push(("entries", e.len())),
+                    Bg::App(Msg::Relist(e)) => got.push(("relist", e.len())),
+                    Bg::App(Msg::IndexReady(r)) => got.push(("index", r.is_ok() as usize)),
+                    Bg::App(Msg::Loaded) => got.push(("loaded", 0)),
+                    Bg::Evidence(_) => got.push(("evidence", 0)),
+                    _ => {}
+                }
+            }
+            got
+        };
+        // no index yet: the files are read, then the index built and listed from
+        assert_eq!(
+            run(),
+            [
+                ("entries", 1),
+                ("evidence", 0),
+                ("loaded", 0),
+                ("relist", 1),
+                ("index", 1)
+            ]
         );
+        // the index lists at once; nothing changed, nothing relisted
+        assert_eq!(
+            run(),
+            [("entries", 1), ("loaded", 0), ("index", 1), ("evidence", 0)]
+        );
+        std::fs::write(arch.join("b.txt"), text("A second title")).unwrap();
+        assert_eq!(
+            run(),
+            [
+                ("entries", 1),
+                ("loaded", 0),
+                ("relist", 2),
+                ("index", 1),
+                ("evidence", 0)
+            ]
+        );
+    }
+
+    #[test]
+    fn the_story_reader_reads_and_cleans_the_newest_request() {
+        let samples = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("articles");
+        let (files, _) = archive::find_files(&[samples]);
+        let (articles, _) = archive::load_all(&files);
+        let want = |a: &crate::article::Article| Want {
+            id: StoryId::of(a),
+            path: a.path.clone(),
+            index_in_file: a.index_in_file,
+        };
+        let (tx, rx) = spawn_story_reader(Options::default());
+        tx.send(Request::Open(want(&articles[0]))).unwrap();
+        let Msg::Story { id, story } = rx.recv().unwrap() else {
+            panic!("a story")
+        };
+        let r = story.unwrap();
+        assert_eq!(id, StoryId::of(&articles[0]));
+        assert!(!r.cleaned && r.story.cleaned.blocks.is_empty());
+        assert_eq!(r.story.article.title, articles[0].title);
+        tx.send(Request::Evidence(Arc::new(Evidence::gather(&articles))))
+            .unwrap();
+        tx.send(Request::Open(want(&articles[1]))).unwrap();
+        let Msg::Story { id, story } = rx.recv().unwrap() else {
+            panic!("a story")
+        };
+        assert_eq!(id, StoryId::of(&articles[1]));
+        let r = story.unwrap();
+        assert!(r.cleaned && !r.story.cleaned.blocks.is_empty() && r.words > 0);
+        let gone = Want {
+            path: PathBuf::from("/no/such/file.txt"),
+            ..want(&articles[2])
+        };
+        tx.send(Request::Open(gone)).unwrap();
+        let Msg::Story { story, .. } = rx.recv().unwrap() else {
+            panic!("a story")
+        };
+        assert!(story.unwrap_err().contains("/no/such/file.txt"));
     }
 
     #[test]
@@ -603,18 +1065,15 @@ mod tests {
                 })
                 .collect::<Vec<_>>()
         };
-        let shell = |db: &std::path::Path| Shell {
-            store: Some(Store::open(db).unwrap()),
-            index_path: None,
-            index: None,
-            paths: vec![],
-            last_selection: None,
+        let shell = |db: &std::path::Path| {
+            Shell::new(Some(Store::open(db).unwrap()), vec![], Options::default())
         };
         let mut sh = shell(&db);
         let mut app = App::new(Settings::default(), Keymap::default());
         app.update(Msg::Resize(100, 30));
         sh.receive(&mut app, Msg::Stories(stories()));
         sh.receive(&mut app, Msg::Loaded);
+        sh.settle(&mut app); // as the loop does once the list is drawn
         for c in "sjjl".chars() {
             app.update(Msg::Key(Key::ch(c)));
             sh.perform(&mut app);
@@ -637,11 +1096,39 @@ mod tests {
         app.update(Msg::Resize(100, 30));
         sh.receive(&mut app, Msg::Stories(stories()));
         sh.receive(&mut app, Msg::Loaded);
+        sh.settle(&mut app); // as the loop does once the list is drawn
         assert!(app.entries[0].starred && !app.entries[0].read);
         assert!(app.entries[2].read && !app.entries[2].starred);
         assert_eq!(app.selected, 2, "the last selection is restored");
         assert_eq!(app.reader.as_ref().unwrap().anchor.para, para);
         assert!(app.message.is_none(), "{:?}", app.message);
+    }
+
+    #[test]
+    fn an_edited_story_gets_its_state_back_once_the_list_is_on_screen() {
+        use crate::app::tests::story;
+        use crate::keymap::Keymap;
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("state.sqlite");
+        let at = |mut s: crate::archive::Story| {
+            s.article.path = dir.path().join("a.txt");
+            s
+        };
+        let before = at(story("Harbour fares", &["The old text of the story."]));
+        let after = at(story("Harbour fares", &["The text, edited."]));
+        {
+            let mut store = Store::open(&db).unwrap();
+            store
+                .set_starred(archive::Key::of(&before.article), true)
+                .unwrap();
+        }
+        let mut sh = Shell::new(Some(Store::open(&db).unwrap()), vec![], Options::default());
+        let mut app = App::new(Settings::default(), Keymap::default());
+        sh.receive(&mut app, Msg::Stories(vec![after]));
+        sh.receive(&mut app, Msg::Loaded);
+        assert!(!app.entries[0].starred, "not before the list is drawn");
+        sh.settle(&mut app);
+        assert!(app.entries[0].starred);
     }
 
     #[test]
@@ -658,13 +1145,11 @@ mod tests {
         use crate::app::tests::story;
         use crate::keymap::Keymap;
         let dir = tempfile::tempdir().unwrap();
-        let mut sh = Shell {
-            store: Some(Store::open(&dir.path().join("s.sqlite")).unwrap()),
-            index_path: None,
-            index: None,
-            paths: vec![],
-            last_selection: None,
-        };
+        let mut sh = Shell::new(
+            Some(Store::open(&dir.path().join("s.sqlite")).unwrap()),
+            vec![],
+            Options::default(),
+        );
         let p: Vec<String> = (0..60).map(|j| format!("Para {j}.")).collect();
         let r: Vec<&str> = p.iter().map(|s| s.as_str()).collect();
         let mut app = App::with_stories(
@@ -695,5 +1180,63 @@ mod tests {
             .as_deref()
             .unwrap()
             .contains("still being built"));
+    }
+}
+
+#[cfg(test)]
+mod cost {
+    use super::*;
+    use crate::keymap::Keymap;
+
+    /// Where the reader's time goes between the index's entries and the first frame
+    /// (`READER_INDEX=index.sqlite READER_DIR=archive cargo test --release --lib
+    /// -- --ignored --nocapture listing_cost`).
+    #[test]
+    #[ignore]
+    fn listing_cost() {
+        let (Some(ix), Some(dir)) = (
+            std::env::var_os("READER_INDEX"),
+            std::env::var_os("READER_DIR"),
+        ) else {
+            return;
+        };
+        let paths = vec![PathBuf::from(dir)];
+        let t = Instant::now();
+        let lap = |what: &str| eprintln!("{what}: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+        let ix = Index::open(Path::new(&ix)).unwrap();
+        lap("index open");
+        let entries = ix.entries(&paths).unwrap();
+        lap("entries");
+        let st = tempfile::tempdir().unwrap();
+        let mut sh = Shell::new(
+            Some(Store::open(&st.path().join("s.sqlite")).unwrap()),
+            paths.clone(),
+            Options::default(),
+        );
+        let mut app = App::new(Settings::default(), Keymap::default());
+        app.update(Msg::Resize(100, 30));
+        lap("shell, app");
+        sh.receive(&mut app, Msg::Entries(entries));
+        lap("receive entries");
+        sh.receive(&mut app, progress(Stage::Indexing, 0, 0));
+        sh.receive(&mut app, Msg::Loaded);
+        lap("receive loaded");
+        let theme = Theme::default();
+        let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
+        term.draw(|f| {
+            f.render_widget(
+                Screen {
+                    app: &app,
+                    theme: &theme,
+                },
+                f.area(),
+            )
+        })
+        .unwrap();
+        lap("draw");
+        let (s, _) = sh.stories.recv().map(|m| (m, ())).unwrap();
+        sh.take_stories(&mut app);
+        drop(s);
+        lap("first story");
     }
 }

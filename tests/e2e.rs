@@ -83,7 +83,9 @@ fn read_the_seed_in_a_real_terminal_and_leave_it_clean() {
 
     // read it: story paragraphs, not the related headline
     t.send("\r");
-    let s = t.wait("the reading pane focused", |s| s.contains("h list"));
+    let s = t.wait("the reading pane focused, the story cleaned", |s| {
+        s.contains("h list") && !s.contains("not cleaned yet")
+    });
     assert!(
         s.contains("Lavrov told reporters at a news conference"),
         "a story paragraph:\n{s}"

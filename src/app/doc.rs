@@ -119,6 +119,11 @@ pub struct Doc {
 }
 
 impl Doc {
+    /// The story laid out.
+    pub fn story(&self) -> &Rc<Story> {
+        &self.story
+    }
+
     /// Lay out `story` at `width` columns. `with_title`: start with the title (when the
     /// pane's border cannot show it whole). Nothing is wrapped yet.
     pub fn build(story: &Rc<Story>, width: u16, show_hidden: bool, with_title: bool) -> Doc {

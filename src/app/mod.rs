@@ -5,13 +5,14 @@
 pub mod doc;
 pub mod layout;
 
-use crate::archive::{Story, StoryId};
-use crate::article::{Article, LoadError};
-use crate::clean::Cleaned;
+use crate::archive::{Entry as ListEntry, Story, StoryId};
+use crate::article::LoadError;
 use crate::config::Config;
 use crate::keymap::{Action, Code, Key, Keymap};
 pub use doc::{Anchor, Doc, Line, LineKind, Pos};
 pub use layout::{Layout, Sizes};
+use std::collections::HashMap;
+use std::path::PathBuf;
 use std::rc::Rc;
 use unicode_width::UnicodeWidthStr;
 
@@ -47,81 +48,191 @@ impl Default for Settings {
     }
 }
 
-/// A story in the list, with its reading state. `read` and `starred` live here so the
-/// storage layer can fill them in when stories arrive and persist them on change.
-#[derive(Debug, Clone)]
+/// A story in the list, with its reading state: what identifies and describes it, never
+/// its text (a story is read from its file when opened, see [`Effect::LoadStory`]).
+/// `read` and `starred` live here so the storage layer can fill them in when entries
+/// arrive and persist them on change.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
-    /// The story (shared with the reading pane's layout, never copied).
-    pub story: Rc<Story>,
-    /// Its content id (the key of its reading state).
+    /// Its content id (the key of its reading state and of the story cache).
     pub id: StoryId,
+    /// The file it is in.
+    pub path: PathBuf,
+    /// Its place among the stories of that file, from 0.
+    pub index_in_file: usize,
+    /// The title.
+    pub title: String,
+    /// The source, stored or stated (when known).
+    pub source: Option<String>,
+    /// `YYYY-MM-DD`, when known.
+    pub date: Option<String>,
     /// Read?
     pub read: bool,
     /// Starred?
     pub starred: bool,
-    /// The cleaner's decisions are in (until then every block is shown as stored).
-    pub cleaned: bool,
     /// Where the reader was in this story (kept when moving to another story; the
     /// storage layer can fill and persist it).
     pub position: Anchor,
-    /// Words shown as the story, counted when first needed.
-    words: std::cell::OnceCell<usize>,
-    /// Lower-cased title and source, for the list filter.
-    key: String,
 }
 
 impl Entry {
-    /// A new, unread, unstarred entry of a cleaned story.
-    pub fn new(story: Story) -> Entry {
+    /// A new, unread, unstarred entry.
+    pub fn new(e: ListEntry) -> Entry {
         Entry {
-            key: filter_key(&story),
-            id: StoryId::of(&story.article),
-            story: Rc::new(story),
+            id: e.id,
+            path: e.path,
+            index_in_file: e.index_in_file,
+            title: e.title,
+            source: e.source,
+            date: e.date,
             read: false,
             starred: false,
-            cleaned: true,
             position: Anchor::default(),
-            words: std::cell::OnceCell::new(),
         }
     }
-    /// An entry for an article not cleaned yet: no decisions, so the reading pane
-    /// shows every block as stored (nothing copied).
-    pub fn provisional(article: Article) -> Entry {
-        let mut e = Entry::new(Story {
-            article,
-            cleaned: Cleaned::default(),
-        });
-        e.cleaned = false;
-        e
+    /// The key of its reading state.
+    pub fn key(&self) -> crate::archive::Key<'_> {
+        crate::archive::Key {
+            id: self.id,
+            path: &self.path,
+            index_in_file: self.index_in_file,
+        }
     }
-    /// Words shown as the story (white-space separated; counted once).
-    pub fn words(&self) -> usize {
-        *self.words.get_or_init(|| {
-            let count = |t: &str| t.split_whitespace().count();
-            if self.cleaned {
-                self.story.cleaned.body().map(|d| count(&d.text)).sum()
-            } else {
-                self.story
-                    .article
-                    .blocks
-                    .iter()
-                    .map(|b| count(&b.text))
-                    .sum()
-            }
-        })
-    }
-    /// Does the list filter `q` (lower case) match?
+    /// Does the list filter `q` (lower case) match the title or the source?
     fn matches(&self, q: &str) -> bool {
-        q.is_empty() || self.key.contains(q)
+        q.is_empty()
+            || contains_folded(&self.title, q)
+            || self
+                .source
+                .as_deref()
+                .is_some_and(|s| contains_folded(s, q))
     }
 }
 
-fn filter_key(story: &Story) -> String {
-    format!(
-        "{}\n{}",
-        story.article.title.to_lowercase(),
-        story.source().unwrap_or("").to_lowercase()
-    )
+/// Does `text`, lower-cased, contain `q` (lower case)? Without allocating for ASCII text,
+/// so filtering 100,000 titles per keystroke stays cheap.
+fn contains_folded(text: &str, q: &str) -> bool {
+    if text.is_ascii() {
+        let (t, q) = (text.as_bytes(), q.as_bytes());
+        q.len() <= t.len()
+            && t.windows(q.len())
+                .any(|w| w.iter().zip(q).all(|(a, b)| a.to_ascii_lowercase() == *b))
+    } else {
+        text.to_lowercase().contains(q)
+    }
+}
+
+/// A story read from its file, as the reading pane needs it.
+#[derive(Debug, Clone)]
+pub struct Opened {
+    /// The story (shared with the reading pane's layout, never copied).
+    pub story: Rc<Story>,
+    /// Cleaned with the archive's evidence? (Until the evidence is gathered, a story is
+    /// shown with every block as stored.)
+    pub cleaned: bool,
+    /// Words shown as the story (for the reading time).
+    pub words: usize,
+}
+
+/// A story read from its file in the background, on its way to the app ([`Msg::Story`]).
+#[derive(Debug, Clone)]
+pub struct ReadStory {
+    /// The story.
+    pub story: Story,
+    /// Cleaned with the archive's evidence (else `story.cleaned` is empty: every block is
+    /// shown as stored)?
+    pub cleaned: bool,
+    /// Words shown as the story (counted where it was read, off the loop).
+    pub words: usize,
+}
+
+impl ReadStory {
+    /// A story, cleaned or not, its words counted.
+    pub fn new(story: Story, cleaned: bool) -> ReadStory {
+        ReadStory {
+            words: Opened::words_of(&story, cleaned),
+            story,
+            cleaned,
+        }
+    }
+}
+
+impl Opened {
+    /// A story, cleaned (`cleaned.blocks` given) or not (empty: every block as stored).
+    pub fn new(story: Story, cleaned: bool) -> Opened {
+        Opened::from(ReadStory::new(story, cleaned))
+    }
+    /// Words shown as the story: the shown blocks', or every block's when not cleaned.
+    pub fn words_of(story: &Story, cleaned: bool) -> usize {
+        let count = |t: &str| t.split_whitespace().count();
+        if cleaned {
+            story.cleaned.body().map(|d| count(&d.text)).sum()
+        } else {
+            story.article.blocks.iter().map(|b| count(&b.text)).sum()
+        }
+    }
+}
+
+impl From<ReadStory> for Opened {
+    fn from(r: ReadStory) -> Opened {
+        Opened {
+            story: Rc::new(r.story),
+            cleaned: r.cleaned,
+            words: r.words,
+        }
+    }
+}
+
+/// Stories opened recently, by id: the open one, a few before it and a prefetched
+/// neighbour. Pinned stories (given whole with [`Msg::Stories`]) are never dropped.
+#[derive(Debug, Clone, Default)]
+pub struct Cache {
+    items: HashMap<StoryId, (Opened, bool, u64)>,
+    tick: u64,
+}
+
+/// Stories kept in the cache besides pinned ones.
+pub const CACHED: usize = 8;
+
+impl Cache {
+    /// The story with this id, if it is held.
+    pub fn get(&self, id: StoryId) -> Option<&Opened> {
+        self.items.get(&id).map(|(o, _, _)| o)
+    }
+    fn touch(&mut self, id: StoryId) {
+        self.tick += 1;
+        if let Some(x) = self.items.get_mut(&id) {
+            x.2 = self.tick;
+        }
+    }
+    fn insert(&mut self, id: StoryId, o: Opened, pinned: bool) {
+        self.tick += 1;
+        self.items.insert(id, (o, pinned, self.tick));
+        while self.items.values().filter(|x| !x.1).count() > CACHED {
+            let oldest = self
+                .items
+                .iter()
+                .filter(|(_, x)| !x.1)
+                .min_by_key(|(_, x)| x.2)
+                .map(|(k, _)| *k);
+            match oldest {
+                Some(k) => self.items.remove(&k),
+                None => break,
+            };
+        }
+    }
+    /// Drop the stories shown uncleaned (the evidence to clean them is in now).
+    fn drop_uncleaned(&mut self) {
+        self.items.retain(|_, (o, pinned, _)| o.cleaned || *pinned);
+    }
+    /// How many stories are held.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+    /// None held?
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
 }
 
 /// Which pane has the keyboard.
@@ -151,10 +262,13 @@ pub enum Mode {
 /// What the loader is doing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Stage {
-    /// Reading files.
+    /// Listing: reading files for their entries.
     #[default]
     Loading,
-    /// Cleaning the stories (after the whole archive is read).
+    /// Bringing the index up to date (the list is complete).
+    Indexing,
+    /// Reading the archive for the evidence that cleaning needs (stories open uncleaned
+    /// until it is in).
     Cleaning,
 }
 
@@ -167,8 +281,11 @@ pub struct Progress {
     pub done: usize,
     /// Of how many.
     pub total: usize,
-    /// Everything is in.
+    /// The list is complete.
     pub finished: bool,
+    /// Work goes on in the background ([`Stage::Indexing`], [`Stage::Cleaning`]) until
+    /// [`Msg::Idle`].
+    pub working: bool,
 }
 
 /// The open story in the reading pane.
@@ -176,7 +293,7 @@ pub struct Progress {
 pub struct Reader {
     /// Index into [`App::entries`].
     pub entry: usize,
-    /// Laid out with the cleaner's decisions (not the provisional, uncleaned blocks)?
+    /// Laid out with the cleaner's decisions (not every block as stored)?
     pub cleaned: bool,
     /// The story laid out for the current width.
     pub doc: Doc,
@@ -233,17 +350,25 @@ pub enum Msg {
         /// Of.
         total: usize,
     },
-    /// Stories loaded and cleaned, in order.
+    /// Stories given whole, cleaned, listed in order and kept (for tests and small uses).
     Stories(Vec<Story>),
-    /// Articles loaded, not cleaned yet (listed at once, every block shown as stored).
-    Articles(Vec<Article>),
-    /// The cleaner's decisions for the entries from `start` on, in order.
-    Cleaned {
-        /// Index of the first entry.
-        start: usize,
-        /// One per entry.
-        cleaned: Vec<Cleaned>,
+    /// List entries, in archive order, added to the list.
+    Entries(Vec<ListEntry>),
+    /// The whole list again (the files changed): entries replace the list; reading
+    /// state, selection and the open story are kept by id.
+    Relist(Vec<ListEntry>),
+    /// The answer to [`Effect::LoadStory`] (or a prefetch): a story read from its file.
+    Story {
+        /// Its id.
+        id: StoryId,
+        /// The story, or why it could not be read.
+        story: Result<Box<ReadStory>, String>,
     },
+    /// The archive's evidence is in: stories are cleaned from now on (those shown
+    /// uncleaned are read again).
+    EvidenceReady,
+    /// The background work after listing (index, evidence) has ended.
+    Idle,
     /// Files that could not be read (sent once, when loading ends).
     Problems(Vec<LoadError>),
     /// Loading has finished.
@@ -290,6 +415,11 @@ pub enum Effect {
     CopyUrl(String),
     /// Export a story as Markdown to a file.
     Export(usize),
+    /// Read a story from its file (in the background); the answer comes back as
+    /// [`Msg::Story`].
+    LoadStory(usize),
+    /// Read a story likely to be opened next, when nothing else waits.
+    Prefetch(usize),
 }
 
 /// The order of the list.
@@ -352,6 +482,16 @@ pub struct App {
     pub keymap: Keymap,
     /// Every story, in archive order.
     pub entries: Vec<Entry>,
+    /// Stories read from their files, recently opened.
+    pub stories: Cache,
+    /// The story last asked for ([`Effect::LoadStory`]), until it comes.
+    requested: Option<StoryId>,
+    /// An action waiting for a story to be read (`o`, `y` on a story not read yet).
+    after_load: Option<(StoryId, Action)>,
+    /// The archive's evidence is in (stories arrive cleaned).
+    pub evidence_ready: bool,
+    /// The last story that could not be read, and why.
+    pub failed: Option<(StoryId, String)>,
     /// The entries the list shows (all, or those matching the filter).
     pub visible: Vec<usize>,
     /// The list filter as typed.
@@ -401,6 +541,11 @@ impl App {
             settings,
             keymap,
             entries: Vec::new(),
+            stories: Cache::default(),
+            requested: None,
+            after_load: None,
+            evidence_ready: false,
+            failed: None,
             visible: Vec::new(),
             filter: String::new(),
             selected: 0,
@@ -436,12 +581,19 @@ impl App {
         let n = stories.len();
         app.update(Msg::Stories(stories));
         app.update(Msg::Progress {
-            stage: Stage::Cleaning,
+            stage: Stage::Loading,
             done: n,
             total: n,
         });
         app.update(Msg::Loaded);
+        app.update(Msg::EvidenceReady);
+        app.update(Msg::Idle);
         app
+    }
+
+    /// The story of entry `i`, if it has been read.
+    pub fn story(&self, i: usize) -> Option<&Opened> {
+        self.entries.get(i).and_then(|e| self.stories.get(e.id))
     }
 
     /// The current layout.
@@ -482,14 +634,39 @@ impl App {
                 self.progress.stage = stage;
                 self.progress.done = done;
                 self.progress.total = total;
+                self.progress.working = stage != Stage::Loading;
+                Effect::None
+            }
+            Msg::Idle => {
+                self.progress.working = false;
                 Effect::None
             }
             Msg::Stories(stories) => {
-                self.add(stories.into_iter().map(Entry::new));
+                let mut entries = Vec::with_capacity(stories.len());
+                for s in stories {
+                    let e = ListEntry::of(&s);
+                    self.stories.insert(e.id, Opened::new(s, true), true);
+                    entries.push(Entry::new(e));
+                }
+                self.add(entries.into_iter());
                 Effect::None
             }
-            Msg::Articles(articles) => {
-                self.add(articles.into_iter().map(Entry::provisional));
+            Msg::Entries(entries) => {
+                self.add(entries.into_iter().map(Entry::new));
+                Effect::None
+            }
+            Msg::Relist(entries) => {
+                self.relist(entries);
+                Effect::None
+            }
+            Msg::Story { id, story } => {
+                self.arrived(id, story);
+                Effect::None
+            }
+            Msg::EvidenceReady => {
+                self.evidence_ready = true;
+                self.stories.drop_uncleaned();
+                self.requested = None; // the open story is read again, cleaned
                 Effect::None
             }
             Msg::SearchResults { query, found } => {
@@ -501,19 +678,6 @@ impl App {
                     if self.message.is_none() {
                         self.message = Some(format!("full-text search not available: {why}"));
                     }
-                }
-                Effect::None
-            }
-            Msg::Cleaned { start, cleaned } => {
-                for (e, c) in self.entries.iter_mut().skip(start).zip(cleaned) {
-                    Rc::make_mut(&mut e.story).cleaned = c;
-                    e.cleaned = true;
-                    e.words = std::cell::OnceCell::new();
-                    e.key = filter_key(&e.story);
-                }
-                if !self.filter.is_empty() || self.source.is_some() {
-                    // sources stated in the text are known now
-                    self.refilter();
                 }
                 Effect::None
             }
@@ -535,6 +699,7 @@ impl App {
             }
             Msg::LoadFailed(why) => {
                 self.progress.finished = true;
+                self.progress.working = false;
                 self.message = Some(format!("loading stopped by a bug: {why}"));
                 Effect::None
             }
@@ -585,7 +750,7 @@ impl App {
             && self
                 .source
                 .as_deref()
-                .is_none_or(|s| e.story.source() == Some(s))
+                .is_none_or(|s| e.source.as_deref() == Some(s))
     }
 
     /// Fill in remembered reading state for the entries from `from` on: read, starred
@@ -755,21 +920,19 @@ impl App {
                 .filter(|&i| self.keeps(&self.entries[i], &q))
                 .collect();
             let e = &self.entries;
-            let date = |i: usize| std::cmp::Reverse(e[i].story.article.date.clone());
+            let date = |i: usize| std::cmp::Reverse(e[i].date.as_deref());
             let low = |t: Option<&str>| t.unwrap_or("").to_lowercase();
             match self.sort {
                 Sort::Archive => {}
-                Sort::Date => {
-                    v.sort_by_cached_key(|&i| (e[i].story.article.date.is_none(), date(i)))
-                }
+                Sort::Date => v.sort_by_key(|&i| (e[i].date.is_none(), date(i))),
                 Sort::Source => v.sort_by_cached_key(|&i| {
                     (
-                        e[i].story.source().is_none(),
-                        low(e[i].story.source()),
-                        date(i),
+                        e[i].source.is_none(),
+                        low(e[i].source.as_deref()),
+                        std::cmp::Reverse(e[i].date.clone()),
                     )
                 }),
-                Sort::Title => v.sort_by_cached_key(|&i| low(Some(&e[i].story.article.title))),
+                Sort::Title => v.sort_by_cached_key(|&i| low(Some(&e[i].title))),
             }
             self.visible = v;
         }
@@ -953,11 +1116,12 @@ impl App {
             }
             Action::ToggleHidden => {
                 self.show_hidden = !self.show_hidden;
-                match self.selected_entry() {
-                    Some(e) if !e.cleaned => {
+                let opened = self.selected_entry().and_then(|e| self.stories.get(e.id));
+                match opened {
+                    Some(o) if !o.cleaned => {
                         self.message = Some("this story is not cleaned yet".into());
                     }
-                    Some(e) if e.story.cleaned.hidden().count() == 0 => {
+                    Some(o) if o.story.cleaned.hidden().count() == 0 => {
                         self.message = Some("nothing is hidden in this story".into());
                     }
                     _ => {}
@@ -1027,14 +1191,8 @@ impl App {
             }
             Action::SourceFilter => self.next_source(),
             Action::OpenUrl | Action::CopyUrl => {
-                let url = self
-                    .selected_entry()
-                    .and_then(|e| e.story.article.url.clone())
-                    .filter(|u| !u.trim().is_empty());
-                match url {
-                    Some(u) if a == Action::OpenUrl => self.emit(Effect::OpenUrl(u)),
-                    Some(u) => self.emit(Effect::CopyUrl(u)),
-                    None => self.message = Some("this story has no URL".into()),
+                if let Some(i) = self.visible.get(self.selected).copied() {
+                    self.url_action(i, a);
                 }
             }
             Action::Export => {
@@ -1051,7 +1209,7 @@ impl App {
         let mut sources: Vec<&str> = self
             .entries
             .iter()
-            .filter_map(|e| e.story.source())
+            .filter_map(|e| e.source.as_deref())
             .collect();
         sources.sort_unstable();
         sources.dedup();
@@ -1164,7 +1322,9 @@ impl App {
     }
 
     /// Keep the reading pane on the selected story, laid out for the current width.
-    /// Re-wraps only when the story, the width or `show_hidden` changed.
+    /// Re-wraps only when the story, the width or `show_hidden` changed. A story not read
+    /// yet is asked for ([`Effect::LoadStory`]); until it comes the pane shows its title
+    /// (or, for the story already open, its current layout).
     fn sync(&mut self) {
         let l = self.layout();
         let Some(&entry) = self.visible.get(self.selected) else {
@@ -1175,15 +1335,31 @@ impl App {
             // narrow layout on the list: keep the reader's place for when it comes back
             return;
         };
-        let story = &self.entries[entry].story;
+        let id = self.entries[entry].id;
+        let Some(opened) = self.stories.get(id).cloned() else {
+            let same_entry = self.reader.as_ref().is_some_and(|r| r.entry == entry);
+            if !same_entry {
+                if let Some(old) = self.reader.take() {
+                    self.entries[old.entry].position = old.anchor;
+                }
+                if self.mode != Mode::Find {
+                    self.find = None;
+                }
+            }
+            if self.requested != Some(id) {
+                self.requested = Some(id);
+                self.emit(Effect::LoadStory(entry));
+            }
+            return;
+        };
+        let story = &opened.story;
         let border_room = pane.width.saturating_sub(4) as usize;
         let with_title = story.article.title.width() > border_room;
         let width = l.text.width.max(1);
-        let cleaned = self.entries[entry].cleaned;
         let same_story = self
             .reader
             .as_ref()
-            .is_some_and(|r| r.entry == entry && r.cleaned == cleaned);
+            .is_some_and(|r| r.entry == entry && Rc::ptr_eq(r.doc.story(), story));
         if let Some(r) = self.reader.as_mut().filter(|_| same_story) {
             if r.doc.width == width
                 && r.doc.show_hidden == self.show_hidden
@@ -1200,6 +1376,7 @@ impl App {
             }
             r.top = r.doc.pos_of(r.anchor);
         } else {
+            self.stories.touch(id);
             let same_entry = self.reader.as_ref().is_some_and(|r| r.entry == entry);
             if let Some(old) = self.reader.as_ref().filter(|_| !same_entry) {
                 self.entries[old.entry].position = old.anchor;
@@ -1208,19 +1385,24 @@ impl App {
                 Some(r) if same_entry => Some(r.anchor),
                 _ => Some(self.entries[entry].position).filter(|&a| a != Anchor::default()),
             };
-            let story = &self.entries[entry].story;
             let mut doc = Doc::build(story, width, self.show_hidden, with_title);
-            doc.words = self.entries[entry].words();
+            doc.words = opened.words;
             let top = keep.map(|a| doc.pos_of(a)).unwrap_or_default();
             self.reader = Some(Reader {
                 entry,
-                cleaned,
+                cleaned: opened.cleaned,
                 doc,
                 top,
                 anchor: keep.unwrap_or_default(),
             });
             if !same_entry && self.mode != Mode::Find {
                 self.find = None;
+            }
+            // the next story in the list is likely read next: have it ready
+            if let Some(&next) = self.visible.get(self.selected + 1) {
+                if self.stories.get(self.entries[next].id).is_none() {
+                    self.emit(Effect::Prefetch(next));
+                }
             }
         }
         let max = self.max_top();
@@ -1245,6 +1427,125 @@ impl App {
                 f.line = f.line.and(line);
             }
         }
+    }
+
+    /// A story read from its file (or why it could not be).
+    fn arrived(&mut self, id: StoryId, story: Result<Box<ReadStory>, String>) {
+        let asked = self.requested == Some(id);
+        match story {
+            Ok(o) if !o.cleaned && self.evidence_ready => {
+                // read before the evidence came: asked for again, to be cleaned
+                if asked {
+                    self.requested = None;
+                }
+            }
+            Ok(o) => {
+                if let Some(src) = o.story.source() {
+                    // a source the text states is known once the story is cleaned
+                    for e in self.entries.iter_mut().filter(|e| e.id == id) {
+                        if e.source.is_none() {
+                            e.source = Some(src.to_string());
+                        }
+                    }
+                }
+                self.stories.insert(id, Opened::from(*o), false);
+                if self.failed.as_ref().is_some_and(|(f, _)| *f == id) {
+                    self.failed = None;
+                }
+                if asked {
+                    self.requested = None;
+                }
+                if let Some((aid, a)) = self.after_load {
+                    if aid == id {
+                        self.after_load = None;
+                        if let Some(i) = self.entries.iter().position(|e| e.id == id) {
+                            self.url_action(i, a);
+                        }
+                    }
+                }
+            }
+            Err(why) => {
+                // not asked for again until the selection moves on and back
+                let title = self
+                    .entries
+                    .iter()
+                    .find(|e| e.id == id)
+                    .map(|e| e.title.as_str())
+                    .unwrap_or("");
+                if asked || self.after_load.is_some_and(|(a, _)| a == id) {
+                    self.message = Some(format!("could not read {title:?}: {why}"));
+                    self.after_load = None;
+                }
+                self.failed = Some((id, why));
+            }
+        }
+    }
+
+    /// `o` / `y` on entry `i`: its URL to the browser or the clipboard, once the story
+    /// is read (the list holds no URLs).
+    fn url_action(&mut self, i: usize, a: Action) {
+        let id = self.entries[i].id;
+        let Some(o) = self.stories.get(id) else {
+            self.after_load = Some((id, a));
+            self.emit(Effect::LoadStory(i));
+            return;
+        };
+        let url = o.story.article.url.clone().filter(|u| !u.trim().is_empty());
+        match url {
+            Some(u) if a == Action::OpenUrl => self.emit(Effect::OpenUrl(u)),
+            Some(u) => self.emit(Effect::CopyUrl(u)),
+            None => self.message = Some("this story has no URL".into()),
+        }
+    }
+
+    /// The whole list again: reading state, the search, the selection and the open
+    /// story are kept by id.
+    fn relist(&mut self, new: Vec<ListEntry>) {
+        let state: HashMap<StoryId, (bool, bool, Anchor)> = self
+            .entries
+            .iter()
+            .map(|e| (e.id, (e.read, e.starred, e.position)))
+            .collect();
+        let selected = self.selected_entry().map(|e| e.id);
+        let open = self.reader.as_ref().map(|r| self.entries[r.entry].id);
+        let ranked: Option<Vec<StoryId>> = self
+            .search
+            .as_ref()
+            .map(|s| s.ranked.iter().map(|&i| self.entries[i].id).collect());
+        self.entries = new
+            .into_iter()
+            .map(|e| {
+                let mut x = Entry::new(e);
+                if let Some(&(read, starred, position)) = state.get(&x.id) {
+                    (x.read, x.starred, x.position) = (read, starred, position);
+                }
+                x
+            })
+            .collect();
+        let mut at: HashMap<StoryId, usize> = HashMap::with_capacity(self.entries.len());
+        for (i, e) in self.entries.iter().enumerate() {
+            at.entry(e.id).or_insert(i);
+        }
+        if let (Some(s), Some(ids)) = (&mut self.search, ranked) {
+            s.ranked = ids.iter().filter_map(|id| at.get(id).copied()).collect();
+        }
+        match open.and_then(|id| at.get(&id)) {
+            Some(&i) => {
+                if let Some(r) = &mut self.reader {
+                    r.entry = i;
+                }
+            }
+            None => self.reader = None,
+        }
+        self.visible.clear();
+        self.selected = 0;
+        self.refilter();
+        if let Some(row) =
+            selected.and_then(|id| self.visible.iter().position(|&i| self.entries[i].id == id))
+        {
+            self.selected = row;
+        }
+        self.keep_selection_visible();
     }
 
     /// Reading position of the open story: how much of its text is above the bottom of
@@ -1410,10 +1711,10 @@ pub(crate) mod tests {
         a.update(Msg::Key(Key::plain(Code::Enter)));
         assert_eq!(a.mode, Mode::Normal);
         keys(&mut a, "j");
-        assert_eq!(a.selected_entry().unwrap().story.article.title, "Title 10");
+        assert_eq!(a.selected_entry().unwrap().title, "Title 10");
         a.update(Msg::Key(Key::plain(Code::Esc)));
         assert_eq!(a.visible.len(), 12);
-        assert_eq!(a.selected_entry().unwrap().story.article.title, "Title 10");
+        assert_eq!(a.selected_entry().unwrap().title, "Title 10");
     }
 
     #[test]
@@ -1489,23 +1790,43 @@ pub(crate) mod tests {
         }
     }
 
+    /// The answer the shell gives to a [`Effect::LoadStory`].
+    fn read(s: &Story, cleaned: bool) -> Msg {
+        let mut s = s.clone();
+        if !cleaned {
+            s.cleaned = Cleaned::default();
+        }
+        Msg::Story {
+            id: StoryId::of(&s.article),
+            story: Ok(Box::new(ReadStory::new(s, cleaned))),
+        }
+    }
+
     #[test]
-    fn articles_list_at_once_and_cleaning_arrives_later_in_place() {
+    fn entries_list_at_once_stories_are_read_when_opened_and_cleaned_later_in_place() {
         let mut a = App::new(Settings::default(), Keymap::default());
         a.update(Msg::Resize(100, 6)); // one line of text
         let mut s = story("T", &["Para one is here.", "Related headline", "Para two."]);
-        a.update(Msg::Articles(vec![s.article.clone()]));
-        assert!(!a.entries[0].cleaned);
+        a.update(Msg::Entries(vec![ListEntry::of(&s)]));
+        assert!(a.reader.is_none(), "no text until the story is read");
+        assert_eq!(a.take_effects(), vec![Effect::LoadStory(0)]);
+        a.update(Msg::Resize(100, 6));
+        assert!(a.take_effects().is_empty(), "asked for once");
+        a.update(read(&s, false));
         keys(&mut a, "l");
         let lines = |a: &App| all_text(a).len();
         assert_eq!(lines(&a), 5, "uncleaned: every block shown");
+        assert!(!a.reader.as_ref().unwrap().cleaned);
         keys(&mut a, "jjjj");
+        a.take_effects();
         s.cleaned.blocks[1].shown = false;
-        a.update(Msg::Cleaned {
-            start: 0,
-            cleaned: vec![s.cleaned],
-        });
-        assert!(a.entries[0].cleaned && a.reader.as_ref().unwrap().cleaned);
+        a.update(Msg::EvidenceReady);
+        assert_eq!(a.take_effects(), vec![Effect::LoadStory(0)], "read again");
+        assert_eq!(lines(&a), 5, "the old layout stays until then");
+        a.update(read(&s, false)); // read before the evidence came: not kept
+        assert_eq!(a.take_effects(), vec![Effect::LoadStory(0)]);
+        a.update(read(&s, true));
+        assert!(a.reader.as_ref().unwrap().cleaned);
         assert_eq!(lines(&a), 3);
         let r = a.reader.as_ref().unwrap();
         assert_eq!(
@@ -1513,6 +1834,102 @@ pub(crate) mod tests {
             "Para two.",
             "kept the place"
         );
+    }
+
+    #[test]
+    fn a_few_stories_are_kept_and_the_next_is_prefetched() {
+        let stories: Vec<Story> = (0..20)
+            .map(|i| story(&format!("Story {i}"), &[&format!("Text {i}.")]))
+            .collect();
+        let mut a = App::new(Settings::default(), Keymap::default());
+        a.update(Msg::Resize(100, 30));
+        a.update(Msg::Entries(stories.iter().map(ListEntry::of).collect()));
+        a.update(Msg::Loaded);
+        for (i, s) in stories.iter().enumerate() {
+            assert_eq!(a.selected, i);
+            assert_eq!(a.take_effects(), vec![Effect::LoadStory(i)]);
+            a.update(read(s, true));
+            let fx = a.take_effects();
+            if i + 1 < stories.len() {
+                assert_eq!(fx, vec![Effect::Prefetch(i + 1)]);
+            }
+            assert_eq!(
+                all_text(&a)[0],
+                format!("Text {i}."),
+                "the story read is shown"
+            );
+            keys(&mut a, "j");
+        }
+        assert!(a.stories.len() <= CACHED, "{}", a.stories.len());
+        // going back to a story still held needs no reading
+        keys(&mut a, "k");
+        assert!(a.take_effects().is_empty());
+        // one that could not be read says why, and is not asked for in a loop
+        keys(&mut a, "g");
+        assert_eq!(a.take_effects(), vec![Effect::LoadStory(0)]);
+        a.update(Msg::Story {
+            id: a.entries[0].id,
+            story: Err("x.txt: gone".into()),
+        });
+        assert!(a.message.as_deref().unwrap().contains("gone"));
+        a.update(Msg::Resize(100, 30));
+        assert!(a.take_effects().is_empty());
+    }
+
+    #[test]
+    fn url_keys_on_a_story_not_read_yet_wait_for_it() {
+        let mut s = story("With URL", &["x"]);
+        s.article.url = Some("https://example.org/a".into());
+        let mut a = App::new(Settings::default(), Keymap::default());
+        a.update(Msg::Resize(60, 20)); // narrow: the list alone, nothing read
+        a.update(Msg::Entries(vec![ListEntry::of(&s)]));
+        assert!(a.take_effects().is_empty());
+        keys(&mut a, "o");
+        assert_eq!(a.take_effects(), vec![Effect::LoadStory(0)]);
+        a.update(read(&s, true));
+        assert_eq!(
+            a.take_effects(),
+            vec![Effect::OpenUrl("https://example.org/a".into())]
+        );
+        keys(&mut a, "y");
+        assert_eq!(
+            a.take_effects(),
+            vec![Effect::CopyUrl("https://example.org/a".into())]
+        );
+    }
+
+    #[test]
+    fn relisting_keeps_state_selection_and_the_open_story() {
+        let mut a = app(4, 30);
+        keys(&mut a, "jjs");
+        keys(&mut a, "l");
+        for _ in 0..5 {
+            keys(&mut a, "j");
+        }
+        let anchor = a.reader.as_ref().unwrap().anchor;
+        let id = a.entries[2].id;
+        // a new story before the others, one gone
+        let mut list: Vec<ListEntry> = a
+            .entries
+            .iter()
+            .map(|e| ListEntry {
+                id: e.id,
+                path: e.path.clone(),
+                index_in_file: e.index_in_file,
+                title: e.title.clone(),
+                source: e.source.clone(),
+                date: e.date.clone(),
+            })
+            .collect();
+        list.remove(0);
+        list.insert(0, ListEntry::of(&story("New", &["n"])));
+        a.update(Msg::Relist(list));
+        assert_eq!(a.entries.len(), 4);
+        assert_eq!(a.entries[2].id, id);
+        assert!(a.entries[2].starred && a.entries[2].read);
+        assert_eq!(a.selected_entry().unwrap().id, id);
+        let r = a.reader.as_ref().unwrap();
+        assert_eq!((r.entry, r.anchor), (2, anchor));
     }
 
     #[test]
@@ -1634,7 +2051,7 @@ pub(crate) mod tests {
         let titles = |a: &App| -> Vec<String> {
             a.visible
                 .iter()
-                .map(|&i| a.entries[i].story.article.title.clone())
+                .map(|&i| a.entries[i].title.clone())
                 .collect()
         };
         keys(&mut a, "S");

@@ -131,17 +131,17 @@ fn draw_list(app: &App, t: &Theme, r: Rect, buf: &mut Buffer) {
         } else {
             (" ", Style::default())
         };
-        let title = truncate(&e.story.article.title, w.saturating_sub(2));
+        let title = truncate(&e.title, w.saturating_sub(2));
         let line1 = Line::from(vec![
             Span::styled(mark, mark_style),
             Span::raw(" "),
             Span::styled(title, if e.read { Style::default() } else { t.bold }),
         ]);
         let mut meta = Vec::new();
-        if let Some(s) = e.story.source() {
+        if let Some(s) = &e.source {
             meta.push(s.to_string());
         }
-        if let Some(d) = &e.story.article.date {
+        if let Some(d) = &e.date {
             meta.push(pretty_date(d));
         }
         let line2 = Line::from(vec![
@@ -169,12 +169,17 @@ fn draw_list(app: &App, t: &Theme, r: Rect, buf: &mut Buffer) {
 
 fn draw_reader(app: &App, t: &Theme, r: Rect, meta: Rect, text: Rect, buf: &mut Buffer) {
     let focused = app.focus == Focus::Reader;
-    let entry = app.reader.as_ref().map(|rd| &app.entries[rd.entry]);
+    // the open story, else the selected one while it is read from its file
+    let entry = app
+        .reader
+        .as_ref()
+        .map(|rd| &app.entries[rd.entry])
+        .or_else(|| app.selected_entry());
     let room = r.width.saturating_sub(4) as usize;
     let mut block = pane(t, focused);
     if let Some(e) = entry {
         block = block.title(Span::styled(
-            format!(" {} ", truncate(&e.story.article.title, room)),
+            format!(" {} ", truncate(&e.title, room)),
             t.title,
         ));
     }
@@ -182,17 +187,20 @@ fn draw_reader(app: &App, t: &Theme, r: Rect, meta: Rect, text: Rect, buf: &mut 
         block = block.title_bottom(Line::from(format!(" {p}% ")).right_aligned());
     }
     block.render(r, buf);
-    let (Some(e), Some(rd)) = (entry, app.reader.as_ref()) else {
-        let msg = if app.progress.finished {
-            ""
-        } else {
-            "loading…"
+    let Some(rd) = app.reader.as_ref() else {
+        let msg = match (entry, &app.failed) {
+            (Some(e), Some((id, why))) if e.id == *id => format!("could not be read: {why}"),
+            (Some(_), _) => "loading…".into(),
+            (None, _) if !app.progress.finished => "loading…".into(),
+            (None, _) => String::new(),
         };
-        Paragraph::new(Span::styled(msg, t.dim)).render(inner(r), buf);
+        Paragraph::new(Span::styled(msg, t.dim))
+            .wrap(ratatui::widgets::Wrap { trim: false })
+            .render(inner(r), buf);
         return;
     };
     // meta line: source · date · author · N min · K hidden
-    let s = &e.story;
+    let s = rd.doc.story();
     let mut parts = s.meta_parts();
     let words = rd.doc.words as u32;
     parts.push(format!(
@@ -200,7 +208,7 @@ fn draw_reader(app: &App, t: &Theme, r: Rect, meta: Rect, text: Rect, buf: &mut 
         words.div_ceil(app.settings.words_per_minute).max(1)
     ));
     let hidden = rd.doc.hidden;
-    if !e.cleaned {
+    if !rd.cleaned {
         parts.push("not cleaned yet".into());
     } else if hidden > 0 {
         parts.push(if app.show_hidden {
@@ -383,12 +391,17 @@ fn draw_status(app: &App, t: &Theme, r: Rect, buf: &mut Buffer) {
         return;
     }
     let w = r.width as usize;
-    let right = if !app.progress.finished {
-        let what = match app.progress.stage {
-            Stage::Loading => "loading",
-            Stage::Cleaning => "cleaning",
-        };
-        format!("{what} {}/{}", app.progress.done, app.progress.total)
+    let p = &app.progress;
+    let right = if !p.finished && p.stage == Stage::Loading {
+        format!("loading {}/{}", p.done, p.total)
+    } else if !p.finished {
+        "loading…".to_string()
+    } else if p.working && p.stage == Stage::Indexing {
+        "indexing…".to_string()
+    } else if p.working && p.total == 0 {
+        "cleaning…".to_string()
+    } else if p.working {
+        format!("cleaning {}/{}", p.done, p.total)
     } else if app.unreadable > 0 {
         format!("{} unreadable", app.unreadable)
     } else {
