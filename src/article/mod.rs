@@ -215,8 +215,12 @@ pub fn gunzip(path: &Path, bytes: &[u8]) -> Result<Vec<u8>, LoadError> {
 /// Load one file of a known format. Never panics on bad input.
 pub fn load_file(path: &Path) -> Loaded {
     let mut out = Loaded::default();
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
+    let bytes = match read_judged(path) {
+        Ok(Ok(b)) => b,
+        Ok(Err(rejected)) => {
+            out.problems.push(rejected);
+            return out;
+        }
         Err(e) => {
             out.problems
                 .push(err(path, None, format!("cannot read: {e}")));
@@ -226,6 +230,37 @@ pub fn load_file(path: &Path) -> Loaded {
     load_bytes(path, &bytes, &mut out);
     cap_problems(path, &mut out);
     out
+}
+
+/// A file's bytes; but a JSON Lines file (by name, not packed) whose first record is not
+/// an article is judged from its head and not read further: `Ok(Err(problem))`.
+fn read_judged(path: &Path) -> std::io::Result<Result<Vec<u8>, LoadError>> {
+    use std::io::Read;
+    if format_of(path) != Some(Format::JsonLines) || path_is_gz(path) {
+        return std::fs::read(path).map(Ok);
+    }
+    let mut f = std::fs::File::open(path)?;
+    let size = f.metadata().map(|m| m.len() as usize).unwrap_or(0);
+    let mut buf = Vec::with_capacity(json::JUDGE_HEAD.min(size + 1));
+    let mut want = json::JUDGE_HEAD;
+    loop {
+        f.by_ref()
+            .take((want - buf.len()) as u64)
+            .read_to_end(&mut buf)?;
+        let whole = buf.len() < want; // the end of the file came first
+        if buf.starts_with(&[0x1f, 0x8b]) {
+            break; // packed after all: loaded whole below
+        }
+        match json::judge_head(path, &buf, whole) {
+            json::Head::NotArticles(p) => return Ok(Err(p)),
+            json::Head::Load => break,
+            json::Head::ReadMore if whole => break,
+            json::Head::ReadMore => want = want.saturating_mul(4),
+        }
+    }
+    buf.reserve(size.saturating_sub(buf.len()));
+    f.read_to_end(&mut buf)?;
+    Ok(Ok(buf))
 }
 
 /// At most this many problems are reported for one file; the rest are counted.
@@ -388,6 +423,30 @@ mod tests {
 
     use super::*;
     use std::io::Write;
+
+    #[test]
+    fn a_json_lines_file_that_does_not_begin_with_an_article_is_reported_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("labels.jsonl");
+        let mut text = String::new();
+        for i in 0..5000 {
+            text.push_str(&format!("{{\"file\": \"{i}.txt\", \"paragraphs\": []}}\n"));
+        }
+        text.push_str("{\"title\": \"A story\", \"text\": \"It happened.\"}\n");
+        std::fs::write(&p, &text).unwrap();
+        let l = load_file(&p);
+        assert!(l.articles.is_empty());
+        assert_eq!(l.problems.len(), 1, "{:?}", l.problems);
+        let shown = l.problems[0].to_string();
+        assert!(
+            shown.ends_with("labels.jsonl: not a file of articles (line 1: no article text: expected one of the fields text, maintext, content, body, articleBody, article_body, full_text)"),
+            "{shown}"
+        );
+        // the same as the whole file's loading says
+        let mut whole = Loaded::default();
+        load_bytes(&p, text.as_bytes(), &mut whole);
+        assert_eq!(whole.problems, l.problems);
+    }
 
     fn gz(data: &[u8]) -> Vec<u8> {
         let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
