@@ -157,10 +157,13 @@ fn fill_date_with(a: &mut Article, mtime: Option<std::time::SystemTime>) {
     if a.date.is_some() {
         return;
     }
+    // a stated date holds a year of four digits: most paragraphs are passed over at once
+    let may_hold_a_date = |t: &str| t.bytes().filter(u8::is_ascii_digit).nth(3).is_some();
     a.date = a
         .blocks
         .iter()
         .take(4)
+        .filter(|b| may_hold_a_date(&b.text))
         .find_map(|b| find_date(&b.text))
         .or_else(|| {
             let m = match mtime {
