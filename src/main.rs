@@ -339,7 +339,16 @@ fn entry_json(e: &Entry, state: Option<&Store>) -> serde_json::Value {
 
 /// A story of the list as a tab-separated row: date, source, title, path.
 fn entry_row(e: &Entry) -> String {
-    format!(
+    let mut row = Vec::new();
+    write_row(&mut row, e).expect("writing to memory");
+    row.pop(); // the newline
+    String::from_utf8_lossy(&row).into_owned()
+}
+
+/// [`entry_row`] and a newline, straight to `out`.
+fn write_row(out: &mut impl Write, e: &Entry) -> std::io::Result<()> {
+    writeln!(
+        out,
         "{}\t{}\t{}\t{}",
         e.date.as_deref().unwrap_or("-"),
         e.source.as_deref().unwrap_or("-"),
@@ -358,7 +367,7 @@ fn write_list(
         if json {
             writeln!(out, "{}", entry_json(e, state))?;
         } else {
-            writeln!(out, "{}", entry_row(e))?;
+            write_row(out, e)?;
         }
     }
     Ok(())

@@ -115,25 +115,19 @@ impl Entry {
 pub fn scan(paths: &[PathBuf]) -> (Vec<Entry>, Vec<LoadError>) {
     use rayon::prelude::*;
     let (files, mut problems) = find_files(paths);
-    let per_file: Vec<(Vec<Entry>, Vec<LoadError>)> = files
-        .par_iter()
-        .map(|f| {
-            let (mut l, mtime) = quick_load(f);
-            let entries = l
-                .articles
-                .iter_mut()
-                .map(|a| {
-                    super::fill_date_with(a, mtime);
-                    Entry::of_article(a)
-                })
-                .collect();
-            (entries, l.problems)
-        })
+    let per_file: Vec<Quick> = files
+        .into_par_iter()
+        .map_init(|| Vec::with_capacity(HEAD), |buf, f| quick_load(f, buf))
         .collect();
     let mut entries = Vec::with_capacity(per_file.len());
-    for (e, p) in per_file {
-        entries.extend(e);
-        problems.extend(p);
+    for q in per_file {
+        match q {
+            Quick::One(e) => entries.push(e),
+            Quick::Loaded(e, p) => {
+                entries.extend(e);
+                problems.extend(p);
+            }
+        }
     }
     (entries, problems)
 }
@@ -144,69 +138,177 @@ const HEAD: usize = 4096;
 /// prefix enough for the list.
 const HEAD_PARAS: usize = 5;
 
+/// A file's part of the list.
+enum Quick {
+    /// A plain-text story read the quick way.
+    One(Entry),
+    /// Entries and problems from a file loaded as the full loader loads it.
+    Loaded(Vec<Entry>, Vec<LoadError>),
+}
+
 /// A file loaded far enough for its list entry: a plain-text file only as far as its
 /// first paragraphs (title, date, the words of its id), which gives the same entry as
-/// the whole file; any other format whole. With the file's modification time when it
-/// was at hand.
-fn quick_load(path: &Path) -> (crate::article::Loaded, Option<std::time::SystemTime>) {
+/// the whole file; any other format whole. `buf` is the caller's, reused from file to
+/// file.
+fn quick_load(path: PathBuf, buf: &mut Vec<u8>) -> Quick {
     use crate::article::{format_of, txt, Format, Loaded};
-    if format_of(path) != Some(Format::Text) {
-        return (crate::article::load_file(path), None);
-    }
-    let Some((bytes, mtime)) = read_prefix(path) else {
-        return (crate::article::load_file(path), None);
+    let whole = |path: &Path| {
+        let mut l = crate::article::load_file(path);
+        let entries = l
+            .articles
+            .iter_mut()
+            .map(|a| {
+                super::fill_date_with(a, None);
+                Entry::of_article(a)
+            })
+            .collect();
+        Quick::Loaded(entries, l.problems)
     };
+    if format_of(&path) != Some(Format::Text) || is_gz_name(&path) {
+        return whole(&path);
+    }
+    let Some((end, mtime)) = read_prefix(&path, buf) else {
+        return whole(&path);
+    };
+    let head = &buf[..end];
+    if head.starts_with(&[0x1f, 0x8b]) {
+        return whole(&path); // packed, whatever its name says
+    }
+    if let Some((title, rest)) = plain_head(head) {
+        // the entry the loader would give, without building the article
+        let title = title.replace('\t', " ");
+        let id = StoryId::from_text(&title, [rest]);
+        return Quick::One(Entry {
+            id,
+            path,
+            index_in_file: 0,
+            title,
+            source: None,
+            date: mtime.map(crate::text::date_of),
+        });
+    }
     let mut out = Loaded::default();
-    match txt::parse(path, &bytes) {
+    match txt::parse(&path, head) {
         Ok((article, warning)) => {
             out.articles.push(article);
             out.problems.extend(warning);
         }
         Err(e) => out.problems.push(e),
     }
-    (out, mtime)
+    let entries = out
+        .articles
+        .iter_mut()
+        .map(|a| {
+            super::fill_date_with(a, mtime);
+            Entry::of_article(a)
+        })
+        .collect();
+    Quick::Loaded(entries, out.problems)
 }
 
-/// The first paragraphs of a file, or `None` when the head read does not hold them
-/// (read the whole file then).
-fn read_prefix(path: &Path) -> Option<(Vec<u8>, Option<std::time::SystemTime>)> {
-    use std::io::Read;
-    let f = std::fs::File::open(path).ok()?;
-    let mtime = f.metadata().ok().and_then(|m| m.modified().ok());
-    let mut buf = Vec::with_capacity(HEAD);
-    f.take(HEAD as u64).read_to_end(&mut buf).ok()?;
-    match prefix_end(&buf) {
-        Some(end) => {
-            buf.truncate(end);
-            Some((buf, mtime))
-        }
-        None if buf.len() < HEAD => Some((buf, mtime)), // the whole file
-        None => None,
+fn is_gz_name(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("gz"))
+}
+
+/// The head of a plain-text file split as the loader would, when that is simple: printable
+/// ASCII (tabs and newlines too), so nothing is decoded, sanitised or joined in a way
+/// that changes a title or a word; and none of the first four blocks holds the four
+/// digits of a date, so the date is the file's. Gives the title line (trimmed) and the
+/// text after it, whose words are the blocks' words.
+fn plain_head(head: &[u8]) -> Option<(&str, &str)> {
+    // no early exit: this way the check runs many bytes at a time
+    let odd = |c: u8| !(c == b'\n' || c == b'\t' || (b' '..=b'~').contains(&c));
+    if head.iter().fold(false, |bad, &c| bad | odd(c)) {
+        return None;
     }
+    let text = std::str::from_utf8(head).ok()?; // ASCII: no work
+    let blank = |l: &str| l.bytes().all(|c| c == b' ' || c == b'\t');
+    let mut lines = text.split('\n');
+    let mut at = 0;
+    let title = loop {
+        let line = lines.next()?; // none: an empty file, which the loader reports
+        at += line.len() + 1;
+        if !blank(line) {
+            break line.trim();
+        }
+    };
+    let rest = text.get(at..).unwrap_or("");
+    let digit_count = |t: &str| t.bytes().filter(u8::is_ascii_digit).count();
+    if digit_count(rest) < 4 {
+        return Some((title, rest));
+    }
+    // the blocks: the title paragraph's other lines, then each paragraph
+    let (mut blocks, mut digits, mut in_block) = (0, 0, false);
+    for line in lines {
+        if blank(line) {
+            if in_block {
+                if digits >= 4 {
+                    return None;
+                }
+                blocks += 1;
+                (digits, in_block) = (0, false);
+                if blocks == 4 {
+                    return Some((title, rest));
+                }
+            }
+        } else {
+            in_block = true;
+            digits += digit_count(line);
+        }
+    }
+    (digits < 4).then_some((title, rest))
+}
+
+/// Read the first paragraphs of a file into `buf`: where they end, and the file's
+/// modification time; `None` when the head read does not hold them (read the whole file
+/// then).
+fn read_prefix(path: &Path, buf: &mut Vec<u8>) -> Option<(usize, Option<std::time::SystemTime>)> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(path).ok()?;
+    let meta = f.metadata().ok()?;
+    // as much as the file holds up to the head: one read, mostly, and none to find the end
+    let want = HEAD.min(usize::try_from(meta.len()).unwrap_or(HEAD));
+    buf.clear();
+    buf.resize(want, 0);
+    let mut got = 0;
+    while got < want {
+        match f.read(&mut buf[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
+    buf.truncate(got);
+    let end = match prefix_end(buf) {
+        Some(end) => end,
+        None if got < HEAD => got, // the whole file
+        None => return None,
+    };
+    Some((end, meta.modified().ok()))
 }
 
 /// Where the first [`HEAD_PARAS`] paragraphs end, once they hold the words a
 /// [`StoryId`] needs after the title: only complete lines, split where the plain-text
 /// loader splits (lines of white space).
 fn prefix_end(b: &[u8]) -> Option<usize> {
-    let (mut paras, mut words, mut pos) = (0, 0, 0);
+    let (mut paras, mut words, mut start) = (0, 0, 0);
     let (mut in_para, mut title_seen) = (false, false);
-    for line in b.split_inclusive(|&c| c == b'\n') {
-        if !line.ends_with(b"\n") {
-            return None; // cut by the head
-        }
-        pos += line.len();
+    for nl in memchr::memchr_iter(b'\n', b) {
+        let line = &b[start..nl];
+        start = nl + 1;
         if line.iter().all(u8::is_ascii_whitespace) {
             if in_para {
                 in_para = false;
                 paras += 1;
                 if paras >= HEAD_PARAS && words >= super::state::ID_WORDS {
-                    return Some(pos);
+                    return Some(start);
                 }
             }
         } else {
             in_para = true;
-            if title_seen {
+            if title_seen && words < super::state::ID_WORDS {
                 words += line
                     .split(u8::is_ascii_whitespace)
                     .filter(|w| w.iter().any(|&c| c.is_ascii_alphanumeric() || c >= 0x80))
@@ -215,7 +317,7 @@ fn prefix_end(b: &[u8]) -> Option<usize> {
             title_seen = true;
         }
     }
-    None
+    None // the last line is cut by the head, or too few paragraphs
 }
 
 /// [`scan`], also returning the articles, so the caller can go on to build the index
@@ -956,22 +1058,86 @@ mod tests {
             vec![para.as_str(); 60].join("\n\n")
         );
         let few = "Only a title\nand a line\n\ntwo words\n".to_string();
+        let gz = |text: &str| {
+            use std::io::Write;
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            e.write_all(text.as_bytes()).unwrap();
+            e.finish().unwrap()
+        };
+        let files: Vec<(&str, Vec<u8>)> = vec![
+            ("long.txt", long.clone().into()),
+            ("dated.txt", dated.into()),
+            ("few.txt", few.into()),
+            // the quick way's own reading, and each way out of it
+            (
+                "tabs.txt",
+                format!("\n \n\tA\ttabbed title \nmore of it\n{long}").into(),
+            ),
+            ("crlf.txt", long.replace('\n', "\r\n").into()),
+            (
+                "accents.txt",
+                format!("Café story\n\nÉté, naïve words.\n{long}").into(),
+            ),
+            (
+                "control.txt",
+                format!("Bell\u{7} title\n\nA wo\u{7}rd split.\n{long}").into(),
+            ),
+            (
+                "digits.txt",
+                format!("Numbers\n\nIn 1999 and 2001.\n\n{long}").into(),
+            ),
+            (
+                "later.txt",
+                format!("Numbers late\n\na\nb\n\nc\n\nd\n\n2020-02-28\n{long}").into(),
+            ),
+            (
+                "too_late.txt",
+                format!("Too late\n\na\n\nb\n\nc\n\nd\n\n2020-02-28\n{long}").into(),
+            ),
+            (
+                "iso.txt",
+                format!("Iso\n\nx\n\ny\n\n2021-03-04 news\n\n{long}").into(),
+            ),
+            (
+                "hyphen.txt",
+                format!("Wrapped\n\nA well-\nknown wrap-\nper and {para}\n{long}").into(),
+            ),
+            ("empty.txt", b" \n\t\n".to_vec()),
+            ("packed.txt", gz(&long)),
+            ("story.gz", gz("Packed story\n\nIt was packed.\n")),
+            ("unpacked.txt.gz", b"Not packed\n\nat all.\n".to_vec()),
+        ];
         let mut paths = Vec::new();
-        for (name, text) in [("long.txt", long), ("dated.txt", dated), ("few.txt", few)] {
+        for (name, bytes) in files {
             let p = dir.path().join(name);
-            std::fs::write(&p, text).unwrap();
+            std::fs::write(&p, bytes).unwrap();
             paths.push(p);
         }
         let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("articles");
         paths.push(samples);
-        let (quick, _) = scan(&paths);
-        let (_, full, _) = scan_articles(&paths);
+        let (quick, quick_problems) = scan(&paths);
+        let (_, full, full_problems) = scan_articles(&paths);
         let full: Vec<Entry> = full.iter().map(Entry::of_article).collect();
-        assert!(quick.len() >= 19);
+        assert!(quick.len() >= 30);
         assert_eq!(quick, full);
-        assert!(quick
-            .iter()
-            .any(|e| e.date.as_deref() == Some("2020-02-28")));
+        assert_eq!(quick_problems, full_problems);
+        for (name, date) in [
+            ("dated", "2020-02-28"),
+            ("later", "2020-02-28"),
+            ("iso", "2021-03-04"),
+        ] {
+            let e = quick
+                .iter()
+                .find(|e| e.path.ends_with(format!("{name}.txt")))
+                .unwrap();
+            assert_eq!(e.date.as_deref(), Some(date), "{name}");
+        }
+        let titles: Vec<&str> = quick.iter().map(|e| e.title.as_str()).collect();
+        let too_late = quick.iter().find(|e| e.title == "Too late").unwrap();
+        assert_ne!(too_late.date.as_deref(), Some("2020-02-28"));
+        for t in ["A tabbed title", "Packed story", "Café story", "Bell title"] {
+            assert!(titles.contains(&t), "{t:?} in {titles:?}");
+        }
     }
 
     #[test]

@@ -106,16 +106,18 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, problems: &mut Vec<LoadError>) {
             return;
         }
     };
-    let mut list: Vec<(PathBuf, bool)> = entries
+    let mut list: Vec<(std::ffi::OsString, bool)> = entries
         .filter_map(|e| e.ok())
-        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .filter(|e| !e.file_name().as_encoded_bytes().starts_with(b"."))
         .map(|e| {
             let is_dir = e.file_type().map(|t| t.is_dir()).unwrap_or(false);
-            (e.path(), is_dir)
+            (e.file_name(), is_dir)
         })
         .collect();
-    list.sort();
-    for (path, is_dir) in list {
+    // by name, which within one folder is path order
+    list.sort_unstable_by(|a, b| a.0.as_encoded_bytes().cmp(b.0.as_encoded_bytes()));
+    for (name, is_dir) in list {
+        let path = dir.join(name);
         if is_dir {
             walk(&path, files, problems);
         } else if article::format_of(&path).is_some() {

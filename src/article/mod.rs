@@ -126,21 +126,30 @@ pub enum Format {
 /// the format its inner name gives (`page.html.gz` is a saved page); a bare `.gz` is
 /// recognised too and its content sniffed once it is unpacked.
 pub fn format_of(path: &Path) -> Option<Format> {
-    let name = path.file_name()?.to_str()?.to_ascii_lowercase();
-    let name = name.strip_suffix(".gz").unwrap_or(&name);
+    let name = path.file_name()?.to_str()?;
+    let name = match name.len().checked_sub(3) {
+        Some(i) if name.is_char_boundary(i) && name[i..].eq_ignore_ascii_case(".gz") => &name[..i],
+        _ => name,
+    };
     let ext = match name.rsplit_once('.') {
         Some((stem, ext)) if !stem.is_empty() => ext,
         // `story.gz`: no inner extension; the content decides
         _ if path_is_gz(path) => return Some(Format::Text),
         _ => return None,
     };
-    match ext {
-        "txt" | "text" => Some(Format::Text),
-        "md" | "markdown" => Some(Format::Markdown),
-        "json" => Some(Format::Json),
-        "jsonl" | "ndjson" => Some(Format::JsonLines),
-        "html" | "htm" | "xhtml" => Some(Format::Html),
-        _ => None,
+    let any = |names: &[&str]| names.iter().any(|n| ext.eq_ignore_ascii_case(n));
+    if any(&["txt", "text"]) {
+        Some(Format::Text)
+    } else if any(&["md", "markdown"]) {
+        Some(Format::Markdown)
+    } else if any(&["json"]) {
+        Some(Format::Json)
+    } else if any(&["jsonl", "ndjson"]) {
+        Some(Format::JsonLines)
+    } else if any(&["html", "htm", "xhtml"]) {
+        Some(Format::Html)
+    } else {
+        None
     }
 }
 
