@@ -234,7 +234,11 @@ fn plain_head(head: &[u8]) -> Option<(&str, &str)> {
         }
     };
     let rest = text.get(at..).unwrap_or("");
-    let digit_count = |t: &str| t.bytes().filter(u8::is_ascii_digit).count();
+    let digit_count = |t: &str| {
+        t.bytes()
+            .map(|c| usize::from(c.is_ascii_digit()))
+            .sum::<usize>()
+    };
     if digit_count(rest) < 4 {
         return Some((title, rest));
     }
