@@ -306,18 +306,17 @@ fn list(
         report(&problems);
         return write_list(&ix.entries(paths)?, state.as_ref(), json, out);
     }
-    let Some(ix) = idx.as_mut() else {
-        let (entries, problems) = index::scan(paths);
+    // no index (yet): the list first, straight from the tops of the files, shown as it
+    // is found; then the index (reading them whole, from the page cache by now), for next
+    // time
+    index::scan_each(paths, |entries, problems| {
         report(&problems);
-        return write_list(&entries, state.as_ref(), json, out);
-    };
-    // no index yet: the list first, straight from the tops of the files; then the index
-    // (reading them whole, from the page cache by now), for next time
-    let (entries, problems) = index::scan(paths);
-    report(&problems);
-    write_list(&entries, state.as_ref(), json, out)?;
+        write_list(&entries, state.as_ref(), json, out)
+    })?;
     out.flush()?;
-    drop(entries);
+    let Some(ix) = idx.as_mut() else {
+        return Ok(());
+    };
     if let Err(e) = ix.refresh(paths, opts, None) {
         eprintln!("broadsheet: index not updated: {e}");
     }

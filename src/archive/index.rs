@@ -113,23 +113,79 @@ impl Entry {
 /// story as stored, without cleaning (which is what takes time), keeping nothing else, so
 /// memory stays that of the list. Entries and problems come in path order.
 pub fn scan(paths: &[PathBuf]) -> (Vec<Entry>, Vec<LoadError>) {
-    use rayon::prelude::*;
-    let (files, mut problems) = find_files(paths);
-    let per_file: Vec<Quick> = files
-        .into_par_iter()
-        .map_init(|| Vec::with_capacity(HEAD), |buf, f| quick_load(f, buf))
-        .collect();
-    let mut entries = Vec::with_capacity(per_file.len());
-    for q in per_file {
-        match q {
-            Quick::One(e) => entries.push(e),
-            Quick::Loaded(e, p) => {
-                entries.extend(e);
-                problems.extend(p);
-            }
-        }
-    }
+    let (mut entries, mut problems) = (Vec::new(), Vec::new());
+    let _ = scan_each(paths, |e, p| -> Result<(), ()> {
+        entries.extend(e);
+        problems.extend(p);
+        Ok(())
+    });
     (entries, problems)
+}
+
+/// Files read per batch of [`scan_each`].
+const BATCH: usize = 1024;
+
+/// [`scan`], a batch at a time, in path order: `sink` gets each batch's entries and
+/// problems while the next batch is read (on rayon's threads) and the folders walked
+/// further (on another), so showing the list overlaps finding it. An error from `sink`
+/// stops the scan and is returned.
+pub fn scan_each<E>(
+    paths: &[PathBuf],
+    mut sink: impl FnMut(Vec<Entry>, Vec<LoadError>) -> Result<(), E>,
+) -> Result<(), E> {
+    use rayon::prelude::*;
+    use std::sync::mpsc::sync_channel;
+    type Batch = (Vec<PathBuf>, Vec<LoadError>);
+    let (found_tx, found_rx) = sync_channel::<Batch>(4);
+    let (read_tx, read_rx) = sync_channel::<(Vec<Quick>, Vec<LoadError>)>(4);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let mut batch: Batch = (Vec::with_capacity(BATCH), Vec::new());
+            let mut stopped = false;
+            super::find_each(paths, &mut |found| {
+                if stopped {
+                    return;
+                }
+                match found {
+                    Ok(f) => batch.0.push(f),
+                    Err(e) => batch.1.push(e),
+                }
+                if batch.0.len() == BATCH {
+                    let full =
+                        std::mem::replace(&mut batch, (Vec::with_capacity(BATCH), Vec::new()));
+                    stopped = found_tx.send(full).is_err();
+                }
+            });
+            if !stopped && !(batch.0.is_empty() && batch.1.is_empty()) {
+                let _ = found_tx.send(batch);
+            }
+        });
+        scope.spawn(move || {
+            for (files, problems) in found_rx {
+                let read: Vec<Quick> = files
+                    .into_par_iter()
+                    .map_init(|| Vec::with_capacity(HEAD), |buf, f| quick_load(f, buf))
+                    .collect();
+                if read_tx.send((read, problems)).is_err() {
+                    break; // the sink stopped
+                }
+            }
+        });
+        for (read, mut problems) in read_rx {
+            let mut entries = Vec::with_capacity(read.len());
+            for q in read {
+                match q {
+                    Quick::One(e) => entries.push(e),
+                    Quick::Loaded(e, p) => {
+                        entries.extend(e);
+                        problems.extend(p);
+                    }
+                }
+            }
+            sink(entries, problems)?; // dropping the receiver stops the others
+        }
+        Ok(())
+    })
 }
 
 /// Bytes read from the top of a plain-text file for its list entry.

@@ -80,29 +80,37 @@ pub struct Archive {
 pub fn find_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<LoadError>) {
     let mut files = Vec::new();
     let mut problems = Vec::new();
-    for p in paths {
-        match std::fs::metadata(p) {
-            Ok(m) if m.is_dir() => walk(p, &mut files, &mut problems),
-            Ok(_) => files.push(p.clone()),
-            Err(e) => problems.push(LoadError {
-                path: p.clone(),
-                at: None,
-                reason: e.to_string(),
-            }),
-        }
-    }
+    find_each(paths, &mut |found| match found {
+        Ok(f) => files.push(f),
+        Err(e) => problems.push(e),
+    });
     (files, problems)
 }
 
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, problems: &mut Vec<LoadError>) {
+/// [`find_files`], handing each file (or problem) over as it is found, in the same order.
+pub(crate) fn find_each(paths: &[PathBuf], each: &mut dyn FnMut(Result<PathBuf, LoadError>)) {
+    for p in paths {
+        match std::fs::metadata(p) {
+            Ok(m) if m.is_dir() => walk(p, each),
+            Ok(_) => each(Ok(p.clone())),
+            Err(e) => each(Err(LoadError {
+                path: p.clone(),
+                at: None,
+                reason: e.to_string(),
+            })),
+        }
+    }
+}
+
+fn walk(dir: &Path, each: &mut dyn FnMut(Result<PathBuf, LoadError>)) {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            problems.push(LoadError {
+            each(Err(LoadError {
                 path: dir.to_path_buf(),
                 at: None,
                 reason: format!("cannot read folder: {e}"),
-            });
+            }));
             return;
         }
     };
@@ -119,9 +127,9 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, problems: &mut Vec<LoadError>) {
     for (name, is_dir) in list {
         let path = dir.join(name);
         if is_dir {
-            walk(&path, files, problems);
+            walk(&path, each);
         } else if article::format_of(&path).is_some() {
-            files.push(path);
+            each(Ok(path));
         }
     }
 }
