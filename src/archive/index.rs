@@ -156,7 +156,8 @@ pub fn scan_each<E>(
                     stopped = found_tx.send(full).is_err();
                 }
             });
-            if !stopped && !(batch.0.is_empty() && batch.1.is_empty()) {
+            let empty = batch.0.is_empty() && batch.1.is_empty();
+            if !stopped && !empty {
                 let _ = found_tx.send(batch);
             }
         });
