@@ -947,9 +947,9 @@ impl Index {
         let mut files_q = self
             .conn
             .prepare_cached(
-                "SELECT id, path FROM file WHERE path = ?1
+                "SELECT id, path, size, mtime FROM file WHERE path = ?1
                  UNION ALL
-                 SELECT id, path FROM file WHERE path >= ?2 AND path < ?3",
+                 SELECT id, path, size, mtime FROM file WHERE path >= ?2 AND path < ?3",
             )
             .at(&self.path)?;
         let mut stories_q = self
@@ -957,29 +957,29 @@ impl Index {
             .prepare_cached("SELECT file, idx, sid, title, source, date FROM story")
             .at(&self.path)?;
         let (exact, lo, hi) = root_range(root);
-        let mut files: Vec<(i64, String)> = files_q
-            .query_map(params![exact, lo, hi], |r| Ok((r.get(0)?, r.get(1)?)))
+        let mut files: Vec<(i64, String, i64, i64)> = files_q
+            .query_map(params![exact, lo, hi], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
             .at(&self.path)?
             .collect::<Result<_, _>>()
             .at(&self.path)?;
         clock.lap("entries: files");
         files.sort_by(|a, b| walk_order(&a.1, &b.1)); // stable: fast on sorted runs
-                                                      // file id -> (position in walk order, path after the root, path as named)
-        let shown: HashMap<i64, (usize, String, PathBuf)> = files
-            .into_iter()
-            .enumerate()
-            .map(|(pos, (id, abs))| {
-                let rel = abs.get(exact.len()..).unwrap_or("").to_string();
-                let path = PathBuf::from(listing::join_given(given, &rel));
-                (id, (pos, rel, path))
-            })
-            .collect();
+                                                      // file id -> (position in walk order, path as named)
+        let mut shown: HashMap<i64, (usize, PathBuf)> = HashMap::with_capacity(files.len());
+        let mut head: Vec<(String, i64, i64)> = Vec::with_capacity(files.len());
+        for (pos, (id, abs, size, mtime)) in files.into_iter().enumerate() {
+            let rel = abs.get(exact.len()..).unwrap_or("").to_string();
+            shown.insert(id, (pos, PathBuf::from(listing::join_given(given, &rel))));
+            head.push((rel, size, mtime));
+        }
         clock.lap("entries: sort files, paths");
-        let mut found: Vec<(usize, i64, Entry)> = Vec::with_capacity(shown.len());
+        let mut found: Vec<(usize, Entry)> = Vec::with_capacity(shown.len());
         let mut rows = stories_q.query([]).at(&self.path)?;
         while let Some(r) = rows.next().at(&self.path)? {
             let file: i64 = r.get(0).at(&self.path)?;
-            let Some((pos, _, path)) = shown.get(&file) else {
+            let Some((pos, path)) = shown.get(&file) else {
                 continue;
             };
             let e = (|| {
@@ -993,15 +993,108 @@ impl Index {
                 })
             })()
             .at(&self.path)?;
-            found.push((*pos, file, e));
+            found.push((*pos, e));
         }
         clock.lap("entries: stories");
-        found.sort_unstable_by_key(|(pos, _, e)| (*pos, e.index_in_file));
+        found.sort_unstable_by_key(|(pos, e)| (*pos, e.index_in_file));
         let mut data = Vec::new();
-        for (_, file, e) in &found {
-            listing::encode(&mut data, &shown[file].1, e);
+        listing::encode_head(&mut data, None, &head);
+        for (pos, e) in &found {
+            listing::encode(&mut data, *pos as u32, e);
         }
-        Ok((found.into_iter().map(|(_, _, e)| e).collect(), data))
+        Ok((found.into_iter().map(|(_, e)| e).collect(), data))
+    }
+
+    /// The saved listings of the roots, when no file can have been added, removed or
+    /// renamed under them since the listings were last seen to match the archive: every
+    /// folder (and a root that is a file) still has the modification time it had then.
+    /// `None` when that cannot be told: refresh, then [`Index::entries`]. A file changed
+    /// in place leaves its folder's time alone: [`Saved::changed_files`] finds those.
+    pub fn saved_listing(&self, paths: &[PathBuf]) -> DbResult<Option<Saved>> {
+        use rusqlite::OptionalExtension;
+        let mut roots = Vec::with_capacity(paths.len());
+        for root in paths {
+            let (exact, _, _) = root_range(root);
+            let data: Option<Vec<u8>> = self
+                .conn
+                .prepare_cached("SELECT data FROM listing WHERE root = ?1")
+                .and_then(|mut q| q.query_row([&exact], |r| r.get(0)).optional())
+                .at(&self.path)?;
+            let Some(data) = data else {
+                return Ok(None);
+            };
+            let Some(l) = listing::parse(&data) else {
+                return Ok(None);
+            };
+            let Some(dirs) = &l.dirs else {
+                return Ok(None);
+            };
+            let unchanged = |rel: &str, want: i64| {
+                want != listing::UNKNOWN && mtime_of(&format!("{exact}{rel}")) == Some(want)
+            };
+            if !dirs.iter().all(|&(rel, mtime)| unchanged(rel, mtime)) {
+                return Ok(None);
+            }
+            if dirs.is_empty()
+                && (l.files.is_empty() || !l.files.iter().all(|&(rel, _, t)| unchanged(rel, t)))
+            {
+                return Ok(None); // a root that is a file
+            }
+            drop(l);
+            roots.push(SavedRoot {
+                given: root.to_string_lossy().into_owned(),
+                abs: exact,
+                data,
+            });
+        }
+        Ok(Some(Saved { roots }))
+    }
+
+    /// Keep with the roots' listings the times of their folders, taken by [`folders`]
+    /// before the refresh that the listings now follow, so that [`Index::saved_listing`]
+    /// can trust them. A listing that changed meanwhile is left alone.
+    pub fn keep_folders(&self, folders: &Folders) -> DbResult<()> {
+        use rusqlite::OptionalExtension;
+        for (abs, dirs) in &folders.0 {
+            let data: Option<Vec<u8>> = self
+                .conn
+                .query_row("SELECT data FROM listing WHERE root = ?1", [abs], |r| {
+                    r.get(0)
+                })
+                .optional()
+                .at(&self.path)?;
+            let Some(old) = data else { continue };
+            let Some(l) = listing::parse(&old) else {
+                continue;
+            };
+            let same = l.dirs.as_ref().is_some_and(|d| {
+                d.len() == dirs.len() && d.iter().zip(dirs).all(|(a, b)| a.0 == b.0 && a.1 == b.1)
+            });
+            if same {
+                continue;
+            }
+            let files: Vec<(String, i64, i64)> = l
+                .files
+                .iter()
+                .map(|&(rel, size, mtime)| (rel.to_string(), size, mtime))
+                .collect();
+            let mut new = Vec::with_capacity(old.len() + dirs.len() * 24);
+            listing::encode_head(&mut new, Some(dirs), &files);
+            new.extend_from_slice(&old[l.head_len..]);
+            drop(l);
+            self.conn
+                .execute(
+                    "UPDATE listing SET data = ?1 WHERE root = ?2 AND data = ?3",
+                    params![new, abs, old],
+                )
+                .at(&self.path)?;
+        }
+        Ok(())
+    }
+
+    /// The problems recorded for files under the roots.
+    pub fn problems(&self, paths: &[PathBuf]) -> DbResult<Vec<LoadError>> {
+        self.stored_problems(paths)
     }
 
     /// Full-text search under the roots: at most `limit` stories, best first (BM25, a
@@ -1011,11 +1104,196 @@ impl Index {
     }
 }
 
-/// The `listing` table's encoding of a root's entries: per entry, the id (8 bytes), the
-/// index in its file (4), then the path after the root, title, source and date, each as
-/// a 4-byte length (`u32::MAX` for none) and UTF-8 bytes; little-endian.
+/// A file's or folder's modification time, as the index keeps it.
+fn mtime_of(path: &str) -> Option<i64> {
+    let m = std::fs::metadata(path).ok()?;
+    Some(nanos(&m))
+}
+
+/// The modification time in nanoseconds since 1970 (0 when unknown).
+fn nanos(m: &std::fs::Metadata) -> i64 {
+    m.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| d.as_nanos() as i64)
+        .unwrap_or(0)
+}
+
+/// The folders under some roots, each with its modification time taken before its
+/// entries were read (hidden ones skipped, as [`find_files`] skips them).
+#[derive(Debug, Default)]
+pub struct Folders(Vec<(String, Vec<(String, i64)>)>);
+
+/// A folder changed this recently may change again within the same tick of its clock,
+/// unseen: its time is not trusted.
+const SETTLED: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// The folders under the roots (none for a root that is a file), with their times.
+pub fn folders(paths: &[PathBuf]) -> Folders {
+    fn walk(abs: &str, rel: String, now: i64, out: &mut Vec<(String, i64)>) {
+        let path = format!("{abs}{rel}");
+        let Some(mtime) = mtime_of(&path) else {
+            out.push((rel, listing::UNKNOWN));
+            return;
+        };
+        let settled = now.saturating_sub(mtime) > SETTLED.as_nanos() as i64;
+        out.push((rel.clone(), if settled { mtime } else { listing::UNKNOWN }));
+        let Ok(entries) = std::fs::read_dir(&path) else {
+            return;
+        };
+        let mut subs: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| !n.starts_with('.'))
+            .collect();
+        subs.sort_unstable();
+        for name in subs {
+            walk(abs, format!("{rel}/{name}"), now, out);
+        }
+    }
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as i64)
+        .unwrap_or(0);
+    let mut out = Vec::new();
+    for root in paths {
+        let (abs, _, _) = root_range(root);
+        let mut dirs = Vec::new();
+        if std::fs::metadata(&abs).is_ok_and(|m| m.is_dir()) {
+            walk(&abs, String::new(), now, &mut dirs);
+        }
+        out.push((abs, dirs));
+    }
+    Folders(out)
+}
+
+/// Saved listings that [`Index::saved_listing`] found current.
+#[derive(Debug)]
+pub struct Saved {
+    roots: Vec<SavedRoot>,
+}
+
+#[derive(Debug)]
+struct SavedRoot {
+    given: String,
+    abs: String,
+    data: Vec<u8>,
+}
+
+/// A story of a saved listing, borrowed from it.
+#[derive(Debug, Clone, Copy)]
+pub struct Row<'a> {
+    /// The content id.
+    pub id: StoryId,
+    /// The file as named under the root given.
+    pub path: ShownPath<'a>,
+    /// Position within its file.
+    pub index_in_file: usize,
+    /// The title.
+    pub title: &'a str,
+    /// The source.
+    pub source: Option<&'a str>,
+    /// `YYYY-MM-DD`.
+    pub date: Option<&'a str>,
+}
+
+/// A path under a root, shown as the root was named: the root, then the rest.
+#[derive(Debug, Clone, Copy)]
+pub struct ShownPath<'a>(&'a str, &'a str);
+
+impl std::fmt::Display for ShownPath<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)?;
+        f.write_str(self.1)
+    }
+}
+
+impl ShownPath<'_> {
+    fn of<'a>(given: &'a str, rel: &'a str) -> ShownPath<'a> {
+        match rel.strip_prefix('/') {
+            Some(rest) if given.ends_with('/') => ShownPath(given, rest),
+            _ => ShownPath(given, rel),
+        }
+    }
+}
+
+impl Row<'_> {
+    /// The entry, owned.
+    pub fn entry(&self) -> Entry {
+        Entry {
+            id: self.id,
+            path: PathBuf::from(self.path.to_string()),
+            index_in_file: self.index_in_file,
+            title: self.title.to_string(),
+            source: self.source.map(str::to_string),
+            date: self.date.map(str::to_string),
+        }
+    }
+}
+
+impl Saved {
+    /// Every story, in the order of [`Index::entries`], until `f` fails.
+    pub fn each<E>(&self, mut f: impl FnMut(Row<'_>) -> Result<(), E>) -> Result<(), E> {
+        for r in &self.roots {
+            let Some(l) = listing::parse(&r.data) else {
+                continue; // parsed once already
+            };
+            let mut result = Ok(());
+            l.each(|raw| {
+                if result.is_ok() {
+                    result = f(Row {
+                        id: raw.id,
+                        path: ShownPath::of(&r.given, l.files[raw.file].0),
+                        index_in_file: raw.index_in_file,
+                        title: raw.title,
+                        source: raw.source,
+                        date: raw.date,
+                    });
+                }
+            });
+            result?;
+        }
+        Ok(())
+    }
+
+    /// The files whose size or modification time is no longer what the index read (or
+    /// that are gone), as named under the roots given: a stat of every file, in parallel.
+    pub fn changed_files(&self) -> Vec<PathBuf> {
+        use rayon::prelude::*;
+        let mut out = Vec::new();
+        for r in &self.roots {
+            let Some(l) = listing::parse(&r.data) else {
+                continue;
+            };
+            let changed: Vec<PathBuf> = l
+                .files
+                .par_iter()
+                .filter(|&&(rel, size, mtime)| {
+                    let m = std::fs::metadata(format!("{}{rel}", r.abs));
+                    !m.is_ok_and(|m| m.len() as i64 == size && nanos(&m) == mtime)
+                })
+                .map(|&(rel, _, _)| PathBuf::from(ShownPath::of(&r.given, rel).to_string()))
+                .collect();
+            out.extend(changed);
+        }
+        out
+    }
+}
+
+/// The `listing` table's encoding of a root's entries, little-endian: a magic; the
+/// folders under the root with their modification times when they were last seen to
+/// match the index (a count of `u32::MAX`: not yet seen); every indexed file (path after
+/// the root, size, modification time); then per entry, the id (8 bytes), its file's
+/// number (4), the index in its file (4), title, source and date. A text is a 4-byte
+/// length (`u32::MAX` for none) and UTF-8 bytes; times are nanoseconds since 1970
+/// ([`listing::UNKNOWN`]: not to be trusted).
 mod listing {
     use super::{Entry, PathBuf, StoryId};
+
+    const MAGIC: &[u8; 4] = b"BSL\x02";
+    /// A folder time that proves nothing (the folder changed too recently to tell).
+    pub(super) const UNKNOWN: i64 = i64::MIN;
 
     fn put(out: &mut Vec<u8>, s: Option<&str>) {
         match s {
@@ -1027,44 +1305,152 @@ mod listing {
         }
     }
 
-    pub(super) fn encode(out: &mut Vec<u8>, rel: &str, e: &Entry) {
+    /// The head of a listing: folders (`None`: not yet seen) and files, each a path after
+    /// the root.
+    pub(super) fn encode_head(
+        out: &mut Vec<u8>,
+        dirs: Option<&[(String, i64)]>,
+        files: &[(String, i64, i64)],
+    ) {
+        out.extend_from_slice(MAGIC);
+        match dirs {
+            None => out.extend_from_slice(&u32::MAX.to_le_bytes()),
+            Some(dirs) => {
+                out.extend_from_slice(&(dirs.len() as u32).to_le_bytes());
+                for (rel, mtime) in dirs {
+                    put(out, Some(rel));
+                    out.extend_from_slice(&mtime.to_le_bytes());
+                }
+            }
+        }
+        out.extend_from_slice(&(files.len() as u32).to_le_bytes());
+        for (rel, size, mtime) in files {
+            put(out, Some(rel));
+            out.extend_from_slice(&size.to_le_bytes());
+            out.extend_from_slice(&mtime.to_le_bytes());
+        }
+    }
+
+    /// One entry, `file` numbering the files of the head.
+    pub(super) fn encode(out: &mut Vec<u8>, file: u32, e: &Entry) {
         out.extend_from_slice(&e.id.0.to_le_bytes());
+        out.extend_from_slice(&file.to_le_bytes());
         out.extend_from_slice(&(e.index_in_file as u32).to_le_bytes());
-        put(out, Some(rel));
         put(out, Some(&e.title));
         put(out, e.source.as_deref());
         put(out, e.date.as_deref());
     }
 
+    fn take<'a>(d: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
+        let (a, b) = (d.get(..n)?, d.get(n..)?);
+        *d = b;
+        Some(a)
+    }
+    fn u32_of(d: &mut &[u8]) -> Option<u32> {
+        Some(u32::from_le_bytes(take(d, 4)?.try_into().ok()?))
+    }
+    fn i64_of(d: &mut &[u8]) -> Option<i64> {
+        Some(i64::from_le_bytes(take(d, 8)?.try_into().ok()?))
+    }
+    fn text<'a>(d: &mut &'a [u8]) -> Option<Option<&'a str>> {
+        let n = u32_of(d)?;
+        if n == u32::MAX {
+            return Some(None);
+        }
+        std::str::from_utf8(take(d, n as usize)?).ok().map(Some)
+    }
+
+    /// A listing read in place.
+    pub(super) struct Listing<'a> {
+        /// Folders and their times, `None` when not yet seen.
+        pub dirs: Option<Vec<(&'a str, i64)>>,
+        /// Files: path after the root, size, time.
+        pub files: Vec<(&'a str, i64, i64)>,
+        /// Where the head ends (the entries follow).
+        pub head_len: usize,
+        entries: &'a [u8],
+    }
+
+    /// A story as the listing stores it.
+    pub(super) struct Raw<'a> {
+        pub id: StoryId,
+        pub file: usize,
+        pub index_in_file: usize,
+        pub title: &'a str,
+        pub source: Option<&'a str>,
+        pub date: Option<&'a str>,
+    }
+
     /// `None` when the data is not a listing this code wrote (it is rebuilt then).
-    pub(super) fn decode(mut d: &[u8], given: &str) -> Option<Vec<Entry>> {
-        fn take<'a>(d: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
-            let (a, b) = (d.get(..n)?, d.get(n..)?);
-            *d = b;
-            Some(a)
-        }
-        fn text(d: &mut &[u8]) -> Option<Option<String>> {
-            let n = u32::from_le_bytes(take(d, 4)?.try_into().ok()?);
-            if n == u32::MAX {
-                return Some(None);
+    pub(super) fn parse(data: &[u8]) -> Option<Listing<'_>> {
+        let mut d = data.strip_prefix(MAGIC)?;
+        let n_dirs = u32_of(&mut d)?;
+        let dirs = if n_dirs == u32::MAX {
+            None
+        } else {
+            let mut dirs = Vec::with_capacity((n_dirs as usize).min(d.len() / 12));
+            for _ in 0..n_dirs {
+                dirs.push((text(&mut d)??, i64_of(&mut d)?));
             }
-            let s = std::str::from_utf8(take(d, n as usize)?).ok()?;
-            Some(Some(s.to_owned()))
+            Some(dirs)
+        };
+        let n_files = u32_of(&mut d)? as usize;
+        let mut files = Vec::with_capacity(n_files.min(d.len() / 20));
+        for _ in 0..n_files {
+            files.push((text(&mut d)??, i64_of(&mut d)?, i64_of(&mut d)?));
         }
+        Some(Listing {
+            dirs,
+            files,
+            head_len: data.len() - d.len(),
+            entries: d,
+        })
+    }
+
+    impl<'a> Listing<'a> {
+        /// Every entry in order; `None` when the data is damaged.
+        pub fn each(&self, mut f: impl FnMut(Raw<'a>)) -> Option<()> {
+            let mut d = self.entries;
+            while !d.is_empty() {
+                let id = StoryId(u64::from_le_bytes(take(&mut d, 8)?.try_into().ok()?));
+                let file = u32_of(&mut d)? as usize;
+                let index_in_file = u32_of(&mut d)? as usize;
+                if file >= self.files.len() {
+                    return None;
+                }
+                f(Raw {
+                    id,
+                    file,
+                    index_in_file,
+                    title: text(&mut d)??,
+                    source: text(&mut d)?,
+                    date: text(&mut d)?,
+                });
+            }
+            Some(())
+        }
+    }
+
+    /// The entries, paths as named by `given`; `None` when the data is not a listing this
+    /// code wrote.
+    pub(super) fn decode(data: &[u8], given: &str) -> Option<Vec<Entry>> {
+        let l = parse(data)?;
+        let paths: Vec<PathBuf> = l
+            .files
+            .iter()
+            .map(|(rel, _, _)| PathBuf::from(join_given(given, rel)))
+            .collect();
         let mut out = Vec::new();
-        while !d.is_empty() {
-            let id = u64::from_le_bytes(take(&mut d, 8)?.try_into().ok()?);
-            let idx = u32::from_le_bytes(take(&mut d, 4)?.try_into().ok()?);
-            let rel = text(&mut d)??;
+        l.each(|r| {
             out.push(Entry {
-                id: StoryId(id),
-                path: PathBuf::from(join_given(given, &rel)),
-                index_in_file: idx as usize,
-                title: text(&mut d)??,
-                source: text(&mut d)?,
-                date: text(&mut d)?,
-            });
-        }
+                id: r.id,
+                path: paths[r.file].clone(),
+                index_in_file: r.index_in_file,
+                title: r.title.to_owned(),
+                source: r.source.map(str::to_owned),
+                date: r.date.map(str::to_owned),
+            })
+        })?;
         Some(out)
     }
 
@@ -1238,6 +1624,106 @@ mod tests {
         ix.refresh(&roots, &opts, None).unwrap();
         assert_eq!(ix.entries(&roots).unwrap().len(), 2);
         assert_eq!(listing::decode(b"\x01\x02", "x"), None);
+    }
+
+    /// Set a file's or folder's modification time `secs` seconds back.
+    fn age(path: &Path, secs: u64) {
+        let t = std::time::SystemTime::now() - std::time::Duration::from_secs(secs);
+        std::fs::File::open(path).unwrap().set_modified(t).unwrap();
+    }
+
+    #[test]
+    fn saved_listing_is_shown_only_while_the_folders_are_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let arch = dir.path().join("news");
+        std::fs::create_dir_all(arch.join("sub/deeper")).unwrap();
+        std::fs::create_dir_all(arch.join("empty")).unwrap();
+        let story = |t: &str| format!("{t}\n\nThe council met on Monday and agreed the plan.\n");
+        std::fs::write(arch.join("a.txt"), story("A title")).unwrap();
+        std::fs::write(arch.join("sub/deeper/b.txt"), story("B title")).unwrap();
+        let settle = || {
+            for d in ["sub/deeper", "sub", "empty", ""] {
+                age(&arch.join(d), 60);
+            }
+        };
+        settle();
+        let mut ix = Index::open(&dir.path().join("i.sqlite")).unwrap();
+        let roots = vec![arch.clone()];
+        let opts = Options::default();
+        let rows = |saved: &Saved| {
+            let mut v = Vec::new();
+            saved
+                .each(|r| -> Result<(), ()> {
+                    v.push(r.entry());
+                    Ok(())
+                })
+                .unwrap();
+            v
+        };
+        // the way `list` goes: folders, refresh, entries, keep the folders' times
+        let list = |ix: &mut Index| {
+            let folders = folders(&roots);
+            ix.refresh(&roots, &opts, None).unwrap();
+            let entries = ix.entries(&roots).unwrap();
+            ix.keep_folders(&folders).unwrap();
+            entries
+        };
+        assert!(
+            ix.saved_listing(&roots).unwrap().is_none(),
+            "nothing saved yet"
+        );
+        let entries = list(&mut ix);
+        assert_eq!(entries.len(), 2);
+        let saved = ix
+            .saved_listing(&roots)
+            .unwrap()
+            .expect("folders unchanged");
+        assert_eq!(rows(&saved), entries);
+        assert!(saved.changed_files().is_empty());
+
+        // a file changed in place: its folder's time stays, the stat of files finds it
+        std::fs::write(arch.join("a.txt"), story("A new title")).unwrap();
+        let saved = ix
+            .saved_listing(&roots)
+            .unwrap()
+            .expect("folders unchanged");
+        assert_eq!(saved.changed_files(), vec![arch.join("a.txt")]);
+        let entries = list(&mut ix);
+        assert!(entries.iter().any(|e| e.title == "A new title"));
+        let saved = ix.saved_listing(&roots).unwrap().unwrap();
+        assert_eq!(rows(&saved), entries);
+
+        // a file added deep down, or into a folder that held none, or removed: not shown
+        for change in ["deep", "empty", "removed"] {
+            match change {
+                "deep" => std::fs::write(arch.join("sub/deeper/c.txt"), story("C")).unwrap(),
+                "empty" => std::fs::write(arch.join("empty/d.txt"), story("D")).unwrap(),
+                _ => std::fs::remove_file(arch.join("a.txt")).unwrap(),
+            }
+            assert!(ix.saved_listing(&roots).unwrap().is_none(), "{change}");
+            settle();
+            let entries = list(&mut ix);
+            let saved = ix.saved_listing(&roots).unwrap().expect(change);
+            assert_eq!(rows(&saved), entries, "{change}");
+        }
+        assert_eq!(rows(&ix.saved_listing(&roots).unwrap().unwrap()).len(), 3);
+
+        // a folder changed a moment ago is not trusted
+        std::fs::write(arch.join("e.txt"), story("E")).unwrap();
+        list(&mut ix);
+        assert!(ix.saved_listing(&roots).unwrap().is_none());
+
+        // a root that is a file, and one that is gone
+        let one = vec![arch.join("sub/deeper/b.txt")];
+        age(&one[0], 60);
+        let folders_one = folders(&one);
+        ix.refresh(&one, &opts, None).unwrap();
+        ix.entries(&one).unwrap();
+        ix.keep_folders(&folders_one).unwrap();
+        let saved = ix.saved_listing(&one).unwrap().expect("a file root");
+        assert_eq!(rows(&saved)[0].path, one[0]);
+        std::fs::remove_file(&one[0]).unwrap();
+        assert!(ix.saved_listing(&one).unwrap().is_none());
     }
 
     #[test]
