@@ -127,7 +127,7 @@ fn run(cli: Cli) -> Result<()> {
             paths
         }
     };
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
     let places = Places {
         state: cli.state.clone(),
         index: cli.index.clone(),
@@ -311,7 +311,13 @@ fn list(
                 if json {
                     writeln!(out, "{}", entry_json(&r.entry(), state.as_ref()))
                 } else {
-                    write_row(out, r.date, r.source, r.title, &r.path)
+                    let (date, source) = (r.date.unwrap_or("-"), r.source.unwrap_or("-"));
+                    for part in [
+                        date, "\t", source, "\t", r.title, "\t", r.path.0, r.path.1, "\n",
+                    ] {
+                        out.write_all(part.as_bytes())?;
+                    }
+                    Ok(())
                 }
             })?;
             out.flush()?;
