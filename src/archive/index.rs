@@ -911,24 +911,15 @@ impl Index {
         for root in paths {
             let (exact, _, _) = root_range(root);
             let given = root.to_string_lossy();
-            let saved: Option<Vec<u8>> = {
-                use rusqlite::OptionalExtension;
-                self.conn
-                    .prepare_cached("SELECT data FROM listing WHERE root = ?1")
-                    .and_then(|mut q| q.query_row([&exact], |r| r.get(0)).optional())
-                    .at(&self.path)?
-            };
-            if let Some(entries) = saved.and_then(|d| listing::decode(&d, &given)) {
+            let saved = self.load_listing(&exact)?;
+            if let Some(entries) = saved.and_then(|(_, d)| listing::decode(&d, &given)) {
                 clock.lap("entries: saved listing");
                 out.extend(entries);
                 continue;
             }
             let (entries, data) = self.entries_of_root(root, &given, &mut clock)?;
             // best effort: a read-only index still lists, only slower next time
-            let _ = self.conn.execute(
-                "INSERT OR REPLACE INTO listing (root, data) VALUES (?1, ?2)",
-                params![exact, data],
-            );
+            let _ = self.store_listing(&exact, &data, None);
             clock.lap("entries: listing saved");
             out.extend(entries);
         }
@@ -1011,19 +1002,10 @@ impl Index {
     /// `None` when that cannot be told: refresh, then [`Index::entries`]. A file changed
     /// in place leaves its folder's time alone: [`Saved::changed_files`] finds those.
     pub fn saved_listing(&self, paths: &[PathBuf]) -> DbResult<Option<Saved>> {
-        use rusqlite::OptionalExtension;
-        // a listing is megabytes in a chain of pages: mapped, they are read without a
-        // system call each (best effort)
-        let _ = self.conn.pragma_update(None, "mmap_size", 1i64 << 30);
         let mut roots = Vec::with_capacity(paths.len());
         for root in paths {
             let (exact, _, _) = root_range(root);
-            let data: Option<Vec<u8>> = self
-                .conn
-                .prepare_cached("SELECT data FROM listing WHERE root = ?1")
-                .and_then(|mut q| q.query_row([&exact], |r| r.get(0)).optional())
-                .at(&self.path)?;
-            let Some(data) = data else {
+            let Some((_, data)) = self.load_listing(&exact)? else {
                 return Ok(None);
             };
             let Some(l) = listing::parse(&data) else {
@@ -1057,16 +1039,10 @@ impl Index {
     /// before the refresh that the listings now follow, so that [`Index::saved_listing`]
     /// can trust them. A listing that changed meanwhile is left alone.
     pub fn keep_folders(&self, folders: &Folders) -> DbResult<()> {
-        use rusqlite::OptionalExtension;
         for (abs, dirs) in &folders.0 {
-            let data: Option<Vec<u8>> = self
-                .conn
-                .query_row("SELECT data FROM listing WHERE root = ?1", [abs], |r| {
-                    r.get(0)
-                })
-                .optional()
-                .at(&self.path)?;
-            let Some(old) = data else { continue };
+            let Some((row, old)) = self.load_listing(abs)? else {
+                continue;
+            };
             let Some(l) = listing::parse(&old) else {
                 continue;
             };
@@ -1085,13 +1061,86 @@ impl Index {
             listing::encode_head(&mut new, Some(dirs), &files);
             new.extend_from_slice(&old[l.head_len..]);
             drop(l);
-            self.conn
-                .execute(
-                    "UPDATE listing SET data = ?1 WHERE root = ?2 AND data = ?3",
-                    params![new, abs, old],
-                )
-                .at(&self.path)?;
+            self.store_listing(abs, &new, Some(&row))?;
         }
+        Ok(())
+    }
+
+    /// The file beside the index that holds a root's listing: read whole at once, where
+    /// SQLite reads a big value page by page (tens of milliseconds for 100,000 stories).
+    fn listing_file(&self, abs_root: &str) -> PathBuf {
+        let mut name = self.path.as_os_str().to_owned();
+        name.push(format!(
+            ".listing-{:016x}",
+            StoryId::from_text(abs_root, []).0
+        ));
+        PathBuf::from(name)
+    }
+
+    /// A root's listing: the row as stored and the listing it stands for. The row holds
+    /// the listing, or a token that the listing file must end with (one left by an
+    /// earlier listing, or another process, is not trusted). Refreshing drops the row,
+    /// and with it any trust in the file.
+    fn load_listing(&self, abs_root: &str) -> DbResult<Option<(Vec<u8>, Vec<u8>)>> {
+        use rusqlite::OptionalExtension;
+        let row: Option<Vec<u8>> = self
+            .conn
+            .prepare_cached("SELECT data FROM listing WHERE root = ?1")
+            .and_then(|mut q| q.query_row([abs_root], |r| r.get(0)).optional())
+            .at(&self.path)?;
+        let Some(row) = row else { return Ok(None) };
+        let Some(token) = row.strip_prefix(LISTING_IN_FILE) else {
+            let data = row.clone();
+            return Ok(Some((row, data)));
+        };
+        let Ok(mut data) = std::fs::read(self.listing_file(abs_root)) else {
+            return Ok(None);
+        };
+        if token.len() != 8 || !data.ends_with(token) {
+            return Ok(None);
+        }
+        data.truncate(data.len() - 8);
+        Ok(Some((row, data)))
+    }
+
+    /// Store a root's listing: in its file, the row holding a fresh token (in the row
+    /// itself when the file cannot be written). With `only_if`, only while the row is
+    /// still that.
+    fn store_listing(&self, abs_root: &str, data: &[u8], only_if: Option<&[u8]>) -> DbResult<()> {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0);
+        let token = (nanos ^ (u64::from(std::process::id()) << 40)).to_le_bytes();
+        let file = self.listing_file(abs_root);
+        let mut tmp = file.as_os_str().to_owned();
+        tmp.push(format!(".{:016x}", u64::from_le_bytes(token)));
+        let written = (|| {
+            use std::io::Write;
+            let mut f = std::fs::File::create(&tmp)?;
+            f.write_all(data)?;
+            f.write_all(&token)?;
+            drop(f);
+            std::fs::rename(&tmp, &file)
+        })();
+        let row: Vec<u8> = match written {
+            Ok(()) => [LISTING_IN_FILE, &token[..]].concat(),
+            Err(_) => {
+                let _ = std::fs::remove_file(&tmp);
+                data.to_vec()
+            }
+        };
+        match only_if {
+            Some(old) => self.conn.execute(
+                "UPDATE listing SET data = ?1 WHERE root = ?2 AND data = ?3",
+                params![row, abs_root, old],
+            ),
+            None => self.conn.execute(
+                "INSERT OR REPLACE INTO listing (root, data) VALUES (?1, ?2)",
+                params![abs_root, row],
+            ),
+        }
+        .at(&self.path)?;
         Ok(())
     }
 
@@ -1106,6 +1155,10 @@ impl Index {
         search::run(&self.conn, &self.path, query, paths, limit)
     }
 }
+
+/// The start of a `listing` row that stands for the listing file ending with the token
+/// that follows.
+const LISTING_IN_FILE: &[u8] = b"BSL-file";
 
 /// A file's or folder's modification time, as the index keeps it.
 fn mtime_of(path: &str) -> Option<i64> {
@@ -1617,6 +1670,15 @@ mod tests {
         let first = ix.entries(&roots).unwrap();
         let again = ix.entries(&roots).unwrap(); // from the saved listing
         assert_eq!(first, again);
+        // kept in a file beside the index, trusted only with the row's token
+        let file = ix.listing_file(&root_range(&arch).0);
+        let kept = std::fs::read(&file).unwrap();
+        let mut other = kept.clone();
+        *other.last_mut().unwrap() ^= 1;
+        std::fs::write(&file, &other).unwrap();
+        assert!(ix.load_listing(&root_range(&arch).0).unwrap().is_none());
+        assert_eq!(ix.entries(&roots).unwrap(), first); // rebuilt
+        assert_ne!(std::fs::read(&file).unwrap(), other);
         assert_eq!(first.len(), 1);
         assert_eq!(first[0].path, arch.join("a.txt"));
         std::fs::write(
