@@ -361,7 +361,12 @@ fn list(
     let Some(ix) = idx.as_mut() else {
         return Ok(());
     };
-    if let Err(e) = ix.refresh(paths, opts, None) {
+    let folders = index::folders(paths);
+    let built = ix
+        .refresh(paths, opts, None)
+        .and_then(|_| ix.entries(paths)) // the listing, ready for the next run
+        .and_then(|_| ix.keep_folders(&folders));
+    if let Err(e) = built {
         eprintln!("broadsheet: index not updated: {e}");
     }
     Ok(())

@@ -109,8 +109,8 @@ fn a_reopened_list_is_never_silently_out_of_date() {
         (text(out.stdout), text(out.stderr))
     };
     let (first, _) = list(); // no index yet: from the files, then the index is built
-    assert_eq!(list().0, first); // from the index (the folders' times kept)
     assert_eq!(list().0, first); // the saved list at once
+    assert_eq!(list().0, first);
     assert!(first.contains("First title") && first.contains("Second title"));
 
     // changed in place: the list shown may be the old one, but it says so
