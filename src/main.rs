@@ -101,6 +101,7 @@ enum Format {
 }
 
 fn main() -> ExitCode {
+    STARTED.get_or_init(std::time::Instant::now);
     let cli = Cli::parse(); // usage errors exit with status 2
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -126,7 +127,7 @@ fn run(cli: Cli) -> Result<()> {
             paths
         }
     };
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
     let places = Places {
         state: cli.state.clone(),
         index: cli.index.clone(),
@@ -296,29 +297,76 @@ fn list(
     json: bool,
     out: &mut impl Write,
 ) -> Result<()> {
-    let state = open_state(places);
+    let state = json.then(|| open_state(places)).flatten(); // only JSON shows read, starred
     let mut idx = open_index(places);
     if let Some(ix) = idx
         .as_mut()
         .filter(|i| !i.is_cold(paths, opts).unwrap_or(true))
     {
+        if let Some(saved) = ix.saved_listing(paths)? {
+            // no file added, removed or renamed: the saved list at once, then a stat of
+            // every file for one changed in place
+            report(&ix.problems(paths)?);
+            saved.each(|r| {
+                if json {
+                    writeln!(out, "{}", entry_json(&r.entry(), state.as_ref()))
+                } else {
+                    let (date, source) = (r.date.unwrap_or("-"), r.source.unwrap_or("-"));
+                    for part in [
+                        date, "\t", source, "\t", r.title, "\t", r.path.0, r.path.1, "\n",
+                    ] {
+                        out.write_all(part.as_bytes())?;
+                    }
+                    Ok(())
+                }
+            })?;
+            out.flush()?;
+            timing("list shown");
+            let changed = saved.changed_files();
+            if let Some(first) = changed.first() {
+                eprintln!(
+                    "broadsheet: the list above is out of date: {} file(s) changed since they \
+                     were indexed ({}{}); the index is updated now, list again to see them",
+                    changed.len(),
+                    first.display(),
+                    if changed.len() > 1 { ", ..." } else { "" }
+                );
+                let (_, problems) = ix.refresh(paths, opts, None)?;
+                report(&problems);
+            }
+            return Ok(());
+        }
+        // the folders' times before the refresh: kept with the listing, they tell the next
+        // run that nothing was added or removed
+        let folders = index::folders(paths);
         let (_, problems) = ix.refresh(paths, opts, None)?;
         report(&problems);
-        return write_list(&ix.entries(paths)?, state.as_ref(), json, out);
+        let entries = ix.entries(paths)?;
+        if let Err(e) = ix.keep_folders(&folders) {
+            eprintln!("broadsheet: index not updated: {e}");
+        }
+        write_list(&entries, state.as_ref(), json, out)?;
+        out.flush()?;
+        timing("list shown");
+        return Ok(());
     }
-    let Some(ix) = idx.as_mut() else {
-        let (entries, problems) = index::scan(paths);
+    // no index (yet): the list first, straight from the tops of the files, shown as it
+    // is found; then the index (reading them whole, from the page cache by now), for next
+    // time
+    index::scan_each(paths, |entries, problems| {
         report(&problems);
-        return write_list(&entries, state.as_ref(), json, out);
-    };
-    // no index yet: the list first, straight from the tops of the files; then the index
-    // (reading them whole, from the page cache by now), for next time
-    let (entries, problems) = index::scan(paths);
-    report(&problems);
-    write_list(&entries, state.as_ref(), json, out)?;
+        write_list(&entries, state.as_ref(), json, out)
+    })?;
     out.flush()?;
-    drop(entries);
-    if let Err(e) = ix.refresh(paths, opts, None) {
+    let Some(ix) = idx.as_mut() else {
+        return Ok(());
+    };
+    let folders = index::folders(paths);
+    let built = ix
+        .refresh(paths, opts, None)
+        .and_then(|_| ix.entries(paths)) // the listing, ready for the next run
+        .and_then(|_| ix.keep_folders(&folders));
+    if let Err(e) = built {
         eprintln!("broadsheet: index not updated: {e}");
     }
     Ok(())
@@ -339,14 +387,49 @@ fn entry_json(e: &Entry, state: Option<&Store>) -> serde_json::Value {
 
 /// A story of the list as a tab-separated row: date, source, title, path.
 fn entry_row(e: &Entry) -> String {
-    format!(
+    let mut row = Vec::new();
+    write_entry_row(&mut row, e).expect("writing to memory");
+    row.pop(); // the newline
+    String::from_utf8_lossy(&row).into_owned()
+}
+
+/// [`entry_row`] and a newline, straight to `out`.
+fn write_entry_row(out: &mut impl Write, e: &Entry) -> std::io::Result<()> {
+    let (date, source) = (e.date.as_deref(), e.source.as_deref());
+    write_row(out, date, source, &e.title, &e.path.display())
+}
+
+/// A row of the list and a newline: date, source, title, path.
+fn write_row(
+    out: &mut impl Write,
+    date: Option<&str>,
+    source: Option<&str>,
+    title: &str,
+    path: &dyn std::fmt::Display,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
         "{}\t{}\t{}\t{}",
-        e.date.as_deref().unwrap_or("-"),
-        e.source.as_deref().unwrap_or("-"),
-        e.title,
-        e.path.display()
+        date.unwrap_or("-"),
+        source.unwrap_or("-"),
+        title,
+        path
     )
 }
+
+/// With `BROADSHEET_TIMINGS` set, the time since the program started, on stderr (for
+/// benchmarks: when the list was shown).
+fn timing(what: &str) {
+    if std::env::var_os("BROADSHEET_TIMINGS").is_some() {
+        let started = STARTED
+            .get()
+            .copied()
+            .unwrap_or_else(std::time::Instant::now);
+        eprintln!("timing: {what}: {:.3} s", started.elapsed().as_secs_f64());
+    }
+}
+
+static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
 
 fn write_list(
     entries: &[Entry],
@@ -358,7 +441,7 @@ fn write_list(
         if json {
             writeln!(out, "{}", entry_json(e, state))?;
         } else {
-            writeln!(out, "{}", entry_row(e))?;
+            write_entry_row(out, e)?;
         }
     }
     Ok(())

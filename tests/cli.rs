@@ -78,3 +78,58 @@ fn explain_uses_the_folder_as_evidence() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("the title of another story"), "{text}");
 }
+
+#[test]
+fn a_reopened_list_is_never_silently_out_of_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let arch = dir.path().join("news");
+    std::fs::create_dir_all(arch.join("sub")).unwrap();
+    let story = |t: &str| format!("{t}\n\nThe council met on Monday and agreed the plan.\n");
+    std::fs::write(arch.join("a.txt"), story("First title")).unwrap();
+    std::fs::write(arch.join("sub/b.txt"), story("Second title")).unwrap();
+    // folders changed a moment ago are not trusted: these look settled
+    let settle = || {
+        for d in [arch.join("sub"), arch.clone()] {
+            let t = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+            std::fs::File::open(&d).unwrap().set_modified(t).unwrap();
+        }
+    };
+    settle();
+    let index = dir.path().join("index.sqlite");
+    let list = || {
+        let out = common::bin()
+            .arg("--index")
+            .arg(&index)
+            .arg("list")
+            .arg(&arch)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
+        (text(out.stdout), text(out.stderr))
+    };
+    let (first, _) = list(); // no index yet: from the files, then the index is built
+    assert_eq!(list().0, first); // the saved list at once
+    assert_eq!(list().0, first);
+    assert!(first.contains("First title") && first.contains("Second title"));
+
+    // changed in place: the list shown may be the old one, but it says so
+    std::fs::write(arch.join("sub/b.txt"), story("Second title, longer now")).unwrap();
+    let (shown, err) = list();
+    assert!(!shown.contains("longer now"), "{shown}");
+    assert!(
+        err.contains("out of date") && err.contains("b.txt"),
+        "{err}"
+    );
+    assert!(list().0.contains("Second title, longer now"));
+
+    // added: the folder's time changed, so the list is read again before it is shown
+    std::fs::write(arch.join("sub/c.txt"), story("Third title")).unwrap();
+    let (shown, err) = list();
+    assert!(shown.contains("Third title"), "{shown}");
+    assert!(!err.contains("out of date"), "{err}");
+    settle();
+    list();
+    std::fs::remove_file(arch.join("a.txt")).unwrap();
+    assert!(!list().0.contains("First title"));
+}

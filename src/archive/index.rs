@@ -117,29 +117,80 @@ impl Entry {
 /// story as stored, without cleaning (which is what takes time), keeping nothing else, so
 /// memory stays that of the list. Entries and problems come in path order.
 pub fn scan(paths: &[PathBuf]) -> (Vec<Entry>, Vec<LoadError>) {
-    use rayon::prelude::*;
-    let (files, mut problems) = find_files(paths);
-    let per_file: Vec<(Vec<Entry>, Vec<LoadError>)> = files
-        .par_iter()
-        .map(|f| {
-            let (mut l, mtime) = quick_load(f);
-            let entries = l
-                .articles
-                .iter_mut()
-                .map(|a| {
-                    super::fill_date_with(a, mtime);
-                    Entry::of_article(a)
-                })
-                .collect();
-            (entries, l.problems)
-        })
-        .collect();
-    let mut entries = Vec::with_capacity(per_file.len());
-    for (e, p) in per_file {
+    let (mut entries, mut problems) = (Vec::new(), Vec::new());
+    let _ = scan_each(paths, |e, p| -> Result<(), ()> {
         entries.extend(e);
         problems.extend(p);
-    }
+        Ok(())
+    });
     (entries, problems)
+}
+
+/// Files read per batch of [`scan_each`].
+const SCAN_BATCH: usize = 1024;
+
+/// [`scan`], a batch at a time, in path order: `sink` gets each batch's entries and
+/// problems while the next batch is read (on rayon's threads) and the folders walked
+/// further (on another), so showing the list overlaps finding it. An error from `sink`
+/// stops the scan and is returned.
+pub fn scan_each<E>(
+    paths: &[PathBuf],
+    mut sink: impl FnMut(Vec<Entry>, Vec<LoadError>) -> Result<(), E>,
+) -> Result<(), E> {
+    use rayon::prelude::*;
+    use std::sync::mpsc::sync_channel;
+    type Batch = (Vec<PathBuf>, Vec<LoadError>);
+    let (found_tx, found_rx) = sync_channel::<Batch>(4);
+    let (read_tx, read_rx) = sync_channel::<(Vec<Quick>, Vec<LoadError>)>(4);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let mut batch: Batch = (Vec::with_capacity(SCAN_BATCH), Vec::new());
+            let mut stopped = false;
+            super::find_each(paths, &mut |found| {
+                if stopped {
+                    return;
+                }
+                match found {
+                    Ok(f) => batch.0.push(f),
+                    Err(e) => batch.1.push(e),
+                }
+                if batch.0.len() == SCAN_BATCH {
+                    let full =
+                        std::mem::replace(&mut batch, (Vec::with_capacity(SCAN_BATCH), Vec::new()));
+                    stopped = found_tx.send(full).is_err();
+                }
+            });
+            let empty = batch.0.is_empty() && batch.1.is_empty();
+            if !stopped && !empty {
+                let _ = found_tx.send(batch);
+            }
+        });
+        scope.spawn(move || {
+            for (files, problems) in found_rx {
+                let read: Vec<Quick> = files
+                    .into_par_iter()
+                    .map_init(|| Vec::with_capacity(HEAD), |buf, f| quick_load(f, buf))
+                    .collect();
+                if read_tx.send((read, problems)).is_err() {
+                    break; // the sink stopped
+                }
+            }
+        });
+        for (read, mut problems) in read_rx {
+            let mut entries = Vec::with_capacity(read.len());
+            for q in read {
+                match q {
+                    Quick::One(e) => entries.push(e),
+                    Quick::Loaded(e, p) => {
+                        entries.extend(e);
+                        problems.extend(p);
+                    }
+                }
+            }
+            sink(entries, problems)?; // dropping the receiver stops the others
+        }
+        Ok(())
+    })
 }
 
 /// Bytes read from the top of a plain-text file for its list entry.
@@ -148,69 +199,181 @@ const HEAD: usize = 4096;
 /// prefix enough for the list.
 const HEAD_PARAS: usize = 5;
 
+/// A file's part of the list.
+enum Quick {
+    /// A plain-text story read the quick way.
+    One(Entry),
+    /// Entries and problems from a file loaded as the full loader loads it.
+    Loaded(Vec<Entry>, Vec<LoadError>),
+}
+
 /// A file loaded far enough for its list entry: a plain-text file only as far as its
 /// first paragraphs (title, date, the words of its id), which gives the same entry as
-/// the whole file; any other format whole. With the file's modification time when it
-/// was at hand.
-fn quick_load(path: &Path) -> (crate::article::Loaded, Option<std::time::SystemTime>) {
+/// the whole file; any other format whole. `buf` is the caller's, reused from file to
+/// file.
+fn quick_load(path: PathBuf, buf: &mut Vec<u8>) -> Quick {
     use crate::article::{format_of, txt, Format, Loaded};
-    if format_of(path) != Some(Format::Text) {
-        return (crate::article::load_file(path), None);
-    }
-    let Some((bytes, mtime)) = read_prefix(path) else {
-        return (crate::article::load_file(path), None);
+    let whole = |path: &Path| {
+        let mut l = crate::article::load_file(path);
+        let entries = l
+            .articles
+            .iter_mut()
+            .map(|a| {
+                super::fill_date_with(a, None);
+                Entry::of_article(a)
+            })
+            .collect();
+        Quick::Loaded(entries, l.problems)
     };
+    if format_of(&path) != Some(Format::Text) || is_gz_name(&path) {
+        return whole(&path);
+    }
+    let Some((end, mtime)) = read_prefix(&path, buf) else {
+        return whole(&path);
+    };
+    let head = &buf[..end];
+    if head.starts_with(&[0x1f, 0x8b]) {
+        return whole(&path); // packed, whatever its name says
+    }
+    if let Some((title, rest)) = plain_head(head) {
+        // the entry the loader would give, without building the article
+        let title = title.replace('\t', " ");
+        let id = StoryId::from_text(&title, [rest]);
+        return Quick::One(Entry {
+            id,
+            path,
+            index_in_file: 0,
+            title,
+            source: None,
+            date: mtime.map(crate::text::date_of),
+        });
+    }
     let mut out = Loaded::default();
-    match txt::parse(path, &bytes) {
+    match txt::parse(&path, head) {
         Ok((article, warning)) => {
             out.articles.push(article);
             out.problems.extend(warning);
         }
         Err(e) => out.problems.push(e),
     }
-    (out, mtime)
+    let entries = out
+        .articles
+        .iter_mut()
+        .map(|a| {
+            super::fill_date_with(a, mtime);
+            Entry::of_article(a)
+        })
+        .collect();
+    Quick::Loaded(entries, out.problems)
 }
 
-/// The first paragraphs of a file, or `None` when the head read does not hold them
-/// (read the whole file then).
-fn read_prefix(path: &Path) -> Option<(Vec<u8>, Option<std::time::SystemTime>)> {
-    use std::io::Read;
-    let f = std::fs::File::open(path).ok()?;
-    let mtime = f.metadata().ok().and_then(|m| m.modified().ok());
-    let mut buf = Vec::with_capacity(HEAD);
-    f.take(HEAD as u64).read_to_end(&mut buf).ok()?;
-    match prefix_end(&buf) {
-        Some(end) => {
-            buf.truncate(end);
-            Some((buf, mtime))
-        }
-        None if buf.len() < HEAD => Some((buf, mtime)), // the whole file
-        None => None,
+fn is_gz_name(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("gz"))
+}
+
+/// The head of a plain-text file split as the loader would, when that is simple: printable
+/// ASCII (tabs and newlines too), so nothing is decoded, sanitised or joined in a way
+/// that changes a title or a word; and none of the first four blocks holds the four
+/// digits of a date, so the date is the file's. Gives the title line (trimmed) and the
+/// text after it, whose words are the blocks' words.
+fn plain_head(head: &[u8]) -> Option<(&str, &str)> {
+    // no early exit: this way the check runs many bytes at a time
+    let odd = |c: u8| !(c == b'\n' || c == b'\t' || (b' '..=b'~').contains(&c));
+    if head.iter().fold(false, |bad, &c| bad | odd(c)) {
+        return None;
     }
+    let text = std::str::from_utf8(head).ok()?; // ASCII: no work
+    let blank = |l: &str| l.bytes().all(|c| c == b' ' || c == b'\t');
+    let mut lines = text.split('\n');
+    let mut at = 0;
+    let title = loop {
+        let line = lines.next()?; // none: an empty file, which the loader reports
+        at += line.len() + 1;
+        if !blank(line) {
+            break line.trim();
+        }
+    };
+    let rest = text.get(at..).unwrap_or("");
+    let digit_count = |t: &str| {
+        t.bytes()
+            .map(|c| usize::from(c.is_ascii_digit()))
+            .sum::<usize>()
+    };
+    if digit_count(rest) < 4 {
+        return Some((title, rest));
+    }
+    // the blocks: the title paragraph's other lines, then each paragraph
+    let (mut blocks, mut digits, mut in_block) = (0, 0, false);
+    for line in lines {
+        if blank(line) {
+            if in_block {
+                if digits >= 4 {
+                    return None;
+                }
+                blocks += 1;
+                (digits, in_block) = (0, false);
+                if blocks == 4 {
+                    return Some((title, rest));
+                }
+            }
+        } else {
+            in_block = true;
+            digits += digit_count(line);
+        }
+    }
+    (digits < 4).then_some((title, rest))
+}
+
+/// Read the first paragraphs of a file into `buf`: where they end, and the file's
+/// modification time; `None` when the head read does not hold them (read the whole file
+/// then).
+fn read_prefix(path: &Path, buf: &mut Vec<u8>) -> Option<(usize, Option<std::time::SystemTime>)> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(path).ok()?;
+    let meta = f.metadata().ok()?;
+    // as much as the file holds up to the head: one read, mostly, and none to find the end
+    let want = HEAD.min(usize::try_from(meta.len()).unwrap_or(HEAD));
+    buf.clear();
+    buf.resize(want, 0);
+    let mut got = 0;
+    while got < want {
+        match f.read(&mut buf[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
+    buf.truncate(got);
+    let end = match prefix_end(buf) {
+        Some(end) => end,
+        None if got < HEAD => got, // the whole file
+        None => return None,
+    };
+    Some((end, meta.modified().ok()))
 }
 
 /// Where the first [`HEAD_PARAS`] paragraphs end, once they hold the words a
 /// [`StoryId`] needs after the title: only complete lines, split where the plain-text
 /// loader splits (lines of white space).
 fn prefix_end(b: &[u8]) -> Option<usize> {
-    let (mut paras, mut words, mut pos) = (0, 0, 0);
+    let (mut paras, mut words, mut start) = (0, 0, 0);
     let (mut in_para, mut title_seen) = (false, false);
-    for line in b.split_inclusive(|&c| c == b'\n') {
-        if !line.ends_with(b"\n") {
-            return None; // cut by the head
-        }
-        pos += line.len();
+    for nl in memchr::memchr_iter(b'\n', b) {
+        let line = &b[start..nl];
+        start = nl + 1;
         if line.iter().all(u8::is_ascii_whitespace) {
             if in_para {
                 in_para = false;
                 paras += 1;
                 if paras >= HEAD_PARAS && words >= super::state::ID_WORDS {
-                    return Some(pos);
+                    return Some(start);
                 }
             }
         } else {
             in_para = true;
-            if title_seen {
+            if title_seen && words < super::state::ID_WORDS {
                 words += line
                     .split(u8::is_ascii_whitespace)
                     .filter(|w| w.iter().any(|&c| c.is_ascii_alphanumeric() || c >= 0x80))
@@ -219,7 +382,7 @@ fn prefix_end(b: &[u8]) -> Option<usize> {
             title_seen = true;
         }
     }
-    None
+    None // the last line is cut by the head, or too few paragraphs
 }
 
 /// [`scan`], also returning the articles, so the caller can go on to build the index
@@ -902,24 +1065,15 @@ impl Index {
         for root in paths {
             let (exact, _, _) = root_range(root);
             let given = root.to_string_lossy();
-            let saved: Option<Vec<u8>> = {
-                use rusqlite::OptionalExtension;
-                self.conn
-                    .prepare_cached("SELECT data FROM listing WHERE root = ?1")
-                    .and_then(|mut q| q.query_row([&exact], |r| r.get(0)).optional())
-                    .at(&self.path)?
-            };
-            if let Some(entries) = saved.and_then(|d| listing::decode(&d, &given)) {
+            let saved = self.load_listing(&exact)?;
+            if let Some(entries) = saved.and_then(|(_, d)| listing::decode(&d, &given)) {
                 clock.lap("entries: saved listing");
                 out.extend(entries);
                 continue;
             }
             let (entries, data) = self.entries_of_root(root, &given, &mut clock)?;
             // best effort: a read-only index still lists, only slower next time
-            let _ = self.conn.execute(
-                "INSERT OR REPLACE INTO listing (root, data) VALUES (?1, ?2)",
-                params![exact, data],
-            );
+            let _ = self.store_listing(&exact, &data, None);
             clock.lap("entries: listing saved");
             out.extend(entries);
         }
@@ -938,9 +1092,9 @@ impl Index {
         let mut files_q = self
             .conn
             .prepare_cached(
-                "SELECT id, path FROM file WHERE path = ?1
+                "SELECT id, path, size, mtime FROM file WHERE path = ?1
                  UNION ALL
-                 SELECT id, path FROM file WHERE path >= ?2 AND path < ?3",
+                 SELECT id, path, size, mtime FROM file WHERE path >= ?2 AND path < ?3",
             )
             .at(&self.path)?;
         let mut stories_q = self
@@ -948,29 +1102,29 @@ impl Index {
             .prepare_cached("SELECT file, idx, sid, title, source, date FROM story")
             .at(&self.path)?;
         let (exact, lo, hi) = root_range(root);
-        let mut files: Vec<(i64, String)> = files_q
-            .query_map(params![exact, lo, hi], |r| Ok((r.get(0)?, r.get(1)?)))
+        let mut files: Vec<(i64, String, i64, i64)> = files_q
+            .query_map(params![exact, lo, hi], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
             .at(&self.path)?
             .collect::<Result<_, _>>()
             .at(&self.path)?;
         clock.lap("entries: files");
         files.sort_by(|a, b| walk_order(&a.1, &b.1)); // stable: fast on sorted runs
-                                                      // file id -> (position in walk order, path after the root, path as named)
-        let shown: HashMap<i64, (usize, String, PathBuf)> = files
-            .into_iter()
-            .enumerate()
-            .map(|(pos, (id, abs))| {
-                let rel = abs.get(exact.len()..).unwrap_or("").to_string();
-                let path = PathBuf::from(listing::join_given(given, &rel));
-                (id, (pos, rel, path))
-            })
-            .collect();
+                                                      // file id -> (position in walk order, path as named)
+        let mut shown: HashMap<i64, (usize, PathBuf)> = HashMap::with_capacity(files.len());
+        let mut head: Vec<(String, i64, i64)> = Vec::with_capacity(files.len());
+        for (pos, (id, abs, size, mtime)) in files.into_iter().enumerate() {
+            let rel = abs.get(exact.len()..).unwrap_or("").to_string();
+            shown.insert(id, (pos, PathBuf::from(listing::join_given(given, &rel))));
+            head.push((rel, size, mtime));
+        }
         clock.lap("entries: sort files, paths");
-        let mut found: Vec<(usize, i64, Entry)> = Vec::with_capacity(shown.len());
+        let mut found: Vec<(usize, Entry)> = Vec::with_capacity(shown.len());
         let mut rows = stories_q.query([]).at(&self.path)?;
         while let Some(r) = rows.next().at(&self.path)? {
             let file: i64 = r.get(0).at(&self.path)?;
-            let Some((pos, _, path)) = shown.get(&file) else {
+            let Some((pos, path)) = shown.get(&file) else {
                 continue;
             };
             let e = (|| {
@@ -984,15 +1138,169 @@ impl Index {
                 })
             })()
             .at(&self.path)?;
-            found.push((*pos, file, e));
+            found.push((*pos, e));
         }
         clock.lap("entries: stories");
-        found.sort_unstable_by_key(|(pos, _, e)| (*pos, e.index_in_file));
+        found.sort_unstable_by_key(|(pos, e)| (*pos, e.index_in_file));
         let mut data = Vec::new();
-        for (_, file, e) in &found {
-            listing::encode(&mut data, &shown[file].1, e);
+        listing::encode_head(&mut data, None, &head);
+        for (pos, e) in &found {
+            listing::encode(&mut data, *pos as u32, e);
         }
-        Ok((found.into_iter().map(|(_, _, e)| e).collect(), data))
+        Ok((found.into_iter().map(|(_, e)| e).collect(), data))
+    }
+
+    /// The saved listings of the roots, when no file can have been added, removed or
+    /// renamed under them since the listings were last seen to match the archive: every
+    /// folder (and a root that is a file) still has the modification time it had then.
+    /// `None` when that cannot be told: refresh, then [`Index::entries`]. A file changed
+    /// in place leaves its folder's time alone: [`Saved::changed_files`] finds those.
+    pub fn saved_listing(&self, paths: &[PathBuf]) -> DbResult<Option<Saved>> {
+        let mut roots = Vec::with_capacity(paths.len());
+        for root in paths {
+            let (exact, _, _) = root_range(root);
+            let Some((_, data)) = self.load_listing(&exact)? else {
+                return Ok(None);
+            };
+            let Some(l) = listing::parse(&data) else {
+                return Ok(None);
+            };
+            let Some(dirs) = &l.dirs else {
+                return Ok(None);
+            };
+            let unchanged = |rel: &str, want: i64| {
+                want != listing::UNKNOWN && mtime_of(&format!("{exact}{rel}")) == Some(want)
+            };
+            if !dirs.iter().all(|&(rel, mtime)| unchanged(rel, mtime)) {
+                return Ok(None);
+            }
+            if dirs.is_empty()
+                && (l.files.is_empty() || !l.files.iter().all(|&(rel, _, t)| unchanged(rel, t)))
+            {
+                return Ok(None); // a root that is a file
+            }
+            drop(l);
+            roots.push(SavedRoot {
+                given: root.to_string_lossy().into_owned(),
+                abs: exact,
+                data,
+            });
+        }
+        Ok(Some(Saved { roots }))
+    }
+
+    /// Keep with the roots' listings the times of their folders, taken by [`folders`]
+    /// before the refresh that the listings now follow, so that [`Index::saved_listing`]
+    /// can trust them. A listing that changed meanwhile is left alone.
+    pub fn keep_folders(&self, folders: &Folders) -> DbResult<()> {
+        for (abs, dirs) in &folders.0 {
+            let Some((row, old)) = self.load_listing(abs)? else {
+                continue;
+            };
+            let Some(l) = listing::parse(&old) else {
+                continue;
+            };
+            let same = l.dirs.as_ref().is_some_and(|d| {
+                d.len() == dirs.len() && d.iter().zip(dirs).all(|(a, b)| a.0 == b.0 && a.1 == b.1)
+            });
+            if same {
+                continue;
+            }
+            let files: Vec<(String, i64, i64)> = l
+                .files
+                .iter()
+                .map(|&(rel, size, mtime)| (rel.to_string(), size, mtime))
+                .collect();
+            let mut new = Vec::with_capacity(old.len() + dirs.len() * 24);
+            listing::encode_head(&mut new, Some(dirs), &files);
+            new.extend_from_slice(&old[l.head_len..]);
+            drop(l);
+            self.store_listing(abs, &new, Some(&row))?;
+        }
+        Ok(())
+    }
+
+    /// The file beside the index that holds a root's listing: read whole at once, where
+    /// SQLite reads a big value page by page (tens of milliseconds for 100,000 stories).
+    fn listing_file(&self, abs_root: &str) -> PathBuf {
+        let mut name = self.path.as_os_str().to_owned();
+        name.push(format!(
+            ".listing-{:016x}",
+            StoryId::from_text(abs_root, []).0
+        ));
+        PathBuf::from(name)
+    }
+
+    /// A root's listing: the row as stored and the listing it stands for. The row holds
+    /// the listing, or a token that the listing file must end with (one left by an
+    /// earlier listing, or another process, is not trusted). Refreshing drops the row,
+    /// and with it any trust in the file.
+    fn load_listing(&self, abs_root: &str) -> DbResult<Option<(Vec<u8>, Vec<u8>)>> {
+        use rusqlite::OptionalExtension;
+        let row: Option<Vec<u8>> = self
+            .conn
+            .prepare_cached("SELECT data FROM listing WHERE root = ?1")
+            .and_then(|mut q| q.query_row([abs_root], |r| r.get(0)).optional())
+            .at(&self.path)?;
+        let Some(row) = row else { return Ok(None) };
+        let Some(token) = row.strip_prefix(LISTING_IN_FILE) else {
+            let data = row.clone();
+            return Ok(Some((row, data)));
+        };
+        let Ok(mut data) = std::fs::read(self.listing_file(abs_root)) else {
+            return Ok(None);
+        };
+        if token.len() != 8 || !data.ends_with(token) {
+            return Ok(None);
+        }
+        data.truncate(data.len() - 8);
+        Ok(Some((row, data)))
+    }
+
+    /// Store a root's listing: in its file, the row holding a fresh token (in the row
+    /// itself when the file cannot be written). With `only_if`, only while the row is
+    /// still that.
+    fn store_listing(&self, abs_root: &str, data: &[u8], only_if: Option<&[u8]>) -> DbResult<()> {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0);
+        let token = (nanos ^ (u64::from(std::process::id()) << 40)).to_le_bytes();
+        let file = self.listing_file(abs_root);
+        let mut tmp = file.as_os_str().to_owned();
+        tmp.push(format!(".{:016x}", u64::from_le_bytes(token)));
+        let written = (|| {
+            use std::io::Write;
+            let mut f = std::fs::File::create(&tmp)?;
+            f.write_all(data)?;
+            f.write_all(&token)?;
+            drop(f);
+            std::fs::rename(&tmp, &file)
+        })();
+        let row: Vec<u8> = match written {
+            Ok(()) => [LISTING_IN_FILE, &token[..]].concat(),
+            Err(_) => {
+                let _ = std::fs::remove_file(&tmp);
+                data.to_vec()
+            }
+        };
+        match only_if {
+            Some(old) => self.conn.execute(
+                "UPDATE listing SET data = ?1 WHERE root = ?2 AND data = ?3",
+                params![row, abs_root, old],
+            ),
+            None => self.conn.execute(
+                "INSERT OR REPLACE INTO listing (root, data) VALUES (?1, ?2)",
+                params![abs_root, row],
+            ),
+        }
+        .at(&self.path)?;
+        Ok(())
+    }
+
+    /// The problems recorded for files under the roots.
+    pub fn problems(&self, paths: &[PathBuf]) -> DbResult<Vec<LoadError>> {
+        self.stored_problems(paths)
     }
 
     /// Full-text search under the roots: at most `limit` stories, best first (BM25, a
@@ -1002,11 +1310,200 @@ impl Index {
     }
 }
 
-/// The `listing` table's encoding of a root's entries: per entry, the id (8 bytes), the
-/// index in its file (4), then the path after the root, title, source and date, each as
-/// a 4-byte length (`u32::MAX` for none) and UTF-8 bytes; little-endian.
+/// The start of a `listing` row that stands for the listing file ending with the token
+/// that follows.
+const LISTING_IN_FILE: &[u8] = b"BSL-file";
+
+/// A file's or folder's modification time, as the index keeps it.
+fn mtime_of(path: &str) -> Option<i64> {
+    let m = std::fs::metadata(path).ok()?;
+    Some(nanos(&m))
+}
+
+/// The modification time in nanoseconds since 1970 (0 when unknown).
+fn nanos(m: &std::fs::Metadata) -> i64 {
+    m.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| d.as_nanos() as i64)
+        .unwrap_or(0)
+}
+
+/// The folders under some roots, each with its modification time taken before its
+/// entries were read (hidden ones skipped, as [`find_files`] skips them).
+#[derive(Debug, Default)]
+pub struct Folders(Vec<(String, Vec<(String, i64)>)>);
+
+/// A folder changed this recently may change again within the same tick of its clock,
+/// unseen: its time is not trusted.
+const SETTLED: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// The folders under the roots (none for a root that is a file), with their times.
+pub fn folders(paths: &[PathBuf]) -> Folders {
+    fn walk(abs: &str, rel: String, now: i64, out: &mut Vec<(String, i64)>) {
+        let path = format!("{abs}{rel}");
+        let Some(mtime) = mtime_of(&path) else {
+            out.push((rel, listing::UNKNOWN));
+            return;
+        };
+        let settled = now.saturating_sub(mtime) > SETTLED.as_nanos() as i64;
+        out.push((rel.clone(), if settled { mtime } else { listing::UNKNOWN }));
+        let Ok(entries) = std::fs::read_dir(&path) else {
+            return;
+        };
+        let mut subs: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| !n.starts_with('.'))
+            .collect();
+        subs.sort_unstable();
+        for name in subs {
+            walk(abs, format!("{rel}/{name}"), now, out);
+        }
+    }
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as i64)
+        .unwrap_or(0);
+    let mut out = Vec::new();
+    for root in paths {
+        let (abs, _, _) = root_range(root);
+        let mut dirs = Vec::new();
+        if std::fs::metadata(&abs).is_ok_and(|m| m.is_dir()) {
+            walk(&abs, String::new(), now, &mut dirs);
+        }
+        out.push((abs, dirs));
+    }
+    Folders(out)
+}
+
+/// Saved listings that [`Index::saved_listing`] found current.
+#[derive(Debug)]
+pub struct Saved {
+    roots: Vec<SavedRoot>,
+}
+
+#[derive(Debug)]
+struct SavedRoot {
+    given: String,
+    abs: String,
+    data: Vec<u8>,
+}
+
+/// A story of a saved listing, borrowed from it.
+#[derive(Debug, Clone, Copy)]
+pub struct Row<'a> {
+    /// The content id.
+    pub id: StoryId,
+    /// The file as named under the root given.
+    pub path: ShownPath<'a>,
+    /// Position within its file.
+    pub index_in_file: usize,
+    /// The title.
+    pub title: &'a str,
+    /// The source.
+    pub source: Option<&'a str>,
+    /// `YYYY-MM-DD`.
+    pub date: Option<&'a str>,
+}
+
+/// A path under a root, shown as the root was named: the root, then the rest.
+#[derive(Debug, Clone, Copy)]
+pub struct ShownPath<'a>(pub &'a str, pub &'a str);
+
+impl std::fmt::Display for ShownPath<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)?;
+        f.write_str(self.1)
+    }
+}
+
+impl ShownPath<'_> {
+    fn of<'a>(given: &'a str, rel: &'a str) -> ShownPath<'a> {
+        match rel.strip_prefix('/') {
+            Some(rest) if given.ends_with('/') => ShownPath(given, rest),
+            _ => ShownPath(given, rel),
+        }
+    }
+}
+
+impl Row<'_> {
+    /// The entry, owned.
+    pub fn entry(&self) -> Entry {
+        Entry {
+            id: self.id,
+            path: PathBuf::from(self.path.to_string()),
+            index_in_file: self.index_in_file,
+            title: self.title.to_string(),
+            source: self.source.map(str::to_string),
+            date: self.date.map(str::to_string),
+        }
+    }
+}
+
+impl Saved {
+    /// Every story, in the order of [`Index::entries`], until `f` fails.
+    pub fn each<E>(&self, mut f: impl FnMut(Row<'_>) -> Result<(), E>) -> Result<(), E> {
+        for r in &self.roots {
+            let Some(l) = listing::parse(&r.data) else {
+                continue; // parsed once already
+            };
+            let mut result = Ok(());
+            l.each(|raw| {
+                if result.is_ok() {
+                    result = f(Row {
+                        id: raw.id,
+                        path: ShownPath::of(&r.given, l.files[raw.file].0),
+                        index_in_file: raw.index_in_file,
+                        title: raw.title,
+                        source: raw.source,
+                        date: raw.date,
+                    });
+                }
+            });
+            result?;
+        }
+        Ok(())
+    }
+
+    /// The files whose size or modification time is no longer what the index read (or
+    /// that are gone), as named under the roots given: a stat of every file, in parallel.
+    pub fn changed_files(&self) -> Vec<PathBuf> {
+        use rayon::prelude::*;
+        let mut out = Vec::new();
+        for r in &self.roots {
+            let Some(l) = listing::parse(&r.data) else {
+                continue;
+            };
+            let changed: Vec<PathBuf> = l
+                .files
+                .par_iter()
+                .filter(|&&(rel, size, mtime)| {
+                    let m = std::fs::metadata(format!("{}{rel}", r.abs));
+                    !m.is_ok_and(|m| m.len() as i64 == size && nanos(&m) == mtime)
+                })
+                .map(|&(rel, _, _)| PathBuf::from(ShownPath::of(&r.given, rel).to_string()))
+                .collect();
+            out.extend(changed);
+        }
+        out
+    }
+}
+
+/// The `listing` table's encoding of a root's entries, little-endian: a magic; the
+/// folders under the root with their modification times when they were last seen to
+/// match the index (a count of `u32::MAX`: not yet seen); every indexed file (path after
+/// the root, size, modification time); then per entry, the id (8 bytes), its file's
+/// number (4), the index in its file (4), title, source and date. A text is a 4-byte
+/// length (`u32::MAX` for none) and UTF-8 bytes; times are nanoseconds since 1970
+/// ([`listing::UNKNOWN`]: not to be trusted).
 mod listing {
     use super::{Entry, PathBuf, StoryId};
+
+    const MAGIC: &[u8; 4] = b"BSL\x02";
+    /// A folder time that proves nothing (the folder changed too recently to tell).
+    pub(super) const UNKNOWN: i64 = i64::MIN;
 
     fn put(out: &mut Vec<u8>, s: Option<&str>) {
         match s {
@@ -1018,44 +1515,152 @@ mod listing {
         }
     }
 
-    pub(super) fn encode(out: &mut Vec<u8>, rel: &str, e: &Entry) {
+    /// The head of a listing: folders (`None`: not yet seen) and files, each a path after
+    /// the root.
+    pub(super) fn encode_head(
+        out: &mut Vec<u8>,
+        dirs: Option<&[(String, i64)]>,
+        files: &[(String, i64, i64)],
+    ) {
+        out.extend_from_slice(MAGIC);
+        match dirs {
+            None => out.extend_from_slice(&u32::MAX.to_le_bytes()),
+            Some(dirs) => {
+                out.extend_from_slice(&(dirs.len() as u32).to_le_bytes());
+                for (rel, mtime) in dirs {
+                    put(out, Some(rel));
+                    out.extend_from_slice(&mtime.to_le_bytes());
+                }
+            }
+        }
+        out.extend_from_slice(&(files.len() as u32).to_le_bytes());
+        for (rel, size, mtime) in files {
+            put(out, Some(rel));
+            out.extend_from_slice(&size.to_le_bytes());
+            out.extend_from_slice(&mtime.to_le_bytes());
+        }
+    }
+
+    /// One entry, `file` numbering the files of the head.
+    pub(super) fn encode(out: &mut Vec<u8>, file: u32, e: &Entry) {
         out.extend_from_slice(&e.id.0.to_le_bytes());
+        out.extend_from_slice(&file.to_le_bytes());
         out.extend_from_slice(&(e.index_in_file as u32).to_le_bytes());
-        put(out, Some(rel));
         put(out, Some(&e.title));
         put(out, e.source.as_deref());
         put(out, e.date.as_deref());
     }
 
+    fn take<'a>(d: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
+        let (a, b) = (d.get(..n)?, d.get(n..)?);
+        *d = b;
+        Some(a)
+    }
+    fn u32_of(d: &mut &[u8]) -> Option<u32> {
+        Some(u32::from_le_bytes(take(d, 4)?.try_into().ok()?))
+    }
+    fn i64_of(d: &mut &[u8]) -> Option<i64> {
+        Some(i64::from_le_bytes(take(d, 8)?.try_into().ok()?))
+    }
+    fn text<'a>(d: &mut &'a [u8]) -> Option<Option<&'a str>> {
+        let n = u32_of(d)?;
+        if n == u32::MAX {
+            return Some(None);
+        }
+        std::str::from_utf8(take(d, n as usize)?).ok().map(Some)
+    }
+
+    /// A listing read in place.
+    pub(super) struct Listing<'a> {
+        /// Folders and their times, `None` when not yet seen.
+        pub dirs: Option<Vec<(&'a str, i64)>>,
+        /// Files: path after the root, size, time.
+        pub files: Vec<(&'a str, i64, i64)>,
+        /// Where the head ends (the entries follow).
+        pub head_len: usize,
+        entries: &'a [u8],
+    }
+
+    /// A story as the listing stores it.
+    pub(super) struct Raw<'a> {
+        pub id: StoryId,
+        pub file: usize,
+        pub index_in_file: usize,
+        pub title: &'a str,
+        pub source: Option<&'a str>,
+        pub date: Option<&'a str>,
+    }
+
     /// `None` when the data is not a listing this code wrote (it is rebuilt then).
-    pub(super) fn decode(mut d: &[u8], given: &str) -> Option<Vec<Entry>> {
-        fn take<'a>(d: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
-            let (a, b) = (d.get(..n)?, d.get(n..)?);
-            *d = b;
-            Some(a)
-        }
-        fn text(d: &mut &[u8]) -> Option<Option<String>> {
-            let n = u32::from_le_bytes(take(d, 4)?.try_into().ok()?);
-            if n == u32::MAX {
-                return Some(None);
+    pub(super) fn parse(data: &[u8]) -> Option<Listing<'_>> {
+        let mut d = data.strip_prefix(MAGIC)?;
+        let n_dirs = u32_of(&mut d)?;
+        let dirs = if n_dirs == u32::MAX {
+            None
+        } else {
+            let mut dirs = Vec::with_capacity((n_dirs as usize).min(d.len() / 12));
+            for _ in 0..n_dirs {
+                dirs.push((text(&mut d)??, i64_of(&mut d)?));
             }
-            let s = std::str::from_utf8(take(d, n as usize)?).ok()?;
-            Some(Some(s.to_owned()))
+            Some(dirs)
+        };
+        let n_files = u32_of(&mut d)? as usize;
+        let mut files = Vec::with_capacity(n_files.min(d.len() / 20));
+        for _ in 0..n_files {
+            files.push((text(&mut d)??, i64_of(&mut d)?, i64_of(&mut d)?));
         }
+        Some(Listing {
+            dirs,
+            files,
+            head_len: data.len() - d.len(),
+            entries: d,
+        })
+    }
+
+    impl<'a> Listing<'a> {
+        /// Every entry in order; `None` when the data is damaged.
+        pub fn each(&self, mut f: impl FnMut(Raw<'a>)) -> Option<()> {
+            let mut d = self.entries;
+            while !d.is_empty() {
+                let id = StoryId(u64::from_le_bytes(take(&mut d, 8)?.try_into().ok()?));
+                let file = u32_of(&mut d)? as usize;
+                let index_in_file = u32_of(&mut d)? as usize;
+                if file >= self.files.len() {
+                    return None;
+                }
+                f(Raw {
+                    id,
+                    file,
+                    index_in_file,
+                    title: text(&mut d)??,
+                    source: text(&mut d)?,
+                    date: text(&mut d)?,
+                });
+            }
+            Some(())
+        }
+    }
+
+    /// The entries, paths as named by `given`; `None` when the data is not a listing this
+    /// code wrote.
+    pub(super) fn decode(data: &[u8], given: &str) -> Option<Vec<Entry>> {
+        let l = parse(data)?;
+        let paths: Vec<PathBuf> = l
+            .files
+            .iter()
+            .map(|(rel, _, _)| PathBuf::from(join_given(given, rel)))
+            .collect();
         let mut out = Vec::new();
-        while !d.is_empty() {
-            let id = u64::from_le_bytes(take(&mut d, 8)?.try_into().ok()?);
-            let idx = u32::from_le_bytes(take(&mut d, 4)?.try_into().ok()?);
-            let rel = text(&mut d)??;
+        l.each(|r| {
             out.push(Entry {
-                id: StoryId(id),
-                path: PathBuf::from(join_given(given, &rel)),
-                index_in_file: idx as usize,
-                title: text(&mut d)??,
-                source: text(&mut d)?,
-                date: text(&mut d)?,
-            });
-        }
+                id: r.id,
+                path: paths[r.file].clone(),
+                index_in_file: r.index_in_file,
+                title: r.title.to_owned(),
+                source: r.source.map(str::to_owned),
+                date: r.date.map(str::to_owned),
+            })
+        })?;
         Some(out)
     }
 
@@ -1110,22 +1715,86 @@ mod tests {
             vec![para.as_str(); 60].join("\n\n")
         );
         let few = "Only a title\nand a line\n\ntwo words\n".to_string();
+        let gz = |text: &str| {
+            use std::io::Write;
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            e.write_all(text.as_bytes()).unwrap();
+            e.finish().unwrap()
+        };
+        let files: Vec<(&str, Vec<u8>)> = vec![
+            ("long.txt", long.clone().into()),
+            ("dated.txt", dated.into()),
+            ("few.txt", few.into()),
+            // the quick way's own reading, and each way out of it
+            (
+                "tabs.txt",
+                format!("\n \n\tA\ttabbed title \nmore of it\n{long}").into(),
+            ),
+            ("crlf.txt", long.replace('\n', "\r\n").into()),
+            (
+                "accents.txt",
+                format!("Café story\n\nÉté, naïve words.\n{long}").into(),
+            ),
+            (
+                "control.txt",
+                format!("Bell\u{7} title\n\nA wo\u{7}rd split.\n{long}").into(),
+            ),
+            (
+                "digits.txt",
+                format!("Numbers\n\nIn 1999 and 2001.\n\n{long}").into(),
+            ),
+            (
+                "later.txt",
+                format!("Numbers late\n\na\nb\n\nc\n\nd\n\n2020-02-28\n{long}").into(),
+            ),
+            (
+                "too_late.txt",
+                format!("Too late\n\na\n\nb\n\nc\n\nd\n\n2020-02-28\n{long}").into(),
+            ),
+            (
+                "iso.txt",
+                format!("Iso\n\nx\n\ny\n\n2021-03-04 news\n\n{long}").into(),
+            ),
+            (
+                "hyphen.txt",
+                format!("Wrapped\n\nA well-\nknown wrap-\nper and {para}\n{long}").into(),
+            ),
+            ("empty.txt", b" \n\t\n".to_vec()),
+            ("packed.txt", gz(&long)),
+            ("story.gz", gz("Packed story\n\nIt was packed.\n")),
+            ("unpacked.txt.gz", b"Not packed\n\nat all.\n".to_vec()),
+        ];
         let mut paths = Vec::new();
-        for (name, text) in [("long.txt", long), ("dated.txt", dated), ("few.txt", few)] {
+        for (name, bytes) in files {
             let p = dir.path().join(name);
-            std::fs::write(&p, text).unwrap();
+            std::fs::write(&p, bytes).unwrap();
             paths.push(p);
         }
         let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("articles");
         paths.push(samples);
-        let (quick, _) = scan(&paths);
-        let (_, full, _) = scan_articles(&paths);
+        let (quick, quick_problems) = scan(&paths);
+        let (_, full, full_problems) = scan_articles(&paths);
         let full: Vec<Entry> = full.iter().map(Entry::of_article).collect();
-        assert!(quick.len() >= 19);
+        assert!(quick.len() >= 30);
         assert_eq!(quick, full);
-        assert!(quick
-            .iter()
-            .any(|e| e.date.as_deref() == Some("2020-02-28")));
+        assert_eq!(quick_problems, full_problems);
+        for (name, date) in [
+            ("dated", "2020-02-28"),
+            ("later", "2020-02-28"),
+            ("iso", "2021-03-04"),
+        ] {
+            let e = quick
+                .iter()
+                .find(|e| e.path.ends_with(format!("{name}.txt")))
+                .unwrap();
+            assert_eq!(e.date.as_deref(), Some(date), "{name}");
+        }
+        let titles: Vec<&str> = quick.iter().map(|e| e.title.as_str()).collect();
+        let too_late = quick.iter().find(|e| e.title == "Too late").unwrap();
+        assert_ne!(too_late.date.as_deref(), Some("2020-02-28"));
+        for t in ["A tabbed title", "Packed story", "Café story", "Bell title"] {
+            assert!(titles.contains(&t), "{t:?} in {titles:?}");
+        }
     }
 
     #[test]
@@ -1208,6 +1877,15 @@ mod tests {
         let first = ix.entries(&roots).unwrap();
         let again = ix.entries(&roots).unwrap(); // from the saved listing
         assert_eq!(first, again);
+        // kept in a file beside the index, trusted only with the row's token
+        let file = ix.listing_file(&root_range(&arch).0);
+        let kept = std::fs::read(&file).unwrap();
+        let mut other = kept.clone();
+        *other.last_mut().unwrap() ^= 1;
+        std::fs::write(&file, &other).unwrap();
+        assert!(ix.load_listing(&root_range(&arch).0).unwrap().is_none());
+        assert_eq!(ix.entries(&roots).unwrap(), first); // rebuilt
+        assert_ne!(std::fs::read(&file).unwrap(), other);
         assert_eq!(first.len(), 1);
         assert_eq!(first[0].path, arch.join("a.txt"));
         std::fs::write(
@@ -1218,6 +1896,106 @@ mod tests {
         ix.refresh(&roots, &opts, None).unwrap();
         assert_eq!(ix.entries(&roots).unwrap().len(), 2);
         assert_eq!(listing::decode(b"\x01\x02", "x"), None);
+    }
+
+    /// Set a file's or folder's modification time `secs` seconds back.
+    fn age(path: &Path, secs: u64) {
+        let t = std::time::SystemTime::now() - std::time::Duration::from_secs(secs);
+        std::fs::File::open(path).unwrap().set_modified(t).unwrap();
+    }
+
+    #[test]
+    fn saved_listing_is_shown_only_while_the_folders_are_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let arch = dir.path().join("news");
+        std::fs::create_dir_all(arch.join("sub/deeper")).unwrap();
+        std::fs::create_dir_all(arch.join("empty")).unwrap();
+        let story = |t: &str| format!("{t}\n\nThe council met on Monday and agreed the plan.\n");
+        std::fs::write(arch.join("a.txt"), story("A title")).unwrap();
+        std::fs::write(arch.join("sub/deeper/b.txt"), story("B title")).unwrap();
+        let settle = || {
+            for d in ["sub/deeper", "sub", "empty", ""] {
+                age(&arch.join(d), 60);
+            }
+        };
+        settle();
+        let mut ix = Index::open(&dir.path().join("i.sqlite")).unwrap();
+        let roots = vec![arch.clone()];
+        let opts = Options::default();
+        let rows = |saved: &Saved| {
+            let mut v = Vec::new();
+            saved
+                .each(|r| -> Result<(), ()> {
+                    v.push(r.entry());
+                    Ok(())
+                })
+                .unwrap();
+            v
+        };
+        // the way `list` goes: folders, refresh, entries, keep the folders' times
+        let list = |ix: &mut Index| {
+            let folders = folders(&roots);
+            ix.refresh(&roots, &opts, None).unwrap();
+            let entries = ix.entries(&roots).unwrap();
+            ix.keep_folders(&folders).unwrap();
+            entries
+        };
+        assert!(
+            ix.saved_listing(&roots).unwrap().is_none(),
+            "nothing saved yet"
+        );
+        let entries = list(&mut ix);
+        assert_eq!(entries.len(), 2);
+        let saved = ix
+            .saved_listing(&roots)
+            .unwrap()
+            .expect("folders unchanged");
+        assert_eq!(rows(&saved), entries);
+        assert!(saved.changed_files().is_empty());
+
+        // a file changed in place: its folder's time stays, the stat of files finds it
+        std::fs::write(arch.join("a.txt"), story("A new title")).unwrap();
+        let saved = ix
+            .saved_listing(&roots)
+            .unwrap()
+            .expect("folders unchanged");
+        assert_eq!(saved.changed_files(), vec![arch.join("a.txt")]);
+        let entries = list(&mut ix);
+        assert!(entries.iter().any(|e| e.title == "A new title"));
+        let saved = ix.saved_listing(&roots).unwrap().unwrap();
+        assert_eq!(rows(&saved), entries);
+
+        // a file added deep down, or into a folder that held none, or removed: not shown
+        for change in ["deep", "empty", "removed"] {
+            match change {
+                "deep" => std::fs::write(arch.join("sub/deeper/c.txt"), story("C")).unwrap(),
+                "empty" => std::fs::write(arch.join("empty/d.txt"), story("D")).unwrap(),
+                _ => std::fs::remove_file(arch.join("a.txt")).unwrap(),
+            }
+            assert!(ix.saved_listing(&roots).unwrap().is_none(), "{change}");
+            settle();
+            let entries = list(&mut ix);
+            let saved = ix.saved_listing(&roots).unwrap().expect(change);
+            assert_eq!(rows(&saved), entries, "{change}");
+        }
+        assert_eq!(rows(&ix.saved_listing(&roots).unwrap().unwrap()).len(), 3);
+
+        // a folder changed a moment ago is not trusted
+        std::fs::write(arch.join("e.txt"), story("E")).unwrap();
+        list(&mut ix);
+        assert!(ix.saved_listing(&roots).unwrap().is_none());
+
+        // a root that is a file, and one that is gone
+        let one = vec![arch.join("sub/deeper/b.txt")];
+        age(&one[0], 60);
+        let folders_one = folders(&one);
+        ix.refresh(&one, &opts, None).unwrap();
+        ix.entries(&one).unwrap();
+        ix.keep_folders(&folders_one).unwrap();
+        let saved = ix.saved_listing(&one).unwrap().expect("a file root");
+        assert_eq!(rows(&saved)[0].path, one[0]);
+        std::fs::remove_file(&one[0]).unwrap();
+        assert!(ix.saved_listing(&one).unwrap().is_none());
     }
 
     #[test]

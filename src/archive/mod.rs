@@ -80,46 +80,56 @@ pub struct Archive {
 pub fn find_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<LoadError>) {
     let mut files = Vec::new();
     let mut problems = Vec::new();
-    for p in paths {
-        match std::fs::metadata(p) {
-            Ok(m) if m.is_dir() => walk(p, &mut files, &mut problems),
-            Ok(_) => files.push(p.clone()),
-            Err(e) => problems.push(LoadError {
-                path: p.clone(),
-                at: None,
-                reason: e.to_string(),
-            }),
-        }
-    }
+    find_each(paths, &mut |found| match found {
+        Ok(f) => files.push(f),
+        Err(e) => problems.push(e),
+    });
     (files, problems)
 }
 
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, problems: &mut Vec<LoadError>) {
+/// [`find_files`], handing each file (or problem) over as it is found, in the same order.
+pub(crate) fn find_each(paths: &[PathBuf], each: &mut dyn FnMut(Result<PathBuf, LoadError>)) {
+    for p in paths {
+        match std::fs::metadata(p) {
+            Ok(m) if m.is_dir() => walk(p, each),
+            Ok(_) => each(Ok(p.clone())),
+            Err(e) => each(Err(LoadError {
+                path: p.clone(),
+                at: None,
+                reason: e.to_string(),
+            })),
+        }
+    }
+}
+
+fn walk(dir: &Path, each: &mut dyn FnMut(Result<PathBuf, LoadError>)) {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            problems.push(LoadError {
+            each(Err(LoadError {
                 path: dir.to_path_buf(),
                 at: None,
                 reason: format!("cannot read folder: {e}"),
-            });
+            }));
             return;
         }
     };
-    let mut list: Vec<(PathBuf, bool)> = entries
+    let mut list: Vec<(std::ffi::OsString, bool)> = entries
         .filter_map(|e| e.ok())
-        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .filter(|e| !e.file_name().as_encoded_bytes().starts_with(b"."))
         .map(|e| {
             let is_dir = e.file_type().map(|t| t.is_dir()).unwrap_or(false);
-            (e.path(), is_dir)
+            (e.file_name(), is_dir)
         })
         .collect();
-    list.sort();
-    for (path, is_dir) in list {
+    // by name, which within one folder is path order
+    list.sort_unstable_by(|a, b| a.0.as_encoded_bytes().cmp(b.0.as_encoded_bytes()));
+    for (name, is_dir) in list {
+        let path = dir.join(name);
         if is_dir {
-            walk(&path, files, problems);
+            walk(&path, each);
         } else if article::format_of(&path).is_some() {
-            files.push(path);
+            each(Ok(path));
         }
     }
 }
@@ -157,10 +167,13 @@ fn fill_date_with(a: &mut Article, mtime: Option<std::time::SystemTime>) {
     if a.date.is_some() {
         return;
     }
+    // a stated date holds a year of four digits: most paragraphs are passed over at once
+    let may_hold_a_date = |t: &str| t.bytes().filter(u8::is_ascii_digit).nth(3).is_some();
     a.date = a
         .blocks
         .iter()
         .take(4)
+        .filter(|b| may_hold_a_date(&b.text))
         .find_map(|b| find_date(&b.text))
         .or_else(|| {
             let m = match mtime {

@@ -6,7 +6,7 @@
 //! still load. Each article from a file that holds several gets its position in
 //! [`Article::index_in_file`] (the record's position, counting records that failed).
 
-use super::{err, meta, text_input, Article, Block, Loaded};
+use super::{err, meta, text_input, Article, Block, LoadError, Loaded};
 use serde_json::{Map, Value};
 use std::path::Path;
 
@@ -56,30 +56,47 @@ pub fn parse_json(path: &Path, bytes: &[u8], out: &mut Loaded) {
     }
     for (i, item) in items.iter().enumerate() {
         let at = Some(format!("item {}", i + 1));
-        match item {
-            Value::Object(map) => match article(path, map, i) {
-                Ok(a) => out.articles.push(a),
-                Err(reason) => out.problems.push(err(path, at, reason)),
-            },
-            other => out.problems.push(err(
+        let result = match item {
+            Value::Object(map) => article(path, map, i).map_err(|reason| err(path, at, reason)),
+            other => Err(err(
                 path,
                 at,
                 format!("expected an article object, found {}", kind(other)),
             )),
+        };
+        match result {
+            Ok(a) => out.articles.push(a),
+            // an array that does not begin with an article is not one of articles
+            Err(e) if i == 0 => {
+                out.problems.push(not_articles(path, e));
+                return;
+            }
+            Err(e) => out.problems.push(e),
         }
     }
 }
 
-/// Load a JSON Lines file: one object per line; blank lines are skipped.
+/// Load a JSON Lines file: one object per line; blank lines are skipped. A file whose
+/// first record is not an article is not a file of articles (a label file, a log): it is
+/// reported once and read no further. After a good first record every bad line is
+/// reported with its number and the rest still load.
 pub fn parse_lines(path: &Path, bytes: &[u8], out: &mut Loaded) {
+    let before = out.problems.len();
     let Some(text) = text_of(path, bytes, out) else {
         return;
     };
     let mut record = 0;
     for (n, line) in text.lines().enumerate() {
-        match parse_line(path, n, record, line) {
+        let index = record;
+        match parse_line(path, n, index, line) {
             None => continue,
             Some(Ok(a)) => out.articles.push(a),
+            Some(Err(e)) if index == 0 && is_json(line) => {
+                // the one thing to say about this file (a decoding warning included)
+                out.problems.truncate(before);
+                out.problems.push(not_articles(path, e));
+                return;
+            }
             Some(Err(e)) => out.problems.push(e),
         }
         record += 1;
@@ -122,6 +139,74 @@ pub(super) fn parse_line(
             format!("invalid JSON: {}", json_reason(&e)),
         )),
     })
+}
+
+/// The bytes a JSON Lines file must begin with for [`judge_head`] to judge it: as many as
+/// the binary-file check looks at.
+pub const JUDGE_HEAD: usize = 8192;
+
+/// What the head of a JSON Lines file tells.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Head {
+    /// Its first record is not an article: the one problem [`parse_lines`] would report
+    /// for the whole file, which need not be read.
+    NotArticles(LoadError),
+    /// Load the whole file (the first record is an article, or the file is binary or
+    /// empty, which the whole file's loading reports).
+    Load,
+    /// The head ends before the first record does.
+    ReadMore,
+}
+
+/// Judge a JSON Lines file by its head: at least [`JUDGE_HEAD`] bytes, or the whole file
+/// when `whole`.
+pub fn judge_head(path: &Path, head: &[u8], whole: bool) -> Head {
+    if !whole && head.len() < JUDGE_HEAD {
+        return Head::ReadMore;
+    }
+    if super::looks_binary(head) {
+        return Head::Load;
+    }
+    let body = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let mut lines = body.split(|&b| b == b'\n').enumerate().peekable();
+    while let Some((n, raw)) = lines.next() {
+        if lines.peek().is_none() && !whole {
+            return Head::ReadMore; // cut by the head
+        }
+        // a line decodes alone as it does within the file: '\n' never ends a UTF-8 sequence
+        let decoded = String::from_utf8_lossy(raw);
+        let line = decoded.trim();
+        if line.is_empty() {
+            continue;
+        }
+        return match line_record(path, line, n + 1, 0) {
+            Err(e) if is_json(line) => Head::NotArticles(not_articles(path, e)),
+            _ => Head::Load,
+        };
+    }
+    Head::Load
+}
+
+/// A file whose first record failed as `first`.
+fn not_articles(path: &Path, first: LoadError) -> LoadError {
+    let at = first.at.map(|a| format!("{a}: ")).unwrap_or_default();
+    err(
+        path,
+        None,
+        format!("not a file of articles ({at}{})", first.reason),
+    )
+}
+
+/// One line of JSON Lines (line number `n`, counting from 1) as the `index`-th article.
+fn line_record(path: &Path, line: &str, n: usize, index: usize) -> Result<Article, LoadError> {
+    parse_line(path, n - 1, index, line)
+        .unwrap_or_else(|| Err(err(path, Some(format!("line {n}")), "a blank line".into())))
+}
+
+/// Is the line JSON at all? A first line that is JSON but no article marks a file of
+/// something else; a first line that is broken JSON is only a bad line.
+fn is_json(line: &str) -> bool {
+    serde_json::from_str::<serde::de::IgnoredAny>(line).is_ok()
 }
 
 /// The file as text, or None after reporting why it is not.
@@ -362,6 +447,105 @@ mod tests {
         assert_eq!(at.len(), 2);
         assert!(at[0].starts_with("line 3"), "{at:?}");
         assert_eq!(at[1], "line 4");
+    }
+
+    #[test]
+    fn a_file_that_does_not_begin_with_an_article_is_reported_once() {
+        let good = "{\"title\": \"A\", \"text\": \"a.\"}";
+        let l = lines(&format!("\n  \n{{\"file\": 1}}\n{good}\n[2]\n"));
+        assert!(l.articles.is_empty());
+        assert_eq!(l.problems.len(), 1, "{:?}", l.problems);
+        assert_eq!(l.problems[0].at, None);
+        assert!(
+            l.problems[0]
+                .reason
+                .starts_with("not a file of articles (line 3: no article text"),
+            "{}",
+            l.problems[0]
+        );
+        let l = lines(&format!("[1, 2]\n{good}\n"));
+        assert_eq!(
+            l.problems[0].reason,
+            "not a file of articles (line 1: expected an article object, found an array)"
+        );
+        let l = lines(&format!("{{\n{good}\n"));
+        assert!(
+            l.problems[0]
+                .reason
+                .starts_with("not a file of articles (line 1, column 1: invalid JSON:"),
+            "{}",
+            l.problems[0]
+        );
+        // a decoding warning is not said on top
+        let mut bytes = b"{\"a\": 1}\n".to_vec();
+        bytes.extend_from_slice(b"\xff\xfe\n");
+        let mut l = Loaded::default();
+        parse_lines(Path::new("a.jsonl"), &bytes, &mut l);
+        assert_eq!(l.problems.len(), 1, "{:?}", l.problems);
+        // a JSON array likewise, by its first item
+        let l = json(&format!("[{{\"file\": 1}}, {good}, 3]"));
+        assert!(l.articles.is_empty());
+        assert_eq!(l.problems.len(), 1);
+        assert!(l.problems[0]
+            .reason
+            .starts_with("not a file of articles (item 1: no article text"));
+    }
+
+    #[test]
+    fn the_head_judges_as_the_whole_file_does() {
+        let good = "{\"title\": \"A\", \"text\": \"a.\"}";
+        let pad = format!("{{\"title\": \"{}\", \"text\": \"a.\"}}", "x".repeat(9000));
+        let cases: Vec<Vec<u8>> = vec![
+            format!("{{\"file\": 1}}\n{good}\n").into(),
+            format!("\u{feff}\r\n \r\n[1]\r\n{good}").into(),
+            format!("{{oops\n{good}\n").into(),
+            format!("{good}\n{{\"file\": 1}}\n").into(),
+            format!("{pad}\n[1]\n").into(),
+            format!("{{\"big\": \"{}\"}}\n", "y".repeat(20000)).into(),
+            b"\xff{\"file\": 1}\n\xfe\n".to_vec(),
+            b"\0\0{\"file\": 1}\n".to_vec(),
+            b"   \n\n".to_vec(),
+            b"{\"file\": 1}".to_vec(),
+        ];
+        let path = Path::new("h.jsonl");
+        let mut rejected = 0;
+        for bytes in &cases {
+            let mut whole = Loaded::default();
+            parse_lines(path, bytes, &mut whole);
+            let mut cut = JUDGE_HEAD;
+            let judged = loop {
+                let end = cut.min(bytes.len());
+                match judge_head(path, &bytes[..end], end == bytes.len()) {
+                    Head::ReadMore if end < bytes.len() => cut *= 2,
+                    h => break h,
+                }
+            };
+            match judged {
+                Head::NotArticles(p) => {
+                    rejected += 1;
+                    assert!(whole.articles.is_empty());
+                    assert_eq!(whole.problems, vec![p]);
+                }
+                h => {
+                    assert_eq!(h, Head::Load);
+                    assert!(
+                        !whole
+                            .problems
+                            .iter()
+                            .any(|p| p.reason.starts_with("not a file")),
+                        "{:?} judged {h:?}, loaded {:?}",
+                        String::from_utf8_lossy(bytes),
+                        whole.problems
+                    );
+                }
+            }
+        }
+        assert_eq!(rejected, 6);
+        assert_eq!(
+            judge_head(path, b"{\"file\": 1}", false),
+            Head::ReadMore,
+            "too short to judge binary"
+        );
     }
 
     #[test]

@@ -126,21 +126,30 @@ pub enum Format {
 /// the format its inner name gives (`page.html.gz` is a saved page); a bare `.gz` is
 /// recognised too and its content sniffed once it is unpacked.
 pub fn format_of(path: &Path) -> Option<Format> {
-    let name = path.file_name()?.to_str()?.to_ascii_lowercase();
-    let name = name.strip_suffix(".gz").unwrap_or(&name);
+    let name = path.file_name()?.to_str()?;
+    let name = match name.len().checked_sub(3) {
+        Some(i) if name.is_char_boundary(i) && name[i..].eq_ignore_ascii_case(".gz") => &name[..i],
+        _ => name,
+    };
     let ext = match name.rsplit_once('.') {
         Some((stem, ext)) if !stem.is_empty() => ext,
         // `story.gz`: no inner extension; the content decides
         _ if path_is_gz(path) => return Some(Format::Text),
         _ => return None,
     };
-    match ext {
-        "txt" | "text" => Some(Format::Text),
-        "md" | "markdown" => Some(Format::Markdown),
-        "json" => Some(Format::Json),
-        "jsonl" | "ndjson" => Some(Format::JsonLines),
-        "html" | "htm" | "xhtml" => Some(Format::Html),
-        _ => None,
+    let any = |names: &[&str]| names.iter().any(|n| ext.eq_ignore_ascii_case(n));
+    if any(&["txt", "text"]) {
+        Some(Format::Text)
+    } else if any(&["md", "markdown"]) {
+        Some(Format::Markdown)
+    } else if any(&["json"]) {
+        Some(Format::Json)
+    } else if any(&["jsonl", "ndjson"]) {
+        Some(Format::JsonLines)
+    } else if any(&["html", "htm", "xhtml"]) {
+        Some(Format::Html)
+    } else {
+        None
     }
 }
 
@@ -215,8 +224,12 @@ pub fn gunzip(path: &Path, bytes: &[u8]) -> Result<Vec<u8>, LoadError> {
 /// Load one file of a known format. Never panics on bad input.
 pub fn load_file(path: &Path) -> Loaded {
     let mut out = Loaded::default();
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
+    let bytes = match read_judged(path) {
+        Ok(Ok(b)) => b,
+        Ok(Err(rejected)) => {
+            out.problems.push(rejected);
+            return out;
+        }
         Err(e) => {
             out.problems
                 .push(err(path, None, format!("cannot read: {e}")));
@@ -243,6 +256,13 @@ pub fn for_each_article(path: &Path, mut each: impl FnMut(Article)) -> Vec<LoadE
         return l.problems;
     }
     use std::io::BufRead;
+    match std::fs::File::open(path)
+        .and_then(|mut f| judge_jsonl_head(&mut f, path, &mut Vec::new()))
+    {
+        Ok(Some(not_articles)) => return vec![not_articles],
+        Ok(None) => {}
+        Err(e) => return vec![err(path, None, format!("cannot read: {e}"))],
+    }
     let mut out = Loaded::default(); // problems only, kept to the first few
     let mut more = 0;
     let mut loaded = 0;
@@ -348,6 +368,50 @@ fn plain_utf8_text(path: &Path) -> bool {
             Ok(0) => return pending.is_empty() && !blank,
             Ok(got) => pending.extend_from_slice(&buf[..got]),
             Err(_) => return false,
+        }
+    }
+}
+
+/// A file's bytes; but a JSON Lines file (by name, not packed) whose first record is not
+/// an article is judged from its head and not read further: `Ok(Err(problem))`.
+fn read_judged(path: &Path) -> std::io::Result<Result<Vec<u8>, LoadError>> {
+    use std::io::Read;
+    if format_of(path) != Some(Format::JsonLines) || path_is_gz(path) {
+        return std::fs::read(path).map(Ok);
+    }
+    let mut f = std::fs::File::open(path)?;
+    let size = f.metadata().map(|m| m.len() as usize).unwrap_or(0);
+    let mut buf = Vec::with_capacity(json::JUDGE_HEAD.min(size + 1));
+    if let Some(p) = judge_jsonl_head(&mut f, path, &mut buf)? {
+        return Ok(Err(p));
+    }
+    buf.reserve(size.saturating_sub(buf.len()));
+    f.read_to_end(&mut buf)?;
+    Ok(Ok(buf))
+}
+
+/// Read the head of a JSON Lines file into `buf` (growing it until the first record is
+/// whole) and judge it: the one problem of a file that is not articles, else `None`.
+fn judge_jsonl_head(
+    f: &mut std::fs::File,
+    path: &Path,
+    buf: &mut Vec<u8>,
+) -> std::io::Result<Option<LoadError>> {
+    use std::io::Read;
+    let mut want = json::JUDGE_HEAD;
+    loop {
+        f.by_ref()
+            .take((want - buf.len()) as u64)
+            .read_to_end(buf)?;
+        let whole = buf.len() < want; // the end of the file came first
+        if buf.starts_with(&[0x1f, 0x8b]) {
+            return Ok(None); // packed after all: loaded whole
+        }
+        match json::judge_head(path, buf, whole) {
+            json::Head::NotArticles(p) => return Ok(Some(p)),
+            json::Head::Load => return Ok(None),
+            json::Head::ReadMore if whole => return Ok(None),
+            json::Head::ReadMore => want = want.saturating_mul(4),
         }
     }
 }
@@ -553,6 +617,30 @@ mod tests {
 
     use super::*;
     use std::io::Write;
+
+    #[test]
+    fn a_json_lines_file_that_does_not_begin_with_an_article_is_reported_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("labels.jsonl");
+        let mut text = String::new();
+        for i in 0..5000 {
+            text.push_str(&format!("{{\"file\": \"{i}.txt\", \"paragraphs\": []}}\n"));
+        }
+        text.push_str("{\"title\": \"A story\", \"text\": \"It happened.\"}\n");
+        std::fs::write(&p, &text).unwrap();
+        let l = load_file(&p);
+        assert!(l.articles.is_empty());
+        assert_eq!(l.problems.len(), 1, "{:?}", l.problems);
+        let shown = l.problems[0].to_string();
+        assert!(
+            shown.ends_with("labels.jsonl: not a file of articles (line 1: no article text: expected one of the fields text, maintext, content, body, articleBody, article_body, full_text)"),
+            "{shown}"
+        );
+        // the same as the whole file's loading says
+        let mut whole = Loaded::default();
+        load_bytes(&p, text.as_bytes(), &mut whole);
+        assert_eq!(whole.problems, l.problems);
+    }
 
     fn gz(data: &[u8]) -> Vec<u8> {
         let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
