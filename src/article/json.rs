@@ -468,11 +468,11 @@ mod tests {
             l.problems[0].reason,
             "not a file of articles (line 1: expected an article object, found an array)"
         );
+        // a broken first line is only a bad line: the stories after it still load
         let l = lines(&format!("{{\n{good}\n"));
+        assert_eq!(l.articles.len(), 1, "{:?}", l.problems);
         assert!(
-            l.problems[0]
-                .reason
-                .starts_with("not a file of articles (line 1, column 1: invalid JSON:"),
+            l.problems[0].reason.starts_with("invalid JSON:"),
             "{}",
             l.problems[0]
         );
@@ -540,7 +540,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(rejected, 6);
+        assert_eq!(rejected, 4);
         assert_eq!(
             judge_head(path, b"{\"file\": 1}", false),
             Head::ReadMore,
