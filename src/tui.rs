@@ -651,17 +651,27 @@ fn load(
             Err(e) => app(Msg::IndexReady(Err(e.to_string())))?,
         }
     }
-    // no listing: read every file once, listing it and counting it into the evidence
+    // no listing: the quick scan lists every story from the top of its file (as
+    // `list --no-index` does, about as fast as ripgrep reads the folder), then every file
+    // is read once more, whole, for the evidence
     let mut evidence_sent = false;
     if !listed {
-        // (the evidence lags the reading by a batch or two: it is in when the list is)
-        let (ev, problems) = stream(paths, tx, true)?;
-        tx.send(Bg::Evidence(Arc::new(ev)))?;
+        let mut problems = Vec::new();
+        let mut done = 0;
+        archive::index::scan_each(paths, |entries, p| {
+            problems.extend(p);
+            done += entries.len();
+            app(Msg::Entries(entries))?;
+            app(progress(Stage::Loading, done, 0))
+        })?;
+        timing(&format!("{done} entries from the quick scan"));
         app(Msg::Problems(problems))?;
+        app(Msg::Loaded)?;
+        let (ev, _) = stream(paths, tx, false)?; // its problems are the scan's, said above
+        tx.send(Bg::Evidence(Arc::new(ev)))?;
         if ix.is_some() {
             app(progress(Stage::Indexing, 0, 0))?;
         }
-        app(Msg::Loaded)?;
         evidence_sent = true;
     }
     // the index brought up to date, and the list again if the files changed
@@ -949,7 +959,7 @@ mod tests {
                 _ => {}
             }
         }
-        assert_eq!(order, ["evidence", "loaded", "idle"]);
+        assert_eq!(order, ["loaded", "evidence", "idle"]);
         assert!(stories >= 16 && problems == 1, "{stories} {problems}");
     }
 
@@ -980,13 +990,14 @@ mod tests {
             }
             got
         };
-        // no index yet: the files are read, then the index built and listed from
+        // no index yet: the files are listed by the quick scan, read for the evidence,
+        // then the index built and listed from
         assert_eq!(
             run(),
             [
                 ("entries", 1),
-                ("evidence", 0),
                 ("loaded", 0),
+                ("evidence", 0),
                 ("relist", 1),
                 ("index", 1)
             ]

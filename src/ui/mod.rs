@@ -392,7 +392,9 @@ fn draw_status(app: &App, t: &Theme, r: Rect, buf: &mut Buffer) {
     }
     let w = r.width as usize;
     let p = &app.progress;
-    let right = if !p.finished && p.stage == Stage::Loading {
+    let right = if !p.finished && p.stage == Stage::Loading && p.total == 0 {
+        format!("loading {}", p.done) // the total not known yet
+    } else if !p.finished && p.stage == Stage::Loading {
         format!("loading {}/{}", p.done, p.total)
     } else if !p.finished {
         "loading…".to_string()
