@@ -667,6 +667,7 @@ fn load(
         timing(&format!("{done} entries from the quick scan"));
         app(Msg::Problems(problems))?;
         app(Msg::Loaded)?;
+        app(progress(Stage::Cleaning, 0, 0))?; // until the walk gives the total
         let (ev, _) = stream(paths, tx, false)?; // its problems are the scan's, said above
         tx.send(Bg::Evidence(Arc::new(ev)))?;
         if ix.is_some() {
