@@ -317,14 +317,7 @@ pub fn for_each_article(path: &Path, mut each: impl FnMut(Article)) -> Vec<LoadE
     if out.problems.len() > MAX_PROBLEMS_PER_FILE {
         let n = out.problems.len() + more;
         out.problems.truncate(MAX_PROBLEMS_PER_FILE);
-        out.problems.push(err(
-            path,
-            None,
-            format!(
-                "{} more problems like these not shown ({loaded} stories loaded from this file)",
-                n - MAX_PROBLEMS_PER_FILE,
-            ),
-        ));
+        out.problems.push(more_problems(path, n, loaded));
     }
     out.problems
 }
@@ -428,15 +421,21 @@ fn cap_problems(path: &Path, out: &mut Loaded) {
         return;
     }
     out.problems.truncate(MAX_PROBLEMS_PER_FILE);
-    out.problems.push(err(
+    out.problems
+        .push(more_problems(path, n, out.articles.len()));
+}
+
+/// The last problem said for a file with `n` problems in all, of which the first
+/// [`MAX_PROBLEMS_PER_FILE`] are said.
+fn more_problems(path: &Path, n: usize, loaded: usize) -> LoadError {
+    err(
         path,
         None,
         format!(
-            "{} more problems like these not shown ({} stories loaded from this file)",
+            "{} more problems like these not shown ({loaded} stories loaded from this file)",
             n - MAX_PROBLEMS_PER_FILE,
-            out.articles.len()
         ),
-    ));
+    )
 }
 
 /// Load the bytes of a file named `path` (gzip unpacked here), adding to `out`.
