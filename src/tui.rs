@@ -174,6 +174,7 @@ fn event_loop(
     let mut loading = true;
     let mut dirty = true;
     let mut listed = false;
+    let mut busy = false; // the loader sent something in the last turn
     loop {
         if dirty {
             terminal.draw(|f| f.render_widget(Screen { app, theme }, f.area()))?;
@@ -186,7 +187,9 @@ fn event_loop(
                 dirty = true; // state moved to edited stories shows
             }
         }
-        let wait = if shell.awaiting.is_some() {
+        let wait = if busy {
+            Duration::ZERO // more from the loader may be waiting already: no pause
+        } else if shell.awaiting.is_some() {
             Duration::from_millis(5)
         } else if loading {
             Duration::from_millis(10)
@@ -213,12 +216,14 @@ fn event_loop(
             shell.perform(app);
         }
         dirty |= shell.take_stories(app);
+        busy = false;
         if loading {
             let until = Instant::now() + Duration::from_millis(10);
             while Instant::now() < until {
                 match rx.try_recv() {
                     Ok(bg) => {
                         dirty = true;
+                        busy = true;
                         shell.receive_bg(app, bg);
                     }
                     Err(mpsc::TryRecvError::Empty) => break,

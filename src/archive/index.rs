@@ -1644,24 +1644,24 @@ mod listing {
     /// The entries, paths as named by `given`; `None` when the data is not a listing this
     /// code wrote.
     pub(super) fn decode(data: &[u8], given: &str) -> Option<Vec<Entry>> {
+        use rayon::prelude::*;
         let l = parse(data)?;
-        let paths: Vec<PathBuf> = l
-            .files
-            .iter()
-            .map(|(rel, _, _)| PathBuf::from(join_given(given, rel)))
-            .collect();
-        let mut out = Vec::new();
-        l.each(|r| {
-            out.push(Entry {
-                id: r.id,
-                path: paths[r.file].clone(),
-                index_in_file: r.index_in_file,
-                title: r.title.to_owned(),
-                source: r.source.map(str::to_owned),
-                date: r.date.map(str::to_owned),
-            })
-        })?;
-        Some(out)
+        // the rows found in place, then made owned on every core (most of the time is
+        // the allocations of 100,000 entries)
+        let mut raws = Vec::new();
+        l.each(|r| raws.push(r))?;
+        Some(
+            raws.into_par_iter()
+                .map(|r| Entry {
+                    id: r.id,
+                    path: PathBuf::from(join_given(given, l.files[r.file].0)),
+                    index_in_file: r.index_in_file,
+                    title: r.title.to_owned(),
+                    source: r.source.map(str::to_owned),
+                    date: r.date.map(str::to_owned),
+                })
+                .collect(),
+        )
     }
 
     /// The root as the user named it joined with the path after the root ("" or "/...").
