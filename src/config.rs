@@ -286,7 +286,6 @@ impl Config {
             always_hide: self.cleaning.always_hide.clone(),
             always_keep: self.cleaning.always_keep.clone(),
             raw_sources: self.cleaning.raw_sources.clone(),
-            rules_only: false,
         }
     }
 }

@@ -673,7 +673,7 @@ fn load(
         app(Msg::Problems(problems))?;
         app(Msg::Loaded)?;
         app(progress(Stage::Cleaning, 0, 0))?; // until the walk gives the total
-        let (ev, _) = stream(paths, tx, false)?; // its problems are the scan's, said above
+        let ev = stream(paths, tx)?;
         tx.send(Bg::Evidence(Arc::new(ev)))?;
         if ix.is_some() {
             app(progress(Stage::Indexing, 0, 0))?;
@@ -711,7 +711,7 @@ fn load(
         };
         let ev = match ev {
             Some(ev) => ev,
-            None => stream(paths, tx, false)?.0,
+            None => stream(paths, tx)?,
         };
         timing("evidence in");
         tx.send(Bg::Evidence(Arc::new(ev)))?;
@@ -737,84 +737,38 @@ fn progress(stage: Stage, done: usize, total: usize) -> Msg {
 
 /// Read every file under `paths` once, a batch at a time (each batch in parallel; a big
 /// JSON Lines file a line at a time), counting each story into the evidence and
-/// dropping its text; with `list`, each story's entry is sent as it is read
-/// ([`Msg::Entries`], a batch every 30 ms). The evidence and the load problems.
-fn stream(
-    paths: &[PathBuf],
-    tx: &Sender<Bg>,
-    list: bool,
-) -> Result<(Evidence, Vec<crate::article::LoadError>), mpsc::SendError<Bg>> {
+/// dropping its text ("cleaning 1234/N" meanwhile). Load problems are not said again:
+/// the list's scan said them.
+fn stream(paths: &[PathBuf], tx: &Sender<Bg>) -> Result<Evidence, mpsc::SendError<Bg>> {
     use rayon::prelude::*;
     const FILES_PER_BATCH: usize = 64;
     const EVERY: Duration = Duration::from_millis(30);
-    let stage = if list {
-        Stage::Loading
-    } else {
-        Stage::Cleaning
-    };
     let send = |m: Msg| tx.send(Bg::App(m));
-    let (files, mut problems) = archive::find_files(paths);
+    let (files, _) = archive::find_files(paths);
     let total = files.len();
-    send(progress(stage, 0, total))?;
+    send(progress(Stage::Cleaning, 0, total))?;
     let mut builder = EvidenceBuilder::default();
-    let mut pending = Vec::new();
     let mut last = Instant::now();
     for (i, chunk) in files.chunks(FILES_PER_BATCH).enumerate() {
-        type Seen = (
-            Vec<archive::Entry>,
-            Vec<clean::Observed>,
-            Vec<crate::article::LoadError>,
-        );
-        let seen: Vec<Seen> = chunk
+        let seen: Vec<Vec<clean::Observed>> = chunk
             .par_iter()
             .map(|f| {
-                let (mut entries, mut obs) = (Vec::new(), Vec::new());
-                let mtime = std::fs::metadata(f).and_then(|m| m.modified()).ok();
-                let probs = crate::article::for_each_article(f, |mut a| {
-                    if list {
-                        fill_date(&mut a, mtime);
-                        entries.push(archive::Entry::of_article(&a));
-                    }
-                    obs.push(clean::observe(&a));
-                });
-                (entries, obs, probs)
+                let mut obs = Vec::new();
+                crate::article::for_each_article(f, |a| obs.push(clean::observe(&a)));
+                obs
             })
             .collect();
-        for (entries, obs, probs) in seen {
-            pending.extend(entries);
-            obs.into_iter().for_each(|o| builder.add_observed(o));
-            problems.extend(probs);
-        }
+        seen.into_iter()
+            .flatten()
+            .for_each(|o| builder.add_observed(o));
         if last.elapsed() > EVERY {
             last = Instant::now();
-            if list {
-                send(Msg::Entries(std::mem::take(&mut pending)))?;
-            }
-            send(progress(
-                stage,
-                ((i + 1) * FILES_PER_BATCH).min(total),
-                total,
-            ))?;
+            let done = ((i + 1) * FILES_PER_BATCH).min(total);
+            send(progress(Stage::Cleaning, done, total))?;
         }
     }
-    if list {
-        send(Msg::Entries(pending))?;
-    }
-    send(progress(stage, total, total))?;
-    Ok((builder.finish(), problems))
-}
-
-/// A date the text states near its top, else the file's modification time (as the
-/// archive's loader fills it in).
-fn fill_date(a: &mut crate::article::Article, mtime: Option<std::time::SystemTime>) {
-    if a.date.is_none() {
-        a.date = a
-            .blocks
-            .iter()
-            .take(4)
-            .find_map(|b| crate::text::find_date(&b.text))
-            .or_else(|| mtime.map(crate::text::date_of));
-    }
+    send(progress(Stage::Cleaning, total, total))?;
+    Ok(builder.finish())
 }
 
 /// A story to read: which, and where.

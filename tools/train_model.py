@@ -118,7 +118,6 @@ def main():
     for tr, te in GroupKFold(5).split(X, y, g):
         m = HistGradientBoostingClassifier(**PARAMS).fit(X[tr], y[tr], sample_weight=sw[tr])
         prob[te] = m.predict_proba(X[te])[:, 1]
-    np.save("/tmp/broadsheet-oof.npy", np.vstack([prob, y, w, src, X[:, names.index("rules_shown")]]))
     rules = X[:, names.index("rules_shown")]
     print("cross-validated (recall / boiler hidden):")
     print("  rules alone   " + "  ".join(

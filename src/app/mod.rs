@@ -12,7 +12,6 @@ use crate::keymap::{Action, Code, Key, Keymap};
 pub use doc::{Anchor, Doc, Line, LineKind, Pos};
 pub use layout::{Layout, Sizes};
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::rc::Rc;
 use unicode_width::UnicodeWidthStr;
 
@@ -48,24 +47,15 @@ impl Default for Settings {
     }
 }
 
-/// A story in the list, with its reading state: what identifies and describes it, never
-/// its text (a story is read from its file when opened, see [`Effect::LoadStory`]).
-/// `read` and `starred` live here so the storage layer can fill them in when entries
-/// arrive and persist them on change.
+/// A story in the list, with its reading state: what identifies and describes it (the
+/// index's [`ListEntry`], its fields reached through `Deref`), never its text (a story is
+/// read from its file when opened, see [`Effect::LoadStory`]). `read` and `starred` live
+/// here so the storage layer can fill them in when entries arrive and persist them on
+/// change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
-    /// Its content id (the key of its reading state and of the story cache).
-    pub id: StoryId,
-    /// The file it is in.
-    pub path: PathBuf,
-    /// Its place among the stories of that file, from 0.
-    pub index_in_file: usize,
-    /// The title.
-    pub title: String,
-    /// The source, stored or stated (when known).
-    pub source: Option<String>,
-    /// `YYYY-MM-DD`, when known.
-    pub date: Option<String>,
+    /// Id, path, index in its file, title, source and date.
+    pub listed: ListEntry,
     /// Read?
     pub read: bool,
     /// Starred?
@@ -75,27 +65,21 @@ pub struct Entry {
     pub position: Anchor,
 }
 
+impl std::ops::Deref for Entry {
+    type Target = ListEntry;
+    fn deref(&self) -> &ListEntry {
+        &self.listed
+    }
+}
+
 impl Entry {
     /// A new, unread, unstarred entry.
-    pub fn new(e: ListEntry) -> Entry {
+    pub fn new(listed: ListEntry) -> Entry {
         Entry {
-            id: e.id,
-            path: e.path,
-            index_in_file: e.index_in_file,
-            title: e.title,
-            source: e.source,
-            date: e.date,
+            listed,
             read: false,
             starred: false,
             position: Anchor::default(),
-        }
-    }
-    /// The key of its reading state.
-    pub fn key(&self) -> crate::archive::Key<'_> {
-        crate::archive::Key {
-            id: self.id,
-            path: &self.path,
-            index_in_file: self.index_in_file,
         }
     }
     /// Does the list filter `q` (lower case) match the title or the source?
@@ -1444,7 +1428,7 @@ impl App {
                     // a source the text states is known once the story is cleaned
                     for e in self.entries.iter_mut().filter(|e| e.id == id) {
                         if e.source.is_none() {
-                            e.source = Some(src.to_string());
+                            e.listed.source = Some(src.to_string());
                         }
                     }
                 }

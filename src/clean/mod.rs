@@ -115,9 +115,6 @@ pub struct Options {
     pub always_keep: Vec<String>,
     /// Sources (case-insensitive) whose stories are never cleaned.
     pub raw_sources: Vec<String>,
-    /// The rules alone, without the learned model's second opinion ([`model`]); for
-    /// training the model and comparing.
-    pub rules_only: bool,
 }
 
 impl Cleaned {
@@ -156,7 +153,7 @@ pub fn clean(article: &Article, evidence: &Evidence, opts: &Options) -> Cleaned 
         Cleaned::all_shown(article, "cleaning is off")
     } else {
         let mut out = rules::decide(article, evidence);
-        if !opts.rules_only && !article.extracted {
+        if !article.extracted {
             model::judge(article, &mut out, evidence);
         }
         if article.extracted {

@@ -253,14 +253,6 @@ fn score(x: &[f64], parts: Option<&mut Vec<f64>>) -> f64 {
     1.0 / (1.0 + (-raw).exp())
 }
 
-/// The probability that each block is story.
-pub fn probabilities(article: &Article, out: &Cleaned, ev: &Evidence) -> Vec<f64> {
-    block_features(article, out, ev)
-        .iter()
-        .map(|x| score(x, None))
-        .collect()
-}
-
 /// Take the model's side wherever it disagrees with the rules: a block the rules showed
 /// is hidden as [`Kind::Clutter`]; a block the rules hid is shown as story. Every changed
 /// decision says why, naming what weighed most.
@@ -272,8 +264,7 @@ pub fn judge(article: &Article, out: &mut Cleaned, ev: &Evidence) {
     // (block, probability, what weighed most) for every decision the model changes
     let mut changes: Vec<(usize, f64, String)> = Vec::new();
     for (i, (d, x)) in out.blocks.iter().zip(&xs).enumerate() {
-        let mut parts = vec![0.0; x.len()];
-        let p = score(x, Some(&mut parts));
+        let p = score(x, None);
         let story = if d.shown {
             p >= m.hide_below
         } else {
@@ -286,6 +277,9 @@ pub fn judge(article: &Article, out: &mut Cleaned, ev: &Evidence) {
         {
             continue;
         }
+        // what weighed most, only for the decisions it changes
+        let mut parts = vec![0.0; x.len()];
+        score(x, Some(&mut parts));
         changes.push((i, p, weightiest(&parts, story)));
     }
     // it never takes most of what the rules showed: the story itself, as in a brief of

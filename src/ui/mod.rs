@@ -256,41 +256,21 @@ fn draw_reader(app: &App, t: &Theme, r: Rect, meta: Rect, text: Rect, buf: &mut 
 
 /// Spans of a line with every match of `q` (lower case) highlighted.
 fn highlight<'a>(text: &'a str, q: &str, style: Style, t: &Theme, current: bool) -> Vec<Span<'a>> {
-    let lower = text.to_lowercase();
     let mark = if current { t.match_current } else { t.matched };
-    if lower.len() != text.len() || q.is_empty() {
-        // case folding changed the byte lengths: mark the whole line
-        return vec![Span::styled(
-            text,
-            if lower.contains(q) { mark } else { style },
-        )];
-    }
-    let mut out = Vec::new();
-    let mut at = 0;
-    while let Some(p) = lower[at..].find(q) {
-        let s = at + p;
-        let e = s + q.len();
-        if !text.is_char_boundary(s) || !text.is_char_boundary(e) {
-            break;
-        }
-        out.push(Span::styled(&text[at..s], style));
-        out.push(Span::styled(&text[s..e], mark));
-        at = e;
-    }
-    out.push(Span::styled(&text[at..], style));
-    out
+    highlight_terms(text, &[q], style, mark)
 }
 
 /// Spans of a line with every word of a full-text search's matches (lower case) marked.
 fn highlight_terms<'a>(
     text: &'a str,
-    terms: &[String],
+    terms: &[impl AsRef<str>],
     style: Style,
     mark: Style,
 ) -> Vec<Span<'a>> {
     let lower = text.to_lowercase();
     if lower.len() != text.len() {
-        let hit = terms.iter().any(|q| lower.contains(q.as_str()));
+        // case folding changed the byte lengths: mark the whole line
+        let hit = terms.iter().any(|q| lower.contains(q.as_ref()));
         return vec![Span::styled(text, if hit { mark } else { style })];
     }
     let mut out = Vec::new();
@@ -299,8 +279,9 @@ fn highlight_terms<'a>(
         // the earliest match of any term from `at`, longest first at the same place
         let next = terms
             .iter()
-            .filter(|q| !q.is_empty())
-            .filter_map(|q| lower[at..].find(q.as_str()).map(|p| (at + p, q.len())))
+            .map(AsRef::as_ref)
+            .filter(|q: &&str| !q.is_empty())
+            .filter_map(|q| lower[at..].find(q).map(|p| (at + p, q.len())))
             .min_by_key(|&(p, len)| (p, std::cmp::Reverse(len)));
         let Some((s, len)) = next else { break };
         let e = s + len;
