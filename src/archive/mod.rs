@@ -89,10 +89,85 @@ pub fn find_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<LoadError>) {
 
 /// [`find_files`], handing each file (or problem) over as it is found, in the same order.
 pub(crate) fn find_each(paths: &[PathBuf], each: &mut dyn FnMut(Result<PathBuf, LoadError>)) {
+    find_each_at(paths, false, &mut |found| each(found.map(|f| f.path)));
+}
+
+/// A file found in a walk: its path, and the folder it is in, held open when the walk was
+/// asked to (so the file can be opened by its name in it, without the kernel looking up
+/// every folder of its path again).
+pub(crate) struct Found {
+    /// The file, as found under the paths given.
+    pub path: PathBuf,
+    /// Its folder, open.
+    pub dir: Option<std::sync::Arc<HeldDir>>,
+}
+
+/// A folder held open by a walk. At most [`MAX_HELD`] at once (files found wait in
+/// batches, each holding its folder), so they never take the descriptors the files need.
+#[cfg_attr(not(unix), allow(dead_code))]
+pub(crate) struct HeldDir(std::fs::File);
+
+/// Folders held open at once, at most.
+const MAX_HELD: usize = 64;
+/// Folders with fewer entries are not held open: the open would cost more than it saves.
+const HOLD_FROM: usize = 8;
+static HELD: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+impl HeldDir {
+    fn open(dir: &Path) -> Option<HeldDir> {
+        use std::sync::atomic::Ordering;
+        if HELD.fetch_add(1, Ordering::Relaxed) >= MAX_HELD {
+            HELD.fetch_sub(1, Ordering::Relaxed);
+            return None;
+        }
+        match std::fs::File::open(dir) {
+            Ok(f) => Some(HeldDir(f)),
+            Err(_) => {
+                HELD.fetch_sub(1, Ordering::Relaxed);
+                None
+            }
+        }
+    }
+}
+
+impl Drop for HeldDir {
+    fn drop(&mut self) {
+        HELD.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+impl Found {
+    /// Open the file for reading: by name in its folder when that is held open.
+    pub fn open(&self) -> std::io::Result<std::fs::File> {
+        #[cfg(unix)]
+        if let (Some(dir), Some(name)) = (&self.dir, self.path.file_name()) {
+            use rustix::fs::{openat, Mode, OFlags};
+            let fd = openat(
+                &dir.0,
+                name,
+                OFlags::RDONLY | OFlags::CLOEXEC,
+                Mode::empty(),
+            )?;
+            return Ok(std::fs::File::from(fd));
+        }
+        std::fs::File::open(&self.path)
+    }
+}
+
+/// [`find_each`], with each file's folder held open when `open_dirs` is set (a folder that
+/// cannot be opened so leaves its files to be opened by path).
+pub(crate) fn find_each_at(
+    paths: &[PathBuf],
+    open_dirs: bool,
+    each: &mut dyn FnMut(Result<Found, LoadError>),
+) {
     for p in paths {
         match std::fs::metadata(p) {
-            Ok(m) if m.is_dir() => walk(p, each),
-            Ok(_) => each(Ok(p.clone())),
+            Ok(m) if m.is_dir() => walk(p, open_dirs, each),
+            Ok(_) => each(Ok(Found {
+                path: p.clone(),
+                dir: None,
+            })),
             Err(e) => each(Err(LoadError {
                 path: p.clone(),
                 at: None,
@@ -102,7 +177,7 @@ pub(crate) fn find_each(paths: &[PathBuf], each: &mut dyn FnMut(Result<PathBuf, 
     }
 }
 
-fn walk(dir: &Path, each: &mut dyn FnMut(Result<PathBuf, LoadError>)) {
+fn walk(dir: &Path, open_dirs: bool, each: &mut dyn FnMut(Result<Found, LoadError>)) {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
@@ -124,12 +199,20 @@ fn walk(dir: &Path, each: &mut dyn FnMut(Result<PathBuf, LoadError>)) {
         .collect();
     // by name, which within one folder is path order
     list.sort_unstable_by(|a, b| a.0.as_encoded_bytes().cmp(b.0.as_encoded_bytes()));
+    let held = if open_dirs && list.len() >= HOLD_FROM {
+        HeldDir::open(dir).map(std::sync::Arc::new)
+    } else {
+        None
+    };
     for (name, is_dir) in list {
         let path = dir.join(name);
         if is_dir {
-            walk(&path, each);
+            walk(&path, open_dirs, each);
         } else if article::format_of(&path).is_some() {
-            each(Ok(path));
+            each(Ok(Found {
+                path,
+                dir: held.clone(),
+            }));
         }
     }
 }
