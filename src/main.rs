@@ -393,10 +393,18 @@ fn entry_row(e: &Entry) -> String {
     String::from_utf8_lossy(&row).into_owned()
 }
 
-/// [`entry_row`] and a newline, straight to `out`.
+/// [`entry_row`] and a newline, straight to `out`: a path of UTF-8 as it is, a piece at a
+/// time, with no formatting.
 fn write_entry_row(out: &mut impl Write, e: &Entry) -> std::io::Result<()> {
     let (date, source) = (e.date.as_deref(), e.source.as_deref());
-    write_row(out, date, source, &e.title, &e.path.display())
+    let Some(path) = e.path.to_str() else {
+        return write_row(out, date, source, &e.title, &e.path.display());
+    };
+    let (date, source) = (date.unwrap_or("-"), source.unwrap_or("-"));
+    for part in [date, "\t", source, "\t", &e.title, "\t", path, "\n"] {
+        out.write_all(part.as_bytes())?;
+    }
+    Ok(())
 }
 
 /// A row of the list and a newline: date, source, title, path.

@@ -216,7 +216,7 @@ enum Quick {
 /// the whole file; any other format whole. `buf` is the caller's, reused from file to
 /// file.
 fn quick_load(found: super::Found, buf: &mut Vec<u8>) -> Quick {
-    use crate::article::{format_of, txt, Format, Loaded};
+    use crate::article::{txt, Format, Loaded};
     let whole = |path: &Path| {
         let mut l = crate::article::load_file(path);
         let entries = l
@@ -229,7 +229,7 @@ fn quick_load(found: super::Found, buf: &mut Vec<u8>) -> Quick {
             .collect();
         Quick::Loaded(entries, l.problems)
     };
-    if format_of(&found.path) != Some(Format::Text) || is_gz_name(&found.path) {
+    if found.format != Some(Format::Text) || found.is_gz_name() {
         return whole(&found.path);
     }
     let Some((end, mtime)) = read_prefix(&found, buf) else {
@@ -270,11 +270,6 @@ fn quick_load(found: super::Found, buf: &mut Vec<u8>) -> Quick {
         })
         .collect();
     Quick::Loaded(entries, out.problems)
-}
-
-fn is_gz_name(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("gz"))
 }
 
 /// The head of a plain-text file split as the loader would, when that is simple: printable

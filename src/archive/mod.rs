@@ -100,6 +100,42 @@ pub(crate) struct Found {
     pub path: PathBuf,
     /// Its folder, open.
     pub dir: Option<std::sync::Arc<HeldDir>>,
+    /// The format its name names ([`article::format_of`]).
+    pub format: Option<article::Format>,
+    /// The length of its name, the end of `path` (when `dir` is held).
+    name_len: usize,
+}
+
+impl Found {
+    /// A file named as it is, not found in a folder.
+    fn named(path: &Path) -> Found {
+        Found {
+            path: path.to_path_buf(),
+            dir: None,
+            format: article::format_of(path),
+            name_len: 0,
+        }
+    }
+
+    /// Its name (the last part of its path).
+    fn name(&self) -> &[u8] {
+        let p = self.path.as_os_str().as_encoded_bytes();
+        &p[p.len() - self.name_len..]
+    }
+
+    /// Does its name end in `.gz` (any case)?
+    pub fn is_gz_name(&self) -> bool {
+        let p = self.path.as_os_str().as_encoded_bytes();
+        if self.dir.is_none() {
+            return self
+                .path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("gz"));
+        }
+        // a held folder's files are named, never hidden: `.gz` itself is not one
+        let name = self.name();
+        name.len() > 3 && p[p.len() - 3..].eq_ignore_ascii_case(b".gz")
+    }
 }
 
 /// A folder held open by a walk. At most [`MAX_HELD`] at once (files found wait in
@@ -140,8 +176,10 @@ impl Found {
     /// Open the file for reading: by name in its folder when that is held open.
     pub fn open(&self) -> std::io::Result<std::fs::File> {
         #[cfg(unix)]
-        if let (Some(dir), Some(name)) = (&self.dir, self.path.file_name()) {
+        if let Some(dir) = &self.dir {
             use rustix::fs::{openat, Mode, OFlags};
+            use std::os::unix::ffi::OsStrExt;
+            let name = std::ffi::OsStr::from_bytes(self.name());
             let fd = openat(
                 &dir.0,
                 name,
@@ -164,10 +202,7 @@ pub(crate) fn find_each_at(
     for p in paths {
         match std::fs::metadata(p) {
             Ok(m) if m.is_dir() => walk(p, open_dirs, each),
-            Ok(_) => each(Ok(Found {
-                path: p.clone(),
-                dir: None,
-            })),
+            Ok(_) => each(Ok(Found::named(p))),
             Err(e) => each(Err(LoadError {
                 path: p.clone(),
                 at: None,
@@ -189,29 +224,42 @@ fn walk(dir: &Path, open_dirs: bool, each: &mut dyn FnMut(Result<Found, LoadErro
             return;
         }
     };
-    let mut list: Vec<(std::ffi::OsString, bool)> = entries
+    // each entry's path (one allocation) and where its name starts: after the last `/`
+    let name_at = |p: &Path| {
+        let b = p.as_os_str().as_encoded_bytes();
+        b.iter().rposition(|&c| c == b'/').map_or(0, |i| i + 1)
+    };
+    let mut list: Vec<(PathBuf, bool)> = entries
         .filter_map(|e| e.ok())
-        .filter(|e| !e.file_name().as_encoded_bytes().starts_with(b"."))
-        .map(|e| {
+        .filter_map(|e| {
+            let path = e.path();
+            if path.as_os_str().as_encoded_bytes()[name_at(&path)..].starts_with(b".") {
+                return None;
+            }
             let is_dir = e.file_type().map(|t| t.is_dir()).unwrap_or(false);
-            (e.file_name(), is_dir)
+            Some((path, is_dir))
         })
         .collect();
     // by name, which within one folder is path order
-    list.sort_unstable_by(|a, b| a.0.as_encoded_bytes().cmp(b.0.as_encoded_bytes()));
+    list.sort_unstable_by(|a, b| a.0.as_os_str().cmp(b.0.as_os_str()));
     let held = if open_dirs && list.len() >= HOLD_FROM {
         HeldDir::open(dir).map(std::sync::Arc::new)
     } else {
         None
     };
-    for (name, is_dir) in list {
-        let path = dir.join(name);
+    for (path, is_dir) in list {
         if is_dir {
             walk(&path, open_dirs, each);
-        } else if article::format_of(&path).is_some() {
+            continue;
+        }
+        let format = article::format_of(&path);
+        if format.is_some() {
+            let name_len = path.as_os_str().len() - name_at(&path);
             each(Ok(Found {
                 path,
                 dir: held.clone(),
+                format,
+                name_len,
             }));
         }
     }
