@@ -108,6 +108,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn date_of_writes_as_format_would() {
+        use std::time::{Duration, UNIX_EPOCH};
+        for days in (0..3_000_000u64)
+            .step_by(997)
+            .chain([0, 59, 60, 365, 11_016, 2_932_896])
+        {
+            let t = UNIX_EPOCH + Duration::from_secs(days * 86_400 + 86_399);
+            let (y, m, d) = civil_from_days(days as i64);
+            assert_eq!(date_of(t), format!("{y:04}-{m:02}-{d:02}"), "{days}");
+        }
+        assert_eq!(date_of(UNIX_EPOCH), "1970-01-01");
+        assert_eq!(date_of(UNIX_EPOCH - Duration::from_secs(5)), "1970-01-01");
+    }
+
+    #[test]
     fn sanitize_strips_escapes_and_controls() {
         assert_eq!(sanitize("a\x1b[31mred\x07\tb"), "a[31mred b");
         assert_eq!(sanitize("x\u{9b}y\u{202E}z"), "xyz");
@@ -230,7 +245,19 @@ pub fn date_of(t: std::time::SystemTime) -> String {
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0);
     let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
-    format!("{y:04}-{m:02}-{d:02}")
+    if !(0..=9999).contains(&y) {
+        return format!("{y:04}-{m:02}-{d:02}");
+    }
+    // as `format!` would, without its machinery (the quick scan dates most files so)
+    let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
+    let y = y as u32;
+    let mut out = String::with_capacity(10);
+    out.extend([y / 1000, y / 100, y / 10, y].map(digit));
+    out.push('-');
+    out.extend([m / 10, m].map(digit));
+    out.push('-');
+    out.extend([d / 10, d].map(digit));
+    out
 }
 
 /// Days since 1970-01-01 to a (year, month, day), proleptic Gregorian.
