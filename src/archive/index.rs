@@ -395,16 +395,26 @@ fn prefix_end(b: &[u8]) -> Option<usize> {
         } else {
             in_para = true;
             if title_seen && words < super::state::ID_WORDS {
-                // pieces between white space that hold a letter or a digit (or any byte
-                // past ASCII), in one pass without branches
-                let mut wordy = 0;
+                // pieces between white space that hold a letter or a digit, each at least
+                // one of the id's words: in one pass without branches over ASCII; a line
+                // with more is counted again by its characters (a dash past ASCII is no
+                // word)
+                let (mut wordy, mut seen, mut line_words) = (0, 0, 0);
                 for &c in line {
                     let class = BYTE_CLASS[usize::from(c)];
                     let space = class & SPACE; // 0 or 1
-                    words += usize::from(wordy & space);
-                    wordy = (wordy | (class >> 1)) & (space ^ 1);
+                    line_words += usize::from(wordy & space);
+                    wordy = (wordy | ((class & WORDY) >> 1)) & (space ^ 1);
+                    seen |= class;
                 }
-                words += usize::from(wordy);
+                line_words += usize::from(wordy);
+                if seen & PAST_ASCII != 0 {
+                    line_words = String::from_utf8_lossy(line)
+                        .split(|c: char| c.is_ascii_whitespace())
+                        .filter(|piece| piece.chars().any(char::is_alphanumeric))
+                        .count();
+                }
+                words += line_words;
             }
             title_seen = true;
         }
@@ -414,9 +424,12 @@ fn prefix_end(b: &[u8]) -> Option<usize> {
 
 /// [`BYTE_CLASS`] of ASCII white space.
 const SPACE: u8 = 1;
-/// [`BYTE_CLASS`] of a letter, a digit or a byte past ASCII.
+/// [`BYTE_CLASS`] of an ASCII letter or digit.
 const WORDY: u8 = 2;
-/// What [`prefix_end`] counts words by: [`SPACE`], [`WORDY`] or 0 (punctuation).
+/// [`BYTE_CLASS`] of a byte past ASCII.
+const PAST_ASCII: u8 = 4;
+/// What [`prefix_end`] counts words by: [`SPACE`], [`WORDY`], [`PAST_ASCII`] or 0
+/// (punctuation).
 static BYTE_CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut c = 0;
@@ -424,8 +437,10 @@ static BYTE_CLASS: [u8; 256] = {
         let b = c as u8;
         if b.is_ascii_whitespace() {
             t[c] = SPACE;
-        } else if b.is_ascii_alphanumeric() || b >= 0x80 {
+        } else if b.is_ascii_alphanumeric() {
             t[c] = WORDY;
+        } else if b >= 0x80 {
+            t[c] = PAST_ASCII;
         }
         c += 1;
     }
@@ -1805,6 +1820,24 @@ mod tests {
             (
                 "hyphen.txt",
                 format!("Wrapped\n\nA well-\nknown wrap-\nper and {para}\n{long}").into(),
+            ),
+            (
+                // pieces that are not words (dashes) do not count as the id's words
+                "dashes.txt",
+                format!(
+                    "Dashes\n\nA b c\n\n{}\n\nx\n\ny\n\nz\n\n{long}",
+                    "— ".repeat(40)
+                )
+                .into(),
+            ),
+            (
+                "cyrillic.txt",
+                format!(
+                    "Заголовок\n\n{}\n\nх\n\nу\n\n{}\n\nz\n\n{long}",
+                    "Слово — ".repeat(12),
+                    "ещё — ".repeat(30)
+                )
+                .into(),
             ),
             ("empty.txt", b" \n\t\n".to_vec()),
             ("packed.txt", gz(&long)),
