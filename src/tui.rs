@@ -191,6 +191,8 @@ fn event_loop(
             Duration::ZERO // more from the loader may be waiting already: no pause
         } else if shell.awaiting.is_some() {
             Duration::from_millis(5)
+        } else if loading && !listed && app.entries.is_empty() {
+            Duration::from_millis(1) // the list may come any moment: draw it at once
         } else if loading {
             Duration::from_millis(10)
         } else {
@@ -267,9 +269,7 @@ impl Shell {
                 self.reconcile_due = true; // once the list is on screen: see `settle`
             }
             if app.entries.len() > from {
-                app.fill_state(from, |id| {
-                    (store.is_read(id), store.is_starred(id), store.scroll(id))
-                });
+                app.fill_state(from, |id| store.marks(id));
             }
             if first_load && app.selected == 0 && app.focus == crate::app::Focus::List {
                 if let Some(id) = store.last_selection() {
@@ -301,9 +301,7 @@ impl Shell {
         if let Some(store) = self.store.as_mut().filter(|_| self.reconcile_due) {
             self.reconcile_due = false;
             if Self::reconcile(store, app) == 0 {
-                app.fill_state(0, |id| {
-                    (store.is_read(id), store.is_starred(id), store.scroll(id))
-                });
+                app.fill_state(0, |id| store.marks(id));
             }
             self.perform(app);
         }

@@ -715,6 +715,11 @@ impl App {
     /// Add entries; listed if they pass the filters (the list re-sorted if sorted).
     fn add(&mut self, entries: impl Iterator<Item = Entry>) {
         let q = self.filter.to_lowercase();
+        let n = entries.size_hint().0;
+        self.entries.reserve(n);
+        if self.search.is_none() {
+            self.visible.reserve(n);
+        }
         for e in entries {
             if self.search.is_none() && self.keeps(&e, &q) {
                 self.visible.push(self.entries.len());
