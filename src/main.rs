@@ -375,10 +375,10 @@ fn list(
 /// A story of the list as JSON: path, title, source, date, id, read, starred.
 fn entry_json(e: &Entry, state: Option<&Store>) -> serde_json::Value {
     serde_json::json!({
-        "path": e.path.display().to_string(),
-        "title": e.title,
-        "source": e.source,
-        "date": e.date,
+        "path": e.path().display().to_string(),
+        "title": e.title(),
+        "source": e.source(),
+        "date": e.date(),
         "id": e.id.to_string(),
         "read": state.is_some_and(|s| s.is_read(e.id)),
         "starred": state.is_some_and(|s| s.is_starred(e.id)),
@@ -395,8 +395,8 @@ fn entry_row(e: &Entry) -> String {
 
 /// [`entry_row`] and a newline, straight to `out`.
 fn write_entry_row(out: &mut impl Write, e: &Entry) -> std::io::Result<()> {
-    let (date, source) = (e.date.as_deref(), e.source.as_deref());
-    write_row(out, date, source, &e.title, &e.path.display())
+    let (date, source) = (e.date(), e.source());
+    write_row(out, date, source, e.title(), &e.path().display())
 }
 
 /// A row of the list and a newline: date, source, title, path.
