@@ -167,9 +167,10 @@ impl std::fmt::Debug for Entry {
 
 /// The texts of entries made at once, laid out before the entries are made: each text
 /// pushed gets its [`Place`]; [`Layout::seal`] then shares them, and the entries are
-/// made from places (a saved listing's texts are copied in a few big pieces this way).
+/// made from places (a saved listing's texts are copied in a few big pieces this way,
+/// or read from its file straight into place).
 pub(crate) struct Layout {
-    text: String,
+    bytes: Vec<u8>,
 }
 
 /// Where a text is laid out.
@@ -180,37 +181,56 @@ impl Layout {
     /// For texts of about `bytes` bytes.
     pub(crate) fn with_capacity(bytes: usize) -> Layout {
         Layout {
-            text: String::with_capacity(bytes),
+            bytes: Vec::with_capacity(bytes),
         }
     }
 
     /// Where the next text pushed starts.
     pub(crate) fn len(&self) -> usize {
-        self.text.len()
+        self.bytes.len()
+    }
+
+    /// Room for `n` more bytes within the 32-bit places.
+    fn fits(&self, n: usize) -> Option<()> {
+        (self.bytes.len().checked_add(n)? < Span::ODD as usize).then_some(())
     }
 
     /// A text of these parts end to end; `None` past 4 GB.
     pub(crate) fn push(&mut self, parts: &[&str]) -> Option<Place> {
-        let start = self.text.len();
-        let n: usize = parts.iter().map(|p| p.len()).sum();
-        if start + n >= Span::ODD as usize {
-            return None;
-        }
+        let start = self.bytes.len();
+        self.fits(parts.iter().map(|p| p.len()).sum())?;
         for p in parts {
-            self.text.push_str(p);
+            self.bytes.extend_from_slice(p.as_bytes());
         }
         Some(Place(Span {
             start: start as u32,
-            end: self.text.len() as u32,
+            end: self.bytes.len() as u32,
         }))
     }
 
-    /// The texts laid out, to make entries of.
-    pub(crate) fn seal(self) -> Shared {
-        Shared(Arc::new(Texts {
-            text: self.text,
+    /// Bytes that [`Layout::seal`] checks are UTF-8, placed later by [`Shared::place`].
+    pub(crate) fn push_bytes(&mut self, b: &[u8]) -> Option<()> {
+        self.fits(b.len())?;
+        self.bytes.extend_from_slice(b);
+        Some(())
+    }
+
+    /// [`Layout::push_bytes`] of `n` bytes read from `r` (`None` if it has fewer).
+    pub(crate) fn read(&mut self, r: &mut dyn std::io::Read, n: usize) -> Option<()> {
+        use std::io::Read;
+        self.fits(n)?;
+        let want = self.bytes.len() + n;
+        r.take(n as u64).read_to_end(&mut self.bytes).ok()?;
+        (self.bytes.len() == want).then_some(())
+    }
+
+    /// The texts laid out, to make entries of; `None` if they are not UTF-8.
+    pub(crate) fn seal(self) -> Option<Shared> {
+        let text = String::from_utf8(self.bytes).ok()?;
+        Some(Shared(Arc::new(Texts {
+            text,
             odd: Vec::new(),
-        }))
+        })))
     }
 }
 
@@ -218,6 +238,11 @@ impl Layout {
 pub(crate) struct Shared(Arc<Texts>);
 
 impl Shared {
+    /// How many bytes the texts take.
+    pub(crate) fn len(&self) -> usize {
+        self.0.text.len()
+    }
+
     /// The text at `start..end`; `None` when that is not one.
     pub(crate) fn place(&self, start: usize, end: usize) -> Option<Place> {
         let t = &self.0.text;

@@ -1019,9 +1019,10 @@ impl Index {
             let (exact, _, _) = root_range(root);
             let given = root.to_string_lossy();
             let from = out.len();
-            if let Some((_, data)) = self.load_listing(&exact)? {
-                clock.lap("entries: saved listing read");
-                if listing::decode(&data, &given, &mut out, &mut f).is_some() {
+            if let Some((head, mut file)) = self.open_listing(&exact)? {
+                clock.lap("entries: saved listing's head read");
+                let texts = file.as_mut().map(|f| f as &mut dyn std::io::Read);
+                if listing::decode(&head, texts, &given, &mut out, &mut f).is_some() {
                     clock.lap("entries: saved listing");
                     continue;
                 }
@@ -1031,9 +1032,11 @@ impl Index {
             // best effort: a read-only index still lists, only slower next time
             let _ = self.store_listing(&exact, &data, None);
             clock.lap("entries: listing saved");
-            listing::decode(&data, &given, &mut out, &mut f).ok_or_else(|| DbError::Unusable {
-                path: self.path.clone(),
-                reason: "a listing could not be read back".into(),
+            listing::decode(&data, None, &given, &mut out, &mut f).ok_or_else(|| {
+                DbError::Unusable {
+                    path: self.path.clone(),
+                    reason: "a listing could not be read back".into(),
+                }
             })?;
         }
         Ok(out)
@@ -1118,11 +1121,7 @@ impl Index {
                 },
             )
             .collect();
-        let mut data = Vec::new();
-        listing::encode_dirs(&mut data, None);
-        listing::encode_files(&mut data, &head);
-        listing::encode_entries(&mut data, &raws);
-        Ok(data)
+        Ok(listing::encode(None, &head, &raws))
     }
 
     /// The saved listings of the roots, when no file can have been added, removed or
@@ -1181,10 +1180,10 @@ impl Index {
             if same {
                 continue;
             }
-            let mut new = Vec::with_capacity(old.len() + dirs.len() * 24);
-            listing::encode_dirs(&mut new, Some(dirs));
-            new.extend_from_slice(&old[l.files_at..]);
             drop(l);
+            let Some(new) = listing::with_dirs(&old, dirs) else {
+                continue;
+            };
             self.store_listing(abs, &new, Some(&row))?;
         }
         Ok(())
@@ -1225,6 +1224,43 @@ impl Index {
         }
         data.truncate(data.len() - 8);
         Ok(Some((row, data)))
+    }
+
+    /// A root's listing for [`Index::entries_with`]: the row's listing, or the head of
+    /// the listing file (its token checked first), the file left where the entries'
+    /// texts begin for `listing::decode` to read them straight into place.
+    fn open_listing(&self, abs_root: &str) -> DbResult<Option<(Vec<u8>, Option<std::fs::File>)>> {
+        use rusqlite::OptionalExtension;
+        use std::io::{Read, Seek, SeekFrom};
+        let row: Option<Vec<u8>> = self
+            .conn
+            .prepare_cached("SELECT data FROM listing WHERE root = ?1")
+            .and_then(|mut q| q.query_row([abs_root], |r| r.get(0)).optional())
+            .at(&self.path)?;
+        let Some(row) = row else { return Ok(None) };
+        let Some(token) = row.strip_prefix(LISTING_IN_FILE) else {
+            return Ok(Some((row, None)));
+        };
+        let head = (|| {
+            let mut f = std::fs::File::open(self.listing_file(abs_root)).ok()?;
+            let len = usize::try_from(f.metadata().ok()?.len()).ok()?;
+            let mut end = [0u8; 8];
+            f.seek(SeekFrom::Start(len.checked_sub(8)? as u64)).ok()?;
+            f.read_exact(&mut end).ok()?;
+            if end[..] != *token {
+                return None;
+            }
+            f.seek(SeekFrom::Start(0)).ok()?;
+            let mut start = [0u8; 12];
+            f.read_exact(&mut start).ok()?;
+            let head_len = (len - 8).checked_sub(listing::texts_len(&start)?)?;
+            let mut head = Vec::with_capacity(head_len);
+            head.extend_from_slice(&start);
+            let rest = head_len.checked_sub(start.len())?;
+            (&mut f).take(rest as u64).read_to_end(&mut head).ok()?;
+            (head.len() == head_len).then_some((head, Some(f)))
+        })();
+        Ok(head)
     }
 
     /// Store a root's listing: in its file, the row holding a fresh token (in the row
@@ -1466,19 +1502,22 @@ impl Saved {
 }
 
 /// The `listing` table's encoding of a root's entries, little-endian, laid out to be read
-/// back with few copies: a magic; the folders under the root with their modification
-/// times when they were last seen to match the index (a count of `u32::MAX`: not yet
-/// seen), each a text (a 4-byte length and UTF-8) and a time; then every indexed file: a
-/// count, per file its size, modification time and the length of its path after the root
-/// (8 + 8 + 4 bytes), then those paths end to end (an 8-byte length, then UTF-8); then
-/// the entries: a count, per entry its id (8 bytes), its file's number (4), its index in
-/// the file (4) and the lengths of its title, source and date (4 each, `u32::MAX` for
-/// none), then those texts end to end (an 8-byte length, then UTF-8). Times are
+/// back with few copies: a magic; the length of the entries' texts (8 bytes); the folders
+/// under the root with their modification times when they were last seen to match the
+/// index (a count of `u32::MAX`: not yet seen), each a text (a 4-byte length and UTF-8)
+/// and a time; every indexed file: a count, per file its size, modification time and the
+/// length of its path after the root (8 + 8 + 4 bytes), then those paths end to end (an
+/// 8-byte length, then UTF-8); the entries: a count, per entry its id (8 bytes), its
+/// file's number (4), its index in the file (4) and the lengths of its title, source and
+/// date (4 each, `u32::MAX` for none); then, last, those texts end to end (UTF-8), so
+/// that they can be read from the file straight into the entries' buffer. Times are
 /// nanoseconds since 1970 ([`listing::UNKNOWN`]: not to be trusted).
 mod listing {
     use super::{Entry, Layout, Place, StoryId};
 
-    const MAGIC: &[u8; 4] = b"BSL\x03";
+    const MAGIC: &[u8; 4] = b"BSL\x04";
+    /// Where the folders start (after the magic and the texts' length).
+    const DIRS_AT: usize = 12;
     /// A folder time that proves nothing (the folder changed too recently to tell).
     pub(super) const UNKNOWN: i64 = i64::MIN;
     /// The length of a text that is not there.
@@ -1487,28 +1526,35 @@ mod listing {
     const FILE: usize = 20;
     const ENTRY: usize = 28;
 
-    fn put(out: &mut Vec<u8>, s: &str) {
-        out.extend_from_slice(&(s.len() as u32).to_le_bytes());
-        out.extend_from_slice(s.as_bytes());
-    }
-
-    /// The folders (`None`: not yet seen), each a path after the root.
-    pub(super) fn encode_dirs(out: &mut Vec<u8>, dirs: Option<&[(String, i64)]>) {
-        out.extend_from_slice(MAGIC);
+    fn put_dirs(out: &mut Vec<u8>, dirs: Option<&[(String, i64)]>) {
         match dirs {
             None => out.extend_from_slice(&u32::MAX.to_le_bytes()),
             Some(dirs) => {
                 out.extend_from_slice(&(dirs.len() as u32).to_le_bytes());
                 for (rel, mtime) in dirs {
-                    put(out, rel);
+                    out.extend_from_slice(&(rel.len() as u32).to_le_bytes());
+                    out.extend_from_slice(rel.as_bytes());
                     out.extend_from_slice(&mtime.to_le_bytes());
                 }
             }
         }
     }
 
-    /// The files (path after the root, size, time), after the folders.
-    pub(super) fn encode_files(out: &mut Vec<u8>, files: &[(String, i64, i64)]) {
+    /// A listing: the folders (`None`: not yet seen), the files (path after the root,
+    /// size, time) and the entries (`file` numbering the files).
+    pub(super) fn encode(
+        dirs: Option<&[(String, i64)]>,
+        files: &[(String, i64, i64)],
+        entries: &[Raw<'_>],
+    ) -> Vec<u8> {
+        fn texts<'a>(e: &Raw<'a>) -> [Option<&'a str>; 3] {
+            [Some(e.title), e.source, e.date]
+        }
+        let texts_len: usize = entries.iter().flat_map(texts).flatten().map(str::len).sum();
+        let mut out = Vec::new();
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&(texts_len as u64).to_le_bytes());
+        put_dirs(&mut out, dirs);
         out.extend_from_slice(&(files.len() as u32).to_le_bytes());
         for (rel, size, mtime) in files {
             out.extend_from_slice(&size.to_le_bytes());
@@ -1520,28 +1566,35 @@ mod listing {
         for (rel, _, _) in files {
             out.extend_from_slice(rel.as_bytes());
         }
-    }
-
-    /// The entries, after the files (`file` numbering those).
-    pub(super) fn encode_entries(out: &mut Vec<u8>, entries: &[Raw<'_>]) {
         out.extend_from_slice(&(entries.len() as u32).to_le_bytes());
-        let len = |s: Option<&str>| s.map_or(NONE, |s| s.len() as u32);
-        let mut n = 0;
         for e in entries {
             out.extend_from_slice(&e.id.0.to_le_bytes());
             out.extend_from_slice(&(e.file as u32).to_le_bytes());
             out.extend_from_slice(&(e.index_in_file as u32).to_le_bytes());
-            for s in [Some(e.title), e.source, e.date] {
-                out.extend_from_slice(&len(s).to_le_bytes());
-                n += s.map_or(0, str::len);
+            for s in texts(e) {
+                out.extend_from_slice(&s.map_or(NONE, |s| s.len() as u32).to_le_bytes());
             }
         }
-        out.extend_from_slice(&(n as u64).to_le_bytes());
-        for e in entries {
-            for s in [Some(e.title), e.source, e.date].into_iter().flatten() {
-                out.extend_from_slice(s.as_bytes());
-            }
+        for s in entries.iter().flat_map(texts).flatten() {
+            out.extend_from_slice(s.as_bytes());
         }
+        out
+    }
+
+    /// The same listing with these folders.
+    pub(super) fn with_dirs(old: &[u8], dirs: &[(String, i64)]) -> Option<Vec<u8>> {
+        let l = parse(old)?;
+        let mut new = Vec::with_capacity(old.len() + dirs.len() * 24);
+        new.extend_from_slice(&old[..DIRS_AT]);
+        put_dirs(&mut new, Some(dirs));
+        new.extend_from_slice(&old[l.files_at..]);
+        Some(new)
+    }
+
+    /// The length of the entries' texts, from a listing's first bytes.
+    pub(super) fn texts_len(start: &[u8]) -> Option<usize> {
+        let mut d = start.strip_prefix(MAGIC)?;
+        usize::try_from(i64_of(&mut d)?).ok()
     }
 
     fn take<'a>(d: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
@@ -1559,12 +1612,6 @@ mod listing {
         let n = u32_of(d)?;
         std::str::from_utf8(take(d, n as usize)?).ok()
     }
-    /// `n` records of `size` bytes, then texts end to end (checked UTF-8 at once).
-    fn table<'a>(d: &mut &'a [u8], n: usize, size: usize) -> Option<(&'a [u8], &'a str)> {
-        let recs = take(d, n.checked_mul(size)?)?;
-        let len = usize::try_from(i64_of(d)?).ok()?;
-        Some((recs, std::str::from_utf8(take(d, len)?).ok()?))
-    }
 
     /// A listing read in place.
     pub(super) struct Listing<'a> {
@@ -1574,7 +1621,10 @@ mod listing {
         pub files: Files<'a>,
         /// Where the files begin (all that follows the folders).
         pub files_at: usize,
-        entries: &'a [u8],
+        records: &'a [u8],
+        texts_len: usize,
+        /// The entries' texts, or nothing when only the head was read.
+        rest: &'a [u8],
     }
 
     /// The files of a listing.
@@ -1618,9 +1668,11 @@ mod listing {
         pub date: Option<&'a str>,
     }
 
-    /// `None` when the data is not a listing this code wrote (it is rebuilt then).
+    /// `None` when the data is not a listing this code wrote (it is rebuilt then). The
+    /// data may stop where the entries' texts begin (see [`decode`]).
     pub(super) fn parse(data: &[u8]) -> Option<Listing<'_>> {
-        let mut d = data.strip_prefix(MAGIC)?;
+        let texts_len = texts_len(data)?;
+        let mut d = &data[DIRS_AT..];
         let n_dirs = u32_of(&mut d)?;
         let dirs = if n_dirs == u32::MAX {
             None
@@ -1633,7 +1685,9 @@ mod listing {
         };
         let files_at = data.len() - d.len();
         let n = u32_of(&mut d)? as usize;
-        let (recs, paths) = table(&mut d, n, FILE)?;
+        let recs = take(&mut d, n.checked_mul(FILE)?)?;
+        let len = usize::try_from(i64_of(&mut d)?).ok()?;
+        let paths = std::str::from_utf8(take(&mut d, len)?).ok()?;
         let mut ends = Vec::with_capacity(n);
         let mut end = 0;
         for r in recs.chunks_exact(FILE) {
@@ -1646,28 +1700,31 @@ mod listing {
         if end != paths.len() {
             return None;
         }
+        let n = u32_of(&mut d)? as usize;
+        let records = take(&mut d, n.checked_mul(ENTRY)?)?;
+        if !d.is_empty() && d.len() != texts_len {
+            return None;
+        }
         Some(Listing {
             dirs,
             files: Files { recs, paths, ends },
             files_at,
-            entries: d,
+            records,
+            texts_len,
+            rest: d,
         })
     }
 
     impl<'a> Listing<'a> {
-        /// The entries' records and their texts end to end; `None` when damaged.
-        fn entries(&self) -> Option<(std::slice::ChunksExact<'a, u8>, &'a str)> {
-            let mut d = self.entries;
-            let n = u32_of(&mut d)? as usize;
-            let (recs, texts) = table(&mut d, n, ENTRY)?;
-            d.is_empty().then_some((recs.chunks_exact(ENTRY), texts))
-        }
-
-        /// Every entry in order, until the data is found damaged (`None`).
+        /// Every entry in order, until the data is found damaged (`None`); the data
+        /// must be whole.
         pub fn each(&self, mut f: impl FnMut(Raw<'a>)) -> Option<()> {
-            let (recs, texts) = self.entries()?;
+            if self.rest.len() != self.texts_len {
+                return None;
+            }
+            let texts = std::str::from_utf8(self.rest).ok()?;
             let mut at = 0usize;
-            for r in recs {
+            for r in self.records.chunks_exact(ENTRY) {
                 let r = record(r, self.files.len())?;
                 let mut next = |len: u32| -> Option<Option<&'a str>> {
                     if len == NONE {
@@ -1700,19 +1757,20 @@ mod listing {
     }
 
     /// The entries, paths as named by `given`, each made into what `out` keeps by `f`;
-    /// `None` when the data is not a listing this code wrote (`out` may have some of
-    /// them then). Their texts are copied in two pieces (every file's path as named, then
-    /// the titles, sources and dates as they are) into one buffer that they share.
+    /// `None` when the data is not a listing this code wrote (`out` may have some of them
+    /// then). `data` is the whole listing, or its head when `texts` reads the entries'
+    /// texts (what follows the head): those go straight into the buffer the entries
+    /// share, after every file's path as named.
     pub(super) fn decode<T>(
         data: &[u8],
+        texts: Option<&mut dyn std::io::Read>,
         given: &str,
         out: &mut Vec<T>,
         f: &mut impl FnMut(Entry) -> T,
     ) -> Option<()> {
         let l = parse(data)?;
-        let (recs, texts) = l.entries()?;
         let paths = l.files.paths.len() + l.files.len() * given.len();
-        let mut lay = Layout::with_capacity(paths + texts.len());
+        let mut lay = Layout::with_capacity(paths + l.texts_len);
         let file_at: Vec<Place> = (0..l.files.len())
             .map(|i| {
                 let path = super::ShownPath::of(given, l.files.get(i).0);
@@ -1720,10 +1778,14 @@ mod listing {
             })
             .collect::<Option<_>>()?;
         let mut at = lay.len();
-        lay.push(&[texts])?;
-        let shared = lay.seal();
-        out.reserve(recs.len());
-        for r in recs {
+        match texts {
+            None if l.rest.len() == l.texts_len => lay.push_bytes(l.rest)?,
+            Some(r) if l.rest.is_empty() => lay.read(r, l.texts_len)?,
+            _ => return None,
+        }
+        let shared = lay.seal()?;
+        out.reserve(l.records.len() / ENTRY);
+        for r in l.records.chunks_exact(ENTRY) {
             let (id, file, index_in_file, lens) = record(r, file_at.len())?;
             let mut next = |len: u32| -> Option<Option<Place>> {
                 if len == NONE {
@@ -1743,7 +1805,7 @@ mod listing {
                 date,
             )));
         }
-        Some(())
+        (at == shared.len()).then_some(())
     }
 }
 
@@ -1957,14 +2019,26 @@ mod tests {
             raw(9, 1, 1, "", Some("Ünïcode"), None),
             raw(u64::MAX, 3, 0, "Last", None, None),
         ];
-        let mut data = Vec::new();
-        listing::encode_dirs(&mut data, Some(&[(String::new(), 5), ("/b".into(), 6)]));
-        listing::encode_files(&mut data, &files);
-        listing::encode_entries(&mut data, &raws);
+        let dirs = [(String::new(), 5), ("/b".into(), 6)];
+        let data = listing::encode(Some(&dirs), &files, &raws);
         let decode = |d: &[u8], given| {
             let mut out = Vec::new();
-            listing::decode(d, given, &mut out, &mut |e| e).map(|()| out)
+            listing::decode(d, None, given, &mut out, &mut |e| e).map(|()| out)
         };
+        // the head, and the texts read from what follows it (as from the listing file)
+        let texts_len = listing::texts_len(&data).unwrap();
+        let head = &data[..data.len() - texts_len];
+        let read = |given| {
+            let mut out = Vec::new();
+            let mut texts = &data[head.len()..];
+            let r: &mut dyn std::io::Read = &mut texts;
+            listing::decode(head, Some(r), given, &mut out, &mut |e| e).map(|()| out)
+        };
+        assert_eq!(read("arch"), decode(&data, "arch"));
+        assert!(decode(head, "arch").is_none(), "no texts");
+        let mut short = &data[head.len()..data.len() - 1];
+        let r: &mut dyn std::io::Read = &mut short;
+        assert!(listing::decode(head, Some(r), "a", &mut Vec::new(), &mut |e| e).is_none());
         for given in ["arch", "arch/"] {
             let got = decode(&data, given).unwrap();
             assert_eq!(got.len(), raws.len());
@@ -2007,8 +2081,11 @@ mod tests {
             }
         }
         let mut old = data.clone();
-        old[3] = 2; // the listing of an older broadsheet: rebuilt
+        old[3] = 3; // the listing of an older broadsheet: rebuilt
         assert!(decode(&old, "a").is_none());
+        let moved = listing::with_dirs(&data, &[("/c".into(), 7)]).unwrap();
+        assert_eq!(listing::parse(&moved).unwrap().dirs, Some(vec![("/c", 7)]));
+        assert_eq!(decode(&moved, "arch"), decode(&data, "arch"));
     }
 
     #[test]
@@ -2044,7 +2121,7 @@ mod tests {
         .unwrap();
         ix.refresh(&roots, &opts, None).unwrap();
         assert_eq!(ix.entries(&roots).unwrap().len(), 2);
-        let decode = |d: &[u8]| listing::decode(d, "x", &mut Vec::new(), &mut |e| e);
+        let decode = |d: &[u8]| listing::decode(d, None, "x", &mut Vec::new(), &mut |e| e);
         assert_eq!(decode(b"\x01\x02"), None);
     }
 
