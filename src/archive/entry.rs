@@ -180,9 +180,9 @@ pub(crate) struct Place(Span);
 impl Layout {
     /// For texts of about `bytes` bytes.
     pub(crate) fn with_capacity(bytes: usize) -> Layout {
-        Layout {
-            bytes: Vec::with_capacity(bytes),
-        }
+        let bytes = Vec::with_capacity(bytes);
+        huge_pages(&bytes);
+        Layout { bytes }
     }
 
     /// Where the next text pushed starts.
@@ -232,6 +232,29 @@ impl Layout {
             odd: Vec::new(),
         })))
     }
+}
+
+/// Ask for a big buffer not yet written to be backed by huge pages (2 MB), where the
+/// system does that on request (Linux): its first writes then fault once per 2 MB rather
+/// than once per 4 KB, which is most of the time of making a list of 100,000 entries.
+/// Only a hint: nothing changes where it is not taken.
+pub(crate) fn huge_pages<T>(v: &Vec<T>) {
+    #[cfg(target_os = "linux")]
+    {
+        const HUGE: usize = 2 << 20;
+        let start = v.as_ptr() as usize;
+        let end = start + v.capacity() * std::mem::size_of::<T>();
+        let (from, to) = (start.next_multiple_of(HUGE), end & !(HUGE - 1));
+        if to > from {
+            // SAFETY: madvise only advises on pages of this process; the range lies inside
+            // the vector's allocation, which it leaves as it is.
+            unsafe {
+                libc::madvise(from as *mut libc::c_void, to - from, libc::MADV_HUGEPAGE);
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = v;
 }
 
 /// Texts laid out and shared by the entries made of them.

@@ -1255,6 +1255,7 @@ impl Index {
             f.read_exact(&mut start).ok()?;
             let head_len = (len - 8).checked_sub(listing::texts_len(&start)?)?;
             let mut head = Vec::with_capacity(head_len);
+            super::entry::huge_pages(&head);
             head.extend_from_slice(&start);
             let rest = head_len.checked_sub(start.len())?;
             (&mut f).take(rest as u64).read_to_end(&mut head).ok()?;
@@ -1785,6 +1786,7 @@ mod listing {
         }
         let shared = lay.seal()?;
         out.reserve(l.records.len() / ENTRY);
+        super::super::entry::huge_pages(out);
         for r in l.records.chunks_exact(ENTRY) {
             let (id, file, index_in_file, lens) = record(r, file_at.len())?;
             let mut next = |len: u32| -> Option<Option<Place>> {
