@@ -375,10 +375,10 @@ fn list(
 /// A story of the list as JSON: path, title, source, date, id, read, starred.
 fn entry_json(e: &Entry, state: Option<&Store>) -> serde_json::Value {
     serde_json::json!({
-        "path": e.path.display().to_string(),
-        "title": e.title,
-        "source": e.source,
-        "date": e.date,
+        "path": e.path().display().to_string(),
+        "title": e.title(),
+        "source": e.source(),
+        "date": e.date(),
         "id": e.id.to_string(),
         "read": state.is_some_and(|s| s.is_read(e.id)),
         "starred": state.is_some_and(|s| s.is_starred(e.id)),
@@ -396,12 +396,12 @@ fn entry_row(e: &Entry) -> String {
 /// [`entry_row`] and a newline, straight to `out`: a path of UTF-8 as it is, a piece at a
 /// time, with no formatting.
 fn write_entry_row(out: &mut impl Write, e: &Entry) -> std::io::Result<()> {
-    let (date, source) = (e.date.as_deref(), e.source.as_deref());
-    let Some(path) = e.path.to_str() else {
-        return write_row(out, date, source, &e.title, &e.path.display());
+    let (date, source) = (e.date(), e.source());
+    let Some(path) = e.path().to_str() else {
+        return write_row(out, date, source, e.title(), &e.path().display());
     };
     let (date, source) = (date.unwrap_or("-"), source.unwrap_or("-"));
-    for part in [date, "\t", source, "\t", &e.title, "\t", path, "\n"] {
+    for part in [date, "\t", source, "\t", e.title(), "\t", path, "\n"] {
         out.write_all(part.as_bytes())?;
     }
     Ok(())

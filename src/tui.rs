@@ -7,7 +7,7 @@
 //! cleans a story when it is opened. The loop does no file I/O for them, so a keypress
 //! never waits on the disk.
 
-use crate::app::{App, Effect, Msg, ReadStory, Settings, Sort, Stage};
+use crate::app::{self, App, Effect, Msg, ReadStory, Settings, Sort, Stage};
 use crate::archive::{self, Index, Store, Story, StoryId};
 use crate::clean::{self, Cleaned, Evidence, EvidenceBuilder, Options};
 use crate::config::Config;
@@ -191,6 +191,8 @@ fn event_loop(
             Duration::ZERO // more from the loader may be waiting already: no pause
         } else if shell.awaiting.is_some() {
             Duration::from_millis(5)
+        } else if loading && !listed && app.entries.is_empty() {
+            Duration::from_millis(1) // the list may come any moment: draw it at once
         } else if loading {
             Duration::from_millis(10)
         } else {
@@ -267,9 +269,7 @@ impl Shell {
                 self.reconcile_due = true; // once the list is on screen: see `settle`
             }
             if app.entries.len() > from {
-                app.fill_state(from, |id| {
-                    (store.is_read(id), store.is_starred(id), store.scroll(id))
-                });
+                app.fill_state(from, |id| store.marks(id));
             }
             if first_load && app.selected == 0 && app.focus == crate::app::Focus::List {
                 if let Some(id) = store.last_selection() {
@@ -301,9 +301,7 @@ impl Shell {
         if let Some(store) = self.store.as_mut().filter(|_| self.reconcile_due) {
             self.reconcile_due = false;
             if Self::reconcile(store, app) == 0 {
-                app.fill_state(0, |id| {
-                    (store.is_read(id), store.is_starred(id), store.scroll(id))
-                });
+                app.fill_state(0, |id| store.marks(id));
             }
             self.perform(app);
         }
@@ -387,7 +385,7 @@ impl Shell {
                     None => {
                         let e = &app.entries[i];
                         let r = read_story(
-                            &e.path,
+                            e.path(),
                             e.index_in_file,
                             e.id,
                             self.evidence.as_deref(),
@@ -403,7 +401,7 @@ impl Shell {
                 let e = &app.entries[i];
                 let want = Want {
                     id: e.id,
-                    path: e.path.clone(),
+                    path: e.path().to_path_buf(),
                     index_in_file: e.index_in_file,
                 };
                 let req = if matches!(fx, Effect::LoadStory(_)) {
@@ -641,7 +639,7 @@ fn load(
     if let Some(place) = index {
         match Index::open_default(place.as_deref()) {
             Ok(i) => {
-                if let Ok(entries) = i.entries(paths) {
+                if let Ok(entries) = i.entries_with(paths, app::Entry::new) {
                     if !entries.is_empty() {
                         timing(&format!("{} entries from the index", entries.len()));
                         app(Msg::Entries(entries))?;
@@ -666,7 +664,9 @@ fn load(
         archive::index::scan_each(paths, |entries, p| {
             problems.extend(p);
             done += entries.len();
-            app(Msg::Entries(entries))?;
+            app(Msg::Entries(
+                entries.into_iter().map(app::Entry::new).collect(),
+            ))?;
             app(progress(Stage::Loading, done, 0))
         })?;
         timing(&format!("{done} entries from the quick scan"));
@@ -687,7 +687,7 @@ fn load(
         match ix.refresh(paths, opts, None) {
             Ok((r, problems)) => {
                 if !listed || r.added + r.changed + r.removed > 0 {
-                    match ix.entries(paths) {
+                    match ix.entries_with(paths, app::Entry::new) {
                         Ok(entries) => app(Msg::Relist(entries))?,
                         Err(e) => app(Msg::IndexReady(Err(e.to_string())))?,
                     }
@@ -1172,11 +1172,21 @@ mod cost {
             return;
         };
         let paths = vec![PathBuf::from(dir)];
-        let t = Instant::now();
-        let lap = |what: &str| eprintln!("{what}: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+        // wall time, and this thread's time on a CPU (steadier on a busy machine)
+        let cpu = || {
+            std::fs::read_to_string("/proc/thread-self/schedstat")
+                .ok()
+                .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
+                .map_or(f64::NAN, |ns| ns / 1e6)
+        };
+        let (t, c) = (Instant::now(), cpu());
+        let lap = |what: &str| {
+            let wall = t.elapsed().as_secs_f64() * 1e3;
+            eprintln!("{what}: {wall:.1} ms, {:.1} ms on a CPU", cpu() - c);
+        };
         let ix = Index::open(Path::new(&ix)).unwrap();
         lap("index open");
-        let entries = ix.entries(&paths).unwrap();
+        let entries = ix.entries_with(&paths, app::Entry::new).unwrap();
         lap("entries");
         let st = tempfile::tempdir().unwrap();
         let mut sh = Shell::new(

@@ -76,11 +76,11 @@ fn state_survives_restart_move_rename_and_reindex() {
         let mut store = Store::open(&tmp.path().join("state.sqlite")).unwrap();
         let ferry = entries
             .iter()
-            .find(|e| e.title.starts_with("Harbour"))
+            .find(|e| e.title().starts_with("Harbour"))
             .unwrap();
         let storm = entries
             .iter()
-            .find(|e| e.title.starts_with("Storm"))
+            .find(|e| e.title().starts_with("Storm"))
             .unwrap();
         store.set_read(ferry.key(), true).unwrap();
         assert!(store.toggle_star(storm.key()).unwrap());

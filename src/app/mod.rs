@@ -85,11 +85,8 @@ impl Entry {
     /// Does the list filter `q` (lower case) match the title or the source?
     fn matches(&self, q: &str) -> bool {
         q.is_empty()
-            || contains_folded(&self.title, q)
-            || self
-                .source
-                .as_deref()
-                .is_some_and(|s| contains_folded(s, q))
+            || contains_folded(self.title(), q)
+            || self.source().is_some_and(|s| contains_folded(s, q))
     }
 }
 
@@ -336,11 +333,13 @@ pub enum Msg {
     },
     /// Stories given whole, cleaned, listed in order and kept (for tests and small uses).
     Stories(Vec<Story>),
-    /// List entries, in archive order, added to the list.
-    Entries(Vec<ListEntry>),
+    /// List entries, in archive order, added to the list (made by the sender, so that a
+    /// list of 100,000 is taken as it is, not copied; their reading state is filled in
+    /// by [`App::fill_state`]).
+    Entries(Vec<Entry>),
     /// The whole list again (the files changed): entries replace the list; reading
     /// state, selection and the open story are kept by id.
-    Relist(Vec<ListEntry>),
+    Relist(Vec<Entry>),
     /// The answer to [`Effect::LoadStory`] (or a prefetch): a story read from its file.
     Story {
         /// Its id.
@@ -632,11 +631,11 @@ impl App {
                     self.stories.insert(e.id, Opened::new(s, true), true);
                     entries.push(Entry::new(e));
                 }
-                self.add(entries.into_iter());
+                self.add(entries);
                 Effect::None
             }
             Msg::Entries(entries) => {
-                self.add(entries.into_iter().map(Entry::new));
+                self.add(entries);
                 Effect::None
             }
             Msg::Relist(entries) => {
@@ -713,13 +712,21 @@ impl App {
     }
 
     /// Add entries; listed if they pass the filters (the list re-sorted if sorted).
-    fn add(&mut self, entries: impl Iterator<Item = Entry>) {
+    fn add(&mut self, mut entries: Vec<Entry>) {
         let q = self.filter.to_lowercase();
-        for e in entries {
-            if self.search.is_none() && self.keeps(&e, &q) {
-                self.visible.push(self.entries.len());
+        let from = self.entries.len();
+        if from == 0 {
+            self.entries = entries; // the whole list at once: taken, not copied
+        } else {
+            self.entries.append(&mut entries);
+        }
+        if self.search.is_none() {
+            self.visible.reserve(self.entries.len() - from);
+            for (i, e) in self.entries.iter().enumerate().skip(from) {
+                if self.keeps(e, &q) {
+                    self.visible.push(i);
+                }
             }
-            self.entries.push(e);
         }
         // sorted once loading is over (not per batch: a big archive arrives in hundreds)
         if self.sort != Sort::Archive && self.progress.finished {
@@ -731,10 +738,7 @@ impl App {
     fn keeps(&self, e: &Entry, q: &str) -> bool {
         e.matches(q)
             && !(self.unread_only && e.read)
-            && self
-                .source
-                .as_deref()
-                .is_none_or(|s| e.source.as_deref() == Some(s))
+            && self.source.as_deref().is_none_or(|s| e.source() == Some(s))
     }
 
     /// Fill in remembered reading state for the entries from `from` on: read, starred
@@ -904,19 +908,19 @@ impl App {
                 .filter(|&i| self.keeps(&self.entries[i], &q))
                 .collect();
             let e = &self.entries;
-            let date = |i: usize| std::cmp::Reverse(e[i].date.as_deref());
+            let date = |i: usize| std::cmp::Reverse(e[i].date());
             let low = |t: Option<&str>| t.unwrap_or("").to_lowercase();
             match self.sort {
                 Sort::Archive => {}
-                Sort::Date => v.sort_by_key(|&i| (e[i].date.is_none(), date(i))),
+                Sort::Date => v.sort_by_key(|&i| (e[i].date().is_none(), date(i))),
                 Sort::Source => v.sort_by_cached_key(|&i| {
                     (
-                        e[i].source.is_none(),
-                        low(e[i].source.as_deref()),
-                        std::cmp::Reverse(e[i].date.clone()),
+                        e[i].source().is_none(),
+                        low(e[i].source()),
+                        std::cmp::Reverse(e[i].date().map(str::to_owned)),
                     )
                 }),
-                Sort::Title => v.sort_by_cached_key(|&i| low(Some(&e[i].title))),
+                Sort::Title => v.sort_by_cached_key(|&i| low(Some(e[i].title()))),
             }
             self.visible = v;
         }
@@ -1190,11 +1194,7 @@ impl App {
 
     /// The source filter: the next source (alphabetical) after the current one, then all.
     fn next_source(&mut self) {
-        let mut sources: Vec<&str> = self
-            .entries
-            .iter()
-            .filter_map(|e| e.source.as_deref())
-            .collect();
+        let mut sources: Vec<&str> = self.entries.iter().filter_map(|e| e.source()).collect();
         sources.sort_unstable();
         sources.dedup();
         let next = match &self.source {
@@ -1427,8 +1427,8 @@ impl App {
                 if let Some(src) = o.story.source() {
                     // a source the text states is known once the story is cleaned
                     for e in self.entries.iter_mut().filter(|e| e.id == id) {
-                        if e.source.is_none() {
-                            e.listed.source = Some(src.to_string());
+                        if e.source().is_none() {
+                            e.listed = e.listed.with_source(Some(src));
                         }
                     }
                 }
@@ -1454,7 +1454,7 @@ impl App {
                     .entries
                     .iter()
                     .find(|e| e.id == id)
-                    .map(|e| e.title.as_str())
+                    .map(|e| e.title())
                     .unwrap_or("");
                 if asked || self.after_load.is_some_and(|(a, _)| a == id) {
                     self.message = Some(format!("could not read {title:?}: {why}"));
@@ -1484,7 +1484,7 @@ impl App {
 
     /// The whole list again: reading state, the search, the selection and the open
     /// story are kept by id.
-    fn relist(&mut self, new: Vec<ListEntry>) {
+    fn relist(&mut self, new: Vec<Entry>) {
         let state: HashMap<StoryId, (bool, bool, Anchor)> = self
             .entries
             .iter()
@@ -1496,16 +1496,12 @@ impl App {
             .search
             .as_ref()
             .map(|s| s.ranked.iter().map(|&i| self.entries[i].id).collect());
-        self.entries = new
-            .into_iter()
-            .map(|e| {
-                let mut x = Entry::new(e);
-                if let Some(&(read, starred, position)) = state.get(&x.id) {
-                    (x.read, x.starred, x.position) = (read, starred, position);
-                }
-                x
-            })
-            .collect();
+        self.entries = new;
+        for x in &mut self.entries {
+            if let Some(&(read, starred, position)) = state.get(&x.id) {
+                (x.read, x.starred, x.position) = (read, starred, position);
+            }
+        }
         let mut at: HashMap<StoryId, usize> = HashMap::with_capacity(self.entries.len());
         for (i, e) in self.entries.iter().enumerate() {
             at.entry(e.id).or_insert(i);
@@ -1695,10 +1691,10 @@ pub(crate) mod tests {
         a.update(Msg::Key(Key::plain(Code::Enter)));
         assert_eq!(a.mode, Mode::Normal);
         keys(&mut a, "j");
-        assert_eq!(a.selected_entry().unwrap().title, "Title 10");
+        assert_eq!(a.selected_entry().unwrap().title(), "Title 10");
         a.update(Msg::Key(Key::plain(Code::Esc)));
         assert_eq!(a.visible.len(), 12);
-        assert_eq!(a.selected_entry().unwrap().title, "Title 10");
+        assert_eq!(a.selected_entry().unwrap().title(), "Title 10");
     }
 
     #[test]
@@ -1791,7 +1787,7 @@ pub(crate) mod tests {
         let mut a = App::new(Settings::default(), Keymap::default());
         a.update(Msg::Resize(100, 6)); // one line of text
         let mut s = story("T", &["Para one is here.", "Related headline", "Para two."]);
-        a.update(Msg::Entries(vec![ListEntry::of(&s)]));
+        a.update(Msg::Entries(vec![Entry::new(ListEntry::of(&s))]));
         assert!(a.reader.is_none(), "no text until the story is read");
         assert_eq!(a.take_effects(), vec![Effect::LoadStory(0)]);
         a.update(Msg::Resize(100, 6));
@@ -1827,7 +1823,8 @@ pub(crate) mod tests {
             .collect();
         let mut a = App::new(Settings::default(), Keymap::default());
         a.update(Msg::Resize(100, 30));
-        a.update(Msg::Entries(stories.iter().map(ListEntry::of).collect()));
+        let entries = stories.iter().map(|s| Entry::new(ListEntry::of(s)));
+        a.update(Msg::Entries(entries.collect()));
         a.update(Msg::Loaded);
         for (i, s) in stories.iter().enumerate() {
             assert_eq!(a.selected, i);
@@ -1866,7 +1863,7 @@ pub(crate) mod tests {
         s.article.url = Some("https://example.org/a".into());
         let mut a = App::new(Settings::default(), Keymap::default());
         a.update(Msg::Resize(60, 20)); // narrow: the list alone, nothing read
-        a.update(Msg::Entries(vec![ListEntry::of(&s)]));
+        a.update(Msg::Entries(vec![Entry::new(ListEntry::of(&s))]));
         assert!(a.take_effects().is_empty());
         keys(&mut a, "o");
         assert_eq!(a.take_effects(), vec![Effect::LoadStory(0)]);
@@ -1893,20 +1890,13 @@ pub(crate) mod tests {
         let anchor = a.reader.as_ref().unwrap().anchor;
         let id = a.entries[2].id;
         // a new story before the others, one gone
-        let mut list: Vec<ListEntry> = a
+        let mut list: Vec<Entry> = a
             .entries
             .iter()
-            .map(|e| ListEntry {
-                id: e.id,
-                path: e.path.clone(),
-                index_in_file: e.index_in_file,
-                title: e.title.clone(),
-                source: e.source.clone(),
-                date: e.date.clone(),
-            })
+            .map(|e| Entry::new(e.listed.clone()))
             .collect();
         list.remove(0);
-        list.insert(0, ListEntry::of(&story("New", &["n"])));
+        list.insert(0, Entry::new(ListEntry::of(&story("New", &["n"]))));
         a.update(Msg::Relist(list));
         assert_eq!(a.entries.len(), 4);
         assert_eq!(a.entries[2].id, id);
@@ -2035,7 +2025,7 @@ pub(crate) mod tests {
         let titles = |a: &App| -> Vec<String> {
             a.visible
                 .iter()
-                .map(|&i| a.entries[i].title.clone())
+                .map(|&i| a.entries[i].title().to_string())
                 .collect()
         };
         keys(&mut a, "S");

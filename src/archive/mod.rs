@@ -3,12 +3,14 @@
 //! index that lists and searches big archives fast ([`index`]).
 
 pub mod db;
+pub mod entry;
 pub mod index;
 pub mod search;
 pub mod state;
 
 pub use db::{DbError, DbResult};
-pub use index::{Entry, Index, Refresh};
+pub use entry::{Entry, EntryBuilder};
+pub use index::{Index, Refresh};
 pub use search::Hit;
 pub use state::{Key, Store, StoryId, StoryState};
 

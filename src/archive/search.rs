@@ -221,14 +221,14 @@ pub(crate) fn run(
             })
             .unwrap_or(abs);
         hits.push(Hit {
-            entry: Entry {
+            entry: Entry::new(
                 id,
-                path,
-                index_in_file: idx.max(0) as usize,
-                title,
-                source,
-                date,
-            },
+                &path,
+                idx.max(0) as usize,
+                &title,
+                source.as_deref(),
+                date.as_deref(),
+            ),
             score: -score,
             snippet,
             marks,
@@ -289,13 +289,13 @@ mod tests {
             .search("lighthouse", &[a.clone(), b.clone()], 10)
             .unwrap();
         assert_eq!(all.len(), 6);
-        assert!(all[..3].iter().all(|h| h.entry.path.starts_with(&b)));
+        assert!(all[..3].iter().all(|h| h.entry.path().starts_with(&b)));
         for limit in [1, 2, 3, 5] {
             let hits = ix
                 .search("lighthouse", std::slice::from_ref(&a), limit)
                 .unwrap();
             assert_eq!(hits.len(), limit.min(3), "limit {limit}");
-            assert!(hits.iter().all(|h| h.entry.path.starts_with(&a)));
+            assert!(hits.iter().all(|h| h.entry.path().starts_with(&a)));
             assert!(hits.windows(2).all(|w| w[0].score >= w[1].score));
             assert!(hits.iter().all(|h| h.snippet.contains("lighthouse")));
         }

@@ -383,6 +383,14 @@ impl Store {
         self.stories.get(&id).and_then(|s| s.scroll)
     }
 
+    /// Read, starred and the paragraph scrolled to, at once (one lookup, for filling
+    /// in a whole list).
+    pub fn marks(&self, id: StoryId) -> (bool, bool, Option<u32>) {
+        self.stories
+            .get(&id)
+            .map_or((false, false, None), |s| (s.read, s.starred, s.scroll))
+    }
+
     /// How many stories have any state.
     pub fn len(&self) -> usize {
         self.stories.len()

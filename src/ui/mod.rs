@@ -131,17 +131,17 @@ fn draw_list(app: &App, t: &Theme, r: Rect, buf: &mut Buffer) {
         } else {
             (" ", Style::default())
         };
-        let title = truncate(&e.title, w.saturating_sub(2));
+        let title = truncate(e.title(), w.saturating_sub(2));
         let line1 = Line::from(vec![
             Span::styled(mark, mark_style),
             Span::raw(" "),
             Span::styled(title, if e.read { Style::default() } else { t.bold }),
         ]);
         let mut meta = Vec::new();
-        if let Some(s) = &e.source {
+        if let Some(s) = e.source() {
             meta.push(s.to_string());
         }
-        if let Some(d) = &e.date {
+        if let Some(d) = e.date() {
             meta.push(pretty_date(d));
         }
         let line2 = Line::from(vec![
@@ -179,7 +179,7 @@ fn draw_reader(app: &App, t: &Theme, r: Rect, meta: Rect, text: Rect, buf: &mut 
     let mut block = pane(t, focused);
     if let Some(e) = entry {
         block = block.title(Span::styled(
-            format!(" {} ", truncate(&e.title, room)),
+            format!(" {} ", truncate(e.title(), room)),
             t.title,
         ));
     }
