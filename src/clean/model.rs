@@ -84,6 +84,11 @@ const PROSE_WORDS: usize = 30;
 /// A block shorter than this counts towards a run of short lines.
 const SHORT_WORDS: usize = 8;
 
+/// A long paragraph ending like a sentence: the prose that marks the story.
+fn is_prose(f: &features::Features) -> bool {
+    f.words >= PROSE_WORDS && f.ends_sentence
+}
+
 fn ln1p(n: usize) -> f64 {
     (n as f64).ln_1p()
 }
@@ -94,9 +99,7 @@ pub fn block_features(article: &Article, out: &Cleaned, ev: &Evidence) -> Vec<Ve
     let feats: Vec<features::Features> = out.blocks.iter().map(|d| features::of(&d.text)).collect();
     let words: Vec<usize> = feats.iter().map(|f| f.words).collect();
     let total: usize = words.iter().sum();
-    let prose: Vec<usize> = (0..n)
-        .filter(|&i| words[i] >= PROSE_WORDS && feats[i].ends_sentence)
-        .collect();
+    let prose: Vec<usize> = (0..n).filter(|&i| is_prose(&feats[i])).collect();
     let first = prose.first().copied().unwrap_or(n) as f64;
     let last = prose.last().map_or(-1.0, |&l| l as f64);
     let title: std::collections::HashSet<String> = crate::text::words(&article.title)
@@ -271,6 +274,8 @@ pub fn judge(article: &Article, out: &mut Cleaned, ev: &Evidence) {
             p >= m.show_from
         };
         if story == d.shown
+            // the story's long prose is hidden only on the rules' or the archive's word
+            || (d.shown && is_prose(&features::of(&d.text)))
             || in_an_uncased_script(&d.text)
             || d.markup != Markup::Paragraph
             || (!d.shown && backed_by_archive(article, &d.text, ev))
@@ -424,7 +429,7 @@ mod tests {
         let ev = Evidence::default();
         let mut out = super::super::rules::decide(&a, &ev);
         judge(&a, &mut out, &ev);
-        assert!(out.blocks[..6].iter().all(|d| d.shown));
+        assert!(out.blocks[..6].iter().all(|d| d.shown), "{:#?}", out.blocks);
         assert!(
             out.blocks[6..].iter().all(|d| !d.shown),
             "{:#?}",
