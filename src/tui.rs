@@ -1195,6 +1195,14 @@ mod cost {
             Options::default(),
         );
         let mut app = App::new(Settings::default(), Keymap::default());
+        // READER_SORT=date|source|title: a remembered sort order, as restore_settings sets
+        if let Some(s) = std::env::var("READER_SORT")
+            .ok()
+            .as_deref()
+            .and_then(Sort::parse)
+        {
+            app.sort = s;
+        }
         app.update(Msg::Resize(100, 30));
         lap("shell, app");
         sh.receive(&mut app, Msg::Entries(entries));

@@ -909,18 +909,26 @@ impl App {
                 .collect();
             let e = &self.entries;
             let date = |i: usize| std::cmp::Reverse(e[i].date());
-            let low = |t: Option<&str>| t.unwrap_or("").to_lowercase();
+            // stable sorts (ties keep the archive's order), with nothing made per story:
+            // 100,000 keys made and dropped cost more than the first frame
             match self.sort {
                 Sort::Archive => {}
                 Sort::Date => v.sort_by_key(|&i| (e[i].date().is_none(), date(i))),
-                Sort::Source => v.sort_by_cached_key(|&i| {
-                    (
-                        e[i].source().is_none(),
-                        low(e[i].source()),
-                        std::cmp::Reverse(e[i].date().map(str::to_owned)),
-                    )
-                }),
-                Sort::Title => v.sort_by_cached_key(|&i| low(Some(e[i].title()))),
+                Sort::Source => {
+                    // each story's source and date as their places among all of them
+                    let source = ranks(e, |x| x.source().map(str::to_lowercase));
+                    let day = ranks(e, |x| x.date().map(std::cmp::Reverse));
+                    sort_by_prefix(
+                        &mut v,
+                        |i| u128::from(source[i]) << 32 | u128::from(day[i]),
+                        |_| (),
+                    );
+                }
+                Sort::Title => sort_by_prefix(
+                    &mut v,
+                    |i| lowercase_prefix(e[i].title()),
+                    |i| e[i].title().to_lowercase(),
+                ),
             }
             self.visible = v;
         }
@@ -1536,6 +1544,69 @@ impl App {
     }
 }
 
+/// Each entry's place in the order of the values `key` gives (the same place for equal
+/// values), those with none last; made once per distinct value, not per comparison.
+fn ranks<'e, K: Ord + std::hash::Hash>(
+    entries: &'e [Entry],
+    key: impl Fn(&'e Entry) -> Option<K>,
+) -> Vec<u32> {
+    let keys: Vec<Option<K>> = entries.iter().map(&key).collect();
+    let mut distinct: Vec<&K> = keys.iter().flatten().collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let place: std::collections::HashMap<&K, u32> = distinct
+        .iter()
+        .enumerate()
+        .map(|(n, k)| (*k, n as u32))
+        .collect();
+    keys.iter()
+        .map(|k| k.as_ref().map_or(u32::MAX, |k| place[k]))
+        .collect()
+}
+
+/// Sort the list's indices by a number that orders them as far as it goes (`prefix`),
+/// then each run of equal numbers by `rest`, ties in the archive's order: a sort of
+/// plain numbers, with keys made only where those are the same.
+fn sort_by_prefix<K: Ord>(
+    v: &mut Vec<usize>,
+    prefix: impl Fn(usize) -> u128,
+    rest: impl Fn(usize) -> K,
+) {
+    let mut keyed: Vec<(u128, usize)> = v.iter().map(|&i| (prefix(i), i)).collect();
+    keyed.sort_unstable();
+    let mut start = 0;
+    while start < keyed.len() {
+        let end = start + keyed[start..].partition_point(|k| k.0 == keyed[start].0);
+        if end - start > 1 {
+            // stable: the run is in the archive's order already
+            keyed[start..end].sort_by_cached_key(|k| rest(k.1));
+        }
+        start = end;
+    }
+    v.clear();
+    v.extend(keyed.into_iter().map(|k| k.1));
+}
+
+/// The first 16 bytes of a text's lower-case form as a number that orders as they do
+/// (shorter texts padded with zero bytes, which no title holds).
+fn lowercase_prefix(t: &str) -> u128 {
+    let mut bytes = [0u8; 16];
+    let mut n = 0;
+    let mut buf = [0u8; 4];
+    'chars: for c in t.chars() {
+        for l in c.to_lowercase() {
+            for &b in l.encode_utf8(&mut buf).as_bytes() {
+                if n == bytes.len() {
+                    break 'chars;
+                }
+                bytes[n] = b;
+                n += 1;
+            }
+        }
+    }
+    u128::from_be_bytes(bytes)
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -2145,6 +2216,62 @@ pub(crate) mod tests {
         );
         keys(&mut a, "jo");
         assert_eq!(a.message.as_deref(), Some("this story has no URL"));
+    }
+
+    #[test]
+    fn sorts_order_as_their_lower_case_keys_would() {
+        use crate::archive::StoryId;
+        let titles = [
+            "Zebra", "apple", "Äpfel", "éclair", "Eclair", "apple", "ZEBRA", "b",
+        ];
+        let sources = [
+            Some("The Times"),
+            None,
+            Some("the times"),
+            Some("Ärzte"),
+            Some("Courier"),
+            Some("courier"),
+            None,
+            Some("The Times"),
+        ];
+        let dates = [
+            Some("2020-01-02"),
+            None,
+            Some("2021-05-05"),
+            Some("2020-01-02"),
+            None,
+            Some("2019-12-31"),
+            Some("2020-01-01"),
+            Some("2020-01-02"),
+        ];
+        let entries: Vec<Entry> = (0..titles.len())
+            .map(|i| {
+                let id = StoryId::from_text(titles[i], [format!("{i}").as_str()]);
+                let path = std::path::PathBuf::from(format!("{i}.txt"));
+                Entry::new(ListEntry::new(
+                    id, &path, 0, titles[i], sources[i], dates[i],
+                ))
+            })
+            .collect();
+        let low = |t: Option<&str>| t.unwrap_or("").to_lowercase();
+        let mut by_title: Vec<usize> = (0..entries.len()).collect();
+        by_title.sort_by_cached_key(|&i| low(Some(entries[i].title())));
+        let mut by_source: Vec<usize> = (0..entries.len()).collect();
+        by_source.sort_by_cached_key(|&i| {
+            let e = &entries[i];
+            (
+                e.source().is_none(),
+                low(e.source()),
+                std::cmp::Reverse(e.date().map(str::to_owned)),
+            )
+        });
+        let mut a = App::new(Settings::default(), Keymap::default());
+        a.entries = entries;
+        for (sort, want) in [(Sort::Title, by_title), (Sort::Source, by_source)] {
+            a.sort = sort;
+            a.refilter();
+            assert_eq!(a.visible, want, "{}", sort.name());
+        }
     }
 
     #[test]

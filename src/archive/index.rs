@@ -1262,17 +1262,21 @@ impl Index {
         PathBuf::from(name)
     }
 
+    /// A root's listing row as stored: the listing, or a token naming the listing file.
+    fn listing_row(&self, abs_root: &str) -> DbResult<Option<Vec<u8>>> {
+        use rusqlite::OptionalExtension;
+        self.conn
+            .prepare_cached("SELECT data FROM listing WHERE root = ?1")
+            .and_then(|mut q| q.query_row([abs_root], |r| r.get(0)).optional())
+            .at(&self.path)
+    }
+
     /// A root's listing: the row as stored and the listing it stands for. The row holds
     /// the listing, or a token that the listing file must end with (one left by an
     /// earlier listing, or another process, is not trusted). Refreshing drops the row,
     /// and with it any trust in the file.
     fn load_listing(&self, abs_root: &str) -> DbResult<Option<(Vec<u8>, Vec<u8>)>> {
-        use rusqlite::OptionalExtension;
-        let row: Option<Vec<u8>> = self
-            .conn
-            .prepare_cached("SELECT data FROM listing WHERE root = ?1")
-            .and_then(|mut q| q.query_row([abs_root], |r| r.get(0)).optional())
-            .at(&self.path)?;
+        let row = self.listing_row(abs_root)?;
         let Some(row) = row else { return Ok(None) };
         let Some(token) = row.strip_prefix(LISTING_IN_FILE) else {
             let data = row.clone();
@@ -1292,13 +1296,8 @@ impl Index {
     /// the listing file (its token checked first), the file left where the entries'
     /// texts begin for `listing::decode` to read them straight into place.
     fn open_listing(&self, abs_root: &str) -> DbResult<Option<(Vec<u8>, Option<std::fs::File>)>> {
-        use rusqlite::OptionalExtension;
         use std::io::{Read, Seek, SeekFrom};
-        let row: Option<Vec<u8>> = self
-            .conn
-            .prepare_cached("SELECT data FROM listing WHERE root = ?1")
-            .and_then(|mut q| q.query_row([abs_root], |r| r.get(0)).optional())
-            .at(&self.path)?;
+        let row = self.listing_row(abs_root)?;
         let Some(row) = row else { return Ok(None) };
         let Some(token) = row.strip_prefix(LISTING_IN_FILE) else {
             return Ok(Some((row, None)));
