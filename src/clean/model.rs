@@ -256,6 +256,17 @@ fn score(x: &[f64], parts: Option<&mut Vec<f64>>) -> f64 {
     1.0 / (1.0 + (-raw).exp())
 }
 
+/// May the model overrule the rules on this block? Not for the story's long prose
+/// (hidden only on the rules' or the archive's word), marked-up blocks (headings, list
+/// items, quotes: the plain text it learned from had none), scripts without capitals,
+/// or a block hidden on the archive's evidence.
+fn may_overrule(article: &Article, d: &Decision, ev: &Evidence) -> bool {
+    !((d.shown && is_prose(&features::of(&d.text)))
+        || in_an_uncased_script(&d.text)
+        || d.markup != Markup::Paragraph
+        || (!d.shown && backed_by_archive(article, &d.text, ev)))
+}
+
 /// Take the model's side wherever it disagrees with the rules: a block the rules showed
 /// is hidden as [`Kind::Clutter`]; a block the rules hid is shown as story. Every changed
 /// decision says why, naming what weighed most.
@@ -273,13 +284,7 @@ pub fn judge(article: &Article, out: &mut Cleaned, ev: &Evidence) {
         } else {
             p >= m.show_from
         };
-        if story == d.shown
-            // the story's long prose is hidden only on the rules' or the archive's word
-            || (d.shown && is_prose(&features::of(&d.text)))
-            || in_an_uncased_script(&d.text)
-            || d.markup != Markup::Paragraph
-            || (!d.shown && backed_by_archive(article, &d.text, ev))
-        {
+        if story == d.shown || !may_overrule(article, d, ev) {
             continue;
         }
         // what weighed most, only for the decisions it changes
@@ -378,6 +383,38 @@ mod tests {
             blocks: blocks.iter().map(|b| Block::para(*b)).collect(),
             ..Article::default()
         }
+    }
+
+    #[test]
+    fn long_prose_is_never_the_models_to_hide() {
+        let long = "The harbour board said on Tuesday that ferry fares would rise by ten per \
+                    cent from April, the first increase in four years, because fuel and wages \
+                    had both grown faster than the number of passengers.";
+        let a = art(
+            "Ferry fares to rise",
+            &[long, "Fares rise in April", "Fares rise."],
+        );
+        let ev = Evidence::default();
+        let out = super::super::rules::decide(&a, &ev);
+        let shown = |text: &str| Decision {
+            text: text.into(),
+            markup: Markup::Paragraph,
+            kind: Kind::Story,
+            shown: true,
+            reason: String::new(),
+        };
+        assert!(out.blocks[0].shown);
+        assert!(
+            !may_overrule(&a, &out.blocks[0], &ev),
+            "30+ words ending like a sentence"
+        );
+        // a long block that does not end like a sentence, or a short one, may be
+        assert!(may_overrule(&a, &shown(long.trim_end_matches('.')), &ev));
+        assert!(may_overrule(&a, &shown("Fares rise."), &ev));
+        // the model may still show a long paragraph the rules hid
+        let mut hidden = shown(long);
+        hidden.shown = false;
+        assert!(may_overrule(&a, &hidden, &ev));
     }
 
     #[test]
