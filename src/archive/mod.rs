@@ -138,6 +138,24 @@ impl Found {
         let name = self.name();
         name.len() > 3 && p[p.len() - 3..].eq_ignore_ascii_case(b".gz")
     }
+
+    /// Open the file for reading: by name in its folder when that is held open.
+    pub fn open(&self) -> std::io::Result<std::fs::File> {
+        #[cfg(unix)]
+        if let Some(dir) = &self.dir {
+            use rustix::fs::{openat, Mode, OFlags};
+            use std::os::unix::ffi::OsStrExt;
+            let name = std::ffi::OsStr::from_bytes(self.name());
+            let fd = openat(
+                &dir.0,
+                name,
+                OFlags::RDONLY | OFlags::CLOEXEC,
+                Mode::empty(),
+            )?;
+            return Ok(std::fs::File::from(fd));
+        }
+        std::fs::File::open(&self.path)
+    }
 }
 
 /// A folder held open by a walk. At most [`MAX_HELD`] at once (files found wait in
@@ -171,26 +189,6 @@ impl HeldDir {
 impl Drop for HeldDir {
     fn drop(&mut self) {
         HELD.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
-    }
-}
-
-impl Found {
-    /// Open the file for reading: by name in its folder when that is held open.
-    pub fn open(&self) -> std::io::Result<std::fs::File> {
-        #[cfg(unix)]
-        if let Some(dir) = &self.dir {
-            use rustix::fs::{openat, Mode, OFlags};
-            use std::os::unix::ffi::OsStrExt;
-            let name = std::ffi::OsStr::from_bytes(self.name());
-            let fd = openat(
-                &dir.0,
-                name,
-                OFlags::RDONLY | OFlags::CLOEXEC,
-                Mode::empty(),
-            )?;
-            return Ok(std::fs::File::from(fd));
-        }
-        std::fs::File::open(&self.path)
     }
 }
 
