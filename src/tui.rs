@@ -1,6 +1,5 @@
 //! The only code that touches the terminal: set it up and restore it (on every path,
-//! panics included: `ratatui::try_init` installs a restoring panic hook, and ours turns
-//! mouse capture off), turn terminal events into [`Msg`]s, and run the loop. Two
+//! panics included: our panic hook restores it and turns mouse capture off), turn terminal events into [`Msg`]s, and run the loop. Two
 //! background threads do the reading: the loader lists the archive (from the index at
 //! once when it has one, else by reading every file once, keeping no text), brings the
 //! index up to date and gathers the evidence cleaning needs; the story reader reads and
@@ -18,6 +17,7 @@ use ratatui::crossterm::event::{
     KeyModifiers, MouseButton, MouseEventKind,
 };
 use ratatui::crossterm::execute;
+use ratatui::prelude::CrosstermBackend;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, Sender};
@@ -145,16 +145,17 @@ pub fn run(paths: Vec<PathBuf>, config: &Config, opts: Options, places: Places) 
         let _ = execute!(io::stdout(), DisableMouseCapture);
         hook(info);
     }));
-    let mut terminal = ratatui::try_init()?;
-    // ratatui's hook restores the terminal; only a panic on this thread should do that.
-    // A panic in the loader thread is caught there and shown in the status line.
+    // A panic on this thread restores the terminal first. A panic in the loader thread is
+    // caught there and shown in the status line.
     let ui = std::thread::current().id();
-    let restore_hook = std::panic::take_hook();
+    let mouse_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         if std::thread::current().id() == ui {
-            restore_hook(info);
+            ratatui::restore();
+            mouse_hook(info);
         }
     }));
+    let mut terminal = init_terminal()?;
     let result = execute!(io::stdout(), EnableMouseCapture)
         .and_then(|()| event_loop(&mut terminal, &mut app, &theme, (rx, shown), &mut shell));
     let _ = execute!(io::stdout(), DisableMouseCapture);
@@ -162,8 +163,39 @@ pub fn run(paths: Vec<PathBuf>, config: &Config, opts: Options, places: Places) 
     result
 }
 
+/// The terminal the reader draws on. Frames are buffered whole (ratatui flushes once at
+/// the end of each draw), so a frame reaches the terminal in one write instead of in
+/// stdout's 1 KB line-buffer pieces.
+type Terminal = ratatui::Terminal<CrosstermBackend<io::BufWriter<io::Stdout>>>;
+
+/// Raw mode and the alternate screen, as `ratatui::try_init` sets them up, on a buffered
+/// backend. On failure the terminal is left as it was.
+fn init_terminal() -> io::Result<Terminal> {
+    use ratatui::crossterm::terminal::{enable_raw_mode, EnterAlternateScreen};
+    enable_raw_mode()?;
+    execute!(io::stdout(), EnterAlternateScreen)
+        .and_then(|()| {
+            let out = io::BufWriter::with_capacity(1 << 16, io::stdout());
+            ratatui::Terminal::new(CrosstermBackend::new(out))
+        })
+        .inspect_err(|_| ratatui::restore())
+}
+
+/// Draw one frame, inside a synchronized update: terminals that know it show the frame
+/// whole, never half drawn; others ignore it.
+fn draw(terminal: &mut Terminal, app: &App, theme: &Theme) -> io::Result<()> {
+    use ratatui::crossterm::terminal::EndSynchronizedUpdate;
+    use ratatui::crossterm::{queue, terminal::BeginSynchronizedUpdate};
+    use std::io::Write;
+    queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
+    terminal.draw(|f| f.render_widget(Screen { app, theme }, f.area()))?;
+    let out = terminal.backend_mut();
+    queue!(out, EndSynchronizedUpdate)?;
+    out.flush()
+}
+
 fn event_loop(
-    terminal: &mut ratatui::DefaultTerminal,
+    terminal: &mut Terminal,
     app: &mut App,
     theme: &Theme,
     (rx, shown): (Receiver<Bg>, Sender<()>),
@@ -177,7 +209,7 @@ fn event_loop(
     let mut busy = false; // the loader sent something in the last turn
     loop {
         if dirty {
-            terminal.draw(|f| f.render_widget(Screen { app, theme }, f.area()))?;
+            draw(terminal, app, theme)?;
             dirty = false;
             if !listed && app.progress.finished {
                 listed = true;

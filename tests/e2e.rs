@@ -23,13 +23,18 @@ impl Term {
     fn screen(&self) -> String {
         self.parser.lock().unwrap().screen().contents()
     }
-    /// Wait until the screen satisfies `f`; fail with the screen after 10 s.
+    /// Wait until the screen satisfies `f` and has settled (unchanged for 100 ms, so it
+    /// is not a frame caught half drawn); fail with the screen after 10 s.
     fn wait(&self, what: &str, f: impl Fn(&str) -> bool) -> String {
         let t0 = Instant::now();
         loop {
             let s = self.screen();
             if f(&s) {
-                return s;
+                std::thread::sleep(Duration::from_millis(100));
+                if self.screen() == s {
+                    return s;
+                }
+                continue;
             }
             if t0.elapsed() > Duration::from_secs(10) {
                 panic!("timed out waiting for {what}; the screen:\n{s}");
