@@ -1,6 +1,7 @@
 //! The learned model's input: for every story under a folder, its file name and, per
 //! block, the features `clean::model` computes from the rules' decisions, as JSON Lines.
-//! `tools/train_model.py` trains on these against a corpus's labels.
+//! `tools/train_model.py` trains on these against a corpus's labels. Each line also holds
+//! the shipped model's probabilities (`p`), to check that training and use agree.
 //!
 //!     cargo run --release --example features -- DIR > features.jsonl
 
@@ -28,6 +29,7 @@ fn main() {
             "names": model::FEATURES.iter().map(|f| f.0).collect::<Vec<_>>(),
             "texts": texts,
             "x": x,
+            "p": model::probabilities(a, &rules, &ev),
         });
         writeln!(out, "{line}").expect("write");
     }

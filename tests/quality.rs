@@ -33,14 +33,14 @@ fn gate(corpus: &str, min_recall: f64, min_hidden: f64) {
 fn news_sh_text_quality() {
     // issue 2 asked for 0.98 / 0.80; issue 6 for 0.99 / 0.90 (not reached). The learned
     // model was trained on this corpus (see tools/train_model.py): its cross-validated
-    // figures, 0.9871 / 0.8664, are the honest estimate for unseen pages of this kind.
-    gate("news-sh", 0.985, 0.865);
+    // figures, 0.9870 / 0.8802, are the honest estimate for unseen pages of this kind.
+    gate("news-sh", 0.985, 0.875);
 }
 
 #[test]
 fn news_wcxb_dev_text_quality() {
-    // issue 6 asks for 0.99 / 0.90 (not reached); cross-validated 0.9704 / 0.8033
-    gate("news-wcxb-dev", 0.97, 0.805);
+    // issue 6 asks for 0.99 / 0.90 (not reached); cross-validated 0.9700 / 0.8145
+    gate("news-wcxb-dev", 0.97, 0.812);
 }
 
 /// A generated archive of 2,000 stories (../shared/tools/gen_archive.py): standfirsts,

@@ -32,6 +32,8 @@ def norm(t):
 
 
 def load(pair, group0):
+    """Every block of every labelled article, in file order: features, label (1 story,
+    0 other, -1 unmatched: used as a neighbour, never fitted or scored), words, article."""
     feats, labels = pair.split(":")
     lab = {}
     for line in open(labels):
@@ -53,14 +55,59 @@ def load(pair, group0):
             m = next((i for i in range(j, min(j + 4, len(paras))) if paras[i][0] == t), None)
             if m is None:
                 skipped += 1
-                continue
-            j = m + 1
+            else:
+                j = m + 1
             X.append(x)
-            y.append(1 if paras[m][1] else 0)
+            y.append(-1 if m is None else 1 if paras[m][1] else 0)
             w.append(len(t.split()))
             g.append(group0 + k)
     print(f"{feats}: {len(y)} blocks, {skipped} unmatched", file=sys.stderr)
     return names, np.array(X, float), np.array(y), np.array(w, float), np.array(g)
+
+
+# The second pass's extra features: what the first pass made of the blocks around each
+# one (src/clean/model.rs, context_features, computes the same).
+CONTEXT = ["ctx_prev", "ctx_prev2", "ctx_next", "ctx_next2", "ctx_window", "ctx_max_before",
+           "ctx_max_after", "ctx_story_before", "ctx_story_after", "ctx_article"]
+
+
+def context(p, g):
+    """Context features of every block from first-pass probabilities `p`, article by
+    article (`g`: the article of each block, articles contiguous)."""
+    out = np.full((len(p), len(CONTEXT)), -1.0)
+    starts = np.r_[0, np.nonzero(np.diff(g))[0] + 1, len(p)]
+    for a, b in zip(starts[:-1], starts[1:]):
+        q = [float(v) for v in p[a:b]]
+        n = len(q)
+        mean = sum(q) / n
+        # running maxima and counts of story-like blocks, from each end
+        max_before, story_before = [-1.0] * n, [0] * n
+        for i in range(1, n):
+            max_before[i] = max(max_before[i - 1], q[i - 1])
+            story_before[i] = story_before[i - 1] + (q[i - 1] >= 0.5)
+        max_after, story_after = [-1.0] * n, [0] * n
+        for i in range(n - 2, -1, -1):
+            max_after[i] = max(max_after[i + 1], q[i + 1])
+            story_after[i] = story_after[i + 1] + (q[i + 1] >= 0.5)
+        for i in range(n):
+            f = out[a + i]
+            if i >= 1:
+                f[0] = q[i - 1]
+                f[5] = max_before[i]
+                f[7] = story_before[i] / i
+            if i >= 2:
+                f[1] = q[i - 2]
+            if i + 1 < n:
+                f[2] = q[i + 1]
+                f[6] = max_after[i]
+                f[8] = story_after[i] / (n - i - 1)
+            if i + 2 < n:
+                f[3] = q[i + 2]
+            win = [q[j] for j in range(max(0, i - 3), min(n, i + 4)) if j != i]
+            if win:
+                f[4] = sum(win) / len(win)
+            f[9] = mean
+    return out
 
 
 def metrics(y, w, keep):
@@ -69,7 +116,8 @@ def metrics(y, w, keep):
     return recall, hidden
 
 
-def export(model, names):
+def export(model):
+    """An ensemble as model.rs reads it: its baseline score and its trees."""
     trees = []
     for pred in model._predictors:
         nodes = pred[0].nodes
@@ -95,9 +143,7 @@ def export(model, names):
             "right": [int(v) for v in nodes["right"]],
             "value": value,
         })
-    baseline = float(np.ravel(model._baseline_prediction)[0])
-    return {"features": names, "baseline": baseline, "hide_below": HIDE_BELOW,
-            "show_from": SHOW_FROM, "trees": trees}
+    return {"baseline": float(np.ravel(model._baseline_prediction)[0]), "trees": trees}
 
 
 def main():
@@ -114,33 +160,55 @@ def main():
     g = np.concatenate([s[4] for s in sets])
     src = np.concatenate([[k] * len(s[2]) for k, s in enumerate(sets)])
     sw = np.where(y == 1, np.maximum(w, 1), BOILER_WEIGHT)
-    prob = np.zeros(len(y))
-    for tr, te in GroupKFold(5).split(X, y, g):
-        m = HistGradientBoostingClassifier(**PARAMS).fit(X[tr], y[tr], sample_weight=sw[tr])
-        prob[te] = m.predict_proba(X[te])[:, 1]
+    fit = y >= 0  # blocks with a label
+    folds = list(GroupKFold(5).split(X, y, g))
+
+    def cross_validated(X):
+        """Every block's probability from a model that never saw its article."""
+        prob = np.zeros(len(y))
+        for tr, te in folds:
+            tr = tr[fit[tr]]
+            m = HistGradientBoostingClassifier(**PARAMS).fit(X[tr], y[tr], sample_weight=sw[tr])
+            prob[te] = m.predict_proba(X[te])[:, 1]
+        return prob
+
+    # Two passes. The first judges each block alone; the second also sees what the first
+    # made of the blocks around it. It learns from first-pass probabilities of models that
+    # never saw the article, as it will meet them on a new one.
+    first = cross_validated(X)
+    X2 = np.hstack([X, context(first, g)])
+    prob = cross_validated(X2)
     rules = X[:, names.index("rules_shown")]
     # a long paragraph ending like a sentence is never hidden by the model (model.rs,
     # is_prose: PROSE_WORDS words or more; "words" is ln(1 + words))
     prose = (np.expm1(X[:, names.index("words")]) >= PROSE_WORDS - 0.01) & (
         X[:, names.index("ends_sentence")] == 1)
+
+    def figures(keep):
+        return "  ".join(
+            "%s %.4f/%.4f" % (s[0].split("/")[-1], *metrics(
+                y[(src == k) & fit], w[(src == k) & fit], keep[(src == k) & fit]))
+            for k, s in enumerate(sets))
+
     print("cross-validated (recall / boiler hidden):")
-    print("  rules alone   " + "  ".join(
-        "%s %.4f/%.4f" % (s[0].split("/")[-1], *metrics(y[src == k], w[src == k], rules[src == k]))
-        for k, s in enumerate(sets)))
+    print("  rules alone   " + figures(rules))
     # The model overrides the rules only where it is confident: a block the rules show is
     # hidden below HIDE_BELOW, a block they hide is shown from SHOW_FROM. The grid shows
     # the trade; the pair used is the constants below.
     print("  (hide below / show from)")
-    for hb in [0.3, 0.4, 0.5, 0.6]:
-        for sf in [0.75, 0.85, 0.95]:
-            keep = np.where(rules == 1, (prob >= hb) | prose, prob >= sf).astype(float)
-            figs = [metrics(y[src == k], w[src == k], keep[src == k]) for k in range(len(sets))]
-            mark = " <- used" if (hb, sf) == (HIDE_BELOW, SHOW_FROM) else ""
-            print("  %.2f / %.2f   " % (hb, sf) + "  ".join(
-                "%s %.4f/%.4f" % (s[0].split("/")[-1], *f) for s, f in zip(sets, figs)) + mark)
-    m = HistGradientBoostingClassifier(**PARAMS).fit(X, y, sample_weight=sw)
+    for name, p in [("first pass", first), ("both passes", prob)]:
+        print("  " + name)
+        for hb in [0.3, 0.4, 0.5, 0.6]:
+            for sf in [0.75, 0.85, 0.95]:
+                keep = np.where(rules == 1, (p >= hb) | prose, p >= sf).astype(float)
+                mark = " <- used" if (hb, sf) == (HIDE_BELOW, SHOW_FROM) and p is prob else ""
+                print("  %.2f / %.2f   " % (hb, sf) + figures(keep) + mark)
+    m1 = HistGradientBoostingClassifier(**PARAMS).fit(X[fit], y[fit], sample_weight=sw[fit])
+    m2 = HistGradientBoostingClassifier(**PARAMS).fit(X2[fit], y[fit], sample_weight=sw[fit])
+    model = {"features": names, "hide_below": HIDE_BELOW, "show_from": SHOW_FROM, **export(m1),
+             "context": {"features": names + CONTEXT, **export(m2)}}
     with open(out, "w") as f:
-        json.dump(export(m, names), f, separators=(",", ":"))
+        json.dump(model, f, separators=(",", ":"))
     print(f"wrote {out}")
 
 

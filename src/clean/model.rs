@@ -1,6 +1,7 @@
-//! A second opinion on every block, learned from labelled pages: a small ensemble of
+//! A second opinion on every block, learned from labelled pages: small ensembles of
 //! decision trees over the block's shape, its neighbours, its place in the article, the
-//! archive's evidence and what the rules decided. It never sees words, only measurements
+//! archive's evidence and what the rules decided. Two passes: the first judges each
+//! block alone, the second also sees what the first made of the blocks around it. It never sees words, only measurements
 //! (the list is [`FEATURES`]), so it cannot learn a site or a phrase.
 //!
 //! The trees are trained by `tools/train_model.py` on the labelled corpora in
@@ -78,6 +79,76 @@ pub const FEATURES: &[(&str, &str)] = &[
     ("kind_pattern", "the rules' reading"),
     ("kind_clutter", "the rules' reading"),
 ];
+
+/// The second pass's extra features: what the first pass made of the blocks around each
+/// one (its probability of being story), with how a reason describes them. Computed by
+/// [`context_features`]; `tools/train_model.py` computes the same.
+pub const CONTEXT: &[(&str, &str)] = &[
+    ("ctx_prev", "how the block before reads"),
+    ("ctx_prev2", "how the blocks before read"),
+    ("ctx_next", "how the block after reads"),
+    ("ctx_next2", "how the blocks after read"),
+    ("ctx_window", "how the blocks around it read"),
+    ("ctx_max_before", "story before it"),
+    ("ctx_max_after", "story after it"),
+    ("ctx_story_before", "how much before it reads as story"),
+    ("ctx_story_after", "how much after it reads as story"),
+    ("ctx_article", "how the whole article reads"),
+];
+
+/// The context features of every block, from the first pass's probabilities `p` (in
+/// block order): the probabilities of the two blocks before and after (-1 where there is
+/// none), their mean over three blocks each side, the highest before and after, the
+/// shares before and after of at least 0.5, and the article's mean.
+pub fn context_features(p: &[f64]) -> Vec<[f64; 10]> {
+    let n = p.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let mean = p.iter().sum::<f64>() / n as f64;
+    let story = |v: f64| usize::from(v >= 0.5);
+    // running maxima and counts of story-like blocks, from each end
+    let (mut max_before, mut story_before) = (vec![-1.0f64; n], vec![0usize; n]);
+    for i in 1..n {
+        max_before[i] = max_before[i - 1].max(p[i - 1]);
+        story_before[i] = story_before[i - 1] + story(p[i - 1]);
+    }
+    let (mut max_after, mut story_after) = (vec![-1.0f64; n], vec![0usize; n]);
+    for i in (0..n - 1).rev() {
+        max_after[i] = max_after[i + 1].max(p[i + 1]);
+        story_after[i] = story_after[i + 1] + story(p[i + 1]);
+    }
+    (0..n)
+        .map(|i| {
+            let mut f = [-1.0; 10];
+            if i >= 1 {
+                f[0] = p[i - 1];
+                f[5] = max_before[i];
+                f[7] = story_before[i] as f64 / i as f64;
+            }
+            if i >= 2 {
+                f[1] = p[i - 2];
+            }
+            if i + 1 < n {
+                f[2] = p[i + 1];
+                f[6] = max_after[i];
+                f[8] = story_after[i] as f64 / (n - i - 1) as f64;
+            }
+            if i + 2 < n {
+                f[3] = p[i + 2];
+            }
+            let window: Vec<f64> = (i.saturating_sub(3)..(i + 4).min(n))
+                .filter(|&j| j != i)
+                .map(|j| p[j])
+                .collect();
+            if !window.is_empty() {
+                f[4] = window.iter().sum::<f64>() / window.len() as f64;
+            }
+            f[9] = mean;
+            f
+        })
+        .collect()
+}
 
 /// A block at least this long, ending like a sentence, is prose that marks the story.
 const PROSE_WORDS: usize = 30;
@@ -204,17 +275,26 @@ struct Tree {
     value: Vec<f64>,
 }
 
-/// The trained ensemble.
+/// An ensemble of trees: a block's score is the baseline plus a leaf of every tree.
 #[derive(Debug, serde::Deserialize)]
-struct Model {
+struct Ensemble {
     features: Vec<String>,
     baseline: f64,
+    trees: Vec<Tree>,
+}
+
+/// The trained model: a first pass over each block's own features, and a second that
+/// also sees the first pass's reading of the blocks around it ([`CONTEXT`]).
+#[derive(Debug, serde::Deserialize)]
+struct Model {
+    #[serde(flatten)]
+    first: Ensemble,
+    context: Ensemble,
     /// A block the rules show is hidden when its probability of being story is below
     /// this; one they hide is shown when it is at least `show_from`. Between the two, the
     /// rules' decision stands.
     hide_below: f64,
     show_from: f64,
-    trees: Vec<Tree>,
 }
 
 fn model() -> &'static Model {
@@ -224,36 +304,66 @@ fn model() -> &'static Model {
             serde_json::from_str(include_str!("model.json")).expect("model.json is valid");
         let names: Vec<&str> = FEATURES.iter().map(|f| f.0).collect();
         assert_eq!(
-            m.features, names,
+            m.first.features, names,
             "model.json was trained on other features"
+        );
+        let names: Vec<&str> = FEATURES.iter().chain(CONTEXT).map(|f| f.0).collect();
+        assert_eq!(
+            m.context.features, names,
+            "model.json's second pass was trained on other features"
         );
         m
     })
 }
 
-/// The probability that a block is story, and each feature's part in the log-odds (the
-/// change in score along each tree's path, credited to the feature split on).
-fn score(x: &[f64], parts: Option<&mut Vec<f64>>) -> f64 {
-    let m = model();
-    let mut raw = m.baseline;
-    let mut parts = parts;
-    for t in &m.trees {
-        let mut k = 0usize;
-        while t.feature[k] >= 0 {
-            let f = t.feature[k] as usize;
-            let next = if x[f] <= t.threshold[k] {
-                t.left[k]
-            } else {
-                t.right[k]
-            } as usize;
-            if let Some(p) = parts.as_deref_mut() {
-                p[f] += t.value[next] - t.value[k];
+impl Ensemble {
+    /// The probability that a block is story, and each feature's part in the log-odds
+    /// (the change in score along each tree's path, credited to the feature split on).
+    fn score(&self, x: &[f64], parts: Option<&mut Vec<f64>>) -> f64 {
+        let mut raw = self.baseline;
+        let mut parts = parts;
+        for t in &self.trees {
+            let mut k = 0usize;
+            while t.feature[k] >= 0 {
+                let f = t.feature[k] as usize;
+                let next = if x[f] <= t.threshold[k] {
+                    t.left[k]
+                } else {
+                    t.right[k]
+                } as usize;
+                if let Some(p) = parts.as_deref_mut() {
+                    p[f] += t.value[next] - t.value[k];
+                }
+                k = next;
             }
-            k = next;
+            raw += t.value[k];
         }
-        raw += t.value[k];
+        1.0 / (1.0 + (-raw).exp())
     }
-    1.0 / (1.0 + (-raw).exp())
+}
+
+/// Every block's features for the second pass: its own, then the context of the first
+/// pass's reading.
+fn both_passes(xs: Vec<Vec<f64>>) -> Vec<Vec<f64>> {
+    let m = model();
+    let first: Vec<f64> = xs.iter().map(|x| m.first.score(x, None)).collect();
+    xs.into_iter()
+        .zip(context_features(&first))
+        .map(|(mut x, c)| {
+            x.extend_from_slice(&c);
+            x
+        })
+        .collect()
+}
+
+/// Every block's probability of being story, from both passes (given the rules'
+/// decisions `out`).
+pub fn probabilities(article: &Article, out: &Cleaned, ev: &Evidence) -> Vec<f64> {
+    let m = model();
+    both_passes(block_features(article, out, ev))
+        .iter()
+        .map(|x| m.context.score(x, None))
+        .collect()
 }
 
 /// May the model overrule the rules on this block? Not for the story's long prose
@@ -271,14 +381,14 @@ fn may_overrule(article: &Article, d: &Decision, ev: &Evidence) -> bool {
 /// is hidden as [`Kind::Clutter`]; a block the rules hid is shown as story. Every changed
 /// decision says why, naming what weighed most.
 pub fn judge(article: &Article, out: &mut Cleaned, ev: &Evidence) {
-    let xs = block_features(article, out, ev);
+    let xs = both_passes(block_features(article, out, ev));
     let m = model();
     let words = |d: &Decision| features::word_count(&d.text);
     let shown_before: usize = out.body().map(words).sum();
     // (block, probability, what weighed most) for every decision the model changes
     let mut changes: Vec<(usize, f64, String)> = Vec::new();
     for (i, (d, x)) in out.blocks.iter().zip(&xs).enumerate() {
-        let p = score(x, None);
+        let p = m.context.score(x, None);
         let story = if d.shown {
             p >= m.hide_below
         } else {
@@ -289,7 +399,7 @@ pub fn judge(article: &Article, out: &mut Cleaned, ev: &Evidence) {
         }
         // what weighed most, only for the decisions it changes
         let mut parts = vec![0.0; x.len()];
-        score(x, Some(&mut parts));
+        m.context.score(x, Some(&mut parts));
         changes.push((i, p, weightiest(&parts, story)));
     }
     // it never takes most of what the rules showed: the story itself, as in a brief of
@@ -357,7 +467,7 @@ fn weightiest(parts: &[f64], story: bool) -> String {
     idx.sort_by(|&a, &b| parts[b].abs().total_cmp(&parts[a].abs()));
     let mut names: Vec<&str> = Vec::new();
     for i in idx {
-        let name = FEATURES[i].1;
+        let name = FEATURES.iter().chain(CONTEXT).nth(i).map_or("", |f| f.1);
         if !names.contains(&name) {
             names.push(name);
         }
@@ -420,13 +530,58 @@ mod tests {
     #[test]
     fn the_model_matches_the_features() {
         let m = model();
-        assert_eq!(m.features.len(), FEATURES.len());
+        assert_eq!(m.first.features.len(), FEATURES.len());
         assert!(0.0 < m.hide_below && m.hide_below <= m.show_from && m.show_from < 1.0);
         let a = art("Harbour fares rise", &["One.", "Two."]);
         let out = super::super::rules::decide(&a, &Evidence::default());
-        for x in block_features(&a, &out, &Evidence::default()) {
+        let xs = block_features(&a, &out, &Evidence::default());
+        for x in &xs {
             assert_eq!(x.len(), FEATURES.len());
         }
+        for x in both_passes(xs) {
+            assert_eq!(x.len(), m.context.features.len());
+        }
+    }
+
+    #[test]
+    fn the_models_thresholds_are_read_exactly() {
+        // training compares with exact doubles; a threshold read one ulp off sends a block
+        // down another branch than in training (serde_json needs `float_roundtrip`)
+        let text = include_str!("model.json");
+        let written: Vec<f64> = text
+            .split("\"threshold\":[")
+            .skip(1)
+            .flat_map(|rest| rest[..rest.find(']').unwrap()].split(','))
+            .map(|t| t.parse().unwrap())
+            .collect();
+        let m = model();
+        let read: Vec<f64> = (m.first.trees.iter().chain(&m.context.trees))
+            .flat_map(|t| t.threshold.iter().copied())
+            .collect();
+        assert_eq!(written.len(), read.len());
+        for (w, r) in written.iter().zip(&read) {
+            assert_eq!(w.to_bits(), r.to_bits(), "{w} read as {r}");
+        }
+    }
+
+    #[test]
+    fn context_is_what_the_first_pass_made_of_the_neighbours() {
+        let c = context_features(&[0.9, 0.2, 0.6, 0.1]);
+        assert_eq!(c.len(), 4);
+        // the first block: nothing before
+        assert_eq!(&c[0][..4], &[-1.0, -1.0, 0.2, 0.6]);
+        assert_eq!((c[0][5], c[0][7]), (-1.0, -1.0));
+        assert_eq!((c[0][6], c[0][8]), (0.6, 1.0 / 3.0));
+        // the third: two before, one after
+        assert_eq!(&c[2][..4], &[0.2, 0.9, 0.1, -1.0]);
+        assert!((c[2][4] - (0.9 + 0.2 + 0.1) / 3.0).abs() < 1e-12);
+        assert_eq!((c[2][5], c[2][6], c[2][7], c[2][8]), (0.9, 0.1, 0.5, 0.0));
+        // the last: nothing after; every block sees the article's mean
+        assert_eq!((c[3][2], c[3][6], c[3][8]), (-1.0, -1.0, -1.0));
+        assert!(c.iter().all(|f| (f[9] - 0.45).abs() < 1e-12));
+        assert!(context_features(&[]).is_empty());
+        let one = context_features(&[0.3]);
+        assert_eq!(one[0][4], -1.0);
     }
 
     #[test]
