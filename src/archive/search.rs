@@ -5,15 +5,26 @@
 use super::db::{Ctx, DbResult};
 use super::index::{relative_to, root_range as sql_root_range, Entry};
 use super::state::StoryId;
-use rusqlite::{params_from_iter, Connection, ToSql};
+use rusqlite::types::Value;
+use rusqlite::{params_from_iter, Connection};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// How much a match in the title counts against a match in the body.
 pub const TITLE_WEIGHT: f64 = 10.0;
 
 /// Words of context a snippet holds.
 const SNIPPET_WORDS: i32 = 16;
+
+/// An index with at least this many stories is searched in two halves at once (by story
+/// id), one on a second connection: a word in nearly every story costs one BM25 score a
+/// story, and two cores halve it.
+#[cfg(not(test))]
+const SPLIT_FROM: i64 = 20_000;
+/// Unit tests search small indexes in halves too.
+#[cfg(test)]
+const SPLIT_FROM: i64 = 2;
 
 const OPEN: char = '\u{E000}';
 const CLOSE: char = '\u{E001}';
@@ -101,8 +112,50 @@ fn unmark(s: &str) -> (String, Vec<Range<usize>>) {
     (out, marks)
 }
 
+/// A hit as the ranking query returns it: story row id, id, file, index in the file,
+/// title, source, date, BM25 (lower is better), under one of the roots.
+type Row = (
+    i64,
+    StoryId,
+    PathBuf,
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+    f64,
+    bool,
+);
+
+fn query(conn: &Connection, db: &Path, sql: &str, args: &[Value]) -> DbResult<Vec<Row>> {
+    let mut stmt = conn.prepare_cached(sql).at(db)?;
+    let rows = stmt
+        .query_map(params_from_iter(args.iter()), |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                StoryId::from_sql(r.get(1)?),
+                PathBuf::from(r.get::<_, String>(2)?),
+                r.get::<_, i64>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, Option<String>>(5)?,
+                r.get::<_, Option<String>>(6)?,
+                r.get::<_, f64>(7)?,
+                r.get::<_, bool>(8)?,
+            ))
+        })
+        .at(db)?;
+    let mut out = Vec::new();
+    for row in rows {
+        out.push(row.at(db)?);
+    }
+    Ok(out)
+}
+
+/// Search `typed` among the stories under `roots` (all when empty), best `limit` first.
+/// `helper`, a second connection to the same index, lets a big index be ranked in two
+/// halves at once.
 pub(crate) fn run(
     conn: &Connection,
+    helper: Option<&Mutex<Connection>>,
     db: &Path,
     typed: &str,
     roots: &[PathBuf],
@@ -112,7 +165,7 @@ pub(crate) fn run(
         return Ok(Vec::new());
     };
     let mut where_roots = Vec::new();
-    let mut args: Vec<Box<dyn ToSql>> = vec![Box::new(q.clone())];
+    let mut args: Vec<Value> = vec![Value::Text(q.clone())];
     for r in roots {
         let (exact, lo, hi) = sql_root_range(r);
         let n = args.len();
@@ -122,9 +175,7 @@ pub(crate) fn run(
             n + 2,
             n + 3
         ));
-        args.push(Box::new(exact));
-        args.push(Box::new(lo));
-        args.push(Box::new(hi));
+        args.extend([exact, lo, hi].map(Value::Text));
     }
     let filter = if where_roots.is_empty() {
         "1".to_string()
@@ -138,12 +189,16 @@ pub(crate) fn run(
     // more matches, every match is joined to its file first, to filter by root.
     let rank = format!("bm25(fts, {TITLE_WEIGHT}, 1.0)");
     let n = args.len() + 1;
+    // the best of the stories with ids in (?{n+1}, ?{n+2}]
     let top_sql = format!(
         "SELECT s.id, s.sid, f.path, s.idx, s.title, s.source, s.date, top.r, ({filter})
-         FROM (SELECT rowid, {rank} AS r FROM fts WHERE fts MATCH ?1
+         FROM (SELECT rowid, {rank} AS r FROM fts
+               WHERE fts MATCH ?1 AND rowid > ?{} AND rowid <= ?{}
                ORDER BY r, rowid LIMIT ?{n}) AS top
          JOIN story s ON s.id = top.rowid JOIN file f ON f.id = s.file
-         ORDER BY top.r, top.rowid"
+         ORDER BY top.r, top.rowid",
+        n + 1,
+        n + 2
     );
     let all_sql = format!(
         "SELECT s.id, s.sid, f.path, s.idx, s.title, s.source, s.date, {rank} AS r, 1
@@ -151,47 +206,44 @@ pub(crate) fn run(
          WHERE fts MATCH ?1 AND {filter}
          ORDER BY r, fts.rowid LIMIT ?{n}"
     );
-    args.push(Box::new(limit as i64));
-    type Row = (
-        i64,
-        StoryId,
-        PathBuf,
-        i64,
-        String,
-        Option<String>,
-        Option<String>,
-        f64,
-        bool,
-    );
-    let query = |sql: &str| -> DbResult<Vec<Row>> {
-        let mut stmt = conn.prepare_cached(sql).at(db)?;
-        let rows = stmt
-            .query_map(params_from_iter(args.iter()), |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    StoryId::from_sql(r.get(1)?),
-                    PathBuf::from(r.get::<_, String>(2)?),
-                    r.get::<_, i64>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, Option<String>>(5)?,
-                    r.get::<_, Option<String>>(6)?,
-                    r.get::<_, f64>(7)?,
-                    r.get::<_, bool>(8)?,
-                ))
-            })
-            .at(db)?;
-        let mut out = Vec::new();
-        for row in rows {
-            out.push(row.at(db)?);
-        }
-        Ok(out)
+    args.push(Value::Integer(limit as i64));
+    let last: i64 = conn
+        .query_row("SELECT coalesce(max(id), 0) FROM story", [], |r| r.get(0))
+        .at(db)?;
+    let between = |lo: i64, hi: i64| {
+        let mut a = args.clone();
+        a.extend([Value::Integer(lo), Value::Integer(hi)]);
+        a
     };
-    let top = query(&top_sql)?;
+    let top = match helper {
+        Some(h) if last >= SPLIT_FROM => {
+            let mid = last / 2;
+            let (low, high) = (between(i64::MIN, mid), between(mid, i64::MAX));
+            // this thread takes the later stories (measured faster that way round)
+            let (a, b) = std::thread::scope(|s| {
+                let other = s.spawn(|| {
+                    let c = h.lock().unwrap_or_else(|e| e.into_inner());
+                    query(&c, db, &top_sql, &low)
+                });
+                let a = query(conn, db, &top_sql, &high);
+                let b = other
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e));
+                (a, b)
+            });
+            let mut top = a?;
+            top.extend(b?);
+            top.sort_by(|x, y| x.7.total_cmp(&y.7).then(x.0.cmp(&y.0)));
+            top.truncate(limit);
+            top
+        }
+        _ => query(conn, db, &top_sql, &between(i64::MIN, i64::MAX))?,
+    };
     let all_inside = top.iter().all(|r| r.8);
     let rows = if all_inside || top.len() < limit {
         top.into_iter().filter(|r| r.8).collect()
     } else {
-        query(&all_sql)?
+        query(conn, db, &all_sql, &args)?
     };
     let found: Vec<_> = rows
         .into_iter()
@@ -298,6 +350,54 @@ mod tests {
             assert!(hits.iter().all(|h| h.entry.path().starts_with(&a)));
             assert!(hits.windows(2).all(|w| w[0].score >= w[1].score));
             assert!(hits.iter().all(|h| h.snippet.contains("lighthouse")));
+        }
+    }
+
+    #[test]
+    fn a_search_in_two_halves_finds_what_one_finds() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("a");
+        std::fs::create_dir_all(&dir).unwrap();
+        let places = ["Gull Point", "the north pier", "Seal Rock", "the old quay"];
+        for i in 0..40 {
+            // the word in the title of some, once or twice in the text of others
+            let title = if i % 7 == 0 {
+                "Lighthouse keeper"
+            } else {
+                "Harbour news"
+            };
+            let extra = " The lighthouse beam was seen.".repeat(i % 3);
+            std::fs::write(
+                dir.join(format!("{i:02}.txt")),
+                format!(
+                    "{title} {i}\n\nThe council met at {} on Monday to hear residents on the \
+                     ferry timetable and the cost of repairs to the sea wall, and agreed to \
+                     meet again within a month.{extra}\n",
+                    places[i % 4]
+                ),
+            )
+            .unwrap();
+        }
+        let path = tmp.path().join("i.sqlite");
+        let mut ix = super::super::Index::open(&path).unwrap();
+        ix.refresh(
+            std::slice::from_ref(&dir),
+            &crate::clean::Options::default(),
+            None,
+        )
+        .unwrap();
+        let conn = Connection::open(&path).unwrap();
+        let helper = Mutex::new(Connection::open(&path).unwrap());
+        for (word, limit) in [
+            ("lighthouse", 5),
+            ("lighthouse", 40),
+            ("harbour", 7),
+            ("keeper", 3),
+        ] {
+            let one = run(&conn, None, &path, word, &[], limit).unwrap();
+            let two = run(&conn, Some(&helper), &path, word, &[], limit).unwrap();
+            assert!(one.len() >= limit.min(5), "{word}: {}", one.len());
+            assert_eq!(one, two, "{word}, {limit}");
         }
     }
 
