@@ -34,7 +34,7 @@ fn news_sh_text_quality() {
     // issue 2 asked for 0.98 / 0.80; issue 6 for 0.99 / 0.90 (not reached). The learned
     // model was trained on this corpus (see tools/train_model.py): its cross-validated
     // figures, 0.9870 / 0.8802, are the honest estimate for unseen pages of this kind.
-    gate("news-sh", 0.985, 0.875);
+    gate("news-sh", 0.985, 0.88);
 }
 
 #[test]

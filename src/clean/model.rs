@@ -368,11 +368,11 @@ pub fn probabilities(article: &Article, out: &Cleaned, ev: &Evidence) -> Vec<f64
 
 /// May the model overrule the rules on this block? Not for the story's long prose
 /// (hidden only on the rules' or the archive's word), marked-up blocks (headings, list
-/// items, quotes: the plain text it learned from had none), scripts without capitals,
+/// items, quotes: the plain text it learned from had none), scripts without spaces,
 /// or a block hidden on the archive's evidence.
 fn may_overrule(article: &Article, d: &Decision, ev: &Evidence) -> bool {
     !((d.shown && is_prose(&features::of(&d.text)))
-        || in_an_uncased_script(&d.text)
+        || in_an_unspaced_script(&d.text)
         || d.markup != Markup::Paragraph
         || (!d.shown && backed_by_archive(article, &d.text, ev)))
 }
@@ -434,14 +434,21 @@ pub fn judge(article: &Article, out: &mut Cleaned, ev: &Evidence) {
 
 /// The model learned from plain text, where no block is marked up: a block whose format
 /// says it is a heading, a list item or a quotation is left to the rules (as is one in
-/// a script without capitals, below).
+/// a script written without spaces between words, below).
 ///
-/// The pages the model learned from are written in scripts with capitals (Latin,
-/// mostly); in others (Japanese, Arabic, ...) its measurements mean something else, and
-/// the rules' decision stands.
-fn in_an_uncased_script(text: &str) -> bool {
-    text.chars()
-        .any(|c| c.is_alphabetic() && !c.is_uppercase() && !c.is_lowercase())
+/// The model counts words by the spaces between them. In scripts written without
+/// (Chinese, Japanese, Thai, Lao, Khmer, Myanmar) a paragraph reads as one long word, its
+/// measurements mean something else, and the rules' decision stands. Scripts with
+/// spaces, cased or not (Korean, Arabic, Hindi, ...), are measured as Latin is.
+fn in_an_unspaced_script(text: &str) -> bool {
+    text.chars().any(|c| {
+        matches!(c as u32,
+            // kana; Han (extension A, unified, compatibility, the supplementary planes)
+            0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF
+            | 0x20000..=0x2FFFF
+            // Thai and Lao, Myanmar, Khmer
+            | 0x0E00..=0x0EFF | 0x1000..=0x109F | 0x1780..=0x17FF)
+    })
 }
 
 /// Is a block hidden on the archive's word (another story's title, or furniture repeated
@@ -540,6 +547,28 @@ mod tests {
         }
         for x in both_passes(xs) {
             assert_eq!(x.len(), m.context.features.len());
+        }
+    }
+
+    #[test]
+    fn scripts_without_spaces_are_left_to_the_rules() {
+        let a = art("港の朝市", &["朝市は毎週日曜日に開かれる。"]);
+        let ev = Evidence::default();
+        let block = |text: &str| Decision {
+            text: text.into(),
+            markup: Markup::Paragraph,
+            kind: Kind::Story,
+            shown: true,
+            reason: String::new(),
+        };
+        for unspaced in ["朝市は毎週日曜日に開かれる。", "ตลาดเช้าเปิดทุกวันอาทิตย์"]
+        {
+            assert!(!may_overrule(&a, &block(unspaced), &ev), "{unspaced}");
+        }
+        // words with spaces between them are measured, whatever the script
+        for spaced in ["많이 본 칼럼", "الأكثر قراءة اليوم", "Most read today"]
+        {
+            assert!(may_overrule(&a, &block(spaced), &ev), "{spaced}");
         }
     }
 
