@@ -523,6 +523,30 @@ pub(crate) fn root_range(root: &Path) -> (String, String, String) {
     (r.clone(), format!("{r}/"), format!("{r}0")) // '0' is the byte after '/'
 }
 
+/// A new index trusts no listing file (`<index>.listing-…`) left by one deleted or
+/// replaced before it: they are removed, not left to take up room.
+fn remove_listing_files(index: &Path) {
+    let (Some(dir), Some(name)) = (index.parent(), index.file_name()) else {
+        return;
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let mut prefix = name.to_os_string();
+    prefix.push(".listing-");
+    let prefix = prefix.as_encoded_bytes();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        if e.file_name().as_encoded_bytes().starts_with(prefix) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
 /// An index file that is another version's, or not a database at all, is thrown away;
 /// one that is busy or unreadable for another reason is not.
 fn replaceable(e: &DbError) -> bool {
@@ -579,6 +603,9 @@ impl Index {
                 path: path.to_path_buf(),
                 reason: format!("index version {version}, not {INDEX_VERSION}"),
             });
+        }
+        if version == 0 {
+            remove_listing_files(path);
         }
         conn.execute_batch(SCHEMA).at(path)?;
         conn.pragma_update(None, "user_version", INDEX_VERSION)
@@ -2214,6 +2241,25 @@ mod tests {
         assert_eq!(ix.entries(&roots).unwrap().len(), 2);
         let decode = |d: &[u8]| listing::decode(d, None, "x", &mut Vec::new(), &mut |e| e);
         assert_eq!(decode(b"\x01\x02"), None);
+
+        // the index deleted: a new one removes the listing files the old one left, and
+        // nothing else beside it
+        drop(ix);
+        let keep = dir.path().join("i.sqlite.notes");
+        std::fs::write(&keep, "mine").unwrap();
+        assert!(file.exists());
+        for ext in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(dir.path().join(format!("i.sqlite{ext}")));
+        }
+        let ix = Index::open(&dir.path().join("i.sqlite")).unwrap();
+        assert!(!file.exists(), "the old index's listing file is removed");
+        assert!(keep.exists() && arch.join("a.txt").exists());
+        // an index re-opened keeps its own
+        ix.entries(&roots).unwrap();
+        drop(ix);
+        let ix = Index::open(&dir.path().join("i.sqlite")).unwrap();
+        assert!(file.exists());
+        drop(ix);
     }
 
     /// Set a file's or folder's modification time `secs` seconds back.
