@@ -1,10 +1,10 @@
 //! The only code that touches the terminal: set it up and restore it (on every path,
-//! panics included: our panic hook restores it and turns mouse capture off), turn terminal events into [`Msg`]s, and run the loop. Two
-//! background threads do the reading: the loader lists the archive (from the index at
-//! once when it has one, else by reading every file once, keeping no text), brings the
-//! index up to date and gathers the evidence cleaning needs; the story reader reads and
-//! cleans a story when it is opened. The loop does no file I/O for them, so a keypress
-//! never waits on the disk.
+//! panics included: our panic hook restores it and turns mouse capture off), turn
+//! terminal events into [`Msg`]s, and run the loop. Two background threads do the
+//! reading: the loader lists the archive (from the index at once when it has one, else
+//! by reading every file once, keeping no text), brings the index up to date and gathers
+//! the evidence cleaning needs; the story reader reads and cleans a story when it is
+//! opened. The loop does no file I/O for them, so a keypress never waits on the disk.
 
 use crate::app::{self, App, Effect, Msg, ReadStory, Settings, Sort, Stage};
 use crate::archive::{self, Index, Store, Story, StoryId};
