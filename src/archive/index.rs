@@ -1404,14 +1404,18 @@ impl Index {
     /// Full-text search under the roots: at most `limit` stories, best first (BM25, a
     /// title match weighted ten times a body match), each with a snippet of its text.
     pub fn search(&self, query: &str, paths: &[PathBuf], limit: usize) -> DbResult<Vec<Hit>> {
-        let helper = self.helper.get_or_init(|| {
-            use rusqlite::OpenFlags;
-            let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-            let c = Connection::open_with_flags(&self.path, flags).ok()?;
-            c.busy_timeout(std::time::Duration::from_secs(5)).ok()?;
-            Some(std::sync::Mutex::new(c))
-        });
-        search::run(&self.conn, helper.as_ref(), &self.path, query, paths, limit)
+        let helper = || {
+            self.helper
+                .get_or_init(|| {
+                    use rusqlite::OpenFlags;
+                    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+                    let c = Connection::open_with_flags(&self.path, flags).ok()?;
+                    c.busy_timeout(std::time::Duration::from_secs(5)).ok()?;
+                    Some(std::sync::Mutex::new(c))
+                })
+                .as_ref()
+        };
+        search::run(&self.conn, helper, &self.path, query, paths, limit)
     }
 }
 

@@ -151,11 +151,11 @@ fn query(conn: &Connection, db: &Path, sql: &str, args: &[Value]) -> DbResult<Ve
 }
 
 /// Search `typed` among the stories under `roots` (all when empty), best `limit` first.
-/// `helper`, a second connection to the same index, lets a big index be ranked in two
-/// halves at once.
-pub(crate) fn run(
+/// `helper` gives a second connection to the same index (asked for only when the index
+/// is big), to rank it in two halves at once.
+pub(crate) fn run<'h>(
     conn: &Connection,
-    helper: Option<&Mutex<Connection>>,
+    helper: impl FnOnce() -> Option<&'h Mutex<Connection>>,
     db: &Path,
     typed: &str,
     roots: &[PathBuf],
@@ -215,8 +215,9 @@ pub(crate) fn run(
         a.extend([Value::Integer(lo), Value::Integer(hi)]);
         a
     };
+    let helper = if last >= SPLIT_FROM { helper() } else { None };
     let top = match helper {
-        Some(h) if last >= SPLIT_FROM => {
+        Some(h) => {
             let mid = last / 2;
             let (low, high) = (between(i64::MIN, mid), between(mid, i64::MAX));
             // this thread takes the later stories (measured faster that way round)
@@ -394,8 +395,8 @@ mod tests {
             ("harbour", 7),
             ("keeper", 3),
         ] {
-            let one = run(&conn, None, &path, word, &[], limit).unwrap();
-            let two = run(&conn, Some(&helper), &path, word, &[], limit).unwrap();
+            let one = run(&conn, || None, &path, word, &[], limit).unwrap();
+            let two = run(&conn, || Some(&helper), &path, word, &[], limit).unwrap();
             assert!(one.len() >= limit.min(5), "{word}: {}", one.len());
             assert_eq!(one, two, "{word}, {limit}");
         }

@@ -137,12 +137,11 @@ pub fn context_features(p: &[f64]) -> Vec<[f64; 10]> {
             if i + 2 < n {
                 f[3] = p[i + 2];
             }
-            let window: Vec<f64> = (i.saturating_sub(3)..(i + 4).min(n))
-                .filter(|&j| j != i)
-                .map(|j| p[j])
-                .collect();
-            if !window.is_empty() {
-                f[4] = window.iter().sum::<f64>() / window.len() as f64;
+            // summed left to right, as training sums them
+            let window = i.saturating_sub(3)..(i + 4).min(n);
+            let others = window.len() - 1;
+            if others > 0 {
+                f[4] = window.filter(|&j| j != i).map(|j| p[j]).sum::<f64>() / others as f64;
             }
             f[9] = mean;
             f
