@@ -67,8 +67,8 @@ fn main() {
     }
     // what `list` does on re-opening: the folders' times, then the listing at once, then a
     // stat of every file
-    broadsheet::archive::index::folders(&roots); // warm, as after `list`
-    let folders = broadsheet::archive::index::folders(&roots);
+    broadsheet::archive::index::saved::folders(&roots); // warm, as after `list`
+    let folders = broadsheet::archive::index::saved::folders(&roots);
     index.keep_folders(&folders).expect("keep folders");
     let t = Instant::now();
     let saved = index.saved_listing(&roots).expect("saved listing");

@@ -10,6 +10,7 @@
 //! - [`ui`]: drawing the reader from its state (widgets that borrow the state).
 //! - [`keymap`]: keys as data, parsed from config strings; actions; hints and help.
 //! - [`config`]: `config.toml` parsed and checked.
+//! - [`timing`]: timings on stderr for the benchmarks.
 //! - [`tui`]: the only code that touches the terminal: setup / restore, the event loop.
 #![warn(missing_docs)]
 
@@ -21,5 +22,6 @@ pub mod config;
 pub mod export;
 pub mod keymap;
 pub mod text;
+pub mod timing;
 pub mod tui;
 pub mod ui;

@@ -1,7 +1,7 @@
 //! The command line: parse arguments, load the config, then run a subcommand or the reader.
 
 use anyhow::{bail, Result};
-use broadsheet::archive::{self, index, Archive, Entry, Index, Store};
+use broadsheet::archive::{self, scan, Archive, Entry, Index, Store};
 use broadsheet::config::Config;
 use broadsheet::export;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -338,7 +338,7 @@ fn list(
         }
         // the folders' times before the refresh: kept with the listing, they tell the next
         // run that nothing was added or removed
-        let folders = index::folders(paths);
+        let folders = archive::index::saved::folders(paths);
         let (_, problems) = ix.refresh(paths, opts, None)?;
         report(&problems);
         let entries = ix.entries(paths)?;
@@ -353,7 +353,7 @@ fn list(
     // no index (yet): the list first, straight from the tops of the files, shown as it
     // is found; then the index (reading them whole, from the page cache by now), for next
     // time
-    index::scan_each(paths, |entries, problems| {
+    scan::scan_each(paths, |entries, problems| {
         report(&problems);
         write_list(&entries, state.as_ref(), json, out)
     })?;
@@ -361,7 +361,7 @@ fn list(
     let Some(ix) = idx.as_mut() else {
         return Ok(());
     };
-    let folders = index::folders(paths);
+    let folders = archive::index::saved::folders(paths);
     let built = ix
         .refresh(paths, opts, None)
         .and_then(|_| ix.entries(paths)) // the listing, ready for the next run

@@ -693,7 +693,7 @@ fn load(
     if !listed {
         let mut problems = Vec::new();
         let mut done = 0;
-        archive::index::scan_each(paths, |entries, p| {
+        archive::scan::scan_each(paths, |entries, p| {
             problems.extend(p);
             done += entries.len();
             app(Msg::Entries(

@@ -3,7 +3,7 @@
 
 mod common;
 
-use broadsheet::archive::{index, Key, Store, StoryId};
+use broadsheet::archive::{scan, Key, Store, StoryId};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -72,7 +72,7 @@ fn state_survives_restart_move_rename_and_reindex() {
 
     // the reader's actions, through the library
     {
-        let (entries, _) = index::scan(std::slice::from_ref(&dir));
+        let (entries, _) = scan::scan(std::slice::from_ref(&dir));
         let mut store = Store::open(&tmp.path().join("state.sqlite")).unwrap();
         let ferry = entries
             .iter()

@@ -5,12 +5,14 @@
 pub mod db;
 pub mod entry;
 pub mod index;
+pub mod paths;
+pub mod scan;
 pub mod search;
 pub mod state;
 
 pub use db::{DbError, DbResult};
 pub use entry::{Entry, EntryBuilder};
-pub use index::{Index, Refresh};
+pub use index::{refresh::Refresh, Index};
 pub use search::Hit;
 pub use state::{Key, Store, StoryId, StoryState};
 
@@ -97,7 +99,7 @@ pub(crate) fn find_each(paths: &[PathBuf], each: &mut dyn FnMut(Result<PathBuf, 
 /// A file found in a walk: its path, and the folder it is in, held open when the walk was
 /// asked to (so the file can be opened by its name in it, without the kernel looking up
 /// every folder of its path again).
-pub(crate) struct Found {
+pub(crate) struct WalkedFile {
     /// The file, as found under the paths given.
     pub path: PathBuf,
     /// Its folder, open.
@@ -108,10 +110,10 @@ pub(crate) struct Found {
     name_len: usize,
 }
 
-impl Found {
+impl WalkedFile {
     /// A file named as it is, not found in a folder.
-    fn named(path: &Path) -> Found {
-        Found {
+    fn named(path: &Path) -> WalkedFile {
+        WalkedFile {
             path: path.to_path_buf(),
             dir: None,
             format: article::format_of(path),
@@ -197,12 +199,12 @@ impl Drop for HeldDir {
 pub(crate) fn find_each_at(
     paths: &[PathBuf],
     open_dirs: bool,
-    each: &mut dyn FnMut(Result<Found, LoadError>),
+    each: &mut dyn FnMut(Result<WalkedFile, LoadError>),
 ) {
     for p in paths {
         match std::fs::metadata(p) {
             Ok(m) if m.is_dir() => walk(p, open_dirs, each),
-            Ok(_) => each(Ok(Found::named(p))),
+            Ok(_) => each(Ok(WalkedFile::named(p))),
             Err(e) => each(Err(LoadError {
                 path: p.clone(),
                 at: None,
@@ -212,7 +214,7 @@ pub(crate) fn find_each_at(
     }
 }
 
-fn walk(dir: &Path, open_dirs: bool, each: &mut dyn FnMut(Result<Found, LoadError>)) {
+fn walk(dir: &Path, open_dirs: bool, each: &mut dyn FnMut(Result<WalkedFile, LoadError>)) {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
@@ -255,7 +257,7 @@ fn walk(dir: &Path, open_dirs: bool, each: &mut dyn FnMut(Result<Found, LoadErro
         let format = article::format_of(&path);
         if format.is_some() {
             let name_len = path.as_os_str().len() - name_at(&path);
-            each(Ok(Found {
+            each(Ok(WalkedFile {
                 path,
                 dir: held.clone(),
                 format,

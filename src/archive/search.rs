@@ -3,7 +3,8 @@
 //! hit's text with the matched words marked.
 
 use super::db::{Ctx, DbResult};
-use super::index::{relative_to, root_range as sql_root_range, Entry};
+use super::entry::Entry;
+use super::paths::{relative_to, root_range as sql_root_range};
 use super::state::StoryId;
 use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection};

@@ -1,0 +1,278 @@
+//! The index: what the list and search need from every story (title, source, date, where
+//! it is, and its cleaned text for full-text search), kept in an SQLite file with FTS5, so
+//! a big archive re-opens without reading its files again.
+//!
+//! It lives in the platform cache dir (or `--index FILE`), apart from the reading state,
+//! and can be deleted at any time: [`Index::refresh`] rebuilds what is missing and updates
+//! what changed, judging files by size and modification time.
+//!
+//! [`refresh`] brings it up to date (stat, plan, evidence, write); [`listing`] keeps each
+//! root's list ready to show in a file beside it; [`saved`] tells when that list can be
+//! shown before any refresh.
+
+pub mod listing;
+pub mod refresh;
+pub mod saved;
+
+use super::db::{self, Ctx, DbError, DbResult};
+use super::paths::{root_range, shown_path};
+use super::search::{self, Hit};
+use crate::article::LoadError;
+use crate::clean::Options;
+use rusqlite::{params, Connection};
+use std::path::{Path, PathBuf};
+
+/// Bumped whenever what the index stores, or how it is computed, changes: an index made
+/// by another version is rebuilt.
+const INDEX_VERSION: i64 = 2;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS file (
+    id    INTEGER PRIMARY KEY,
+    path  TEXT NOT NULL UNIQUE,   -- absolute
+    size  INTEGER NOT NULL,
+    mtime INTEGER NOT NULL        -- nanoseconds since 1970
+);
+CREATE TABLE IF NOT EXISTS story (
+    id     INTEGER PRIMARY KEY,   -- also the rowid of the story's text in fts
+    file   INTEGER NOT NULL,
+    idx    INTEGER NOT NULL,      -- position in the file
+    sid    INTEGER NOT NULL,      -- StoryId, the key of the reading state
+    title  TEXT NOT NULL,
+    source TEXT,
+    date   TEXT
+);
+CREATE INDEX IF NOT EXISTS story_file ON story (file);
+CREATE TABLE IF NOT EXISTS problem (
+    file   INTEGER NOT NULL,
+    at     TEXT,
+    reason TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS problem_file ON problem (file);
+CREATE TABLE IF NOT EXISTS listing (  -- entries() of a root, ready to show; dropped on any change
+    root TEXT PRIMARY KEY,
+    data BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS evidence (  -- Evidence::to_bytes() of a set of roots; dropped on any change
+    roots TEXT PRIMARY KEY,
+    data  BLOB NOT NULL
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5 (
+    title, body, tokenize = 'unicode61 remove_diacritics 2'
+);
+";
+
+/// The index file.
+pub struct Index {
+    conn: Connection,
+    path: PathBuf,
+    /// A second, read-only connection, opened for the first search of a big index.
+    helper: std::sync::OnceLock<Option<std::sync::Mutex<Connection>>>,
+}
+
+impl std::fmt::Debug for Index {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Index").field("path", &self.path).finish()
+    }
+}
+
+/// A new index trusts no listing file (`<index>.listing-…`) left by one deleted or
+/// replaced before it: they are removed, not left to take up room.
+fn remove_listing_files(index: &Path) {
+    let (Some(dir), Some(name)) = (index.parent(), index.file_name()) else {
+        return;
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let mut prefix = name.to_os_string();
+    prefix.push(".listing-");
+    let prefix = prefix.as_encoded_bytes();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        if e.file_name().as_encoded_bytes().starts_with(prefix) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+/// An index file that is another version's, or not a database at all, is thrown away;
+/// one that is busy or unreadable for another reason is not.
+fn replaceable(e: &DbError) -> bool {
+    match e {
+        DbError::Unusable { .. } => true,
+        DbError::Sql { source, .. } => matches!(
+            source.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt)
+        ),
+        DbError::Io { .. } => false,
+    }
+}
+
+/// What the index stores depends on the cleaning options and the program's version.
+fn fingerprint(opts: &Options) -> String {
+    format!(
+        "{}/{INDEX_VERSION}/{:?}",
+        env!("CARGO_PKG_VERSION"),
+        (
+            opts.disabled,
+            &opts.always_hide,
+            &opts.always_keep,
+            &opts.raw_sources
+        )
+    )
+}
+
+impl Index {
+    /// Open the index file, creating it when missing. A file another version made, or one
+    /// SQLite cannot read, is replaced by an empty index: it only holds what the archive
+    /// holds.
+    pub fn open(path: &Path) -> DbResult<Index> {
+        match Self::open_inner(path) {
+            Ok(i) => Ok(i),
+            Err(e) if replaceable(&e) => {
+                for ext in ["", "-wal", "-shm"] {
+                    let mut p = path.as_os_str().to_owned();
+                    p.push(ext);
+                    let _ = std::fs::remove_file(PathBuf::from(p));
+                }
+                Self::open_inner(path)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn open_inner(path: &Path) -> DbResult<Index> {
+        let conn = db::open(path, db::Sync::Normal)?;
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .at(path)?;
+        if version != 0 && version != INDEX_VERSION {
+            return Err(DbError::Unusable {
+                path: path.to_path_buf(),
+                reason: format!("index version {version}, not {INDEX_VERSION}"),
+            });
+        }
+        if version == 0 {
+            remove_listing_files(path);
+        }
+        conn.execute_batch(SCHEMA).at(path)?;
+        conn.pragma_update(None, "user_version", INDEX_VERSION)
+            .at(path)?;
+        Ok(Index {
+            conn,
+            path: path.to_path_buf(),
+            helper: std::sync::OnceLock::new(),
+        })
+    }
+
+    /// Open the index at `--index FILE` if given, else `BROADSHEET_INDEX`, else the
+    /// platform cache dir.
+    pub fn open_default(explicit: Option<&Path>) -> DbResult<Index> {
+        let path = match explicit {
+            Some(p) => p.to_path_buf(),
+            None => db::default_index_path().ok_or_else(|| DbError::Unusable {
+                path: PathBuf::from("index.sqlite"),
+                reason: "no home folder to keep the index in; pass --index FILE".into(),
+            })?,
+        };
+        Index::open(&path)
+    }
+
+    /// The index file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// True when the index holds nothing under any of these paths (or was made with
+    /// other cleaning options): a refresh would read every file.
+    pub fn is_cold(&self, paths: &[PathBuf], opts: &Options) -> DbResult<bool> {
+        if self.meta("fingerprint")?.as_deref() != Some(fingerprint(opts).as_str()) {
+            return Ok(true);
+        }
+        for p in paths {
+            let (exact, lo, hi) = root_range(p);
+            let n: i64 = self
+                .conn
+                .query_row(
+                    "SELECT count(*) FROM (SELECT 1 FROM file
+                     WHERE path = ?1 OR (path >= ?2 AND path < ?3) LIMIT 1)",
+                    params![exact, lo, hi],
+                    |r| r.get(0),
+                )
+                .at(&self.path)?;
+            if n > 0 {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    fn meta(&self, key: &str) -> DbResult<Option<String>> {
+        use rusqlite::OptionalExtension;
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+            .at(&self.path)
+    }
+
+    /// The problems recorded for files under the roots.
+    fn stored_problems(&self, paths: &[PathBuf]) -> DbResult<Vec<LoadError>> {
+        let mut out = Vec::new();
+        let mut q = self
+            .conn
+            .prepare_cached(
+                "SELECT f.path, p.at, p.reason FROM problem p JOIN file f ON f.id = p.file
+                 WHERE f.path = ?1 OR (f.path >= ?2 AND f.path < ?3) ORDER BY f.path",
+            )
+            .at(&self.path)?;
+        for root in paths {
+            let (exact, lo, hi) = root_range(root);
+            let rows = q
+                .query_map(params![exact, lo, hi], |r| {
+                    Ok(LoadError {
+                        path: PathBuf::from(r.get::<_, String>(0)?),
+                        at: r.get(1)?,
+                        reason: r.get(2)?,
+                    })
+                })
+                .at(&self.path)?;
+            for row in rows {
+                let mut e = row.at(&self.path)?;
+                e.path = shown_path(&e.path, paths);
+                out.push(e);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The problems recorded for files under the roots.
+    pub fn problems(&self, paths: &[PathBuf]) -> DbResult<Vec<LoadError>> {
+        self.stored_problems(paths)
+    }
+
+    /// Full-text search under the roots: at most `limit` stories, best first (BM25, a
+    /// title match weighted ten times a body match), each with a snippet of its text.
+    pub fn search(&self, query: &str, paths: &[PathBuf], limit: usize) -> DbResult<Vec<Hit>> {
+        let helper = || {
+            self.helper
+                .get_or_init(|| {
+                    use rusqlite::OpenFlags;
+                    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+                    let c = Connection::open_with_flags(&self.path, flags).ok()?;
+                    c.busy_timeout(std::time::Duration::from_secs(5)).ok()?;
+                    Some(std::sync::Mutex::new(c))
+                })
+                .as_ref()
+        };
+        search::run(&self.conn, helper, &self.path, query, paths, limit)
+    }
+}

@@ -1,0 +1,550 @@
+//! Bringing the index up to date: stat every file, plan (what is new, changed, gone),
+//! gather the evidence from what is read now and the titles already indexed, then clean
+//! and write, a batch at a time.
+
+use super::{fingerprint, Index};
+use crate::archive::db::{Ctx, DbResult};
+use crate::archive::entry::Entry;
+use crate::archive::paths::{absolute, root_range};
+use crate::archive::{find_files, Story};
+use crate::article::{Article, LoadError};
+use crate::clean::{self, Evidence, Options};
+use crate::timing::Clock;
+use rusqlite::params;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// Files (or stories already loaded) read and cleaned per batch while the index is
+/// written: enough to keep every core busy, few enough to hold little.
+const BATCH: usize = 256;
+
+/// The page cache (KiB) while many stories are written: FTS5 merges its segments in it.
+const BIG_CACHE_KB: i64 = 16 * 1024;
+
+/// The terms FTS5 holds in memory before it writes them out as a segment (bytes; its
+/// default is 1 MiB): on 10,000 generated stories, 16 MiB with a 16 MiB page cache took
+/// 8 % less time and 20 % less memory than 1 MiB with 64 MiB.
+const FTS_HASH_BYTES: i64 = 16 << 20;
+
+/// Read files a batch at a time (each batch in parallel) and count what every story
+/// adds to the evidence, in the order of `files`, holding no article longer than its
+/// batch. Returns the problems met.
+fn observe_files<P: AsRef<Path> + Sync>(
+    builder: &mut clean::EvidenceBuilder,
+    files: &[P],
+) -> Vec<LoadError> {
+    use rayon::prelude::*;
+    let mut problems = Vec::new();
+    for batch in files.chunks(BATCH) {
+        let seen: Vec<(Vec<clean::Observed>, Vec<LoadError>)> = batch
+            .par_iter()
+            .map(|f| {
+                let mut obs = Vec::new();
+                let probs =
+                    crate::article::for_each_article(f.as_ref(), |a| obs.push(clean::observe(&a)));
+                (obs, probs)
+            })
+            .collect();
+        for (obs, probs) in seen {
+            obs.into_iter().for_each(|o| builder.add_observed(o));
+            problems.extend(probs);
+        }
+    }
+    problems
+}
+
+/// The key of a set of roots in the `evidence` table: their absolute paths, in order.
+fn roots_key(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| root_range(p).0)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A story's list entry and the text the index searches: the blocks shown as the story.
+fn clean_for_index(article: Article, ev: &Evidence, opts: &Options) -> (Entry, String) {
+    let cleaned = clean::clean(&article, ev, opts);
+    let body = cleaned
+        .body()
+        .map(|d| d.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    (Entry::of(&Story { article, cleaned }), body)
+}
+
+/// What a refresh did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Refresh {
+    /// Files read for the first time.
+    pub added: usize,
+    /// Files read again because their size or time changed (or the index was stale).
+    pub changed: usize,
+    /// Files gone from the archive, dropped from the index.
+    pub removed: usize,
+    /// Files the index already had right.
+    pub unchanged: usize,
+}
+
+/// A file as found on disk: its size and time.
+struct FileStat {
+    given: PathBuf,
+    abs: String,
+    size: i64,
+    mtime: i64,
+}
+
+impl Index {
+    /// Bring the index up to date with the files under `paths`: read new and changed
+    /// files (by size and modification time), drop the ones gone. `loaded` may hold
+    /// articles already read by [`scan`], so they are not read again.
+    pub fn refresh(
+        &mut self,
+        paths: &[PathBuf],
+        opts: &Options,
+        loaded: Option<Vec<Article>>,
+    ) -> DbResult<(Refresh, Vec<LoadError>)> {
+        use rayon::prelude::*;
+        let fp = fingerprint(opts);
+        if self.meta("fingerprint")?.as_deref() != Some(fp.as_str()) {
+            // another version or other cleaning options: everything is re-read
+            self.conn
+                .execute_batch(
+                    "DELETE FROM fts; DELETE FROM story; DELETE FROM problem; DELETE FROM file;
+                     DELETE FROM listing; DELETE FROM evidence;",
+                )
+                .at(&self.path)?;
+            self.conn
+                .execute(
+                    "INSERT INTO meta (key, value) VALUES ('fingerprint', ?1)
+                     ON CONFLICT (key) DO UPDATE SET value = ?1",
+                    [&fp],
+                )
+                .at(&self.path)?;
+        }
+        let mut clock = Clock::new();
+        let (files, mut problems) = find_files(paths);
+        let found: Vec<FileStat> = files
+            .into_par_iter()
+            .filter_map(|given| {
+                let m = std::fs::metadata(&given).ok()?;
+                let mtime = m
+                    .modified()
+                    .ok()
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                    .map(|d| d.as_nanos() as i64)
+                    .unwrap_or(0);
+                Some(FileStat {
+                    abs: absolute(&given).to_string_lossy().into_owned(),
+                    given,
+                    size: m.len() as i64,
+                    mtime,
+                })
+            })
+            .collect();
+        clock.lap("walk + stat");
+        let known = self.known_files(paths)?;
+        clock.lap("known files");
+        let mut report = Refresh::default();
+        let mut stale: Vec<&FileStat> = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::with_capacity(found.len());
+        for f in &found {
+            seen.insert(&f.abs);
+            match known.get(&f.abs) {
+                Some(&(_, size, mtime)) if size == f.size && mtime == f.mtime => {
+                    report.unchanged += 1
+                }
+                Some(_) => {
+                    report.changed += 1;
+                    stale.push(f);
+                }
+                None => {
+                    report.added += 1;
+                    stale.push(f);
+                }
+            }
+        }
+        let gone: Vec<i64> = known
+            .iter()
+            .filter(|(p, _)| !seen.contains(p.as_str()))
+            .map(|(_, &(id, _, _))| id)
+            .collect();
+        report.removed = gone.len();
+        if stale.is_empty() && gone.is_empty() {
+            problems.extend(self.stored_problems(paths)?);
+            return Ok((report, problems));
+        }
+
+        // read what is new or changed (reusing what the caller already read), twice, a
+        // batch at a time: once for the evidence, once to clean and write; so memory
+        // holds the evidence and a few batches, never the archive
+        let stale_paths: Vec<&Path> = stale.iter().map(|f| f.given.as_path()).collect();
+        let (held, rest) = match loaded {
+            Some(all) => {
+                let want: HashSet<&Path> = stale_paths.iter().copied().collect();
+                let held: Vec<Article> = all
+                    .into_iter()
+                    .filter(|a| want.contains(a.path.as_path()))
+                    .collect();
+                let have: HashSet<&Path> = held.iter().map(|a| a.path.as_path()).collect();
+                let rest: Vec<&Path> = stale_paths
+                    .iter()
+                    .filter(|p| !have.contains(**p))
+                    .copied()
+                    .collect();
+                (held, rest)
+            }
+            None => (Vec::new(), stale_paths),
+        };
+
+        // evidence: the titles of every other story indexed, then the stories read now
+        let stale_abs: HashSet<&str> = stale.iter().map(|f| f.abs.as_str()).collect();
+        let mut builder = clean::EvidenceBuilder::default();
+        let n_others = self.add_other_titles(&mut builder, &stale_abs, &gone)?;
+        for batch in held.chunks(BATCH) {
+            let seen: Vec<clean::Observed> = batch.par_iter().map(clean::observe).collect();
+            seen.into_iter().for_each(|o| builder.add_observed(o));
+        }
+        let load_problems = observe_files(&mut builder, &rest);
+        let ev = builder.finish();
+        // the whole archive's evidence when every story under the roots was read now
+        let whole = report.unchanged == 0 && n_others == 0;
+        clock.lap("read files + evidence");
+
+        let abs_of: HashMap<&Path, &FileStat> =
+            stale.iter().map(|f| (f.given.as_path(), *f)).collect();
+        // a bigger page cache while writing many stories: FTS5 merges its segments in it
+        let big = stale.len() > 1000;
+        if big {
+            self.conn
+                .pragma_update(None, "cache_size", -BIG_CACHE_KB)
+                .at(&self.path)?;
+            // and fewer, bigger segments from FTS5's pending terms: less to merge
+            self.conn
+                .execute(
+                    "INSERT INTO fts (fts, rank) VALUES ('hashsize', ?1)",
+                    [FTS_HASH_BYTES],
+                )
+                .at(&self.path)?;
+        }
+        let tx = self.conn.unchecked_transaction().at(&self.path)?;
+        tx.execute_batch("DELETE FROM listing; DELETE FROM evidence;")
+            .at(&self.path)?;
+        if whole {
+            tx.execute(
+                "INSERT INTO evidence (roots, data) VALUES (?1, ?2)",
+                params![roots_key(paths), ev.to_bytes()],
+            )
+            .at(&self.path)?;
+        }
+        {
+            let p = &self.path;
+            let mut del_fts = tx
+                .prepare("DELETE FROM fts WHERE rowid IN (SELECT id FROM story WHERE file = ?1)")
+                .at(p)?;
+            let mut del_story = tx.prepare("DELETE FROM story WHERE file = ?1").at(p)?;
+            let mut del_problem = tx.prepare("DELETE FROM problem WHERE file = ?1").at(p)?;
+            let mut del_file = tx.prepare("DELETE FROM file WHERE id = ?1").at(p)?;
+            let mut clear = |id: i64| -> DbResult<()> {
+                del_fts.execute([id]).at(p)?;
+                del_story.execute([id]).at(p)?;
+                del_problem.execute([id]).at(p)?;
+                Ok(())
+            };
+            for &id in &gone {
+                clear(id)?;
+                del_file.execute([id]).at(p)?;
+            }
+            let mut upsert_file = tx
+                .prepare(
+                    "INSERT INTO file (path, size, mtime) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (path) DO UPDATE SET size = ?2, mtime = ?3
+                     RETURNING id",
+                )
+                .at(p)?;
+            let mut file_ids: HashMap<&str, i64> = HashMap::with_capacity(stale.len());
+            for f in &stale {
+                let id: i64 = upsert_file
+                    .query_row(params![f.abs, f.size, f.mtime], |r| r.get(0))
+                    .at(p)?;
+                if known.contains_key(&f.abs) {
+                    clear(id)?;
+                }
+                file_ids.insert(f.abs.as_str(), id);
+            }
+            let mut ins_story = tx
+                .prepare(
+                    "INSERT INTO story (file, idx, sid, title, source, date)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )
+                .at(p)?;
+            let mut ins_fts = tx
+                .prepare("INSERT INTO fts (rowid, title, body) VALUES (?1, ?2, ?3)")
+                .at(p)?;
+            // reading and cleaning (on rayon's threads, a batch at a time) overlaps
+            // writing (here): the time is that of the slower, and only a few batches
+            // are held at once
+            let (send, recv) = std::sync::mpsc::sync_channel::<Vec<(Entry, String)>>(2);
+            let ev = &ev;
+            let rest = &rest;
+            std::thread::scope(|scope| -> DbResult<()> {
+                scope.spawn(move || {
+                    let mut held = held.into_iter();
+                    loop {
+                        let batch: Vec<Article> = held.by_ref().take(BATCH).collect();
+                        if batch.is_empty() {
+                            break;
+                        }
+                        let done: Vec<(Entry, String)> = batch
+                            .into_par_iter()
+                            .map(|article| clean_for_index(article, ev, opts))
+                            .collect();
+                        if send.send(done).is_err() {
+                            return; // the writer stopped on an error
+                        }
+                    }
+                    for files in rest.chunks(BATCH) {
+                        // a big JSON Lines file is read apart, a batch of its stories
+                        // at a time; every other file of the batch whole, in parallel
+                        let done: Vec<Option<Vec<(Entry, String)>>> = files
+                            .par_iter()
+                            .map(|f| {
+                                if crate::article::is_streamed(f) {
+                                    return None;
+                                }
+                                let loaded = crate::article::load_file(f);
+                                Some(
+                                    loaded
+                                        .articles
+                                        .into_iter()
+                                        .map(|mut a| {
+                                            crate::archive::fill_date(&mut a);
+                                            clean_for_index(a, ev, opts)
+                                        })
+                                        .collect(),
+                                )
+                            })
+                            .collect();
+                        let mut out = Vec::new();
+                        for (f, d) in files.iter().zip(done) {
+                            match d {
+                                Some(d) => out.extend(d),
+                                None => {
+                                    // what came before it goes first
+                                    let mut ok = send.send(std::mem::take(&mut out)).is_ok();
+                                    let mut batch = Vec::with_capacity(BATCH);
+                                    let send_batch = |batch: Vec<Article>| {
+                                        let done: Vec<(Entry, String)> = batch
+                                            .into_par_iter()
+                                            .map(|mut a| {
+                                                crate::archive::fill_date(&mut a);
+                                                clean_for_index(a, ev, opts)
+                                            })
+                                            .collect();
+                                        send.send(done).is_ok()
+                                    };
+                                    crate::article::for_each_article(f, |a| {
+                                        batch.push(a);
+                                        if batch.len() == BATCH && ok {
+                                            ok = send_batch(std::mem::take(&mut batch));
+                                        }
+                                    });
+                                    if !ok || !send_batch(batch) {
+                                        return;
+                                    }
+                                }
+                            }
+                        }
+                        if send.send(out).is_err() {
+                            return;
+                        }
+                    }
+                });
+                for chunk in recv {
+                    for (e, body) in chunk {
+                        let Some(f) = abs_of.get(e.path()) else {
+                            continue;
+                        };
+                        let file = file_ids[f.abs.as_str()];
+                        ins_story
+                            .execute(params![
+                                file,
+                                e.index_in_file as i64,
+                                e.id.to_sql(),
+                                e.title(),
+                                e.source(),
+                                e.date()
+                            ])
+                            .at(p)?;
+                        let rowid = tx.last_insert_rowid();
+                        ins_fts.execute(params![rowid, e.title(), body]).at(p)?;
+                    }
+                }
+                Ok(())
+            })?;
+            let mut ins_problem = tx
+                .prepare("INSERT INTO problem (file, at, reason) VALUES (?1, ?2, ?3)")
+                .at(p)?;
+            for pr in &load_problems {
+                if let Some(f) = abs_of.get(pr.path.as_path()) {
+                    ins_problem
+                        .execute(params![file_ids[f.abs.as_str()], pr.at, pr.reason])
+                        .at(p)?;
+                }
+            }
+        }
+        tx.commit().at(&self.path)?;
+        if big {
+            self.conn
+                .execute_batch("PRAGMA cache_size = -2000; PRAGMA shrink_memory;")
+                .at(&self.path)?;
+        }
+        clock.lap("clean + write + commit");
+        problems.extend(self.stored_problems(paths)?);
+        Ok((report, problems))
+    }
+
+    /// Every indexed file under the roots: absolute path -> (id, size, mtime).
+    fn known_files(&self, paths: &[PathBuf]) -> DbResult<HashMap<String, (i64, i64, i64)>> {
+        let mut out = HashMap::new();
+        let mut q = self
+            .conn
+            .prepare_cached(
+                "SELECT path, id, size, mtime FROM file
+                 WHERE path = ?1 OR (path >= ?2 AND path < ?3)",
+            )
+            .at(&self.path)?;
+        for p in paths {
+            let (exact, lo, hi) = root_range(p);
+            let rows = q
+                .query_map(params![exact, lo, hi], |r| {
+                    Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?, r.get(3)?)))
+                })
+                .at(&self.path)?;
+            for row in rows {
+                let (k, v) = row.at(&self.path)?;
+                out.insert(k, v);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Count the title of every indexed story outside the files being re-read (as a
+    /// title-only article): the archive-wide evidence that a line is another story's
+    /// title. Returns how many.
+    fn add_other_titles(
+        &self,
+        builder: &mut clean::EvidenceBuilder,
+        stale: &HashSet<&str>,
+        gone: &[i64],
+    ) -> DbResult<usize> {
+        let gone: HashSet<i64> = gone.iter().copied().collect();
+        let mut q = self
+            .conn
+            .prepare("SELECT f.id, f.path, s.title FROM story s JOIN file f ON f.id = s.file")
+            .at(&self.path)?;
+        let mut rows = q.query([]).at(&self.path)?;
+        let mut n = 0;
+        while let Some(r) = rows.next().at(&self.path)? {
+            let file: i64 = r.get(0).at(&self.path)?;
+            let path = r.get_ref(1).and_then(|v| Ok(v.as_str()?)).at(&self.path)?;
+            if gone.contains(&file) || stale.contains(path) {
+                continue;
+            }
+            builder.add(&Article {
+                title: r.get(2).at(&self.path)?,
+                ..Article::default()
+            });
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// The archive-wide evidence of the stories under the roots, for cleaning a story
+    /// that is opened: kept in the index by the [`Index::refresh`] that read them all,
+    /// else gathered now by reading the files once (and kept, when the index can be
+    /// written). It is as of the last refresh.
+    pub fn evidence(&self, paths: &[PathBuf]) -> DbResult<Evidence> {
+        use rusqlite::OptionalExtension;
+        let key = roots_key(paths);
+        let saved: Option<Vec<u8>> = self
+            .conn
+            .query_row("SELECT data FROM evidence WHERE roots = ?1", [&key], |r| {
+                r.get(0)
+            })
+            .optional()
+            .at(&self.path)?;
+        if let Some(ev) = saved.and_then(|d| Evidence::from_bytes(&d)) {
+            return Ok(ev);
+        }
+        let (files, _) = find_files(paths);
+        let mut builder = clean::EvidenceBuilder::default();
+        observe_files(&mut builder, &files);
+        let ev = builder.finish();
+        // best effort: a read-only index still answers, only slower next time
+        let _ = self.conn.execute(
+            "INSERT OR REPLACE INTO evidence (roots, data) VALUES (?1, ?2)",
+            params![key, ev.to_bytes()],
+        );
+        Ok(ev)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::archive::scan::scan_articles;
+
+    #[test]
+    fn evidence_is_kept_by_a_full_refresh_and_gathered_again_after_a_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let arch = dir.path().join("news");
+        std::fs::create_dir_all(&arch).unwrap();
+        let write = |name: &str, title: &str| {
+            let text = format!(
+                "{title}\n\nSign up for our newsletter\n\nThe council met on {name} and agreed the plan.\n"
+            );
+            std::fs::write(arch.join(format!("{name}.txt")), text).unwrap();
+        };
+        for (name, title) in [
+            ("mon", "Ferry fares rise again"),
+            ("tue", "Bridge plan agreed at last"),
+        ] {
+            write(name, title);
+        }
+        write("wed", "Schools close early for the storm");
+        let roots = vec![arch.clone()];
+        let gathered = || {
+            let (_, arts, _) = scan_articles(&roots);
+            Evidence::gather(&arts).to_bytes()
+        };
+        let mut ix = Index::open(&dir.path().join("i.sqlite")).unwrap();
+        let opts = Options::default();
+        ix.refresh(&roots, &opts, None).unwrap();
+        let saved: i64 = ix
+            .conn
+            .query_row("SELECT count(*) FROM evidence", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(saved, 1);
+        let ev = ix.evidence(&roots).unwrap();
+        assert_eq!(ev.to_bytes(), gathered());
+        assert_eq!(ev.title_count(), 3);
+        assert_eq!(
+            ev.repeats_in("", "Sign up for our newsletter"),
+            3,
+            "repeated in every story"
+        );
+        // a changed file: the kept evidence is dropped, and gathered again when asked
+        write("thu", "Market hall to reopen next spring");
+        ix.refresh(&roots, &opts, None).unwrap();
+        let saved: i64 = ix
+            .conn
+            .query_row("SELECT count(*) FROM evidence", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(saved, 0);
+        let ev = ix.evidence(&roots).unwrap();
+        assert_eq!(ev.title_count(), 4);
+        assert_eq!(ev.to_bytes(), gathered());
+        assert_eq!(ix.evidence(&roots).unwrap().to_bytes(), gathered()); // kept now
+    }
+}
