@@ -134,7 +134,9 @@ pub fn run(paths: Vec<PathBuf>, config: &Config, opts: Options, places: Places) 
             Some(s)
         }
         Err(e) => {
-            app.message = Some(format!("reading state not available (not saved): {e}"));
+            app.update(Msg::Status(format!(
+                "reading state not available (not saved): {e}"
+            )));
             None
         }
     };
@@ -211,9 +213,9 @@ fn event_loop(
         if dirty {
             draw(terminal, app, theme)?;
             dirty = false;
-            if !listed && app.progress.finished {
+            if !listed && app.progress().finished {
                 listed = true;
-                timing(&format!("{} stories listed, drawn", app.entries.len()));
+                timing(&format!("{} stories listed, drawn", app.entries().len()));
                 let _ = shown.send(()); // the loader may go on with the index
                 shell.settle(app);
                 dirty = true; // state moved to edited stories shows
@@ -223,7 +225,7 @@ fn event_loop(
             Duration::ZERO // more from the loader may be waiting already: no pause
         } else if shell.awaiting.is_some() {
             Duration::from_millis(5)
-        } else if loading && !listed && app.entries.is_empty() {
+        } else if loading && !listed && app.entries().is_empty() {
             Duration::from_millis(1) // the list may come any moment: draw it at once
         } else if loading {
             Duration::from_millis(10)
@@ -273,10 +275,10 @@ fn event_loop(
 
 /// The remembered sort order and unread-only switch.
 fn restore_settings(app: &mut App, store: &Store) {
-    if let Some(s) = store.setting("sort").as_deref().and_then(Sort::parse) {
-        app.sort = s;
-    }
-    app.unread_only = store.setting("unread_only").as_deref() == Some("1");
+    app.update(Msg::Remembered {
+        sort: store.setting("sort").as_deref().and_then(Sort::parse),
+        unread_only: store.setting("unread_only").as_deref() == Some("1"),
+    });
 }
 
 impl Shell {
@@ -284,7 +286,7 @@ impl Shell {
     /// the stories it brought (and, when loading ends, matched to moved or edited
     /// stories, and the last selection restored).
     fn receive(&mut self, app: &mut App, msg: Msg) {
-        let before = app.entries.len();
+        let before = app.entries().len();
         let first_load = matches!(msg, Msg::Loaded);
         let relisted = matches!(msg, Msg::Relist(_));
         if let Msg::IndexReady(Ok(())) = &msg {
@@ -300,12 +302,14 @@ impl Shell {
             } else if first_load {
                 self.reconcile_due = true; // once the list is on screen: see `settle`
             }
-            if app.entries.len() > from {
-                app.fill_state(from, |id| store.marks(id));
+            if app.entries().len() > from {
+                let marks = app.entries()[from..].iter().map(|e| store.marks(e.id));
+                let marks = marks.collect();
+                app.update(Msg::State { from, marks });
             }
-            if first_load && app.selected == 0 && app.focus == crate::app::Focus::List {
+            if first_load && app.selected() == 0 && app.focus() == crate::app::Focus::List {
                 if let Some(id) = store.last_selection() {
-                    app.select_id(id);
+                    app.update(Msg::SelectId(id));
                     self.last_selection = Some(id);
                 }
             }
@@ -317,11 +321,11 @@ impl Shell {
     /// by path); the first entry whose state may have changed (`usize::MAX`: none).
     fn reconcile(store: &mut Store, app: &mut App) -> usize {
         // the ids are the entries' own (not hashed again)
-        match store.reconcile(app.entries.iter().map(|e| e.key())) {
+        match store.reconcile(app.entries().iter().map(|e| e.key())) {
             Ok(0) => usize::MAX,
             Ok(_) => 0,
             Err(e) => {
-                app.message = Some(format!("reading state: {e}"));
+                app.update(Msg::Status(format!("reading state: {e}")));
                 usize::MAX
             }
         }
@@ -333,7 +337,8 @@ impl Shell {
         if let Some(store) = self.store.as_mut().filter(|_| self.reconcile_due) {
             self.reconcile_due = false;
             if Self::reconcile(store, app) == 0 {
-                app.fill_state(0, |id| store.marks(id));
+                let marks = app.entries().iter().map(|e| store.marks(e.id)).collect();
+                app.update(Msg::State { from: 0, marks });
             }
             self.perform(app);
         }
@@ -356,7 +361,7 @@ impl Shell {
         }
         for fx in fxs {
             if let Err(m) = self.effect(app, fx) {
-                app.message = Some(m);
+                app.update(Msg::Status(m));
             }
         }
     }
@@ -368,19 +373,19 @@ impl Shell {
         match fx {
             Effect::None | Effect::Quit => Ok(()),
             Effect::SetRead(i, read) => match &mut self.store {
-                Some(s) => saved(s.set_read(app.entries[i].key(), read)),
+                Some(s) => saved(s.set_read(app.entries()[i].key(), read)),
                 None => Ok(()),
             },
             Effect::SetStar(i, star) => match &mut self.store {
-                Some(s) => saved(s.set_starred(app.entries[i].key(), star)),
+                Some(s) => saved(s.set_starred(app.entries()[i].key(), star)),
                 None => Ok(()),
             },
             Effect::SaveScroll(i, para) => match &mut self.store {
-                Some(s) => saved(s.set_scroll(app.entries[i].key(), para)),
+                Some(s) => saved(s.set_scroll(app.entries()[i].key(), para)),
                 None => Ok(()),
             },
             Effect::SetLastSelection(i) => {
-                let id = app.entries[i].id;
+                let id = app.entries()[i].id;
                 match &mut self.store {
                     Some(s) if self.last_selection != Some(id) => {
                         self.last_selection = Some(id);
@@ -399,7 +404,7 @@ impl Shell {
                 Ok(())
             }
             Effect::OpenUrl(url) => open_url(&url).map(|()| {
-                app.message = Some(format!("opening {url}"));
+                app.update(Msg::Status(format!("opening {url}")));
             }),
             Effect::CopyUrl(url) => {
                 use std::io::Write;
@@ -407,7 +412,7 @@ impl Shell {
                 write!(out, "\x1b]52;c;{}\x07", base64(url.as_bytes()))
                     .and_then(|()| out.flush())
                     .map_err(|e| format!("could not copy: {e}"))?;
-                app.message = Some(format!("copied {url}"));
+                app.update(Msg::Status(format!("copied {url}")));
                 Ok(())
             }
             Effect::Export(i) => {
@@ -415,7 +420,7 @@ impl Shell {
                 let path = match app.story(i) {
                     Some(o) => export_file(&o.story)?,
                     None => {
-                        let e = &app.entries[i];
+                        let e = &app.entries()[i];
                         let r = read_story(
                             e.path(),
                             e.index_in_file,
@@ -426,11 +431,11 @@ impl Shell {
                         export_file(&r.story)?
                     }
                 };
-                app.message = Some(format!("exported to {}", path.display()));
+                app.update(Msg::Status(format!("exported to {}", path.display())));
                 Ok(())
             }
             Effect::LoadStory(i) | Effect::Prefetch(i) => {
-                let e = &app.entries[i];
+                let e = &app.entries()[i];
                 let want = Want {
                     id: e.id,
                     path: e.path().to_path_buf(),
@@ -1085,7 +1090,7 @@ mod tests {
             app.update(Msg::Key(Key::ch('j')));
             sh.perform(&mut app);
         }
-        let para = app.reader.as_ref().unwrap().anchor.para;
+        let para = app.reader().unwrap().anchor.para;
         assert!(para > 1);
         app.update(Msg::Do(crate::keymap::Action::UnreadOnly));
         sh.perform(&mut app);
@@ -1094,17 +1099,20 @@ mod tests {
         let mut sh = shell(&db);
         let mut app = App::new(Settings::default(), Keymap::default());
         restore_settings(&mut app, sh.store.as_ref().unwrap());
-        assert!(app.unread_only);
-        app.unread_only = false;
+        assert!(app.unread_only());
+        app.update(Msg::Remembered {
+            sort: None,
+            unread_only: false,
+        });
         app.update(Msg::Resize(100, 30));
         sh.receive(&mut app, Msg::Stories(stories()));
         sh.receive(&mut app, Msg::Loaded);
         sh.settle(&mut app); // as the loop does once the list is drawn
-        assert!(app.entries[0].starred && !app.entries[0].read);
-        assert!(app.entries[2].read && !app.entries[2].starred);
-        assert_eq!(app.selected, 2, "the last selection is restored");
-        assert_eq!(app.reader.as_ref().unwrap().anchor.para, para);
-        assert!(app.message.is_none(), "{:?}", app.message);
+        assert!(app.entries()[0].starred && !app.entries()[0].read);
+        assert!(app.entries()[2].read && !app.entries()[2].starred);
+        assert_eq!(app.selected(), 2, "the last selection is restored");
+        assert_eq!(app.reader().unwrap().anchor.para, para);
+        assert!(app.message().is_none(), "{:?}", app.message());
     }
 
     #[test]
@@ -1129,9 +1137,9 @@ mod tests {
         let mut app = App::new(Settings::default(), Keymap::default());
         sh.receive(&mut app, Msg::Stories(vec![after]));
         sh.receive(&mut app, Msg::Loaded);
-        assert!(!app.entries[0].starred, "not before the list is drawn");
+        assert!(!app.entries()[0].starred, "not before the list is drawn");
         sh.settle(&mut app);
-        assert!(app.entries[0].starred);
+        assert!(app.entries()[0].starred);
     }
 
     #[test]
@@ -1168,8 +1176,8 @@ mod tests {
         }
         // as the loop does: a batch of keys, then the effects
         sh.perform(&mut app);
-        let para = app.reader.as_ref().unwrap().anchor.para;
-        let id = app.entries[0].id;
+        let para = app.reader().unwrap().anchor.para;
+        let id = app.entries()[0].id;
         assert_eq!(sh.store.as_ref().unwrap().scroll(id), Some(para));
         // a search with no index: the answer says so, nothing breaks
         app.update(Msg::Key(Key::ch('h')));
@@ -1178,11 +1186,7 @@ mod tests {
         }
         app.update(Msg::Key(Key::plain(Code::Enter)));
         sh.perform(&mut app);
-        assert!(app
-            .message
-            .as_deref()
-            .unwrap()
-            .contains("still being built"));
+        assert!(app.message().unwrap().contains("still being built"));
     }
 }
 
@@ -1228,13 +1232,10 @@ mod cost {
         );
         let mut app = App::new(Settings::default(), Keymap::default());
         // READER_SORT=date|source|title: a remembered sort order, as restore_settings sets
-        if let Some(s) = std::env::var("READER_SORT")
-            .ok()
-            .as_deref()
-            .and_then(Sort::parse)
-        {
-            app.sort = s;
-        }
+        let sort = std::env::var("READER_SORT").ok();
+        let sort = sort.as_deref().and_then(Sort::parse);
+        let unread_only = app.unread_only();
+        app.update(Msg::Remembered { sort, unread_only });
         app.update(Msg::Resize(100, 30));
         lap("shell, app");
         sh.receive(&mut app, Msg::Entries(entries));

@@ -172,8 +172,13 @@ fn first_screen_of_fixtures() {
 #[test]
 fn read_and_starred_state_plugs_into_the_list() {
     let mut app = app_with(fixtures(), 100, 30);
-    app.entries[1].starred = true;
-    app.entries[2].read = true;
+    // read, starred, scroll paragraph: the second starred, the third read
+    let marks = vec![
+        (false, false, None),
+        (false, true, None),
+        (true, false, None),
+    ];
+    app.update(Msg::State { from: 0, marks });
     let screen = render(&app, 100, 30);
     let rows: Vec<&str> = screen.lines().collect();
     assert!(rows[0].contains("Stories 3 · 2 unread"), "{}", rows[0]);
@@ -208,7 +213,7 @@ fn help_lists_every_binding_from_the_live_keymap() {
         press(&mut app, &[Key::ch('j')]);
     }
     let screen = format!("{screen}{}", render(&app, 100, 30));
-    for (action, keys) in app.keymap.bindings() {
+    for (action, keys) in app.keymap().bindings() {
         assert!(screen.contains(action.describe()), "{action:?}");
         assert!(screen.contains(&keys[0].to_string()), "{action:?}");
     }
@@ -245,7 +250,7 @@ fn remapped_keys_show_in_hints_and_help() {
         "{status}"
     );
     press(&mut app, &[Key::ctrl('n')]);
-    assert_eq!(app.selected, 1);
+    assert_eq!(app.selected(), 1);
     app.update(Msg::Do(Action::Help));
     assert!(render(&app, 100, 30).contains("ctrl-n"));
 }
@@ -411,7 +416,7 @@ fn frame_time_on_a_long_story() {
     };
     let next = frame(&mut app, Key::ch('J'));
     let back = frame(&mut app, Key::ch('K'));
-    let lines = app.reader.as_ref().unwrap().doc.all_lines().len();
+    let lines = app.reader().unwrap().doc.all_lines().len();
     println!(
         "long story: {n} paragraphs, {} KB, {lines} lines; open {open:?}; scroll keys median {median:?} worst {worst:?}; \
          re-wrap on resize {resize:?}; J {next:?}; K (re-wrap the long one) {back:?}",
@@ -427,7 +432,7 @@ fn full_text_results_show_in_the_list_title() {
         &[Key::ch('/'), Key::ch('f'), Key::ch('e'), Key::ch('r')],
     );
     app.update(Msg::Key("enter".parse().unwrap()));
-    let id = app.entries[0].id;
+    let id = app.entries()[0].id;
     app.update(Msg::SearchResults {
         query: "fer".into(),
         found: Ok((vec![id], vec!["fer".into()])),

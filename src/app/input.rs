@@ -1,10 +1,10 @@
 //! Keys, actions and the mouse: a key typed into the filter or a find, or looked up in
 //! the keymap; every bindable action; the wheel and clicks.
 
-use super::msg::Effect;
-use super::reader::Find;
 use super::doc::Pos;
 use super::layout;
+use super::msg::Effect;
+use super::reader::Find;
 use super::{App, Focus, Mode};
 use crate::keymap::{Action, Code, Key};
 
@@ -96,7 +96,7 @@ impl App {
     }
 
     /// Do a bindable action.
-    pub fn act(&mut self, a: Action) -> Effect {
+    pub(super) fn act(&mut self, a: Action) -> Effect {
         let reading = self.focus == Focus::Reader;
         let page = self.layout().text.height.saturating_sub(1).max(1) as usize;
         let rows = self.layout().list_rows();

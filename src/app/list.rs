@@ -152,7 +152,7 @@ impl App {
 
     /// Fill in remembered reading state for the entries from `from` on: read, starred
     /// and the paragraph they were scrolled to. Called by the shell as stories arrive.
-    pub fn fill_state(
+    pub(super) fn fill_state(
         &mut self,
         from: usize,
         mut state: impl FnMut(StoryId) -> (bool, bool, Option<u32>),
@@ -181,7 +181,7 @@ impl App {
     }
 
     /// Select the story with this id if it is listed (the last selection, restored).
-    pub fn select_id(&mut self, id: StoryId) -> bool {
+    pub(super) fn select_id(&mut self, id: StoryId) -> bool {
         let Some(row) = self.visible.iter().position(|&i| self.entries[i].id == id) else {
             return false;
         };
@@ -191,7 +191,7 @@ impl App {
     }
 
     /// Filter the list to stories whose title or source contains `text`.
-    pub fn set_filter(&mut self, text: String) {
+    pub(super) fn set_filter(&mut self, text: String) {
         self.filter = text;
         self.search = None;
         self.refilter();
@@ -199,7 +199,7 @@ impl App {
 
     /// List what passes the filters (or the full-text results, best first), in the
     /// list's order; the selected story stays selected if it is still listed.
-    pub fn refilter(&mut self) {
+    pub(super) fn refilter(&mut self) {
         let keep = self.visible.get(self.selected).copied();
         let before = self.selected;
         if let Some(s) = &self.search {
@@ -247,7 +247,11 @@ impl App {
     }
 
     /// The answer to a full-text search.
-    pub(super) fn searched(&mut self, query: String, found: Result<(Vec<StoryId>, Vec<String>), String>) {
+    pub(super) fn searched(
+        &mut self,
+        query: String,
+        found: Result<(Vec<StoryId>, Vec<String>), String>,
+    ) {
         if query != self.filter {
             return; // the filter changed since: an old answer
         }
@@ -446,4 +450,3 @@ fn lowercase_prefix(t: &str) -> u128 {
     }
     u128::from_be_bytes(bytes)
 }
-

@@ -87,59 +87,59 @@ pub enum Mode {
 #[derive(Debug, Clone)]
 pub struct App {
     /// Settings from the config.
-    pub settings: Settings,
+    settings: Settings,
     /// The live keymap.
-    pub keymap: Keymap,
+    keymap: Keymap,
     /// Every story, in archive order.
-    pub entries: Vec<Entry>,
+    entries: Vec<Entry>,
     /// Stories read from their files, recently opened.
-    pub stories: Cache,
+    stories: Cache,
     /// The story last asked for ([`Effect::LoadStory`]), until it comes.
     requested: Option<StoryId>,
     /// An action waiting for a story to be read (`o`, `y` on a story not read yet).
     after_load: Option<(StoryId, Action)>,
     /// The archive's evidence is in (stories arrive cleaned).
-    pub evidence_ready: bool,
+    evidence_ready: bool,
     /// The last story that could not be read, and why.
-    pub failed: Option<(StoryId, String)>,
+    failed: Option<(StoryId, String)>,
     /// The entries the list shows (all, or those matching the filter).
-    pub visible: Vec<usize>,
+    visible: Vec<usize>,
     /// The list filter as typed.
-    pub filter: String,
+    filter: String,
     /// Selected row (index into `visible`).
-    pub selected: usize,
+    selected: usize,
     /// First row shown in the list pane.
-    pub list_offset: usize,
+    list_offset: usize,
     /// Which pane has the keyboard.
-    pub focus: Focus,
+    focus: Focus,
     /// What keys do.
-    pub mode: Mode,
+    mode: Mode,
     /// Hidden blocks shown (dimmed, labelled)?
-    pub show_hidden: bool,
+    show_hidden: bool,
     /// The story in the reading pane.
-    pub reader: Option<Reader>,
+    reader: Option<Reader>,
     /// The active find in the story.
-    pub find: Option<Find>,
+    find: Option<Find>,
     /// First line of help shown.
-    pub help_offset: usize,
+    help_offset: usize,
     /// Terminal size (columns, rows).
-    pub size: (u16, u16),
+    size: (u16, u16),
     /// A message for the status line, cleared by the next key.
-    pub message: Option<String>,
+    message: Option<String>,
     /// Loading progress.
-    pub progress: Progress,
+    progress: Progress,
     /// Files that could not be read.
-    pub problems: Vec<LoadError>,
+    problems: Vec<LoadError>,
     /// How many distinct files those are.
-    pub unreadable: usize,
+    unreadable: usize,
     /// Only unread stories listed?
-    pub unread_only: bool,
+    unread_only: bool,
     /// The list's order.
-    pub sort: Sort,
+    sort: Sort,
     /// Only this source listed.
-    pub source: Option<String>,
+    source: Option<String>,
     /// The full-text search the list shows.
-    pub search: Option<FullText>,
+    search: Option<FullText>,
     /// Effects waiting for the shell.
     effects: Vec<Effect>,
 }
@@ -209,6 +209,27 @@ impl App {
     /// Apply a message.
     pub fn update(&mut self, msg: Msg) -> Effect {
         let effect = match msg {
+            // from the shell: applied as they are, nothing else follows
+            Msg::Status(m) => {
+                self.message = Some(m);
+                return Effect::None;
+            }
+            Msg::Remembered { sort, unread_only } => {
+                if let Some(s) = sort {
+                    self.sort = s;
+                }
+                self.unread_only = unread_only;
+                return Effect::None;
+            }
+            Msg::State { from, marks } => {
+                let mut marks = marks.into_iter();
+                self.fill_state(from, |_| marks.next().unwrap_or_default());
+                return Effect::None;
+            }
+            Msg::SelectId(id) => {
+                self.select_id(id);
+                return Effect::None;
+            }
             Msg::Key(k) => {
                 self.message = None;
                 self.key(k)
@@ -329,13 +350,117 @@ impl App {
     }
 }
 
+/// What the view and the shell read (the state changes only through [`App::update`]).
+impl App {
+    /// Settings from the config.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+    /// The live keymap.
+    pub fn keymap(&self) -> &Keymap {
+        &self.keymap
+    }
+    /// Every story, in archive order (or the order the list was sorted in).
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+    /// Stories read from their files, recently opened.
+    pub fn stories(&self) -> &Cache {
+        &self.stories
+    }
+    /// The archive's evidence is in (stories arrive cleaned).
+    pub fn evidence_ready(&self) -> bool {
+        self.evidence_ready
+    }
+    /// The last story that could not be read, and why.
+    pub fn failed(&self) -> Option<&(StoryId, String)> {
+        self.failed.as_ref()
+    }
+    /// The entries the list shows (indexes into [`App::entries`]).
+    pub fn visible(&self) -> &[usize] {
+        &self.visible
+    }
+    /// The list filter as typed.
+    pub fn filter(&self) -> &str {
+        &self.filter
+    }
+    /// Selected row (index into [`App::visible`]).
+    pub fn selected(&self) -> usize {
+        self.selected
+    }
+    /// First row shown in the list pane.
+    pub fn list_offset(&self) -> usize {
+        self.list_offset
+    }
+    /// Which pane has the keyboard.
+    pub fn focus(&self) -> Focus {
+        self.focus
+    }
+    /// What keys do.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+    /// Hidden blocks shown (dimmed, labelled)?
+    pub fn show_hidden(&self) -> bool {
+        self.show_hidden
+    }
+    /// The story in the reading pane.
+    pub fn reader(&self) -> Option<&Reader> {
+        self.reader.as_ref()
+    }
+    /// The active find in the story.
+    pub fn find(&self) -> Option<&Find> {
+        self.find.as_ref()
+    }
+    /// First line of help shown.
+    pub fn help_offset(&self) -> usize {
+        self.help_offset
+    }
+    /// Terminal size (columns, rows).
+    pub fn size(&self) -> (u16, u16) {
+        self.size
+    }
+    /// The message for the status line.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+    /// Loading progress.
+    pub fn progress(&self) -> Progress {
+        self.progress
+    }
+    /// Files that could not be read.
+    pub fn problems(&self) -> &[LoadError] {
+        &self.problems
+    }
+    /// How many distinct files those are.
+    pub fn unreadable(&self) -> usize {
+        self.unreadable
+    }
+    /// Only unread stories listed?
+    pub fn unread_only(&self) -> bool {
+        self.unread_only
+    }
+    /// The list's order.
+    pub fn sort(&self) -> Sort {
+        self.sort
+    }
+    /// Only this source listed.
+    pub fn source(&self) -> Option<&str> {
+        self.source.as_deref()
+    }
+    /// The full-text search the list shows.
+    pub fn search(&self) -> Option<&FullText> {
+        self.search.as_ref()
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
     use crate::archive::Story;
-    use crate::keymap::{Code, Key};
     use crate::article::{Article, Block};
     use crate::clean::{Cleaned, Kind};
+    use crate::keymap::{Code, Key};
 
     /// A story of shown paragraphs.
     pub(crate) fn story(title: &str, paras: &[&str]) -> Story {

@@ -1,7 +1,7 @@
 //! What happens to the reader ([`Msg`]: keys, actions, the terminal, the loader, the
 //! story reader, the shell) and what it asks the shell to do ([`Effect`]).
 
-use super::list::Entry;
+use super::list::{Entry, Sort};
 use super::stories::ReadStory;
 use crate::archive::{Story, StoryId};
 use crate::article::LoadError;
@@ -74,7 +74,7 @@ pub enum Msg {
     Stories(Vec<Story>),
     /// List entries, in archive order, added to the list (made by the sender, so that a
     /// list of 100,000 is taken as it is, not copied; their reading state is filled in
-    /// by [`App::fill_state`]).
+    /// by [`Msg::State`]).
     Entries(Vec<Entry>),
     /// The whole list again (the files changed): entries replace the list; reading
     /// state, selection and the open story are kept by id.
@@ -107,6 +107,27 @@ pub enum Msg {
     },
     /// The full-text index is built and up to date (or could not be: why).
     IndexReady(Result<(), String>),
+    /// A message for the status line (from the shell: what an effect did, or why it
+    /// failed).
+    Status(String),
+    /// The remembered reader settings, before the list comes: the sort (`None`: as it
+    /// is) and the unread-only switch.
+    Remembered {
+        /// The list's order.
+        sort: Option<Sort>,
+        /// Only unread stories listed?
+        unread_only: bool,
+    },
+    /// Remembered reading state for the entries from `from` on, one each: read,
+    /// starred, the paragraph scrolled to.
+    State {
+        /// The first entry.
+        from: usize,
+        /// Read, starred, scroll paragraph.
+        marks: Vec<(bool, bool, Option<u32>)>,
+    },
+    /// Select the story with this id if it is listed (the last selection, restored).
+    SelectId(StoryId),
 }
 
 /// What the shell must do. [`App::update`] returns `None` or `Quit`; everything else

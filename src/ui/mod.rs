@@ -31,7 +31,7 @@ impl Widget for Screen<'_> {
         let app = self.app;
         let t = self.theme;
         // the app's layout is for its own size; draw into the buffer's area
-        let l = crate::app::Layout::new(area.width, area.height, app.settings.sizes, app.focus);
+        let l = crate::app::Layout::new(area.width, area.height, app.settings().sizes, app.focus());
         let l = offset(l, area);
         if let Some(r) = l.list {
             draw_list(app, t, r, buf);
@@ -40,7 +40,7 @@ impl Widget for Screen<'_> {
             draw_reader(app, t, r, l.meta, l.text, buf);
         }
         draw_status(app, t, l.status, buf);
-        if app.mode == Mode::Help {
+        if app.mode() == Mode::Help {
             draw_help(app, t, area, buf);
         }
     }
@@ -63,37 +63,37 @@ fn pane<'a>(t: &Theme, focused: bool) -> Block<'a> {
 }
 
 fn draw_list(app: &App, t: &Theme, r: Rect, buf: &mut Buffer) {
-    let focused = app.focus == Focus::List;
-    let unread = app.entries.iter().filter(|e| !e.read).count();
-    let mut title = if let Some(s) = &app.search {
+    let focused = app.focus() == Focus::List;
+    let unread = app.entries().iter().filter(|e| !e.read).count();
+    let mut title = if let Some(s) = app.search() {
         format!(
             " Stories {}/{} · full text: {} ",
-            app.visible.len(),
-            app.entries.len(),
+            app.visible().len(),
+            app.entries().len(),
             s.query
         )
-    } else if app.filter.is_empty() {
-        if app.visible.len() == app.entries.len() {
-            format!(" Stories {} · {unread} unread ", app.entries.len())
+    } else if app.filter().is_empty() {
+        if app.visible().len() == app.entries().len() {
+            format!(" Stories {} · {unread} unread ", app.entries().len())
         } else {
-            format!(" Stories {}/{} ", app.visible.len(), app.entries.len())
+            format!(" Stories {}/{} ", app.visible().len(), app.entries().len())
         }
     } else {
         format!(
             " Stories {}/{} · /{} ",
-            app.visible.len(),
-            app.entries.len(),
-            app.filter
+            app.visible().len(),
+            app.entries().len(),
+            app.filter()
         )
     };
-    if app.unread_only {
+    if app.unread_only() {
         title.push_str("· unread only ");
     }
-    if let Some(src) = &app.source {
+    if let Some(src) = app.source() {
         title.push_str(&format!("· {} ", crate::text::sanitize(src)));
     }
-    if app.sort != crate::app::Sort::Archive {
-        title.push_str(&format!("· by {} ", app.sort.name()));
+    if app.sort() != crate::app::Sort::Archive {
+        title.push_str(&format!("· by {} ", app.sort().name()));
     }
     title = truncate(&title, r.width.saturating_sub(2) as usize);
     let block = pane(t, focused).title(Span::styled(title, t.title));
@@ -102,10 +102,10 @@ fn draw_list(app: &App, t: &Theme, r: Rect, buf: &mut Buffer) {
     if area.width == 0 || area.height == 0 {
         return;
     }
-    if app.visible.is_empty() {
-        let msg = if !app.progress.finished {
+    if app.visible().is_empty() {
+        let msg = if !app.progress().finished {
             "loading…"
-        } else if app.filter.is_empty() {
+        } else if app.filter().is_empty() {
             "no stories"
         } else {
             "no story matches"
@@ -116,14 +116,14 @@ fn draw_list(app: &App, t: &Theme, r: Rect, buf: &mut Buffer) {
     let w = area.width as usize;
     let rows = (area.height / 2).max(1) as usize;
     for (n, &i) in app
-        .visible
+        .visible()
         .iter()
         .enumerate()
-        .skip(app.list_offset)
+        .skip(app.list_offset())
         .take(rows)
     {
-        let e = &app.entries[i];
-        let y = area.y + ((n - app.list_offset) * 2) as u16;
+        let e = &app.entries()[i];
+        let y = area.y + ((n - app.list_offset()) * 2) as u16;
         let (mark, mark_style) = if e.starred {
             ("★", t.star)
         } else if !e.read {
@@ -153,7 +153,7 @@ fn draw_list(app: &App, t: &Theme, r: Rect, buf: &mut Buffer) {
         if y + 1 < area.bottom() {
             line2.render(Rect::new(area.x, y + 1, area.width, 1), buf);
         }
-        if n == app.selected {
+        if n == app.selected() {
             let sel = Rect::new(area.x, y, area.width, 2.min(area.bottom() - y));
             buf.set_style(
                 sel,
@@ -168,12 +168,11 @@ fn draw_list(app: &App, t: &Theme, r: Rect, buf: &mut Buffer) {
 }
 
 fn draw_reader(app: &App, t: &Theme, r: Rect, meta: Rect, text: Rect, buf: &mut Buffer) {
-    let focused = app.focus == Focus::Reader;
+    let focused = app.focus() == Focus::Reader;
     // the open story, else the selected one while it is read from its file
     let entry = app
-        .reader
-        .as_ref()
-        .map(|rd| &app.entries[rd.entry])
+        .reader()
+        .map(|rd| &app.entries()[rd.entry])
         .or_else(|| app.selected_entry());
     let room = r.width.saturating_sub(4) as usize;
     let mut block = pane(t, focused);
@@ -187,11 +186,11 @@ fn draw_reader(app: &App, t: &Theme, r: Rect, meta: Rect, text: Rect, buf: &mut 
         block = block.title_bottom(Line::from(format!(" {p}% ")).right_aligned());
     }
     block.render(r, buf);
-    let Some(rd) = app.reader.as_ref() else {
-        let msg = match (entry, &app.failed) {
+    let Some(rd) = app.reader() else {
+        let msg = match (entry, app.failed()) {
             (Some(e), Some((id, why))) if e.id == *id => format!("could not be read: {why}"),
             (Some(_), _) => "loading…".into(),
-            (None, _) if !app.progress.finished => "loading…".into(),
+            (None, _) if !app.progress().finished => "loading…".into(),
             (None, _) => String::new(),
         };
         Paragraph::new(Span::styled(msg, t.dim))
@@ -205,13 +204,13 @@ fn draw_reader(app: &App, t: &Theme, r: Rect, meta: Rect, text: Rect, buf: &mut 
     let words = rd.doc.words as u32;
     parts.push(format!(
         "{} min",
-        words.div_ceil(app.settings.words_per_minute).max(1)
+        words.div_ceil(app.settings().words_per_minute).max(1)
     ));
     let hidden = rd.doc.hidden;
     if !rd.cleaned {
         parts.push("not cleaned yet".into());
     } else if hidden > 0 {
-        parts.push(if app.show_hidden {
+        parts.push(if app.show_hidden() {
             format!("{hidden} hidden, shown")
         } else {
             format!("{hidden} hidden")
@@ -222,14 +221,9 @@ fn draw_reader(app: &App, t: &Theme, r: Rect, meta: Rect, text: Rect, buf: &mut 
         Span::styled(truncate(&parts.join(" · "), m.width as usize), t.dim).render(m, buf);
     }
     // the text: only the lines on screen
-    let terms = app
-        .search
-        .as_ref()
-        .map(|s| &s.terms)
-        .filter(|t| !t.is_empty());
+    let terms = app.search().map(|s| &s.terms).filter(|t| !t.is_empty());
     let find = app
-        .find
-        .as_ref()
+        .find()
         .filter(|f| !f.query.is_empty())
         .map(|f| (f.query.to_lowercase(), f.line));
     for (row, (i, line)) in rd
@@ -299,11 +293,11 @@ fn highlight_terms<'a>(
 /// The key hints for what the keyboard does now, from the live keymap: (keys, what,
 /// priority; 0 is kept longest when the line is short).
 pub fn hints(app: &App) -> Vec<(String, &'static str, u8)> {
-    let k = &app.keymap;
+    let k = app.keymap();
     let one = |a: Action| k.first(a);
     let pair = |a: Action, b: Action| k.pair(a, b);
     let wide = app.layout().list.is_some() && app.layout().reader.is_some();
-    let items: Vec<(Option<String>, &'static str, u8)> = match app.focus {
+    let items: Vec<(Option<String>, &'static str, u8)> = match app.focus() {
         Focus::List => vec![
             (pair(Action::Down, Action::Up), "move", 1),
             (one(Action::Read), "read", 1),
@@ -372,7 +366,7 @@ fn draw_status(app: &App, t: &Theme, r: Rect, buf: &mut Buffer) {
         return;
     }
     let w = r.width as usize;
-    let p = &app.progress;
+    let p = &app.progress();
     let right = if !p.finished && p.stage == Stage::Loading && p.total == 0 {
         format!("loading {}", p.done) // the total not known yet
     } else if !p.finished && p.stage == Stage::Loading {
@@ -385,30 +379,30 @@ fn draw_status(app: &App, t: &Theme, r: Rect, buf: &mut Buffer) {
         "cleaning…".to_string()
     } else if p.working {
         format!("cleaning {}/{}", p.done, p.total)
-    } else if app.unreadable > 0 {
-        format!("{} unreadable", app.unreadable)
+    } else if app.unreadable() > 0 {
+        format!("{} unreadable", app.unreadable())
     } else {
         String::new()
     };
     let right = truncate(&right, w.saturating_sub(1) / 2);
     let left_w = w.saturating_sub(right.width() + usize::from(!right.is_empty()) + 1);
-    let left: Line = match app.mode {
+    let left: Line = match app.mode() {
         Mode::Filter => Line::from(vec![
             Span::styled(
-                truncate(&format!("/{}", app.filter), left_w.saturating_sub(1)),
+                truncate(&format!("/{}", app.filter()), left_w.saturating_sub(1)),
                 t.bold,
             ),
             Span::styled(" ", t.cursor),
             Span::styled(
                 truncate(
                     "  enter full-text search · esc clear",
-                    left_w.saturating_sub(app.filter.width() + 2),
+                    left_w.saturating_sub(app.filter().width() + 2),
                 ),
                 t.dim,
             ),
         ]),
         Mode::Find => {
-            let f = app.find.clone().unwrap_or_default();
+            let f = app.find().cloned().unwrap_or_default();
             let count = if f.query.is_empty() {
                 String::new()
             } else {
@@ -437,19 +431,18 @@ fn draw_status(app: &App, t: &Theme, r: Rect, buf: &mut Buffer) {
                 ),
             ])
         }
-        _ if app.message.is_some() => Line::from(Span::styled(
-            truncate(app.message.as_deref().unwrap_or(""), left_w),
+        _ if app.message().is_some() => Line::from(Span::styled(
+            truncate(app.message().unwrap_or(""), left_w),
             t.message,
         )),
         _ => {
             let mut spans = Vec::new();
             if let Some(f) = app
-                .find
-                .as_ref()
-                .filter(|f| !f.query.is_empty() && app.focus == Focus::Reader)
+                .find()
+                .filter(|f| !f.query.is_empty() && app.focus() == Focus::Reader)
             {
                 let n = app
-                    .keymap
+                    .keymap()
                     .pair(Action::NextMatch, Action::PrevMatch)
                     .unwrap_or_default();
                 let s = format!(
@@ -470,8 +463,8 @@ fn draw_status(app: &App, t: &Theme, r: Rect, buf: &mut Buffer) {
     };
     // the story's place in the list, when the hints leave room for it
     let mut right = right;
-    if app.progress.finished && !app.visible.is_empty() {
-        let at = format!("{}/{}", app.selected + 1, app.visible.len());
+    if app.progress().finished && !app.visible().is_empty() {
+        let at = format!("{}/{}", app.selected() + 1, app.visible().len());
         let sep = if right.is_empty() { 0 } else { 3 };
         if left.width() + at.width() + sep + right.width() + 3 <= w {
             right = if right.is_empty() {
@@ -496,7 +489,7 @@ fn draw_status(app: &App, t: &Theme, r: Rect, buf: &mut Buffer) {
 
 fn draw_help(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
     let rows: Vec<(String, &str)> = app
-        .keymap
+        .keymap()
         .bindings()
         .map(|(a, keys)| {
             let ks: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
@@ -536,7 +529,7 @@ fn draw_help(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
     block.render(r, buf);
     let lines: Vec<Line> = rows
         .iter()
-        .skip(app.help_offset)
+        .skip(app.help_offset())
         .take(inner.height as usize)
         .map(|(k, d)| {
             Line::from(vec![
