@@ -10,6 +10,8 @@
 //! - [`ui`]: drawing the reader from its state (widgets that borrow the state).
 //! - [`keymap`]: keys as data, parsed from config strings; actions; hints and help.
 //! - [`config`]: `config.toml` parsed and checked.
+//! - [`shell`]: the reader's effects done (state, index, OS), its loader and story
+//!   reader threads.
 //! - [`timing`]: timings on stderr for the benchmarks.
 //! - [`tui`]: the only code that touches the terminal: setup / restore, the event loop.
 #![warn(missing_docs)]
@@ -21,6 +23,7 @@ pub mod clean;
 pub mod config;
 pub mod export;
 pub mod keymap;
+pub mod shell;
 pub mod text;
 pub mod timing;
 pub mod tui;

@@ -29,6 +29,29 @@ impl Clock {
     }
 }
 
+/// With timings on, the time since the program started ([`start`]): `timing: what: s`.
+pub fn since_start(what: &str) {
+    if let Some(c) = PROGRAM.get() {
+        c.at(what);
+    }
+}
+
+/// Start the program's clock (at the top of `main`).
+pub fn start() {
+    PROGRAM.get_or_init(Clock::new);
+}
+
+static PROGRAM: std::sync::OnceLock<Clock> = std::sync::OnceLock::new();
+
+/// With timings on, the time since the reader's clock started (at its first mark):
+/// `timing: reader: what: s`.
+pub fn reader(what: &str) {
+    static READER: std::sync::OnceLock<Clock> = std::sync::OnceLock::new();
+    READER
+        .get_or_init(Clock::new)
+        .at(&format!("reader: {what}"));
+}
+
 impl Default for Clock {
     fn default() -> Clock {
         Clock::new()
