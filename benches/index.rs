@@ -43,7 +43,7 @@ fn main() {
     let mut index = Index::open(&db).expect("open the index");
     println!("{:<44} {}", "in-process: open the index", ms(t.elapsed()));
     let t = Instant::now();
-    let (r, _) = index.refresh(&roots, &opts, None).expect("refresh");
+    let (r, _) = index.refresh(&roots, &opts).expect("refresh");
     println!(
         "{:<44} {}  ({} unchanged, {} re-read)",
         "in-process: refresh (stat every file)",

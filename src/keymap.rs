@@ -276,13 +276,6 @@ actions! {
     Export = "export", "export the story as Markdown", ["e"];
 }
 
-impl Action {
-    /// Built in this version? Unbuilt actions may be bound but only say so when pressed.
-    pub fn available(self) -> bool {
-        true
-    }
-}
-
 impl FromStr for Action {
     type Err = String;
     fn from_str(s: &str) -> Result<Action, String> {

@@ -101,7 +101,7 @@ enum Format {
 }
 
 fn main() -> ExitCode {
-    STARTED.get_or_init(std::time::Instant::now);
+    broadsheet::timing::start();
     let cli = Cli::parse(); // usage errors exit with status 2
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -169,7 +169,7 @@ fn run(cli: Cli) -> Result<()> {
         Some(Command::Index { paths }) => {
             let paths = default_paths(paths);
             let mut index = Index::open_default(places.index.as_deref())?;
-            let (r, problems) = index.refresh(&paths, &opts, None)?;
+            let (r, problems) = index.refresh(&paths, &opts)?;
             report(&problems);
             eprintln!(
                 "broadsheet: {}: {} added, {} changed, {} removed, {} unchanged",
@@ -321,7 +321,7 @@ fn list(
                 }
             })?;
             out.flush()?;
-            timing("list shown");
+            broadsheet::timing::since_start("list shown");
             let changed = saved.changed_files();
             if let Some(first) = changed.first() {
                 eprintln!(
@@ -331,7 +331,7 @@ fn list(
                     first.display(),
                     if changed.len() > 1 { ", ..." } else { "" }
                 );
-                let (_, problems) = ix.refresh(paths, opts, None)?;
+                let (_, problems) = ix.refresh(paths, opts)?;
                 report(&problems);
             }
             return Ok(());
@@ -339,7 +339,7 @@ fn list(
         // the folders' times before the refresh: kept with the listing, they tell the next
         // run that nothing was added or removed
         let folders = archive::index::saved::folders(paths);
-        let (_, problems) = ix.refresh(paths, opts, None)?;
+        let (_, problems) = ix.refresh(paths, opts)?;
         report(&problems);
         let entries = ix.entries(paths)?;
         if let Err(e) = ix.keep_folders(&folders) {
@@ -347,7 +347,7 @@ fn list(
         }
         write_list(&entries, state.as_ref(), json, out)?;
         out.flush()?;
-        timing("list shown");
+        broadsheet::timing::since_start("list shown");
         return Ok(());
     }
     // no index (yet): the list first, straight from the tops of the files, shown as it
@@ -363,7 +363,7 @@ fn list(
     };
     let folders = archive::index::saved::folders(paths);
     let built = ix
-        .refresh(paths, opts, None)
+        .refresh(paths, opts)
         .and_then(|_| ix.entries(paths)) // the listing, ready for the next run
         .and_then(|_| ix.keep_folders(&folders));
     if let Err(e) = built {
@@ -425,20 +425,6 @@ fn write_row(
     )
 }
 
-/// With `BROADSHEET_TIMINGS` set, the time since the program started, on stderr (for
-/// benchmarks: when the list was shown).
-fn timing(what: &str) {
-    if std::env::var_os("BROADSHEET_TIMINGS").is_some() {
-        let started = STARTED
-            .get()
-            .copied()
-            .unwrap_or_else(std::time::Instant::now);
-        eprintln!("timing: {what}: {:.3} s", started.elapsed().as_secs_f64());
-    }
-}
-
-static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
-
 fn write_list(
     entries: &[Entry],
     state: Option<&Store>,
@@ -473,7 +459,7 @@ fn search(
         Ok(i) => i,
         Err(e) => bail!("search needs the index: {e}"),
     };
-    let (_, problems) = index.refresh(paths, opts, None)?;
+    let (_, problems) = index.refresh(paths, opts)?;
     report(&problems);
     for h in index.search(query, paths, limit)? {
         let e = &h.entry;

@@ -1,11 +1,31 @@
 //! Paths as the archive and the index name them: absolute, the SQL range of a root,
 //! shown as the user named them, in the order the walk finds them; files' times.
 
+use super::db::{DbError, DbResult};
 use std::path::{Path, PathBuf};
 
 /// `p` made absolute (as it is when that fails).
 pub(crate) fn absolute(p: &Path) -> PathBuf {
     std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// The file named on the command line (`explicit`), else the platform's place for it
+/// (`default`); `name` and `what` say which when there is no home folder to keep it in
+/// (`flag` names the option that chooses it).
+pub(crate) fn chosen_file(
+    explicit: Option<&Path>,
+    default: fn() -> Option<PathBuf>,
+    name: &str,
+    what: &str,
+    flag: &str,
+) -> DbResult<PathBuf> {
+    match explicit {
+        Some(p) => Ok(p.to_path_buf()),
+        None => default().ok_or_else(|| DbError::Unusable {
+            path: PathBuf::from(name),
+            reason: format!("no home folder to keep {what} in; pass {flag} FILE"),
+        }),
+    }
 }
 
 /// The SQL range of `path` values at or under a root: the root itself, or `root/...`.

@@ -335,8 +335,8 @@ static BYTE_CLASS: [u8; 256] = {
     t
 };
 
-/// [`scan`], also returning the articles, so the caller can go on to build the index
-/// ([`Index::refresh`]) without reading the files again.
+/// [`scan`] the long way: every file loaded whole, also returning the articles (what the
+/// quick scan must equal, and the evidence of them all).
 pub fn scan_articles(paths: &[PathBuf]) -> (Vec<Entry>, Vec<Article>, Vec<LoadError>) {
     use rayon::prelude::*;
     let (files, mut problems) = find_files(paths);

@@ -113,35 +113,40 @@ fn unmark(s: &str) -> (String, Vec<Range<usize>>) {
     (out, marks)
 }
 
-/// A hit as the ranking query returns it: story row id, id, file, index in the file,
-/// title, source, date, BM25 (lower is better), under one of the roots.
-type Row = (
-    i64,
-    StoryId,
-    PathBuf,
-    i64,
-    String,
-    Option<String>,
-    Option<String>,
-    f64,
-    bool,
-);
+/// A hit as the ranking query returns it.
+struct Row {
+    /// The story's row id (also its text's in `fts`).
+    rowid: i64,
+    /// The content id.
+    id: StoryId,
+    /// The file, absolute.
+    abs: PathBuf,
+    /// Position within the file.
+    index_in_file: i64,
+    title: String,
+    source: Option<String>,
+    date: Option<String>,
+    /// BM25: lower is better.
+    bm25: f64,
+    /// Under one of the roots searched?
+    inside: bool,
+}
 
 fn query(conn: &Connection, db: &Path, sql: &str, args: &[Value]) -> DbResult<Vec<Row>> {
     let mut stmt = conn.prepare_cached(sql).at(db)?;
     let rows = stmt
         .query_map(params_from_iter(args.iter()), |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                StoryId::from_sql(r.get(1)?),
-                PathBuf::from(r.get::<_, String>(2)?),
-                r.get::<_, i64>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, Option<String>>(5)?,
-                r.get::<_, Option<String>>(6)?,
-                r.get::<_, f64>(7)?,
-                r.get::<_, bool>(8)?,
-            ))
+            Ok(Row {
+                rowid: r.get(0)?,
+                id: StoryId::from_sql(r.get(1)?),
+                abs: PathBuf::from(r.get::<_, String>(2)?),
+                index_in_file: r.get(3)?,
+                title: r.get(4)?,
+                source: r.get(5)?,
+                date: r.get(6)?,
+                bm25: r.get(7)?,
+                inside: r.get(8)?,
+            })
         })
         .at(db)?;
     let mut out = Vec::new();
@@ -235,24 +240,18 @@ pub(crate) fn run<'h>(
             });
             let mut top = a?;
             top.extend(b?);
-            top.sort_by(|x, y| x.7.total_cmp(&y.7).then(x.0.cmp(&y.0)));
+            top.sort_by(|x, y| x.bm25.total_cmp(&y.bm25).then(x.rowid.cmp(&y.rowid)));
             top.truncate(limit);
             top
         }
         _ => query(conn, db, &top_sql, &between(i64::MIN, i64::MAX))?,
     };
-    let all_inside = top.iter().all(|r| r.8);
+    let all_inside = top.iter().all(|r| r.inside);
     let rows = if all_inside || top.len() < limit {
-        top.into_iter().filter(|r| r.8).collect()
+        top.into_iter().filter(|r| r.inside).collect()
     } else {
         query(conn, db, &all_sql, &args)?
     };
-    let found: Vec<_> = rows
-        .into_iter()
-        .map(|(rowid, id, abs, idx, title, source, date, score, _)| {
-            (rowid, id, abs, idx, title, source, date, score)
-        })
-        .collect();
     // snippets only for the hits shown: one cheap lookup each
     let mut snip = conn
         .prepare_cached(&format!(
@@ -260,12 +259,13 @@ pub(crate) fn run<'h>(
              FROM fts WHERE fts MATCH ?1 AND rowid = ?2"
         ))
         .at(db)?;
-    let mut hits = Vec::with_capacity(found.len());
-    for (rowid, id, abs, idx, title, source, date, score) in found {
+    let mut hits = Vec::with_capacity(rows.len());
+    for row in rows {
         let raw: String = snip
-            .query_row(rusqlite::params![q, rowid], |r| r.get(0))
+            .query_row(rusqlite::params![q, row.rowid], |r| r.get(0))
             .at(db)?;
         let (snippet, marks) = unmark(&raw);
+        let abs = row.abs;
         let path = roots
             .iter()
             .find_map(|r| {
@@ -276,14 +276,14 @@ pub(crate) fn run<'h>(
             .unwrap_or(abs);
         hits.push(Hit {
             entry: Entry::new(
-                id,
+                row.id,
                 &path,
-                idx.max(0) as usize,
-                &title,
-                source.as_deref(),
-                date.as_deref(),
+                row.index_in_file.max(0) as usize,
+                &row.title,
+                row.source.as_deref(),
+                row.date.as_deref(),
             ),
-            score: -score,
+            score: -row.bm25,
             snippet,
             marks,
         });
@@ -338,7 +338,7 @@ mod tests {
         }
         let mut ix = super::super::Index::open(&tmp.path().join("i.sqlite")).unwrap();
         let opts = crate::clean::Options::default();
-        ix.refresh(&[a.clone(), b.clone()], &opts, None).unwrap();
+        ix.refresh(&[a.clone(), b.clone()], &opts).unwrap();
         let all = ix
             .search("lighthouse", &[a.clone(), b.clone()], 10)
             .unwrap();
@@ -385,7 +385,6 @@ mod tests {
         ix.refresh(
             std::slice::from_ref(&dir),
             &crate::clean::Options::default(),
-            None,
         )
         .unwrap();
         let conn = Connection::open(&path).unwrap();

@@ -12,6 +12,7 @@
 //! edited (see [`Store::reconcile`]).
 
 use super::db::{self, Ctx, DbError, DbResult};
+use super::paths::{absolute, chosen_file};
 use crate::article::Article;
 use crate::text::{norm_key, words};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -291,10 +292,6 @@ fn now() -> i64 {
         .unwrap_or(0)
 }
 
-fn absolute(p: &Path) -> PathBuf {
-    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
-}
-
 impl Store {
     /// Open the state file, creating it (and its folder) when missing.
     pub fn open(path: &Path) -> DbResult<Store> {
@@ -348,13 +345,13 @@ impl Store {
     /// Open the state at `--state FILE` if given, else `BROADSHEET_STATE`, else the
     /// platform data dir.
     pub fn open_default(explicit: Option<&Path>) -> DbResult<Store> {
-        let path = match explicit {
-            Some(p) => p.to_path_buf(),
-            None => db::default_state_path().ok_or_else(|| DbError::Unusable {
-                path: PathBuf::from("state.sqlite"),
-                reason: "no home folder to keep the reading state in; pass --state FILE".into(),
-            })?,
-        };
+        let path = chosen_file(
+            explicit,
+            db::default_state_path,
+            "state.sqlite",
+            "the reading state",
+            "--state",
+        )?;
         Store::open(&path)
     }
 
@@ -404,13 +401,6 @@ impl Store {
     /// Mark a story read or unread. One committed transaction.
     pub fn set_read(&mut self, key: Key<'_>, read: bool) -> DbResult<()> {
         self.update(key, |s| s.read = read)
-    }
-
-    /// Flip read/unread; returns the new value.
-    pub fn toggle_read(&mut self, key: Key<'_>) -> DbResult<bool> {
-        let read = !self.is_read(key.id);
-        self.set_read(key, read)?;
-        Ok(read)
     }
 
     /// Star or unstar a story.

@@ -114,7 +114,7 @@ fn load(
     let mut kept = None;
     if let Some(mut ix) = ix {
         app(progress(Stage::Indexing, 0, 0))?;
-        match ix.refresh(paths, opts, None) {
+        match ix.refresh(paths, opts) {
             Ok((r, problems)) => {
                 if !listed || r.added + r.changed + r.removed > 0 {
                     match ix.entries_with(paths, app::Entry::new) {

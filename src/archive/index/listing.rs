@@ -670,7 +670,7 @@ mod tests {
         let mut ix = Index::open(&dir.path().join("i.sqlite")).unwrap();
         let roots = vec![arch.clone()];
         let opts = Options::default();
-        ix.refresh(&roots, &opts, None).unwrap();
+        ix.refresh(&roots, &opts).unwrap();
         let first = ix.entries(&roots).unwrap();
         let again = ix.entries(&roots).unwrap(); // from the saved listing
         assert_eq!(first, again);
@@ -690,7 +690,7 @@ mod tests {
             story.replace("A title", "Another title"),
         )
         .unwrap();
-        ix.refresh(&roots, &opts, None).unwrap();
+        ix.refresh(&roots, &opts).unwrap();
         assert_eq!(ix.entries(&roots).unwrap().len(), 2);
         let decode = |d: &[u8]| super::decode(d, None, "x", &mut Vec::new(), &mut |e| e);
         assert_eq!(decode(b"\x01\x02"), None);

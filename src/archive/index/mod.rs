@@ -15,7 +15,7 @@ pub mod refresh;
 pub mod saved;
 
 use super::db::{self, Ctx, DbError, DbResult};
-use super::paths::{root_range, shown_path};
+use super::paths::{chosen_file, root_range, shown_path};
 use super::search::{self, Hit};
 use crate::article::LoadError;
 use crate::clean::Options;
@@ -177,13 +177,13 @@ impl Index {
     /// Open the index at `--index FILE` if given, else `BROADSHEET_INDEX`, else the
     /// platform cache dir.
     pub fn open_default(explicit: Option<&Path>) -> DbResult<Index> {
-        let path = match explicit {
-            Some(p) => p.to_path_buf(),
-            None => db::default_index_path().ok_or_else(|| DbError::Unusable {
-                path: PathBuf::from("index.sqlite"),
-                reason: "no home folder to keep the index in; pass --index FILE".into(),
-            })?,
-        };
+        let path = chosen_file(
+            explicit,
+            db::default_index_path,
+            "index.sqlite",
+            "the index",
+            "--index",
+        )?;
         Index::open(&path)
     }
 

@@ -14,7 +14,7 @@ use rusqlite::params;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-/// Files (or stories already loaded) read and cleaned per batch while the index is
+/// Files read and cleaned per batch while the index is
 /// written: enough to keep every core busy, few enough to hold little.
 const BATCH: usize = 256;
 
@@ -96,13 +96,11 @@ struct FileStat {
 
 impl Index {
     /// Bring the index up to date with the files under `paths`: read new and changed
-    /// files (by size and modification time), drop the ones gone. `loaded` may hold
-    /// articles already read by [`scan`], so they are not read again.
+    /// files (by size and modification time), drop the ones gone.
     pub fn refresh(
         &mut self,
         paths: &[PathBuf],
         opts: &Options,
-        loaded: Option<Vec<Article>>,
     ) -> DbResult<(Refresh, Vec<LoadError>)> {
         use rayon::prelude::*;
         let fp = fingerprint(opts);
@@ -175,36 +173,16 @@ impl Index {
             return Ok((report, problems));
         }
 
-        // read what is new or changed (reusing what the caller already read), twice, a
+        // read what is new or changed, twice, a
         // batch at a time: once for the evidence, once to clean and write; so memory
         // holds the evidence and a few batches, never the archive
         let stale_paths: Vec<&Path> = stale.iter().map(|f| f.given.as_path()).collect();
-        let (held, rest) = match loaded {
-            Some(all) => {
-                let want: HashSet<&Path> = stale_paths.iter().copied().collect();
-                let held: Vec<Article> = all
-                    .into_iter()
-                    .filter(|a| want.contains(a.path.as_path()))
-                    .collect();
-                let have: HashSet<&Path> = held.iter().map(|a| a.path.as_path()).collect();
-                let rest: Vec<&Path> = stale_paths
-                    .iter()
-                    .filter(|p| !have.contains(**p))
-                    .copied()
-                    .collect();
-                (held, rest)
-            }
-            None => (Vec::new(), stale_paths),
-        };
+        let rest = stale_paths;
 
         // evidence: the titles of every other story indexed, then the stories read now
         let stale_abs: HashSet<&str> = stale.iter().map(|f| f.abs.as_str()).collect();
         let mut builder = clean::EvidenceBuilder::default();
         let n_others = self.add_other_titles(&mut builder, &stale_abs, &gone)?;
-        for batch in held.chunks(BATCH) {
-            let seen: Vec<clean::Observed> = batch.par_iter().map(clean::observe).collect();
-            seen.into_iter().for_each(|o| builder.add_observed(o));
-        }
         let load_problems = observe_files(&mut builder, &rest);
         let ev = builder.finish();
         // the whole archive's evidence when every story under the roots was read now
@@ -289,20 +267,6 @@ impl Index {
             let rest = &rest;
             std::thread::scope(|scope| -> DbResult<()> {
                 scope.spawn(move || {
-                    let mut held = held.into_iter();
-                    loop {
-                        let batch: Vec<Article> = held.by_ref().take(BATCH).collect();
-                        if batch.is_empty() {
-                            break;
-                        }
-                        let done: Vec<(Entry, String)> = batch
-                            .into_par_iter()
-                            .map(|article| clean_for_index(article, ev, opts))
-                            .collect();
-                        if send.send(done).is_err() {
-                            return; // the writer stopped on an error
-                        }
-                    }
                     for files in rest.chunks(BATCH) {
                         // a big JSON Lines file is read apart, a batch of its stories
                         // at a time; every other file of the batch whole, in parallel
@@ -520,7 +484,7 @@ mod tests {
         };
         let mut ix = Index::open(&dir.path().join("i.sqlite")).unwrap();
         let opts = Options::default();
-        ix.refresh(&roots, &opts, None).unwrap();
+        ix.refresh(&roots, &opts).unwrap();
         let saved: i64 = ix
             .conn
             .query_row("SELECT count(*) FROM evidence", [], |r| r.get(0))
@@ -536,7 +500,7 @@ mod tests {
         );
         // a changed file: the kept evidence is dropped, and gathered again when asked
         write("thu", "Market hall to reopen next spring");
-        ix.refresh(&roots, &opts, None).unwrap();
+        ix.refresh(&roots, &opts).unwrap();
         let saved: i64 = ix
             .conn
             .query_row("SELECT count(*) FROM evidence", [], |r| r.get(0))

@@ -266,7 +266,7 @@ mod tests {
         // the way `list` goes: folders, refresh, entries, keep the folders' times
         let list = |ix: &mut Index| {
             let folders = folders(&roots);
-            ix.refresh(&roots, &opts, None).unwrap();
+            ix.refresh(&roots, &opts).unwrap();
             let entries = ix.entries(&roots).unwrap();
             ix.keep_folders(&folders).unwrap();
             entries
@@ -320,7 +320,7 @@ mod tests {
         let one = vec![arch.join("sub/deeper/b.txt")];
         age(&one[0], 60);
         let folders_one = folders(&one);
-        ix.refresh(&one, &opts, None).unwrap();
+        ix.refresh(&one, &opts).unwrap();
         ix.entries(&one).unwrap();
         ix.keep_folders(&folders_one).unwrap();
         let saved = ix.saved_listing(&one).unwrap().expect("a file root");
