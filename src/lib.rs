@@ -13,7 +13,7 @@
 //! - [`shell`]: the reader's effects done (state, index, OS), its loader and story
 //!   reader threads.
 //! - [`timing`]: timings on stderr for the benchmarks.
-//! - [`tui`]: the only code that touches the terminal: setup / restore, the event loop.
+//! - [`tui`]: the terminal: setup / restore, its events as messages, the event loop.
 #![warn(missing_docs)]
 
 pub mod app;

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 /// A story in the list, with its reading state: what identifies and describes it (the
 /// index's [`ListEntry`], its fields reached through `Deref`), never its text (a story is
-/// read from its file when opened, see [`Effect::LoadStory`]). `read` and `starred` live
+/// read from its file when opened, see [`Effect::LoadStory`](super::Effect::LoadStory)). `read` and `starred` live
 /// here so the storage layer can fill them in when entries arrive and persist them on
 /// change.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,8 +2,8 @@
 //! bindable [`Action`]s, resizes, the mouse, stories arriving from the loader) and
 //! [`App::update`]. No terminal, no files: tests drive it with messages alone.
 //!
-//! [`msg`] holds the messages and effects; [`list`] the entries and the rows shown;
-//! [`stories`] the stories read lately; [`reader`] the open story; [`input`] keys,
+//! `msg` holds the messages and effects; `list` the entries and the rows shown;
+//! `stories` the stories read lately; `reader` the open story; `input` keys,
 //! actions and the mouse. Each adds its part of `impl App`; only [`App::update`] (and
 //! the constructors) change the state from outside.
 

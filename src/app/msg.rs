@@ -36,7 +36,7 @@ pub struct Progress {
     pub working: bool,
 }
 
-/// Something that happened, for [`App::update`].
+/// Something that happened, for [`App::update`](super::App::update).
 #[derive(Debug, Clone)]
 pub enum Msg {
     /// A key press (looked up in the keymap, or typed into a filter / find).
@@ -130,10 +130,10 @@ pub enum Msg {
     SelectId(StoryId),
 }
 
-/// What the shell must do. [`App::update`] returns `None` or `Quit`; everything else
+/// What the shell must do. [`App::update`](super::App::update) returns `None` or `Quit`; everything else
 /// (writes to the reading state, searches, the browser, the clipboard, files) waits in
-/// [`App::take_effects`] for the shell to perform, in order. Entries are indexes into
-/// [`App::entries`].
+/// [`App::take_effects`](super::App::take_effects) for the shell to perform, in order. Entries are indexes into
+/// [`App::entries`](super::App::entries).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     /// Nothing.

@@ -72,7 +72,7 @@ impl ShownPath<'_> {
     }
 }
 
-/// The order [`find_files`] walks in: path by path component (a separator sorts before
+/// The order [`super::find_files`] walks in: path by path component (a separator sorts before
 /// any other byte), so `a/b/x` comes before `a/b-c/x` and `a/b.txt`.
 pub(crate) fn walk_order(a: &str, b: &str) -> std::cmp::Ordering {
     let key = |c: u8| if c == b'/' { 0 } else { c };

@@ -11,8 +11,7 @@ use crate::app::{App, Effect, Msg, Sort};
 use crate::archive::{self, Index, Store, StoryId};
 use crate::clean::{Evidence, Options};
 use loader::Bg;
-use os::{base64, export_file, open_url};
-use std::io;
+use os::{copy_to_clipboard, export_file, open_url};
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender};
 use std::sync::Arc;
@@ -220,11 +219,7 @@ impl Shell {
                 app.update(Msg::Status(format!("opening {url}")));
             }),
             Effect::CopyUrl(url) => {
-                use std::io::Write;
-                let mut out = io::stdout();
-                write!(out, "\x1b]52;c;{}\x07", base64(url.as_bytes()))
-                    .and_then(|()| out.flush())
-                    .map_err(|e| format!("could not copy: {e}"))?;
+                copy_to_clipboard(&url)?;
                 app.update(Msg::Status(format!("copied {url}")));
                 Ok(())
             }

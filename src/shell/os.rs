@@ -24,6 +24,16 @@ pub(crate) fn open_url(url: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Put text on the clipboard: the terminal's, by the OSC 52 sequence (which it may
+/// ignore), written between frames.
+pub(crate) fn copy_to_clipboard(text: &str) -> Result<(), String> {
+    use std::io::Write;
+    let mut out = io::stdout();
+    write!(out, "\x1b]52;c;{}\x07", base64(text.as_bytes()))
+        .and_then(|()| out.flush())
+        .map_err(|e| format!("could not copy: {e}"))
+}
+
 /// Standard base64 with padding (for OSC 52).
 pub fn base64(bytes: &[u8]) -> String {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

@@ -11,7 +11,7 @@
 //! file's number (4), its index in the file (4) and the lengths of its title, source and
 //! date (4 each, `u32::MAX` for none); then, last, those texts end to end (UTF-8), so
 //! that they can be read from the file straight into the entries' buffer. Times are
-//! nanoseconds since 1970 ([`UNKNOWN`]: not to be trusted).
+//! nanoseconds since 1970 (`UNKNOWN`: not to be trusted).
 
 use super::Index;
 use crate::archive::db::{Ctx, DbError, DbResult};

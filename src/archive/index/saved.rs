@@ -11,7 +11,7 @@ use crate::archive::state::StoryId;
 use std::path::PathBuf;
 
 /// The folders under some roots, each with its modification time taken before its
-/// entries were read (hidden ones skipped, as [`find_files`] skips them).
+/// entries were read (hidden ones skipped, as [`crate::archive::find_files`] skips them).
 #[derive(Debug, Default)]
 pub struct Folders(Vec<(String, Vec<(String, i64)>)>);
 
