@@ -9,9 +9,9 @@ use std::collections::HashMap;
 
 /// A story in the list, with its reading state: what identifies and describes it (the
 /// index's [`ListEntry`], its fields reached through `Deref`), never its text (a story is
-/// read from its file when opened, see [`Effect::LoadStory`](super::Effect::LoadStory)). `read` and `starred` live
-/// here so the storage layer can fill them in when entries arrive and persist them on
-/// change.
+/// read from its file when opened, see
+/// [`Effect::LoadStory`](super::Effect::LoadStory)). `read` and `starred` live here so
+/// the storage layer can fill them in when entries arrive and persist them on change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     /// Id, path, index in its file, title, source and date.

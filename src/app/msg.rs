@@ -130,10 +130,14 @@ pub enum Msg {
     SelectId(StoryId),
 }
 
-/// What the shell must do. [`App::update`](super::App::update) returns `None` or `Quit`; everything else
+/// What the shell must do. [`App::update`] returns `None` or `Quit`; everything else
 /// (writes to the reading state, searches, the browser, the clipboard, files) waits in
-/// [`App::take_effects`](super::App::take_effects) for the shell to perform, in order. Entries are indexes into
-/// [`App::entries`](super::App::entries).
+/// [`App::take_effects`] for the shell to perform, in order. Entries are indexes into
+/// [`App::entries`].
+///
+/// [`App::update`]: super::App::update
+/// [`App::take_effects`]: super::App::take_effects
+/// [`App::entries`]: super::App::entries
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     /// Nothing.

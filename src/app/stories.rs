@@ -18,7 +18,8 @@ pub struct Opened {
     pub words: usize,
 }
 
-/// A story read from its file in the background, on its way to the app ([`Msg::Story`](super::Msg::Story)).
+/// A story read from its file in the background, on its way to the app
+/// ([`Msg::Story`](super::Msg::Story)).
 #[derive(Debug, Clone)]
 pub struct ReadStory {
     /// The story.
@@ -68,7 +69,8 @@ impl From<ReadStory> for Opened {
 }
 
 /// Stories opened recently, by id: the open one, a few before it and a prefetched
-/// neighbour. Pinned stories (given whole with [`Msg::Stories`](super::Msg::Stories)) are never dropped.
+/// neighbour. Pinned stories (given whole with [`Msg::Stories`](super::Msg::Stories)) are
+/// never dropped.
 #[derive(Debug, Clone, Default)]
 pub struct Cache {
     items: HashMap<StoryId, (Opened, bool, u64)>,

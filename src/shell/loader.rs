@@ -1,6 +1,6 @@
 //! The loader thread: lists the archive (from the index at once when it has one, else by
-//! reading every file once, keeping no text), brings the index up to date and gathers
-//! the evidence cleaning needs.
+//! the quick scan), brings the index up to date and gathers the evidence cleaning needs
+//! (kept by the index, else every file read once more, keeping no text).
 
 use crate::app::{self, Msg, Stage};
 use crate::archive::{self, Index};
