@@ -9,7 +9,7 @@
 use broadsheet::app::{App, Msg, Settings};
 use broadsheet::archive::{self, Story};
 use broadsheet::article::{Article, Block};
-use broadsheet::clean::{Cleaned, Decision, Kind};
+use broadsheet::clean::{Cleaned, Decision, Grounds, Kind};
 use broadsheet::config::Config;
 use broadsheet::keymap::{Action, Code, Key, Keymap};
 use broadsheet::ui::{to_text, Screen, Theme};
@@ -24,6 +24,11 @@ fn block(text: &str, kind: Kind, shown: bool, reason: &str) -> Decision {
         kind,
         shown,
         reason: reason.into(),
+        grounds: if shown {
+            Grounds::Shown
+        } else {
+            Grounds::Evidence
+        },
     }
 }
 

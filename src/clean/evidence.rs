@@ -58,6 +58,8 @@ pub struct Evidence {
     /// By number: the source key, its number of stories, its name as stored or stated.
     /// Number 0 is the empty key: stories of unknown source, and the whole archive.
     sources: Vec<Source>,
+    /// Stories in the whole archive.
+    stories: usize,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -269,6 +271,7 @@ impl EvidenceBuilder {
                 id
             }
         };
+        ev.stories += 1;
         let src = &mut ev.sources[id as usize];
         src.stories += 1;
         if src.name.is_none() {
@@ -365,6 +368,11 @@ impl Evidence {
         };
         let exact = count(key);
         opening_of(block, key).map_or(exact, |k| exact.max(count(&k)))
+    }
+
+    /// The number of stories in the whole archive.
+    pub fn stories(&self) -> usize {
+        self.stories
     }
 
     /// Has this source enough stories for its own repeats to count?
@@ -479,6 +487,7 @@ impl Evidence {
                 _ => return None,
             };
             ev.source_ids.insert(key.clone(), i);
+            ev.stories += stories;
             ev.sources.push(Source { key, stories, name });
         }
         let n = u32_(&mut d)? as usize;

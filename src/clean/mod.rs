@@ -7,6 +7,7 @@
 
 mod evidence;
 mod features;
+mod guard;
 pub mod model;
 mod rules;
 
@@ -80,6 +81,27 @@ pub struct Decision {
     pub shown: bool,
     /// Why, for a person ("ends without a full stop and sits between story paragraphs").
     pub reason: String,
+    /// On what a hidden block was hidden ([`Grounds::Shown`] for a shown block).
+    pub grounds: Grounds,
+}
+
+/// What a hide rests on. Only [`Grounds::Evidence`] says a story carries clutter; a hide
+/// on [`Grounds::Shape`] stands only beside such evidence and never takes the story's
+/// first sentence (see `guard`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Grounds {
+    /// Not hidden.
+    #[default]
+    Shown,
+    /// Nothing of the story: a block with no words, or the title again.
+    Empty,
+    /// What the block is says so: furniture words, a caption or credit, a byline, a
+    /// copyright line, headlines run together, a repeat of another block, another stored
+    /// story's title, furniture repeated across a source's stories, a pattern in the
+    /// config.
+    Evidence,
+    /// Its place, shape or neighbours alone, or the learned model's reading.
+    Shape,
 }
 
 /// An article after cleaning: every block, in order, shown or hidden.
@@ -130,6 +152,7 @@ impl Cleaned {
                     kind: Kind::Story,
                     shown: true,
                     reason: reason.to_string(),
+                    grounds: Grounds::Shown,
                 })
                 .collect(),
             ..Cleaned::default()
@@ -159,6 +182,7 @@ pub fn clean(article: &Article, evidence: &Evidence, opts: &Options) -> Cleaned 
         if article.extracted {
             trust_extractor(&mut out);
         }
+        guard::keep_the_story(&mut out);
         out
     };
     if !opts.disabled {
@@ -187,6 +211,7 @@ fn trust_extractor(out: &mut Cleaned) {
     for d in out.blocks.iter_mut().filter(|d| !d.shown) {
         d.shown = true;
         d.kind = Kind::Story;
+        d.grounds = Grounds::Shown;
         d.reason = format!(
             "the extracted story as found: cleaning would have hidden {} of its {} words",
             total - shown,
@@ -209,6 +234,7 @@ fn apply_patterns(out: &mut Cleaned, opts: &Options) {
             if !d.shown {
                 d.shown = true;
                 d.kind = Kind::Story;
+                d.grounds = Grounds::Shown;
                 d.reason = format!("kept by the pattern {p:?} in the config");
             }
         } else if let Some(p) = opts
@@ -218,6 +244,7 @@ fn apply_patterns(out: &mut Cleaned, opts: &Options) {
         {
             d.shown = false;
             d.kind = Kind::Pattern;
+            d.grounds = Grounds::Evidence;
             d.reason = format!("hidden by the pattern {p:?} in the config");
         }
     }
@@ -234,6 +261,11 @@ mod tests {
             kind: if shown { Kind::Story } else { Kind::Promo },
             shown,
             reason: String::new(),
+            grounds: if shown {
+                Grounds::Shown
+            } else {
+                Grounds::Shape
+            },
         }
     }
 

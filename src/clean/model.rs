@@ -420,6 +420,7 @@ pub fn judge(article: &Article, out: &mut Cleaned, ev: &Evidence) {
             );
             d.kind = Kind::Story;
             d.shown = true;
+            d.grounds = super::Grounds::Shown;
         } else if keep_hides {
             d.reason = format!(
                 "reads as page clutter ({:.0} % story; most against: {why})",
@@ -427,6 +428,7 @@ pub fn judge(article: &Article, out: &mut Cleaned, ev: &Evidence) {
             );
             d.kind = Kind::Clutter;
             d.shown = false;
+            d.grounds = super::Grounds::Shape;
         }
     }
 }
@@ -518,6 +520,7 @@ mod tests {
             kind: Kind::Story,
             shown: true,
             reason: String::new(),
+            grounds: crate::clean::Grounds::Shown,
         };
         assert!(out.blocks[0].shown);
         assert!(
@@ -559,6 +562,7 @@ mod tests {
             kind: Kind::Story,
             shown: true,
             reason: String::new(),
+            grounds: crate::clean::Grounds::Shown,
         };
         for unspaced in ["朝市は毎週日曜日に開かれる。", "ตลาดเช้าเปิดทุกวันอาทิตย์"]
         {

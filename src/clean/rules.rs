@@ -13,7 +13,7 @@
 
 use super::evidence::{Fnv, MIN_REPEATS};
 use super::features::{self, sentences, Features};
-use super::{Cleaned, Decision, Evidence, Kind};
+use super::{Cleaned, Decision, Evidence, Grounds, Kind};
 use crate::article::{Article, Markup};
 use crate::text::{norm_key, words};
 
@@ -46,22 +46,26 @@ pub(super) fn decide(article: &Article, ev: &Evidence) -> Cleaned {
     standfirst_pass(article, &mut verdicts);
     let mut out = Cleaned::default();
     let stated = stated_source(article);
+    // hides on the header's shape alone (a lone capitalised line, what stands above it)
+    let mut placed = vec![false; verdicts.len()];
     if let Some(k) = stated {
         out.source_line = Some(article.blocks[k].text.trim().to_string());
         verdicts[k] = Verdict::Hide(
             Kind::SourceLine,
             "a lone line naming the publication".into(),
         );
-        for v in verdicts[..k].iter_mut() {
+        placed[k] = true;
+        for (v, p) in verdicts[..k].iter_mut().zip(&mut placed) {
             if matches!(v, Verdict::Prose) {
                 *v = Verdict::Hide(Kind::Standfirst, "a summary above the source line".into());
+                *p = true;
             }
         }
     }
     archive_pass(article, stated, ev, &feats, &mut verdicts);
     repeat_pass(article, &mut verdicts);
 
-    context_pass(article, &feats, &mut verdicts, &mut out);
+    context_pass(article, &feats, &verdicts, &placed, &title_key, &mut out);
     if out.source_line.is_none() {
         // no source line: the publisher a copyright line names, if the story has one
         out.source_line = out
@@ -174,7 +178,7 @@ fn is_byline(t: &str, f: &Features) -> bool {
 /// A short line of furniture words only ("Home", "Menu").
 fn is_furniture_line(text: &str) -> bool {
     let lw: Vec<String> = words(text).map(|w| w.to_lowercase()).collect();
-    PROMO_MARKERS.iter().any(|m| has_phrase(&lw, m))
+    PROMO_MARKERS.iter().any(|m| has_phrase(&lw, m)) || furniture_only(&lw).is_some()
 }
 
 /// A standfirst: the first paragraph above the story whose opening sentence the next
@@ -200,62 +204,155 @@ fn standfirst_pass(article: &Article, verdicts: &mut [Verdict]) {
     }
 }
 
-/// Words that mark a line as page furniture whatever the site: sharing, subscribing,
-/// advertising, navigation. Matched as whole words, in short blocks only.
+/// Phrases that mark a short line as page furniture whatever the site and wherever they
+/// stand in it: sharing, subscribing, advertising, navigation. Matched as whole words.
 const PROMO_MARKERS: &[&str] = &[
+    "subscribe",
+    "newsletter",
+    "newsletters",
+    "sign up",
+    "signup",
+    "log in",
+    "advertisement",
+    "read more",
+    "continue reading",
+    "click here",
+    "follow us",
+    "download the app",
+    "most read",
+    "most viewed",
+    "most shared",
+    "more stories",
+    "you might also like",
+    "you may also like",
+    "privacy policy",
+    "terms of use",
+    "skip to",
+];
+
+/// Words that are page furniture only in a line made of nothing else ("Share", "Home |
+/// News", "12 comments", "Watch video"): each is an everyday word of a story's own lines
+/// too ("Market share: 12 %", "Where to watch", "9. At-home equipment").
+const FURNITURE_WORDS: &[&str] = &[
     "share",
+    "shares",
+    "shared",
     "tweet",
     "facebook",
     "twitter",
     "whatsapp",
     "linkedin",
     "pinterest",
+    "instagram",
+    "youtube",
     "email",
-    "subscribe",
-    "subscribers",
+    "mail",
     "subscription",
-    "newsletter",
-    "newsletters",
-    "sign up",
-    "signup",
-    "log in",
+    "subscribers",
     "login",
     "register",
-    "advertisement",
     "advertising",
     "sponsored",
-    "read more",
-    "continue reading",
-    "click here",
+    "ad",
+    "ads",
     "comments",
     "comment",
-    "follow us",
-    "download the app",
     "related",
-    "most read",
-    "most viewed",
-    "most shared",
-    "more stories",
-    "top stories",
-    "latest news",
-    "you might also like",
-    "most popular",
     "trending",
     "recommended",
-    "you may also like",
-    "more from",
+    "popular",
+    "latest",
+    "top",
     "watch",
     "video",
+    "videos",
     "listen",
+    "audio",
+    "podcast",
     "print",
-    "cookie",
-    "cookies",
-    "privacy policy",
-    "terms of use",
-    "skip to",
     "menu",
     "home",
+    "search",
+    "cookie",
+    "cookies",
+    "save",
+    "saved",
+    "copy",
+    "link",
+    "next",
+    "previous",
+    "prev",
+    "back",
+    "more",
+    "view",
+    "views",
+    "all",
+    "show",
+    "hide",
+    "close",
+    "open",
+    "reply",
+    "replies",
+    "like",
+    "likes",
+    "follow",
+    "followers",
+    "story",
+    "stories",
+    "article",
+    "articles",
+    "news",
+    "page",
+    "photo",
+    "photos",
+    "gallery",
+    "image",
+    "images",
+    "now",
+    "here",
+    "this",
+    "the",
+    "on",
+    "to",
+    "us",
+    "our",
+    "a",
+    "an",
+    "and",
+    "or",
+    "for",
+    "of",
+    "in",
+    "with",
+    "via",
+    "from",
+    "up",
+    "out",
+    "it",
+    "your",
+    "you",
 ];
+
+/// A line made of furniture words only, with at least one that is not a small word of
+/// every sentence ("Share this article", "Home", "Comments (12)"), and the first of them.
+fn furniture_only(lower_words: &[String]) -> Option<&'static str> {
+    const SMALL: &[&str] = &[
+        "now", "here", "this", "the", "on", "to", "us", "our", "a", "an", "and", "or", "for", "of",
+        "in", "with", "via", "from", "up", "out", "it", "your", "you", "all", "more",
+    ];
+    let mut found = None;
+    for w in lower_words {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+        if w.is_empty() || w.chars().all(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        let known = FURNITURE_WORDS.iter().find(|m| **m == w)?;
+        if found.is_none() && !SMALL.contains(known) {
+            found = Some(*known);
+        }
+    }
+    found
+}
 
 /// Words that make even a full sentence page furniture when the sentence is short:
 /// sign-up boxes, cookie notices, comment forms.
@@ -275,9 +372,36 @@ const FURNITURE_SENTENCE_MARKERS: &[&str] = &[
     "terms of use",
     "terms of service",
     "leave a comment",
-    "comments",
     "follow us",
 ];
+
+/// Does a line address the reader, as a sign-up box, a cookie notice or a comment form
+/// does ("Sign up for our newsletter", "We use cookies to give you...")? A story's own
+/// sentence about a newsletter or a subscription reports; it does not ask.
+fn speaks_to_the_reader(lower_words: &[String]) -> bool {
+    const ADDRESS: &[&str] = &[
+        "you", "your", "you're", "you'll", "our", "we", "we're", "us",
+    ];
+    const ASKS: &[&str] = &[
+        "subscribe",
+        "sign",
+        "log",
+        "register",
+        "follow",
+        "leave",
+        "get",
+        "join",
+    ];
+    lower_words
+        .first()
+        .is_some_and(|w| ASKS.contains(&w.as_str()))
+        || lower_words.iter().any(|w| {
+            ADDRESS.contains(
+                &w.replace('’', "'")
+                    .trim_matches(|c: char| !c.is_alphanumeric() && c != '\''),
+            )
+        })
+}
 
 /// Headings of lists of other stories; a long unpunctuated block opening with one is
 /// that list run together.
@@ -319,6 +443,27 @@ const CAPTION_MARKERS: &[&str] = &[
     "gallery",
 ];
 
+/// Does a line opening with a caption word read as a caption's label ("Photo: ...",
+/// "Image credit: Jane Roe", "Picture by Jane Roe/Coast Agency") rather than a line of
+/// the story that happens to start with the word ("Credit never expires")?
+fn caption_label(t: &str) -> bool {
+    // "Photo: ...", "Image credit: ...": the label before a colon is a word or three
+    let label = t.split_once(':').is_some_and(|(head, _)| {
+        (1..=3).contains(&words(head).count())
+            && words(head).all(|w| {
+                let w = w.to_lowercase();
+                CAPTION_MARKERS.contains(&w.as_str())
+                    || matches!(w.as_str(), "by" | "courtesy" | "top" | "main" | "above")
+            })
+    });
+    label || t.contains('|') || {
+        let lw: Vec<String> = words(t).take(3).map(|w| w.to_lowercase()).collect();
+        lw.iter()
+            .skip(1)
+            .any(|w| w == "by" || w == "credit" || w == "courtesy")
+    }
+}
+
 fn has_phrase(lower_words: &[String], phrase: &str) -> bool {
     let n = phrase.split(' ').count();
     let first = phrase.split(' ').next().unwrap_or_default();
@@ -356,7 +501,7 @@ fn intrinsic(text: &str, markup: Markup, f: &Features, title_key: &str) -> Verdi
         && lw
             .first()
             .is_some_and(|w| CAPTION_MARKERS.contains(&w.as_str()))
-        && (t.contains(':') || t.contains('/') || !f.ends_sentence)
+        && caption_label(t)
     {
         return Verdict::Hide(Kind::Caption, "a photo caption or credit".into());
     }
@@ -371,7 +516,7 @@ fn intrinsic(text: &str, markup: Markup, f: &Features, title_key: &str) -> Verdi
     {
         return Verdict::Hide(Kind::Caption, "carries a picture credit".into());
     }
-    if f.words <= 25 {
+    if f.words <= 25 && speaks_to_the_reader(&lw) {
         if let Some(m) = FURNITURE_SENTENCE_MARKERS
             .iter()
             .find(|m| has_phrase(&lw, m))
@@ -397,7 +542,12 @@ fn intrinsic(text: &str, markup: Markup, f: &Features, title_key: &str) -> Verdi
         );
     }
     if f.words <= 12 && !f.ends_sentence {
-        if let Some(m) = PROMO_MARKERS.iter().find(|m| has_phrase(&lw, m)) {
+        if let Some(m) = PROMO_MARKERS
+            .iter()
+            .find(|m| has_phrase(&lw, m))
+            .copied()
+            .or_else(|| furniture_only(&lw))
+        {
             return Verdict::Hide(
                 Kind::Promo,
                 format!("a short line of page furniture ({m:?})"),
@@ -411,7 +561,10 @@ fn intrinsic(text: &str, markup: Markup, f: &Features, title_key: &str) -> Verdi
         return Verdict::Fragment;
     }
     if f.words >= 15 && !f.ends_sentence && f.inner_breaks == 0 && !f.ends_colon {
-        if run_together(f, t) {
+        // a bullet point is a sentence of a list, not headlines run together
+        let bullet = markup == Markup::ListItem
+            || t.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '-' | '*' | '•' | '–'));
+        if !bullet && run_together(f, t) {
             return Verdict::Hide(
                 Kind::HeadlineList,
                 format!(
@@ -519,7 +672,18 @@ fn has_credit_tail(t: &str) -> bool {
             .count()
             <= 1
     };
-    if slash_between_names && (2..=8).contains(&tail_words.len()) && names(&tail_words) {
+    // after a sentence of three words or more (a caption), or alone with no list marks
+    // (a credit line); not an item of a list ("34. Human/Technology Interaction")
+    let sentence_before = cut > 0 && words(&t[..cut]).count() >= 3;
+    let bare = cut == 0
+        && tail.matches('/').count() >= 2
+        && !tail.contains([',', ':'])
+        && !tail.chars().any(|c| c.is_ascii_digit());
+    if (sentence_before || bare)
+        && slash_between_names
+        && (2..=8).contains(&tail_words.len())
+        && names(&tail_words)
+    {
         return true;
     }
     // "(Coast Agency)" closing a caption-length block with a sentence before it
@@ -552,6 +716,10 @@ fn t_before_alpha(s: &str, i: usize) -> bool {
         .last()
         .is_some_and(|c| c.is_alphabetic())
 }
+
+/// A line repeated across stories of no known source is furniture when at least one in
+/// this many of the archive's stories carries it.
+const ARCHIVE_SHARE: usize = 10;
 
 /// Archive evidence: another story's title, or furniture repeated across a source.
 /// A block the story itself says more than once (a refrain, a repeated subheading) is
@@ -591,6 +759,14 @@ fn archive_pass(
             && (0..keys.len()).all(|j| keys[j] != keys[i] || story_like(j))
     };
     let refrains: Vec<bool> = (0..keys.len()).map(own_refrain).collect();
+    // stories of no known source (or a small one) are compared with the whole archive,
+    // which may hold many sites: there a line is furniture only when a share of all its
+    // stories carry it ("Conclusion", "Pros" and "FAQs" head sections of many stories)
+    let min_repeats = if ev.source_is_large(&src_key) {
+        MIN_REPEATS
+    } else {
+        MIN_REPEATS.max(ev.stories() / ARCHIVE_SHARE)
+    };
     for (i, b) in article.blocks.iter().enumerate() {
         if matches!(verdicts[i], Verdict::Hide(..)) {
             continue;
@@ -608,7 +784,7 @@ fn archive_pass(
         let n = ev.repeats_keyed(&src_key, &b.text, &keys[i]);
         // long prose repeated across stories is usually a shared paragraph of wire copy;
         // keep the story's own words and hide only furniture-sized repeats
-        if n >= MIN_REPEATS && (feats[i].words <= 60 || !feats[i].ends_sentence) {
+        if n >= min_repeats && (feats[i].words <= 60 || !feats[i].ends_sentence) {
             let src = match &src_name {
                 Some(s) if ev.source_is_large(&src_key) => s.as_str(),
                 _ => "this archive",
@@ -712,7 +888,9 @@ fn repeat_pass(article: &Article, verdicts: &mut [Verdict]) {
 fn context_pass(
     article: &Article,
     feats: &[Features],
-    verdicts: &mut [Verdict],
+    verdicts: &[Verdict],
+    placed: &[bool],
+    title_key: &str,
     out: &mut Cleaned,
 ) {
     let span = story_span(feats, verdicts);
@@ -741,7 +919,13 @@ fn context_pass(
                 let before = first.is_none_or(|s| i < s);
                 let after = last.is_none_or(|e| i > e);
                 if before {
-                    if f.words <= 12 {
+                    if is_dateline(b.text.trim(), f) {
+                        (
+                            Kind::Byline,
+                            false,
+                            "a date on a line of its own above the story: a dateline".into(),
+                        )
+                    } else if f.words <= 12 {
                         (
                             Kind::Byline,
                             false,
@@ -797,6 +981,17 @@ fn context_pass(
                 }
             }
         };
+        let grounds = match &verdicts[i] {
+            _ if shown => Grounds::Shown,
+            Verdict::Hide(..) if placed[i] => Grounds::Shape,
+            Verdict::Hide(..) if f.words == 0 || norm_key(&b.text) == title_key => Grounds::Empty,
+            Verdict::Hide(..) => Grounds::Evidence,
+            // a dateline's shape is evidence of what it is
+            Verdict::Fragment if first.is_none_or(|s| i < s) && is_dateline(b.text.trim(), f) => {
+                Grounds::Evidence
+            }
+            _ => Grounds::Shape,
+        };
         if kind == Kind::Byline && out.byline.is_none() {
             let t = b.text.trim();
             if let Some(name) = t.strip_prefix("By ").or_else(|| t.strip_prefix("by ")) {
@@ -809,6 +1004,7 @@ fn context_pass(
             kind,
             shown,
             reason,
+            grounds,
         });
     }
 }

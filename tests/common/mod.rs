@@ -78,28 +78,55 @@ pub fn export_bytes(paths: &[&Path]) -> Vec<u8> {
 
 /// Score an export with ../shared/tools/score.py; returns its JSON figures.
 pub fn score(shared: &Path, mode: &str, labels: &Path, paths: &[&Path]) -> serde_json::Value {
-    let stdout = export_bytes(paths);
-    let tmp = std::env::temp_dir().join(format!(
-        "broadsheet-score-{}-{}.jsonl",
-        std::process::id(),
-        rand_suffix()
-    ));
-    std::fs::write(&tmp, &stdout).unwrap();
-    let s = Command::new("python3")
-        .arg(shared.join("tools/score.py"))
-        .arg(mode)
-        .arg(labels)
-        .arg(&tmp)
-        .output()
-        .expect("python3 runs score.py");
-    let _ = std::fs::remove_file(&tmp);
-    assert!(
-        s.status.success(),
-        "score.py failed: {}",
-        String::from_utf8_lossy(&s.stderr)
-    );
-    let text = String::from_utf8(s.stdout).unwrap();
-    serde_json::from_str(text.lines().last().unwrap()).unwrap()
+    let pred = Pred::export(paths);
+    pred.run(shared, "score.py", &[mode], labels)
+}
+
+/// An export written to a file of its own, for the tools in ../shared/tools.
+pub struct Pred(PathBuf);
+
+impl Pred {
+    /// `broadsheet export --format json` of the paths, kept in a file.
+    pub fn export(paths: &[&Path]) -> Pred {
+        let tmp = std::env::temp_dir().join(format!(
+            "broadsheet-score-{}-{}.jsonl",
+            std::process::id(),
+            rand_suffix()
+        ));
+        std::fs::write(&tmp, export_bytes(paths)).unwrap();
+        Pred(tmp)
+    }
+
+    /// Run `tool` (score.py or lede.py) with `args`, the labels and the export; its last
+    /// line as JSON.
+    pub fn run(
+        &self,
+        shared: &Path,
+        tool: &str,
+        args: &[&str],
+        labels: &Path,
+    ) -> serde_json::Value {
+        let s = Command::new("python3")
+            .arg(shared.join("tools").join(tool))
+            .args(args)
+            .arg(labels)
+            .arg(&self.0)
+            .output()
+            .expect("python3 runs the scorer");
+        assert!(
+            s.status.success(),
+            "{tool} failed: {}",
+            String::from_utf8_lossy(&s.stderr)
+        );
+        let text = String::from_utf8(s.stdout).unwrap();
+        serde_json::from_str(text.lines().last().unwrap()).unwrap()
+    }
+}
+
+impl Drop for Pred {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
 }
 
 fn rand_suffix() -> u128 {

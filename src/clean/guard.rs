@@ -1,0 +1,195 @@
+//! Never lose the story: the last word on every decision the rules and the model made.
+//!
+//! A block is hidden for what it is, never for where it stands. A hide on the block's own
+//! evidence ([`Grounds::Evidence`]: furniture words, a caption or credit, a byline or
+//! dateline, a repeat, another story's title, the archive's repeats) stands. A hide on
+//! place, shape or the model's reading ([`Grounds::Shape`]) stands only where evidence
+//! backs it:
+//!
+//! - in an unbroken run of hidden blocks holding a block hidden on evidence (the list of
+//!   headlines under "Most read", the row of links beside a share bar);
+//! - below the story's first sentence, in a story that carries evidence of clutter
+//!   somewhere (a scraped page: what trails the story is read by its shape);
+//! - never above the story's start on shape alone (place names, a heading or a date that
+//!   open a story are not bylines), and never the story's first sentence: the first block
+//!   that reads as a sentence is shown unless it is hidden on evidence of its own.
+//!
+//! So a story in which nothing is clutter on evidence (stored clean: a dataset, a feed's
+//! full text, an extracted dump) is shown whole.
+
+use super::features;
+use super::{Cleaned, Decision, Grounds, Kind};
+use crate::article::Markup;
+
+/// Words a block needs, ending like a sentence, to be read as the story's first sentence.
+const LEDE_MIN_WORDS: usize = 4;
+
+/// Apply the guarantees to an article's decisions.
+pub(super) fn keep_the_story(out: &mut Cleaned) {
+    let beside = supported_by_evidence(&out.blocks);
+    let carries_evidence = out.blocks.iter().any(|d| d.grounds == Grounds::Evidence);
+    // the story's first sentence as the rules and the model left it
+    let lede = out
+        .blocks
+        .iter()
+        .position(|d| d.shown && reads_as_sentence(d));
+    for (i, (d, beside)) in out.blocks.iter_mut().zip(beside).enumerate() {
+        if d.grounds != Grounds::Shape {
+            continue;
+        }
+        // below the story's start, clutter found anywhere in the story backs a hide on
+        // shape (the rest of a "most read" list, a row of links after the share bar);
+        // above it (where a story opens with its place names, a heading, a date) only
+        // clutter beside the block does
+        let below_the_start = lede.is_some_and(|l| i > l);
+        if !(beside || (carries_evidence && below_the_start)) {
+            let why = if carries_evidence {
+                "hidden for its place or shape alone, above the story's start with no evidence of clutter beside it"
+            } else {
+                "nothing in this story is clutter on evidence, so nothing is hidden for its place or shape"
+            };
+            restore(d, why);
+        }
+    }
+    if let Some(d) = out
+        .blocks
+        .iter_mut()
+        .filter(|d| !matches!(d.grounds, Grounds::Evidence | Grounds::Empty))
+        .find(|d| reads_as_sentence(d))
+    {
+        if d.grounds == Grounds::Shape {
+            restore(
+                d,
+                "the story's first sentence, hidden on no evidence of its own",
+            );
+        }
+    }
+}
+
+/// For each block, does a hide on its shape have evidence beside it: is it in an unbroken
+/// run of hidden blocks that holds a block hidden on evidence (the "Most read" heading
+/// above a list of headlines, the share bar beside a row of links)? A story in which
+/// nothing is clutter on evidence is then shown whole.
+fn supported_by_evidence(blocks: &[Decision]) -> Vec<bool> {
+    let mut out = vec![false; blocks.len()];
+    let mut i = 0;
+    while i < blocks.len() {
+        if blocks[i].shown {
+            i += 1;
+            continue;
+        }
+        let end = (i..blocks.len())
+            .find(|&j| blocks[j].shown)
+            .unwrap_or(blocks.len());
+        let evidence = blocks[i..end]
+            .iter()
+            .any(|d| d.grounds == Grounds::Evidence);
+        out[i..end].iter_mut().for_each(|s| *s = evidence);
+        i = end;
+    }
+    out
+}
+
+/// Does the block read as a sentence (the kind of block a story opens with)?
+fn reads_as_sentence(d: &Decision) -> bool {
+    if d.markup == Markup::Heading {
+        return false;
+    }
+    let f = features::of(&d.text);
+    f.words >= LEDE_MIN_WORDS && (f.ends_sentence || f.inner_breaks >= 1)
+}
+
+/// Show a block hidden on its shape alone, saying what it was taken for.
+fn restore(d: &mut Decision, why: &str) {
+    d.reason = format!(
+        "shown: {why} (by its place or shape alone it read as {}: {})",
+        d.kind.as_str(),
+        d.reason
+    );
+    d.kind = Kind::Story;
+    d.shown = true;
+    d.grounds = Grounds::Shown;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block(text: &str, grounds: Grounds) -> Decision {
+        Decision {
+            text: text.into(),
+            markup: Markup::Paragraph,
+            kind: if grounds == Grounds::Shown {
+                Kind::Story
+            } else {
+                Kind::Clutter
+            },
+            shown: grounds == Grounds::Shown,
+            reason: "test".into(),
+            grounds,
+        }
+    }
+
+    fn shown(out: &Cleaned) -> Vec<bool> {
+        out.blocks.iter().map(|d| d.shown).collect()
+    }
+
+    #[test]
+    fn a_story_without_evidence_of_clutter_is_shown_whole() {
+        let mut out = Cleaned {
+            blocks: vec![
+                block(
+                    "Heavy snow closed more than 200 schools on Monday.",
+                    Grounds::Shape,
+                ),
+                block("Forecasters expect more snow overnight.", Grounds::Shown),
+                block("Results", Grounds::Shape),
+                block("", Grounds::Empty),
+            ],
+            ..Cleaned::default()
+        };
+        keep_the_story(&mut out);
+        assert_eq!(shown(&out), [true, true, true, false]);
+        assert!(out.blocks[0]
+            .reason
+            .contains("nothing in this story is clutter"));
+        assert!(out.blocks[0].reason.contains("clutter: test"));
+    }
+
+    #[test]
+    fn the_first_sentence_is_shown_unless_evidence_hides_it() {
+        let mut out = Cleaned {
+            blocks: vec![
+                block("Menu", Grounds::Shape),
+                block("Photo: Jane Roe/Coast Agency.", Grounds::Evidence),
+                block(
+                    "The new rules take effect on 1 April. Here is what changes.",
+                    Grounds::Shape,
+                ),
+                block("A second paragraph the model hid.", Grounds::Shape),
+            ],
+            ..Cleaned::default()
+        };
+        keep_the_story(&mut out);
+        // evidence elsewhere: shape hides stand, but not the first sentence's
+        assert_eq!(shown(&out), [false, false, true, false]);
+        assert!(out.blocks[2].reason.contains("first sentence"));
+    }
+
+    #[test]
+    fn a_first_sentence_hidden_on_evidence_stays_hidden() {
+        let mut out = Cleaned {
+            blocks: vec![
+                block("Sign up for our newsletter today.", Grounds::Evidence),
+                block(
+                    "Fares across the harbour will rise in April.",
+                    Grounds::Shown,
+                ),
+            ],
+            ..Cleaned::default()
+        };
+        let before = out.clone();
+        keep_the_story(&mut out);
+        assert_eq!(out, before);
+    }
+}

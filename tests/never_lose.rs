@@ -1,0 +1,153 @@
+//! Stories stored clean lose nothing (issue 11): briefs, an explainer with a list, a Q&A,
+//! a sports report ending in results, reported speech about comments, place names under
+//! the headline. Each is exported alone and all together as one folder (where each
+//! other's titles and repeats are evidence the cleaner reads); nothing may be hidden.
+
+mod common;
+
+use std::path::Path;
+
+const STORIES: &[(&str, &[&str])] = &[
+    (
+        "Snow closes schools",
+        &["Heavy snow closed more than 200 schools on Monday."],
+    ),
+    (
+        "Snow closes more than 200 schools",
+        &[
+            "Heavy snow closed more than 200 schools on Monday.",
+            "Forecasters expect more snow overnight.",
+            "Parents should check the county website before setting out in the morning, officials said.",
+        ],
+    ),
+    (
+        "Ferry fares to rise",
+        &[
+            "Ferry fares across the harbour will rise by ten per cent in April.",
+            "The operator said fuel costs had grown for four years in a row.",
+            "Season tickets are not affected.",
+            "A consultation on winter timetables opens next month.",
+        ],
+    ),
+    (
+        "What the new bin rules mean for you",
+        &[
+            "The new rules take effect on 1 April. Here is what changes.",
+            "1. Bins are collected every other week",
+            "2. Food waste goes in the green caddy",
+            "3. Glass is collected once a month",
+            "Residents who miss a collection can book an extra one online.",
+        ],
+    ),
+    (
+        "Your questions on the bridge closure answered",
+        &[
+            "The Harbour Bridge closes for repairs for six weeks from Monday.",
+            "When does it reopen?",
+            "The council expects to reopen it on 14 March, weather permitting.",
+            "How do I get across?",
+            "A free shuttle bus will run every ten minutes from the quay",
+            "Will cyclists be able to cross?",
+            "Yes. A lane on the rail bridge will be open to bicycles throughout.",
+        ],
+    ),
+    (
+        "Aldmoor win at the quay",
+        &[
+            "Aldmoor beat Quayside 3-1 on Saturday to go top of the league.",
+            "Two goals in the last ten minutes settled a tense afternoon in front of a crowd of 4,000.",
+            "Results",
+            "Aldmoor 3 Quayside 1",
+            "Northfield 0 Harbour Town 2",
+            "Eastcliff 1 Millbrook 1",
+        ],
+    ),
+    (
+        "Minister silent on harbour report",
+        &[
+            "The harbour minister declined to make any comments on the report, her office said on Tuesday.",
+            "Opposition members said the silence was telling.",
+            "The report will be debated next week.",
+        ],
+    ),
+    (
+        "Steam crane returns to the quay",
+        &[
+            "ALDMOOR, North Quay",
+            "The last working steam crane on Aldmoor's north quay was lifted back onto its rails on Tuesday after a two-year restoration.",
+            "Volunteers raised the money through a series of open days.",
+        ],
+    ),
+];
+
+fn write(dir: &Path, i: usize, title: &str, paras: &[&str]) -> std::path::PathBuf {
+    let p = dir.join(format!("{i:02}.txt"));
+    std::fs::write(&p, format!("{title}\n\n{}\n", paras.join("\n\n"))).unwrap();
+    p
+}
+
+fn nothing_hidden(stories: &[serde_json::Value]) {
+    for s in stories {
+        let hidden = s["hidden"].as_array().unwrap();
+        assert!(hidden.is_empty(), "{}: hidden {hidden:?}", s["title"]);
+    }
+}
+
+#[test]
+fn stories_stored_clean_show_whole_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (i, (title, paras)) in STORIES.iter().enumerate() {
+        let p = write(tmp.path(), i, title, paras);
+        let out = common::export_json(&[&p]);
+        assert_eq!(out.len(), 1);
+        assert_eq!(
+            out[0]["body"].as_array().unwrap().len(),
+            paras.len(),
+            "{title}"
+        );
+        nothing_hidden(&out);
+    }
+}
+
+#[test]
+fn stories_stored_clean_show_whole_in_a_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (i, (title, paras)) in STORIES.iter().enumerate() {
+        write(tmp.path(), i, title, paras);
+    }
+    let out = common::export_json(&[tmp.path()]);
+    assert_eq!(out.len(), STORIES.len());
+    nothing_hidden(&out);
+}
+
+#[test]
+fn clutter_beside_the_story_is_still_hidden() {
+    // the same brief scraped: a share bar, a "Most read" list run together, a caption
+    let tmp = tempfile::tempdir().unwrap();
+    let p = write(
+        tmp.path(),
+        0,
+        "Snow closes more than 200 schools",
+        &[
+            "Share this article",
+            "Heavy snow closed more than 200 schools on Monday.",
+            "Photo: Jane Roe/Coast Agency",
+            "Forecasters expect more snow overnight.",
+            "Most read Council approves new library on quay Mayor opens bridge Local team wins cup Storm closes coast road",
+        ],
+    );
+    let out = common::export_json(&[&p]);
+    let body: Vec<&str> = out[0]["body"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        body,
+        [
+            "Heavy snow closed more than 200 schools on Monday.",
+            "Forecasters expect more snow overnight."
+        ]
+    );
+}
