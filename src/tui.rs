@@ -23,7 +23,9 @@ use ratatui::crossterm::execute;
 use ratatui::prelude::CrosstermBackend;
 use std::io;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// Where the reading state and the index are (`None`: the platform default, or the
@@ -39,7 +41,7 @@ pub struct Places {
 }
 
 /// Open the reader on `paths` until the user quits. The terminal is restored on return,
-/// on error and on panic.
+/// on error, on a panic and on a signal ([`Exits`]).
 pub fn run(paths: Vec<PathBuf>, config: &Config, opts: Options, places: Places) -> io::Result<()> {
     use std::io::IsTerminal;
     if !io::stdout().is_terminal() {
@@ -71,27 +73,114 @@ pub fn run(paths: Vec<PathBuf>, config: &Config, opts: Options, places: Places) 
     };
     let mut shell = Shell::new(store, paths.clone(), opts.clone());
 
-    let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        let _ = execute!(io::stdout(), DisableMouseCapture);
-        hook(info);
-    }));
-    // A panic on this thread restores the terminal first. A panic in the loader thread is
-    // caught there and shown in the status line.
-    let ui = std::thread::current().id();
-    let mouse_hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        if std::thread::current().id() == ui {
-            ratatui::restore();
-            mouse_hook(info);
-        }
-    }));
+    let exits = Exits::install(shell.flusher())?;
+    let restore = Restore::armed();
     let mut terminal = init_terminal()?;
     let result = execute!(io::stdout(), EnableMouseCapture)
         .and_then(|()| event_loop(&mut terminal, &mut app, &theme, (rx, shown), &mut shell));
-    let _ = execute!(io::stdout(), DisableMouseCapture);
-    ratatui::restore();
+    drop(restore);
+    drop(terminal);
+    exits.report();
     result
+}
+
+/// The terminal is in the reader's modes (raw, alternate screen, mouse capture) and
+/// must be restored once, by whoever gets there first: the [`Restore`] guard (every
+/// return, a panic on this thread unwinding), the panic hook, or a signal.
+static IN_READER: AtomicBool = AtomicBool::new(false);
+
+/// Panics on other threads while the reader was on (each caught there and shown as an
+/// error), told on stderr once the terminal is restored.
+static BACKGROUND_PANICS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// Leave the reader's terminal modes, if it is in them: mouse capture off, the cursor
+/// shown, raw mode off, the main screen back.
+pub(crate) fn restore_terminal() {
+    if IN_READER.swap(false, Ordering::SeqCst) {
+        use ratatui::crossterm::cursor::Show;
+        let _ = execute!(io::stdout(), DisableMouseCapture, Show);
+        ratatui::restore();
+    }
+}
+
+/// Restores the terminal when dropped (on return and on unwinding).
+struct Restore;
+
+impl Restore {
+    fn armed() -> Restore {
+        IN_READER.store(true, Ordering::SeqCst);
+        Restore
+    }
+}
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+/// The other ways out: a panic and a signal.
+/// - A panic on the UI thread: the hook restores the terminal, then reports it as
+///   usual (and the stack unwinds out of [`run`]).
+/// - A panic on another thread (the loader, the story reader, the state worker, rayon's
+///   threads under them): those threads catch it and send it as an error message, so
+///   the reader goes on; the hook only notes it (a report written on the alternate
+///   screen would garble it), told on stderr when the reader ends.
+/// - SIGTERM, SIGHUP, SIGINT, SIGQUIT: the queued state writes are waited for (a second
+///   at most), the terminal restored, and the process ends with status 128 + the signal.
+struct Exits;
+
+impl Exits {
+    /// `flush`: wait (at most so long) for the state writes already asked for.
+    fn install(flush: impl Fn(Duration) + Send + 'static) -> io::Result<Exits> {
+        static HOOKED: std::sync::Once = std::sync::Once::new();
+        HOOKED.call_once(|| {
+            let ui = std::thread::current().id();
+            let default = std::panic::take_hook();
+            std::panic::set_hook(Box::new(move |info| {
+                let on = IN_READER.load(Ordering::SeqCst);
+                if std::thread::current().id() == ui || !on {
+                    restore_terminal();
+                    default(info);
+                } else if let Ok(mut seen) = BACKGROUND_PANICS.lock() {
+                    if seen.len() < 8 {
+                        let t = std::thread::current();
+                        seen.push(format!("thread '{}' {info}", t.name().unwrap_or("?")));
+                    }
+                }
+            }));
+        });
+        #[cfg(unix)]
+        {
+            use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+            let mut signals =
+                signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])?;
+            std::thread::Builder::new()
+                .name("signals".into())
+                .spawn(move || {
+                    if let Some(sig) = signals.forever().next() {
+                        flush(Duration::from_secs(1));
+                        // held until the end: no frame is written after the restore
+                        let out = io::stdout();
+                        let _held = out.lock();
+                        restore_terminal();
+                        std::process::exit(128 + sig);
+                    }
+                })?;
+        }
+        Ok(Exits)
+    }
+
+    /// After the terminal is restored: the panics caught on other threads, on stderr.
+    fn report(self) {
+        let seen = BACKGROUND_PANICS
+            .lock()
+            .map(|mut s| std::mem::take(&mut *s))
+            .unwrap_or_default();
+        for p in seen {
+            eprintln!("broadsheet: an internal error (the reader went on): {p}");
+        }
+    }
 }
 
 /// The terminal the reader draws on. Frames are buffered whole (ratatui flushes once at
@@ -167,6 +256,7 @@ fn event_loop(
             // take every pending event before drawing again (held keys do not queue frames)
             loop {
                 if let Some(msg) = to_msg(event::read()?) {
+                    crate::shell::fault("ui");
                     dirty = true;
                     if app.update(msg) == Effect::Quit {
                         shell.perform(app);

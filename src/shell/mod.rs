@@ -63,6 +63,12 @@ impl Shell {
         }
     }
 
+    /// What waits (at most a given time) for the state writes asked for so far, for a
+    /// signal's way out.
+    pub(crate) fn flusher(&self) -> impl Fn(std::time::Duration) + Send + 'static {
+        |_| {}
+    }
+
     /// Give the app the stories the reader has read; true if there were any.
     pub(crate) fn take_stories(&mut self, app: &mut App) -> bool {
         let mut any = false;
@@ -291,6 +297,17 @@ impl Shell {
         }
         Ok((hits.into_iter().map(|h| h.entry.id).collect(), terms))
     }
+}
+
+/// A fault made on purpose, for the tests of the ways out of the reader: in a debug
+/// build, `BROADSHEET_FAULT` naming `what` (`ui`, `story`, `worker`; comma-separated)
+/// makes this panic. Nothing in a release build.
+pub(crate) fn fault(what: &str) {
+    #[cfg(debug_assertions)]
+    if std::env::var("BROADSHEET_FAULT").is_ok_and(|v| v.split(',').any(|w| w == what)) {
+        panic!("a fault made on purpose ({what})");
+    }
+    let _ = what;
 }
 
 /// The remembered sort order and unread-only switch.
