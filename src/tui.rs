@@ -1,10 +1,9 @@
 //! The only code that touches the terminal: set it up (raw mode and the alternate
-//! screen on a buffered backend) and restore it (on every path, panics included: our
-//! panic hook restores it and turns mouse capture off), turn terminal events into
-//! [`Msg`]s, and run the loop. The background threads (the loader, the story reader)
-//! and the effects are the [`crate::shell`]'s: the threads read the archive, so a key
-//! never waits on them; the effects (reading-state writes, searches, exports) run on
-//! this thread, between frames.
+//! screen on a buffered backend) and restore it on every way out ([`Exits`]: returns,
+//! panics on any thread, signals), turn terminal events into [`Msg`]s, and run the loop.
+//! The background threads and the effects are the [`crate::shell`]'s: the loader and the
+//! story reader read the archive, and the shell's worker does its disk work (reading
+//! state writes, searches, exports), so neither a key nor a frame waits on the disk.
 
 use crate::app::{App, Effect, Msg, Settings};
 use crate::archive::Store;
@@ -72,6 +71,7 @@ pub fn run(paths: Vec<PathBuf>, config: &Config, opts: Options, places: Places) 
         }
     };
     let mut shell = Shell::new(store, paths.clone(), opts.clone());
+    shell.index_at(places.index.clone());
 
     let exits = Exits::install(shell.flusher())?;
     let restore = Restore::armed();
@@ -252,7 +252,7 @@ fn event_loop(
         };
         if event::poll(wait)? {
             // a story read meanwhile (a prefetched neighbour) is there before the keys
-            dirty |= shell.take_stories(app);
+            dirty |= shell.take(app);
             // take every pending event before drawing again (held keys do not queue frames)
             loop {
                 if let Some(msg) = to_msg(event::read()?) {
@@ -270,7 +270,7 @@ fn event_loop(
             // the batch's effects, in order (runs of scroll saves written once)
             shell.perform(app);
         }
-        dirty |= shell.take_stories(app);
+        dirty |= shell.take(app);
         busy = false;
         if loading {
             let until = Instant::now() + Duration::from_millis(10);

@@ -494,3 +494,19 @@ fn a_panic_in_the_story_reader_is_shown_and_the_reader_goes_on() {
         "told once the terminal is restored:\n{screen}"
     );
 }
+
+#[test]
+fn a_panic_in_the_state_worker_is_shown_and_the_reader_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = spawn_with(dir.path(), &[("BROADSHEET_FAULT", "worker")]);
+    s.term.wait("the error in the status line", |s| {
+        loaded(s) && s.contains("an internal error (a bug)")
+    });
+    s.term.send("j");
+    s.term.send("q");
+    let screen = assert_left_clean(s, 0);
+    assert!(
+        screen.contains("a fault made on purpose (worker)"),
+        "told once the terminal is restored:\n{screen}"
+    );
+}
