@@ -178,6 +178,7 @@ impl Exits {
             .map(|mut s| std::mem::take(&mut *s))
             .unwrap_or_default();
         for p in seen {
+            let p = crate::text::sanitize(&p);
             eprintln!("broadsheet: an internal error (the reader went on): {p}");
         }
     }
