@@ -75,10 +75,13 @@ pub(crate) struct Marked {
     pub(crate) marks: Vec<Marks>,
 }
 
+/// The sending end of the worker's queue: jobs with their numbers.
+type Queue = Sender<(u64, Job)>;
+
 /// The worker thread and the two ends of its queue.
 pub(crate) struct Worker {
     /// The queue, shared with the [`Worker::flusher`] (emptied when the worker is to end).
-    jobs: Arc<Mutex<Option<Sender<(u64, Job)>>>>,
+    jobs: Arc<Mutex<Option<Queue>>>,
     done: Receiver<Done>,
     thread: Option<JoinHandle<()>>,
     /// Jobs asked for so far.
