@@ -128,6 +128,7 @@ impl Drop for Restore {
 ///   screen would garble it), told on stderr when the reader ends.
 /// - SIGTERM, SIGHUP, SIGINT, SIGQUIT: the queued state writes are waited for (a second
 ///   at most), the terminal restored, and the process ends with status 128 + the signal.
+/// - An abort (SIGABRT): see [`abort`].
 struct Exits;
 
 impl Exits {
@@ -152,6 +153,7 @@ impl Exits {
         });
         #[cfg(unix)]
         {
+            abort::install();
             use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
             let mut signals =
                 signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])?;
@@ -180,6 +182,59 @@ impl Exits {
         for p in seen {
             let p = crate::text::sanitize(&p);
             eprintln!("broadsheet: an internal error (the reader went on): {p}");
+        }
+    }
+}
+
+/// An abort (a stack overflow, a panic while panicking, memory exhausted, `abort`)
+/// runs no Rust code but a signal handler: for SIGABRT, one that writes the sequences
+/// leaving the reader's modes and sets the terminal's modes back as they were before
+/// raw mode (both single system calls, safe in a handler); the process then ends as
+/// aborts do.
+#[cfg(unix)]
+mod abort {
+    use super::IN_READER;
+    use rustix::termios::{tcgetattr, tcsetattr, OptionalActions, Termios};
+    use std::os::fd::{BorrowedFd, OwnedFd};
+    use std::sync::atomic::Ordering;
+    use std::sync::OnceLock;
+
+    /// The terminal and its modes before the reader changed them.
+    static SAVED: OnceLock<(OwnedFd, Termios)> = OnceLock::new();
+
+    /// A frame ended, mouse capture off (every protocol crossterm turns on), the cursor
+    /// shown, the main screen back; then a line saying why the reader ended.
+    const LEAVE: &[u8] = b"\x1b[?2026l\x1b[?1006l\x1b[?1015l\x1b[?1003l\x1b[?1002l\x1b[?1000l\
+        \x1b[?25h\x1b[?1049l\r\nbroadsheet: aborted by an internal error\r\n";
+
+    /// Save the terminal's modes (before raw mode) and set the handler.
+    pub(super) fn install() {
+        let Ok(tty) = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open("/dev/tty")
+        else {
+            return;
+        };
+        let tty = OwnedFd::from(tty);
+        let Ok(modes) = tcgetattr(&tty) else { return };
+        if SAVED.set((tty, modes)).is_ok() {
+            // SAFETY: the action reads an atomic and a static set before it was
+            // registered, and makes two system calls (write, ioctl): all safe in a
+            // signal handler; it allocates nothing and takes no lock.
+            let _ =
+                unsafe { signal_hook::low_level::register(signal_hook::consts::SIGABRT, restore) };
+        }
+    }
+
+    fn restore() {
+        if IN_READER.swap(false, Ordering::SeqCst) {
+            if let Some((tty, modes)) = SAVED.get() {
+                // SAFETY: standard output stays open for the life of the process
+                let out = unsafe { BorrowedFd::borrow_raw(1) };
+                let _ = rustix::io::write(out, LEAVE);
+                let _ = tcsetattr(tty, OptionalActions::Now, modes);
+            }
         }
     }
 }

@@ -388,12 +388,12 @@ fn spawn_with(dir: &Path, env: &[(&str, &str)]) -> Session {
     spawn(cmd)
 }
 
-/// Wait (10 s at most) for the reader to end; its exit code.
-fn exit_code(child: &mut (dyn portable_pty::Child + Send + Sync)) -> u32 {
+/// Wait (10 s at most) for the reader to end; its exit code (`None`: ended by a signal).
+fn exit_code(child: &mut (dyn portable_pty::Child + Send + Sync)) -> Option<u32> {
     let t0 = Instant::now();
     loop {
         if let Some(st) = child.try_wait().unwrap() {
-            return st.exit_code();
+            return st.signal().is_none().then(|| st.exit_code());
         }
         assert!(t0.elapsed() < Duration::from_secs(10), "did not end");
         std::thread::sleep(Duration::from_millis(20));
@@ -402,7 +402,7 @@ fn exit_code(child: &mut (dyn portable_pty::Child + Send + Sync)) -> u32 {
 
 /// After the reader ended: the main screen, the cursor shown, no mouse capture, the
 /// terminal's modes as they were; the screen, for more checks.
-fn assert_left_clean(s: Session, code: u32) -> String {
+fn assert_left_clean(s: Session, code: Option<u32>) -> String {
     let Session {
         term: t,
         mut child,
@@ -451,7 +451,7 @@ fn a_signal_ends_the_reader_with_the_terminal_restored() {
         s.term.wait("the list", loaded);
         assert!(s.term.parser.lock().unwrap().screen().alternate_screen());
         signal(&*s.child, sig);
-        assert_left_clean(s, code);
+        assert_left_clean(s, Some(code));
     }
 }
 
@@ -461,7 +461,7 @@ fn a_panic_on_the_ui_thread_restores_the_terminal_and_is_reported() {
     let mut s = spawn_with(dir.path(), &[("BROADSHEET_FAULT", "ui")]);
     s.term.wait("the list", loaded);
     s.term.send("j");
-    let screen = assert_left_clean(s, 101);
+    let screen = assert_left_clean(s, Some(101));
     assert!(
         screen.contains("a fault made on purpose (ui)"),
         "the panic told on the main screen:\n{screen}"
@@ -487,7 +487,7 @@ fn a_panic_in_the_story_reader_is_shown_and_the_reader_goes_on() {
         s.lines().next().is_some_and(|top| top.contains(&second))
     });
     s.term.send("q");
-    let screen = assert_left_clean(s, 0);
+    let screen = assert_left_clean(s, Some(0));
     assert!(
         screen.contains("an internal error (the reader went on)")
             && screen.contains("a fault made on purpose (story)"),
@@ -504,9 +504,22 @@ fn a_panic_in_the_state_worker_is_shown_and_the_reader_goes_on() {
     });
     s.term.send("j");
     s.term.send("q");
-    let screen = assert_left_clean(s, 0);
+    let screen = assert_left_clean(s, Some(0));
     assert!(
         screen.contains("a fault made on purpose (worker)"),
         "told once the terminal is restored:\n{screen}"
     );
+}
+
+#[test]
+fn an_abort_restores_the_terminal_where_the_platform_allows() {
+    for fault in ["story-overflow", "story-abort"] {
+        let dir = tempfile::tempdir().unwrap();
+        let s = spawn_with(dir.path(), &[("BROADSHEET_FAULT", fault)]);
+        let screen = assert_left_clean(s, None);
+        assert!(
+            screen.contains("aborted by an internal error"),
+            "{fault}: said on the main screen:\n{screen}"
+        );
+    }
 }

@@ -366,11 +366,28 @@ impl Shell {
 
 /// A fault made on purpose, for the tests of the ways out of the reader: in a debug
 /// build, `BROADSHEET_FAULT` naming `what` (`ui`, `story`, `worker`; comma-separated)
-/// makes this panic. Nothing in a release build.
+/// makes this panic; `what-abort` aborts, `what-overflow` overflows the stack. Nothing
+/// in a release build.
 pub(crate) fn fault(what: &str) {
     #[cfg(debug_assertions)]
-    if std::env::var("BROADSHEET_FAULT").is_ok_and(|v| v.split(',').any(|w| w == what)) {
-        panic!("a fault made on purpose ({what})");
+    if let Ok(v) = std::env::var("BROADSHEET_FAULT") {
+        for w in v.split(',') {
+            match w.strip_prefix(what) {
+                Some("") => panic!("a fault made on purpose ({what})"),
+                Some("-abort") => std::process::abort(),
+                Some("-overflow") => {
+                    fn deep(n: u64) -> u64 {
+                        let a = std::hint::black_box([n; 64]);
+                        if n == u64::MAX {
+                            return 0;
+                        }
+                        deep(n + 1) + a[0]
+                    }
+                    std::hint::black_box(deep(0));
+                }
+                _ => {}
+            }
+        }
     }
     let _ = what;
 }
