@@ -1,10 +1,9 @@
 //! The only code that touches the terminal: set it up (raw mode and the alternate
-//! screen on a buffered backend) and restore it (on every path, panics included: our
-//! panic hook restores it and turns mouse capture off), turn terminal events into
-//! [`Msg`]s, and run the loop. The background threads (the loader, the story reader)
-//! and the effects are the [`crate::shell`]'s: the threads read the archive, so a key
-//! never waits on them; the effects (reading-state writes, searches, exports) run on
-//! this thread, between frames.
+//! screen on a buffered backend) and restore it on every way out ([`Exits`]: returns,
+//! panics on any thread, signals), turn terminal events into [`Msg`]s, and run the loop.
+//! The background threads and the effects are the [`crate::shell`]'s: the loader and the
+//! story reader read the archive, and the shell's worker does its disk work (reading
+//! state writes, searches, exports), so neither a key nor a frame waits on the disk.
 
 use crate::app::{App, Effect, Msg, Settings};
 use crate::archive::Store;
@@ -23,7 +22,9 @@ use ratatui::crossterm::execute;
 use ratatui::prelude::CrosstermBackend;
 use std::io;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// Where the reading state and the index are (`None`: the platform default, or the
@@ -39,7 +40,7 @@ pub struct Places {
 }
 
 /// Open the reader on `paths` until the user quits. The terminal is restored on return,
-/// on error and on panic.
+/// on error, on a panic and on a signal ([`Exits`]).
 pub fn run(paths: Vec<PathBuf>, config: &Config, opts: Options, places: Places) -> io::Result<()> {
     use std::io::IsTerminal;
     if !io::stdout().is_terminal() {
@@ -70,28 +71,172 @@ pub fn run(paths: Vec<PathBuf>, config: &Config, opts: Options, places: Places) 
         }
     };
     let mut shell = Shell::new(store, paths.clone(), opts.clone());
+    shell.index_at(places.index.clone());
 
-    let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        let _ = execute!(io::stdout(), DisableMouseCapture);
-        hook(info);
-    }));
-    // A panic on this thread restores the terminal first. A panic in the loader thread is
-    // caught there and shown in the status line.
-    let ui = std::thread::current().id();
-    let mouse_hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        if std::thread::current().id() == ui {
-            ratatui::restore();
-            mouse_hook(info);
-        }
-    }));
+    let exits = Exits::install(shell.flusher())?;
+    let restore = Restore::armed();
     let mut terminal = init_terminal()?;
     let result = execute!(io::stdout(), EnableMouseCapture)
         .and_then(|()| event_loop(&mut terminal, &mut app, &theme, (rx, shown), &mut shell));
-    let _ = execute!(io::stdout(), DisableMouseCapture);
-    ratatui::restore();
+    drop(restore);
+    drop(terminal);
+    exits.report();
     result
+}
+
+/// The terminal is in the reader's modes (raw, alternate screen, mouse capture) and
+/// must be restored once, by whoever gets there first: the [`Restore`] guard (every
+/// return, a panic on this thread unwinding), the panic hook, or a signal.
+static IN_READER: AtomicBool = AtomicBool::new(false);
+
+/// Panics on other threads while the reader was on (each caught there and shown as an
+/// error), told on stderr once the terminal is restored.
+static BACKGROUND_PANICS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// Leave the reader's terminal modes, if it is in them: mouse capture off, the cursor
+/// shown, raw mode off, the main screen back.
+pub(crate) fn restore_terminal() {
+    if IN_READER.swap(false, Ordering::SeqCst) {
+        use ratatui::crossterm::cursor::Show;
+        let _ = execute!(io::stdout(), DisableMouseCapture, Show);
+        ratatui::restore();
+    }
+}
+
+/// Restores the terminal when dropped (on return and on unwinding).
+struct Restore;
+
+impl Restore {
+    fn armed() -> Restore {
+        IN_READER.store(true, Ordering::SeqCst);
+        Restore
+    }
+}
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+/// The other ways out: a panic and a signal.
+/// - A panic on the UI thread: the hook restores the terminal, then reports it as
+///   usual (and the stack unwinds out of [`run`]).
+/// - A panic on another thread (the loader, the story reader, the state worker, rayon's
+///   threads under them): those threads catch it and send it as an error message, so
+///   the reader goes on; the hook only notes it (a report written on the alternate
+///   screen would garble it), told on stderr when the reader ends.
+/// - SIGTERM, SIGHUP, SIGINT, SIGQUIT: the queued state writes are waited for (a second
+///   at most), the terminal restored, and the process ends with status 128 + the signal.
+/// - An abort (SIGABRT): see [`abort`].
+struct Exits;
+
+impl Exits {
+    /// `flush`: wait (at most so long) for the state writes already asked for.
+    fn install(flush: impl Fn(Duration) + Send + 'static) -> io::Result<Exits> {
+        static HOOKED: std::sync::Once = std::sync::Once::new();
+        HOOKED.call_once(|| {
+            let ui = std::thread::current().id();
+            let default = std::panic::take_hook();
+            std::panic::set_hook(Box::new(move |info| {
+                let on = IN_READER.load(Ordering::SeqCst);
+                if std::thread::current().id() == ui || !on {
+                    restore_terminal();
+                    default(info);
+                } else if let Ok(mut seen) = BACKGROUND_PANICS.lock() {
+                    if seen.len() < 8 {
+                        let t = std::thread::current();
+                        seen.push(format!("thread '{}' {info}", t.name().unwrap_or("?")));
+                    }
+                }
+            }));
+        });
+        #[cfg(unix)]
+        {
+            abort::install();
+            use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+            let mut signals =
+                signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])?;
+            std::thread::Builder::new()
+                .name("signals".into())
+                .spawn(move || {
+                    if let Some(sig) = signals.forever().next() {
+                        flush(Duration::from_secs(1));
+                        // held until the end: no frame is written after the restore
+                        let out = io::stdout();
+                        let _held = out.lock();
+                        restore_terminal();
+                        std::process::exit(128 + sig);
+                    }
+                })?;
+        }
+        Ok(Exits)
+    }
+
+    /// After the terminal is restored: the panics caught on other threads, on stderr.
+    fn report(self) {
+        let seen = BACKGROUND_PANICS
+            .lock()
+            .map(|mut s| std::mem::take(&mut *s))
+            .unwrap_or_default();
+        for p in seen {
+            let p = crate::text::sanitize(&p);
+            eprintln!("broadsheet: an internal error (the reader went on): {p}");
+        }
+    }
+}
+
+/// An abort (a stack overflow, a panic while panicking, memory exhausted, `abort`)
+/// runs no Rust code but a signal handler: for SIGABRT, one that writes the sequences
+/// leaving the reader's modes and sets the terminal's modes back as they were before
+/// raw mode (both single system calls, safe in a handler); the process then ends as
+/// aborts do.
+#[cfg(unix)]
+mod abort {
+    use super::IN_READER;
+    use rustix::termios::{tcgetattr, tcsetattr, OptionalActions, Termios};
+    use std::os::fd::{BorrowedFd, OwnedFd};
+    use std::sync::atomic::Ordering;
+    use std::sync::OnceLock;
+
+    /// The terminal and its modes before the reader changed them.
+    static SAVED: OnceLock<(OwnedFd, Termios)> = OnceLock::new();
+
+    /// A frame ended, mouse capture off (every protocol crossterm turns on), the cursor
+    /// shown, the main screen back; then a line saying why the reader ended.
+    const LEAVE: &[u8] = b"\x1b[?2026l\x1b[?1006l\x1b[?1015l\x1b[?1003l\x1b[?1002l\x1b[?1000l\
+        \x1b[?25h\x1b[?1049l\r\nbroadsheet: aborted by an internal error\r\n";
+
+    /// Save the terminal's modes (before raw mode) and set the handler.
+    pub(super) fn install() {
+        let Ok(tty) = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open("/dev/tty")
+        else {
+            return;
+        };
+        let tty = OwnedFd::from(tty);
+        let Ok(modes) = tcgetattr(&tty) else { return };
+        if SAVED.set((tty, modes)).is_ok() {
+            // SAFETY: the action reads an atomic and a static set before it was
+            // registered, and makes two system calls (write, ioctl): all safe in a
+            // signal handler; it allocates nothing and takes no lock.
+            let _ =
+                unsafe { signal_hook::low_level::register(signal_hook::consts::SIGABRT, restore) };
+        }
+    }
+
+    fn restore() {
+        if IN_READER.swap(false, Ordering::SeqCst) {
+            if let Some((tty, modes)) = SAVED.get() {
+                // SAFETY: standard output stays open for the life of the process
+                let out = unsafe { BorrowedFd::borrow_raw(1) };
+                let _ = rustix::io::write(out, LEAVE);
+                let _ = tcsetattr(tty, OptionalActions::Now, modes);
+            }
+        }
+    }
 }
 
 /// The terminal the reader draws on. Frames are buffered whole (ratatui flushes once at
@@ -163,10 +308,11 @@ fn event_loop(
         };
         if event::poll(wait)? {
             // a story read meanwhile (a prefetched neighbour) is there before the keys
-            dirty |= shell.take_stories(app);
+            dirty |= shell.take(app);
             // take every pending event before drawing again (held keys do not queue frames)
             loop {
                 if let Some(msg) = to_msg(event::read()?) {
+                    crate::shell::fault("ui");
                     dirty = true;
                     if app.update(msg) == Effect::Quit {
                         shell.perform(app);
@@ -180,7 +326,7 @@ fn event_loop(
             // the batch's effects, in order (runs of scroll saves written once)
             shell.perform(app);
         }
-        dirty |= shell.take_stories(app);
+        dirty |= shell.take(app);
         busy = false;
         if loading {
             let until = Instant::now() + Duration::from_millis(10);

@@ -367,3 +367,159 @@ fn a_star_set_in_one_run_is_shown_in_the_next() {
     );
     quit(t, child, master, pump);
 }
+
+/// The reader on the sample articles in a fresh pseudo-terminal, its state and index in
+/// `dir`, with these variables set.
+fn spawn_with(dir: &Path, env: &[(&str, &str)]) -> Session {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_broadsheet"));
+    cmd.arg("--config");
+    cmd.arg(root.join("config.toml"));
+    cmd.arg("--state");
+    cmd.arg(dir.join("state.sqlite"));
+    cmd.arg("--index");
+    cmd.arg(dir.join("index.sqlite"));
+    cmd.arg(root.join("articles"));
+    cmd.env("TERM", "xterm-256color");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.cwd(dir);
+    spawn(cmd)
+}
+
+/// Wait (10 s at most) for the reader to end; its exit code (`None`: ended by a signal).
+fn exit_code(child: &mut (dyn portable_pty::Child + Send + Sync)) -> Option<u32> {
+    let t0 = Instant::now();
+    loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            return st.signal().is_none().then(|| st.exit_code());
+        }
+        assert!(t0.elapsed() < Duration::from_secs(10), "did not end");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// After the reader ended: the main screen, the cursor shown, no mouse capture, the
+/// terminal's modes as they were; the screen, for more checks.
+fn assert_left_clean(s: Session, code: Option<u32>) -> String {
+    let Session {
+        term: t,
+        mut child,
+        master,
+        pump,
+        termios_before,
+    } = s;
+    assert_eq!(exit_code(&mut *child), code, "exit code");
+    std::thread::sleep(Duration::from_millis(200)); // the last bytes through the pty
+    let screen = {
+        let p = t.parser.lock().unwrap();
+        let screen = p.screen();
+        assert!(!screen.alternate_screen(), "alternate screen left");
+        assert!(!screen.hide_cursor(), "cursor visible again");
+        assert_eq!(
+            screen.mouse_protocol_mode(),
+            vt100::MouseProtocolMode::None,
+            "mouse capture off"
+        );
+        screen.contents()
+    };
+    if let (Some(before), Some(after)) = (termios_before, termios_flags(&*master)) {
+        assert_eq!(before, after, "raw mode left on (local, input flags)");
+    }
+    drop(t);
+    drop(master);
+    let _ = pump.join();
+    screen
+}
+
+fn signal(child: &(dyn portable_pty::Child + Send + Sync), sig: &str) {
+    let pid = child.process_id().expect("a pid");
+    let st = std::process::Command::new("kill")
+        .arg(format!("-{sig}"))
+        .arg(pid.to_string())
+        .status()
+        .unwrap();
+    assert!(st.success());
+}
+
+#[test]
+fn a_signal_ends_the_reader_with_the_terminal_restored() {
+    for (sig, code) in [("TERM", 143), ("HUP", 129), ("INT", 130)] {
+        let dir = tempfile::tempdir().unwrap();
+        let s = spawn_with(dir.path(), &[]);
+        s.term.wait("the list", loaded);
+        assert!(s.term.parser.lock().unwrap().screen().alternate_screen());
+        signal(&*s.child, sig);
+        assert_left_clean(s, Some(code));
+    }
+}
+
+#[test]
+fn a_panic_on_the_ui_thread_restores_the_terminal_and_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = spawn_with(dir.path(), &[("BROADSHEET_FAULT", "ui")]);
+    s.term.wait("the list", loaded);
+    s.term.send("j");
+    let screen = assert_left_clean(s, Some(101));
+    assert!(
+        screen.contains("a fault made on purpose (ui)"),
+        "the panic told on the main screen:\n{screen}"
+    );
+}
+
+#[test]
+fn a_panic_in_the_story_reader_is_shown_and_the_reader_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = spawn_with(dir.path(), &[("BROADSHEET_FAULT", "story")]);
+    let screen = s.term.wait("the error in the reading pane", |s| {
+        loaded(s) && s.contains("could not be read: a bug")
+    });
+    assert!(
+        !screen.contains("panicked"),
+        "no report over the screen:\n{screen}"
+    );
+    // the reader goes on: the next story is selected (and fails the same way)
+    let row = |s: &str, n: usize| s.lines().nth(n).unwrap_or("").to_string();
+    let second: String = row(&screen, 3).chars().skip(3).take(15).collect();
+    s.term.send("j");
+    s.term.wait("the second story selected", |s| {
+        s.lines().next().is_some_and(|top| top.contains(&second))
+    });
+    s.term.send("q");
+    let screen = assert_left_clean(s, Some(0));
+    assert!(
+        screen.contains("an internal error (the reader went on)")
+            && screen.contains("a fault made on purpose (story)"),
+        "told once the terminal is restored:\n{screen}"
+    );
+}
+
+#[test]
+fn a_panic_in_the_state_worker_is_shown_and_the_reader_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = spawn_with(dir.path(), &[("BROADSHEET_FAULT", "worker")]);
+    s.term.wait("the error in the status line", |s| {
+        loaded(s) && s.contains("an internal error (a bug)")
+    });
+    s.term.send("j");
+    s.term.send("q");
+    let screen = assert_left_clean(s, Some(0));
+    assert!(
+        screen.contains("a fault made on purpose (worker)"),
+        "told once the terminal is restored:\n{screen}"
+    );
+}
+
+#[test]
+fn an_abort_restores_the_terminal_where_the_platform_allows() {
+    for fault in ["story-overflow", "story-abort"] {
+        let dir = tempfile::tempdir().unwrap();
+        let s = spawn_with(dir.path(), &[("BROADSHEET_FAULT", fault)]);
+        let screen = assert_left_clean(s, None);
+        assert!(
+            screen.contains("aborted by an internal error"),
+            "{fault}: said on the main screen:\n{screen}"
+        );
+    }
+}

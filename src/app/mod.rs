@@ -212,6 +212,7 @@ impl App {
             // from the shell: applied as they are, nothing else follows
             Msg::Status(m) => {
                 self.message = Some(m);
+                self.sanitize_message();
                 return Effect::None;
             }
             Msg::Remembered { sort, unread_only } => {
@@ -337,7 +338,19 @@ impl App {
         };
         self.sync();
         self.track_position();
+        self.sanitize_message();
         effect
+    }
+
+    /// The status message as the terminal may show it: what it quotes (file names, paths,
+    /// URLs, reasons) passes [`crate::text::sanitize`], as story text does.
+    fn sanitize_message(&mut self) {
+        if let Some(m) = &self.message {
+            let clean = crate::text::sanitize(m);
+            if clean != *m {
+                self.message = Some(clean);
+            }
+        }
     }
 
     /// The effects waiting for the shell, oldest first.
@@ -461,6 +474,39 @@ pub(crate) mod tests {
     use crate::article::{Article, Block};
     use crate::clean::{Cleaned, Kind};
     use crate::keymap::{Code, Key};
+
+    #[test]
+    fn names_and_reasons_reach_the_status_line_sanitised() {
+        let bad = "a\x1b]0;owned\x07b\u{202E}c\x1b[2Jd";
+        let clean = |m: Option<&str>| {
+            let m = m.unwrap_or_default().to_string();
+            assert!(!m.contains(['\x1b', '\x07', '\u{202E}']), "{m:?}");
+            m
+        };
+        let mut a = App::with_stories(
+            Settings::default(),
+            Keymap::default(),
+            vec![story("T", &["Body."])],
+            (100, 30),
+        );
+        a.update(Msg::Status(format!("exported to /tmp/{bad}.md")));
+        assert!(clean(a.message()).contains("a]0;ownedbc[2Jd.md"));
+        a.update(Msg::Problems(vec![LoadError {
+            path: std::path::PathBuf::from(format!("/archive/{bad}.txt")),
+            at: None,
+            reason: bad.into(),
+        }]));
+        clean(a.message());
+        let id = a.entries()[0].id;
+        a.update(Msg::Story {
+            id,
+            story: Err(format!("/archive/{bad}.txt: gone")),
+        });
+        let why = &a.failed().unwrap().1;
+        assert!(!why.contains(['\x1b', '\x07', '\u{202E}']), "{why:?}");
+        a.update(Msg::LoadFailed(bad.into()));
+        clean(a.message());
+    }
 
     /// A story of shown paragraphs.
     pub(crate) fn story(title: &str, paras: &[&str]) -> Story {

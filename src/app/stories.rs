@@ -163,6 +163,8 @@ impl App {
                 }
             }
             Err(why) => {
+                // it names the file: shown as the terminal may show it
+                let why = crate::text::sanitize(&why);
                 // not asked for again until the selection moves on and back
                 let title = self
                     .entries

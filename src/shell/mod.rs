@@ -1,34 +1,47 @@
-//! The reader's shell: what the app asks the outside world to do ([`Effect`]s) done
-//! against the reading state ([`Store`]) and the index, and the app fed with what the
-//! background threads send: the [`loader`] and the [`story_reader`]; [`os`] opens URLs,
-//! copies and exports. The terminal and the event loop are `tui`'s.
+//! The reader's shell: what the app asks the outside world to do ([`Effect`]s), and the
+//! app fed with what the background threads send: the [`loader`], the [`story_reader`]
+//! and the [`worker`], which does the disk work (the reading state, [`Store`], searches
+//! in the index, exports) in the order asked, answering with messages; [`os`] opens URLs,
+//! copies and writes export files. The terminal and the event loop are `tui`'s.
 
 pub mod loader;
 pub mod os;
 pub mod story_reader;
+pub(crate) mod worker;
 
-use crate::app::{App, Effect, Msg, Sort};
-use crate::archive::{self, Index, Store, StoryId};
+use crate::app::{App, Effect, Focus, Msg, Sort};
+use crate::archive::{Store, StoryId};
 use crate::clean::{Evidence, Options};
 use loader::Bg;
-use os::{copy_to_clipboard, export_file, open_url};
+use os::{copy_to_clipboard, open_url};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender};
 use std::sync::Arc;
-use story_reader::{read_story, spawn_story_reader, Request, Want};
+use story_reader::{spawn_story_reader, Request, Want};
+use worker::{Done, Export, Job, Worker};
 
-/// What the shell holds besides the app: the reading state, the index and the story
-/// reader, which the effects are performed against.
+/// What the shell holds besides the app: the worker that does its disk work (the reading
+/// state, searches, exports) and the story reader, which the effects are sent to.
 pub(crate) struct Shell {
-    store: Option<Store>,
-    /// The index file, once the loader has built it.
-    index_path: Option<PathBuf>,
-    index: Option<Index>,
-    paths: Vec<PathBuf>,
+    /// The reading state (in the worker) could be opened.
+    has_store: bool,
+    /// The disk work, in order, off the UI thread.
+    worker: Worker,
+    /// The index is built (the loader said so): searches can run.
+    index_ready: bool,
+    /// The index file named (`None`: the default place).
+    index_place: Option<PathBuf>,
+    /// The selection remembered from the last run (read before the loop starts).
+    remembered_selection: Option<StoryId>,
+    /// Restore the remembered selection once the worker has answered up to this job
+    /// (the entries' state is in by then, so the rows are as they will stay).
+    select_after: Option<u64>,
     last_selection: Option<StoryId>,
-    /// The cleaning options (for a story exported before the reader had it).
-    opts: Options,
-    /// The archive's evidence, once gathered.
+    /// The job that last wrote each story's state, while jobs are outstanding: an answer
+    /// of remembered state older than that write is not applied to it.
+    written: HashMap<StoryId, u64>,
+    /// The archive's evidence, once gathered (for a story exported before it was read).
     evidence: Option<Arc<Evidence>>,
     /// Requests to the story reader thread.
     reader: Sender<Request>,
@@ -41,26 +54,45 @@ pub(crate) struct Shell {
 }
 
 impl Shell {
-    /// A story was asked for and has not come yet (the loop looks for it often).
+    /// A story or a worker's answer is due (the loop looks for them often).
     pub(crate) fn awaiting(&self) -> bool {
-        self.awaiting.is_some()
+        self.awaiting.is_some() || self.worker.outstanding() > 0
     }
 
     pub(crate) fn new(store: Option<Store>, paths: Vec<PathBuf>, opts: Options) -> Shell {
         let (reader, stories) = spawn_story_reader(opts.clone());
+        let remembered_selection = store.as_ref().and_then(|s| s.last_selection());
         Shell {
-            store,
-            index_path: None,
-            index: None,
-            paths,
+            has_store: store.is_some(),
+            worker: Worker::spawn(store, paths, opts),
+            index_ready: false,
+            index_place: None,
+            remembered_selection,
+            select_after: None,
             last_selection: None,
-            opts,
+            written: HashMap::new(),
             evidence: None,
             reader,
             stories,
             awaiting: None,
             reconcile_due: false,
         }
+    }
+
+    /// The index file named on the command line, for searches (`None`: the default).
+    pub(crate) fn index_at(&mut self, place: Option<PathBuf>) {
+        self.index_place = place;
+    }
+
+    /// What waits (at most a given time) for the state writes asked for so far, for a
+    /// signal's way out.
+    pub(crate) fn flusher(&self) -> impl Fn(std::time::Duration) + Send + 'static {
+        self.worker.flusher()
+    }
+
+    /// Give the app what the story reader and the worker have sent; true if anything.
+    pub(crate) fn take(&mut self, app: &mut App) -> bool {
+        self.take_stories(app) | self.take_answers(app, false)
     }
 
     /// Give the app the stories the reader has read; true if there were any.
@@ -81,6 +113,69 @@ impl Shell {
         any
     }
 
+    /// Give the app the worker's answers (with `wait`, every one due, waited for); true
+    /// if there were any.
+    pub(crate) fn take_answers(&mut self, app: &mut App, wait: bool) -> bool {
+        let mut any = false;
+        while let Some(done) = self.worker.answer(wait) {
+            self.answered(app, done);
+            any = true;
+        }
+        if any {
+            self.perform(app);
+        }
+        any
+    }
+
+    /// One answer of the worker, to the app.
+    fn answered(&mut self, app: &mut App, done: Done) {
+        if let Some(m) = done.marks {
+            // the list may have changed since it was asked: only entries still in their
+            // place, and not written since, take the answer; the rest stay as they are
+            let n = app.entries().len();
+            let mut any = false;
+            let marks = app.entries()[m.from.min(n)..]
+                .iter()
+                .enumerate()
+                .map(|(k, e)| match (m.ids.get(k), m.marks.get(k)) {
+                    (Some(&id), Some(&got))
+                        if id == e.id && self.written.get(&id).is_none_or(|&w| w < done.seq) =>
+                    {
+                        any = true;
+                        got
+                    }
+                    _ => (e.read, e.starred, None),
+                })
+                .collect();
+            if any {
+                app.update(Msg::State {
+                    from: m.from,
+                    marks,
+                });
+            }
+        }
+        if let Some(msg) = done.msg {
+            app.update(msg);
+        }
+        if self.select_after.is_some_and(|s| done.seq >= s) {
+            self.select_after = None;
+            self.restore_selection(app);
+        }
+        if self.worker.outstanding() == 0 {
+            self.written.clear();
+        }
+    }
+
+    /// The last run's selection, unless the reader has moved since.
+    fn restore_selection(&mut self, app: &mut App) {
+        if app.selected() == 0 && app.focus() == Focus::List {
+            if let Some(id) = self.remembered_selection {
+                app.update(Msg::SelectId(id));
+                self.last_selection = Some(id);
+            }
+        }
+    }
+
     /// A message from the loader thread.
     pub(crate) fn receive_bg(&mut self, app: &mut App, bg: Bg) {
         match bg {
@@ -94,64 +189,71 @@ impl Shell {
         }
     }
 
-    /// A message from the loader: to the app, then the remembered state filled in for
-    /// the stories it brought (and, when loading ends, matched to moved or edited
-    /// stories, and the last selection restored).
+    /// Queue a job for the worker; a failure to the status line.
+    fn ask(&mut self, app: &mut App, job: Job) -> Option<u64> {
+        match self.worker.ask(job) {
+            Ok(seq) => Some(seq),
+            Err(m) => {
+                app.update(Msg::Status(m));
+                None
+            }
+        }
+    }
+
+    /// A message from the loader: to the app, then the remembered state asked for the
+    /// stories it brought (and, when loading ends, matched to moved or edited stories,
+    /// and the last selection restored).
     pub(crate) fn receive(&mut self, app: &mut App, msg: Msg) {
         let before = app.entries().len();
         let first_load = matches!(msg, Msg::Loaded);
         let relisted = matches!(msg, Msg::Relist(_));
         if let Msg::IndexReady(Ok(())) = &msg {
-            self.index_path = Some(PathBuf::new()); // opened on the first search
+            self.index_ready = true; // opened on the first search
         }
         app.update(msg);
-        if let Some(store) = &mut self.store {
-            // new entries get their state; all of them when the list was replaced, or
-            // when state moved to edited stories
-            let from = if relisted { 0 } else { before };
+        if self.has_store {
             if relisted {
-                Self::reconcile(store, app);
-            } else if first_load {
-                self.reconcile_due = true; // once the list is on screen: see `settle`
+                // state may have moved to edited stories: all of it again
+                let entries = app.entries().iter().map(|e| e.listed.clone()).collect();
+                self.ask(
+                    app,
+                    Job::Reconcile {
+                        entries,
+                        always: true,
+                    },
+                );
+            } else {
+                if first_load {
+                    self.reconcile_due = true; // once the list is on screen: see `settle`
+                }
+                if app.entries().len() > before {
+                    let ids = app.entries()[before..].iter().map(|e| e.id).collect();
+                    self.ask(app, Job::Marks { from: before, ids });
+                }
             }
-            if app.entries().len() > from {
-                let marks = app.entries()[from..].iter().map(|e| store.marks(e.id));
-                let marks = marks.collect();
-                app.update(Msg::State { from, marks });
-            }
-            if first_load && app.selected() == 0 && app.focus() == crate::app::Focus::List {
-                if let Some(id) = store.last_selection() {
-                    app.update(Msg::SelectId(id));
-                    self.last_selection = Some(id);
+            if first_load {
+                match self.worker.outstanding() {
+                    0 => self.restore_selection(app),
+                    _ => self.select_after = Some(self.worker.asked()),
                 }
             }
         }
         self.perform(app);
     }
 
-    /// Match the remembered state to the stories listed (edited stories get theirs back
-    /// by path); the first entry whose state may have changed (`usize::MAX`: none).
-    pub(crate) fn reconcile(store: &mut Store, app: &mut App) -> usize {
-        // the ids are the entries' own (not hashed again)
-        match store.reconcile(app.entries().iter().map(|e| e.key())) {
-            Ok(0) => usize::MAX,
-            Ok(_) => 0,
-            Err(e) => {
-                app.update(Msg::Status(format!("reading state: {e}")));
-                usize::MAX
-            }
-        }
-    }
-
     /// Work put off until the list is on screen: reconciling the reading state with a
     /// whole list (a hash of every id), and the state of the stories it moved.
     pub(crate) fn settle(&mut self, app: &mut App) {
-        if let Some(store) = self.store.as_mut().filter(|_| self.reconcile_due) {
+        if self.has_store && self.reconcile_due {
             self.reconcile_due = false;
-            if Self::reconcile(store, app) == 0 {
-                let marks = app.entries().iter().map(|e| store.marks(e.id)).collect();
-                app.update(Msg::State { from: 0, marks });
-            }
+            let entries = app.entries().iter().map(|e| e.listed.clone()).collect();
+            self.ask(
+                app,
+                Job::Reconcile {
+                    entries,
+                    always: false,
+                },
+            );
             self.perform(app);
         }
     }
@@ -178,69 +280,67 @@ impl Shell {
         }
     }
 
+    /// A write of one story's state, queued (none without a reading state).
+    fn write(&mut self, app: &mut App, i: usize, job: impl FnOnce(crate::archive::Entry) -> Job) {
+        if self.has_store {
+            let e = app.entries()[i].listed.clone();
+            let id = e.id;
+            if let Some(seq) = self.ask(app, job(e)) {
+                self.written.insert(id, seq);
+            }
+        }
+    }
+
     pub(crate) fn effect(&mut self, app: &mut App, fx: Effect) -> Result<(), String> {
-        let saved = |r: Result<(), archive::DbError>| {
-            r.map_err(|e| format!("reading state not saved: {e}"))
-        };
         match fx {
-            Effect::None | Effect::Quit => Ok(()),
-            Effect::SetRead(i, read) => match &mut self.store {
-                Some(s) => saved(s.set_read(app.entries()[i].key(), read)),
-                None => Ok(()),
-            },
-            Effect::SetStar(i, star) => match &mut self.store {
-                Some(s) => saved(s.set_starred(app.entries()[i].key(), star)),
-                None => Ok(()),
-            },
-            Effect::SaveScroll(i, para) => match &mut self.store {
-                Some(s) => saved(s.set_scroll(app.entries()[i].key(), para)),
-                None => Ok(()),
-            },
+            Effect::None | Effect::Quit => {}
+            Effect::SetRead(i, read) => self.write(app, i, |e| Job::Read(e, read)),
+            Effect::SetStar(i, star) => self.write(app, i, |e| Job::Star(e, star)),
+            Effect::SaveScroll(i, para) => self.write(app, i, |e| Job::Scroll(e, para)),
             Effect::SetLastSelection(i) => {
                 let id = app.entries()[i].id;
-                match &mut self.store {
-                    Some(s) if self.last_selection != Some(id) => {
-                        self.last_selection = Some(id);
-                        saved(s.set_last_selection(id))
-                    }
-                    _ => Ok(()),
+                if self.has_store && self.last_selection != Some(id) {
+                    self.last_selection = Some(id);
+                    self.ask(app, Job::LastSelection(id));
                 }
             }
-            Effect::SaveSetting(k, v) => match &mut self.store {
-                Some(s) => saved(s.set_setting(k, &v)),
-                None => Ok(()),
-            },
-            Effect::Search(query) => {
-                let found = self.search(&query);
-                app.update(Msg::SearchResults { query, found });
-                Ok(())
+            Effect::SaveSetting(k, v) => {
+                if self.has_store {
+                    self.ask(app, Job::Setting(k, v));
+                }
             }
-            Effect::OpenUrl(url) => open_url(&url).map(|()| {
+            Effect::Search(query) => {
+                if self.index_ready {
+                    let place = self.index_place.clone();
+                    self.ask(app, Job::Search { query, place });
+                } else {
+                    let found = Err("the index is still being built".into());
+                    app.update(Msg::SearchResults { query, found });
+                }
+            }
+            Effect::OpenUrl(url) => {
+                open_url(&url)?;
                 app.update(Msg::Status(format!("opening {url}")));
-            }),
+            }
             Effect::CopyUrl(url) => {
                 copy_to_clipboard(&url)?;
                 app.update(Msg::Status(format!("copied {url}")));
-                Ok(())
             }
             Effect::Export(i) => {
-                // the story as the reader has it, else read now (an explicit action)
-                let path = match app.story(i) {
-                    Some(o) => export_file(&o.story)?,
+                // the story as the reader has it, else read first (an explicit action)
+                let what = match app.story(i) {
+                    Some(o) => Export::Story(Box::new((*o.story).clone())),
                     None => {
                         let e = &app.entries()[i];
-                        let r = read_story(
-                            e.path(),
-                            e.index_in_file,
-                            e.id,
-                            self.evidence.as_deref(),
-                            &self.opts,
-                        )?;
-                        export_file(&r.story)?
+                        let want = Want {
+                            id: e.id,
+                            path: e.path().to_path_buf(),
+                            index_in_file: e.index_in_file,
+                        };
+                        Export::Read(want, self.evidence.clone())
                     }
                 };
-                app.update(Msg::Status(format!("exported to {}", path.display())));
-                Ok(())
+                self.ask(app, Job::Export(what));
             }
             Effect::LoadStory(i) | Effect::Prefetch(i) => {
                 let e = &app.entries()[i];
@@ -257,40 +357,39 @@ impl Shell {
                 };
                 self.reader
                     .send(req)
-                    .map_err(|_| "the story reader stopped".to_string())
+                    .map_err(|_| "the story reader stopped".to_string())?;
             }
         }
+        Ok(())
     }
+}
 
-    /// Ranked full-text search in the index the loader built: the stories found, best
-    /// first, and the words that matched.
-    pub(crate) fn search(&mut self, query: &str) -> Result<(Vec<StoryId>, Vec<String>), String> {
-        if self.index_path.is_none() {
-            return Err("the index is still being built".into());
-        }
-        if self.index.is_none() {
-            let place = self.index_path.take().filter(|p| !p.as_os_str().is_empty());
-            let ix = Index::open_default(place.as_deref()).map_err(|e| e.to_string())?;
-            self.index_path = Some(ix.path().to_path_buf());
-            self.index = Some(ix);
-        }
-        let ix = self.index.as_ref().expect("opened above");
-        let hits = ix
-            .search(query, &self.paths, 500)
-            .map_err(|e| e.to_string())?;
-        let mut terms: Vec<String> = Vec::new();
-        for h in &hits {
-            for m in &h.marks {
-                if let Some(t) = h.snippet.get(m.clone()) {
-                    let t = t.to_lowercase();
-                    if !terms.contains(&t) {
-                        terms.push(t);
+/// A fault made on purpose, for the tests of the ways out of the reader: in a debug
+/// build, `BROADSHEET_FAULT` naming `what` (`ui`, `story`, `worker`; comma-separated)
+/// makes this panic; `what-abort` aborts, `what-overflow` overflows the stack. Nothing
+/// in a release build.
+pub(crate) fn fault(what: &str) {
+    #[cfg(debug_assertions)]
+    if let Ok(v) = std::env::var("BROADSHEET_FAULT") {
+        for w in v.split(',') {
+            match w.strip_prefix(what) {
+                Some("") => panic!("a fault made on purpose ({what})"),
+                Some("-abort") => std::process::abort(),
+                Some("-overflow") => {
+                    fn deep(n: u64) -> u64 {
+                        let a = std::hint::black_box([n; 64]);
+                        if n == u64::MAX {
+                            return 0;
+                        }
+                        deep(n + 1) + a[0]
                     }
+                    std::hint::black_box(deep(0));
                 }
+                _ => {}
             }
         }
-        Ok((hits.into_iter().map(|h| h.entry.id).collect(), terms))
     }
+    let _ = what;
 }
 
 /// The remembered sort order and unread-only switch.
@@ -305,6 +404,7 @@ pub(crate) fn restore_settings(app: &mut App, store: &Store) {
 mod tests {
     use super::*;
     use crate::app::Settings;
+    use crate::archive;
     use crate::keymap::{Code, Key};
 
     #[test]
@@ -333,6 +433,7 @@ mod tests {
         sh.receive(&mut app, Msg::Stories(stories()));
         sh.receive(&mut app, Msg::Loaded);
         sh.settle(&mut app); // as the loop does once the list is drawn
+        sh.take_answers(&mut app, true);
         for c in "sjjl".chars() {
             app.update(Msg::Key(Key::ch(c)));
             sh.perform(&mut app);
@@ -347,9 +448,9 @@ mod tests {
         sh.perform(&mut app);
         drop(sh); // as if killed: every action was written when it was done
 
-        let mut sh = shell(&db);
         let mut app = App::new(Settings::default(), Keymap::default());
-        restore_settings(&mut app, sh.store.as_ref().unwrap());
+        restore_settings(&mut app, &Store::open(&db).unwrap());
+        let mut sh = shell(&db);
         assert!(app.unread_only());
         app.update(Msg::Remembered {
             sort: None,
@@ -359,6 +460,7 @@ mod tests {
         sh.receive(&mut app, Msg::Stories(stories()));
         sh.receive(&mut app, Msg::Loaded);
         sh.settle(&mut app); // as the loop does once the list is drawn
+        sh.take_answers(&mut app, true);
         assert!(app.entries()[0].starred && !app.entries()[0].read);
         assert!(app.entries()[2].read && !app.entries()[2].starred);
         assert_eq!(app.selected(), 2, "the last selection is restored");
@@ -388,9 +490,84 @@ mod tests {
         let mut app = App::new(Settings::default(), Keymap::default());
         sh.receive(&mut app, Msg::Stories(vec![after]));
         sh.receive(&mut app, Msg::Loaded);
+        sh.take_answers(&mut app, true);
         assert!(!app.entries()[0].starred, "not before the list is drawn");
         sh.settle(&mut app);
+        sh.take_answers(&mut app, true);
         assert!(app.entries()[0].starred);
+    }
+
+    /// One story at `/archive/0.txt`, starred in the state file at `db`.
+    fn starred_story(db: &std::path::Path) -> crate::archive::Story {
+        let mut s = crate::app::tests::story("Harbour fares", &["The ferry fares rise."]);
+        s.article.path = PathBuf::from("/archive/0.txt");
+        let mut store = Store::open(db).unwrap();
+        store
+            .set_starred(archive::Key::of(&s.article), true)
+            .unwrap();
+        s
+    }
+
+    #[test]
+    fn the_ui_thread_does_not_wait_for_a_locked_state_file() {
+        use crate::keymap::Keymap;
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("state.sqlite");
+        let s = starred_story(&db);
+        let mut sh = Shell::new(Some(Store::open(&db).unwrap()), vec![], Options::default());
+        let mut app = App::new(Settings::default(), Keymap::default());
+        app.update(Msg::Resize(100, 30));
+        sh.receive(&mut app, Msg::Stories(vec![s]));
+        sh.receive(&mut app, Msg::Loaded);
+        sh.take_answers(&mut app, true);
+        assert!(app.entries()[0].starred);
+        // another process holds the file for a while: the writes wait, the keys do not
+        let lock = rusqlite::Connection::open(&db).unwrap();
+        lock.execute_batch("BEGIN EXCLUSIVE").unwrap();
+        let t0 = std::time::Instant::now();
+        for c in "sss".chars() {
+            app.update(Msg::Key(Key::ch(c)));
+            sh.perform(&mut app);
+        }
+        assert!(t0.elapsed() < std::time::Duration::from_millis(200));
+        assert!(sh.awaiting() && !app.entries()[0].starred && app.entries()[1..].is_empty());
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        assert!(!sh.take_answers(&mut app, false), "nothing written yet");
+        lock.execute_batch("COMMIT").unwrap();
+        sh.take_answers(&mut app, true);
+        assert!(app.message().is_none(), "{:?}", app.message());
+        drop(sh);
+        let store = Store::open(&db).unwrap();
+        assert!(
+            !store.is_starred(app.entries()[0].id),
+            "the writes in order"
+        );
+    }
+
+    #[test]
+    fn remembered_state_answered_after_a_write_does_not_undo_it() {
+        use crate::keymap::Keymap;
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("state.sqlite");
+        let s = starred_story(&db);
+        let mut sh = Shell::new(Some(Store::open(&db).unwrap()), vec![], Options::default());
+        let mut app = App::new(Settings::default(), Keymap::default());
+        app.update(Msg::Resize(100, 30));
+        sh.receive(&mut app, Msg::Stories(vec![s])); // its state asked for
+        assert!(
+            !app.entries()[0].starred,
+            "not known before the worker answers"
+        );
+        // starred and unstarred before the answer comes: the answer (starred) is older
+        for c in "ss".chars() {
+            app.update(Msg::Key(Key::ch(c)));
+            sh.perform(&mut app);
+        }
+        sh.take_answers(&mut app, true);
+        assert!(!app.entries()[0].starred, "the last action stays");
+        sh.receive(&mut app, Msg::Loaded);
+        drop(sh);
+        assert!(!Store::open(&db).unwrap().is_starred(app.entries()[0].id));
     }
 
     #[test]
@@ -398,11 +575,8 @@ mod tests {
         use crate::app::tests::story;
         use crate::keymap::Keymap;
         let dir = tempfile::tempdir().unwrap();
-        let mut sh = Shell::new(
-            Some(Store::open(&dir.path().join("s.sqlite")).unwrap()),
-            vec![],
-            Options::default(),
-        );
+        let db = dir.path().join("s.sqlite");
+        let mut sh = Shell::new(Some(Store::open(&db).unwrap()), vec![], Options::default());
         let p: Vec<String> = (0..60).map(|j| format!("Para {j}.")).collect();
         let r: Vec<&str> = p.iter().map(|s| s.as_str()).collect();
         let mut app = App::with_stories(
@@ -420,7 +594,8 @@ mod tests {
         sh.perform(&mut app);
         let para = app.reader().unwrap().anchor.para;
         let id = app.entries()[0].id;
-        assert_eq!(sh.store.as_ref().unwrap().scroll(id), Some(para));
+        sh.take_answers(&mut app, true); // the worker has written it
+        assert_eq!(Store::open(&db).unwrap().scroll(id), Some(para));
         // a search with no index: the answer says so, nothing breaks
         app.update(Msg::Key(Key::ch('h')));
         for c in "/para".chars() {
@@ -437,6 +612,7 @@ mod cost {
     use super::loader::progress;
     use super::*;
     use crate::app::{self, Settings, Stage};
+    use crate::archive::Index;
     use crate::keymap::Keymap;
     use crate::ui::{Screen, Theme};
     use std::path::Path;

@@ -4,9 +4,11 @@
 use std::io;
 use std::path::PathBuf;
 
-/// Start the platform's opener on a URL without waiting for it.
+/// Start the platform's opener on a URL without waiting for it: only a web address
+/// ([`web_url`]); anything else is refused with the reason.
 pub(crate) fn open_url(url: &str) -> Result<(), String> {
     use std::process::{Command, Stdio};
+    let url = web_url(url)?;
     let opener = if cfg!(target_os = "macos") {
         "open"
     } else {
@@ -22,6 +24,40 @@ pub(crate) fn open_url(url: &str) -> Result<(), String> {
     // reap it when it ends, without holding up the reader
     std::thread::spawn(move || child.wait());
     Ok(())
+}
+
+/// The URL if it is a web address the opener may be given: scheme `http` or `https`
+/// (any case), then `//` and a host; no spaces or control characters. Anything else
+/// (`file:`, `javascript:`, another program's scheme, a string an opener would read as
+/// an option, such as `--help`) is refused, with why, for the status line.
+pub(crate) fn web_url(url: &str) -> Result<&str, String> {
+    let shown = || {
+        let s: String = crate::text::sanitize(url).chars().take(60).collect();
+        format!("{s:?}")
+    };
+    let refuse = |why: &str| Err(format!("not opened: {why}: {}", shown()));
+    let url = url.trim();
+    let Some((scheme, rest)) = url.split_once(':') else {
+        return refuse("not a web address");
+    };
+    let scheme_ok = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    if !scheme_ok {
+        return refuse("not a web address");
+    }
+    if !(scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")) {
+        return refuse("only http and https links are opened");
+    }
+    let host = rest.strip_prefix("//").unwrap_or("");
+    if host.is_empty() || host.starts_with(['/', '?', '#']) {
+        return refuse("no host in the link");
+    }
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return refuse("spaces or control characters in the link");
+    }
+    Ok(url)
 }
 
 /// Put text on the clipboard: the terminal's, by the OSC 52 sequence (which it may
@@ -100,6 +136,54 @@ pub(crate) fn export_file(story: &crate::archive::Story) -> Result<PathBuf, Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_web_addresses_are_opened() {
+        for ok in [
+            "https://example.org/a?b=1#c",
+            "http://x.org",
+            "HTTPS://Example.org/",
+            "https://[::1]:8080/p",
+        ] {
+            assert_eq!(web_url(ok), Ok(ok));
+        }
+        assert_eq!(web_url(" https://x.org\n"), Ok("https://x.org"), "trimmed");
+        for (bad, why) in [
+            ("file:///etc/passwd", "only http and https"),
+            ("FILE:///etc/passwd", "only http and https"),
+            ("javascript:alert(1)", "only http and https"),
+            ("ftp://x.org/f", "only http and https"),
+            ("mailto:a@b.org", "only http and https"),
+            ("smb://host/share", "only http and https"),
+            ("-e", "not a web address"),
+            ("--help", "not a web address"),
+            ("-x:https://x.org", "not a web address"),
+            ("--url=https://x.org", "not a web address"),
+            ("/etc/passwd", "not a web address"),
+            ("www.example.org", "not a web address"),
+            ("", "not a web address"),
+            ("https:", "no host"),
+            ("https:/x.org", "no host"),
+            ("https:///etc/passwd", "no host"),
+            ("http:x.org", "no host"),
+            ("https://x.org/a b", "spaces or control"),
+            ("https://x.org/\x1b]0;hi\x07", "spaces or control"),
+            ("https://x.org/\n-x", "spaces or control"),
+        ] {
+            let e = web_url(bad).unwrap_err();
+            assert!(
+                e.starts_with("not opened: ") && e.contains(why),
+                "{bad:?}: {e}"
+            );
+            assert!(
+                !e.contains('\x1b') && !e.contains('\x07'),
+                "sanitised: {e:?}"
+            );
+        }
+        // refused before any program is started
+        assert!(open_url("file:///etc/passwd").is_err());
+        assert!(open_url("--help").is_err());
+    }
 
     #[test]
     fn base64_pads() {

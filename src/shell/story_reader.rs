@@ -34,7 +34,8 @@ pub(crate) enum Request {
 pub(crate) fn spawn_story_reader(opts: Options) -> (Sender<Request>, Receiver<Msg>) {
     let (req_tx, req_rx) = mpsc::channel::<Request>();
     let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
+    let spawned = std::thread::Builder::new().name("story reader".into());
+    let _ = spawned.spawn(move || {
         let mut ev: Option<Arc<Evidence>> = None;
         let mut prefetch: Option<Want> = None;
         loop {
@@ -63,6 +64,7 @@ pub(crate) fn spawn_story_reader(opts: Options) -> (Sender<Request>, Receiver<Ms
             };
             let ev = ev.as_deref();
             let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                super::fault("story");
                 read_story(&w.path, w.index_in_file, w.id, ev, &opts)
             }))
             .unwrap_or_else(|p| Err(format!("a bug: {}", panic_text(&*p))));
