@@ -4,13 +4,18 @@
 //! [`LoadError`] naming the file and the reason. Loaders never touch the terminal and
 //! never change the file.
 
+pub mod container;
 mod extract;
+pub mod feed;
 pub mod html;
 pub mod json;
 pub mod md;
 pub mod meta;
+pub mod payload;
 mod scan;
 pub mod txt;
+pub mod wacz;
+pub mod warc;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -120,6 +125,12 @@ pub enum Format {
     JsonLines,
     /// A saved web page.
     Html,
+    /// A web archive (WARC 1.0/1.1, plain or gzip): see [`warc`].
+    Warc,
+    /// A web archive collection (a zip of WARCs): see [`wacz`].
+    Wacz,
+    /// A saved feed: RSS, Atom or JSON Feed: see [`feed`].
+    Feed,
 }
 
 /// The format a file name names, if it is one broadsheet reads. A `.gz` file is read as
@@ -148,6 +159,8 @@ pub fn format_of(path: &Path) -> Option<Format> {
         Some(Format::JsonLines)
     } else if any(&["html", "htm", "xhtml"]) {
         Some(Format::Html)
+    } else if let Some(f) = container::format_of_ext(ext) {
+        Some(f)
     } else {
         None
     }
@@ -168,6 +181,9 @@ pub fn sniff(bytes: &[u8]) -> Format {
         .unwrap_or(bytes.len());
     let head = &bytes[start..bytes.len().min(start + 1024)];
     let lower = String::from_utf8_lossy(head).to_ascii_lowercase();
+    if let Some(f) = container::sniff(head, &lower) {
+        return f;
+    }
     if lower.starts_with("<!doctype html") || lower.starts_with("<html") || {
         lower.starts_with('<') && (lower.contains("<head") || lower.contains("<body"))
     } {
@@ -224,6 +240,12 @@ pub fn gunzip(path: &Path, bytes: &[u8]) -> Result<Vec<u8>, LoadError> {
 /// Load one file of a known format. Never panics on bad input.
 pub fn load_file(path: &Path) -> Loaded {
     let mut out = Loaded::default();
+    if let Some((articles, problems)) = container::load_path(path) {
+        out.articles = articles;
+        out.problems = problems;
+        cap_problems(path, &mut out);
+        return out;
+    }
     let bytes = match read_judged(path) {
         Ok(Ok(b)) => b,
         Ok(Err(rejected)) => {
@@ -465,7 +487,7 @@ pub fn load_bytes(path: &Path, bytes: &[u8], out: &mut Loaded) {
         Some(f) if !path_is_gz(path) || has_inner_ext(path) => f,
         _ => sniff(bytes),
     };
-    match format {
+    match container::refine(format, bytes) {
         Format::Text => match txt::parse(path, bytes) {
             Ok((article, warning)) => {
                 out.articles.push(article);
@@ -489,6 +511,7 @@ pub fn load_bytes(path: &Path, bytes: &[u8], out: &mut Loaded) {
             }
             Err(e) => out.problems.push(e),
         },
+        other => container::load_bytes(path, other, bytes, out),
     }
 }
 
