@@ -2,7 +2,7 @@
 //! mailboxes, a feed reader's cache): their names and signatures, and the hooks that
 //! [`super::load_file`] and [`super::load_bytes`] call.
 
-use super::{feed, wacz, warc, Format, Loaded};
+use super::{feed, mail, mhtml, wacz, warc, Format, Loaded};
 use std::path::Path;
 
 /// The format an extension (after any `.gz`) names, among these.
@@ -14,6 +14,10 @@ pub fn format_of_ext(ext: &str) -> Option<Format> {
         Some(Format::Wacz)
     } else if any(&["rss", "atom", "xml"]) {
         Some(Format::Feed)
+    } else if any(&["mhtml", "mht"]) {
+        Some(Format::Mhtml)
+    } else if any(&["mbox", "eml"]) {
+        Some(Format::Mail)
     } else {
         None
     }
@@ -30,6 +34,20 @@ pub fn sniff(head: &[u8], lower: &str) -> Option<Format> {
     }
     if wacz::sniff(head) {
         return Some(Format::Wacz);
+    }
+    if head.starts_with(b"From ") {
+        return Some(Format::Mail);
+    }
+    if lower.starts_with("mime-version:")
+        || lower.starts_with("from:")
+        || lower.starts_with("subject:")
+        || lower.starts_with("return-path:")
+        || lower.starts_with("received:")
+    {
+        // a saved page or a letter: a text/html root with a location is a page
+        let page = lower.contains("snapshot-content-location")
+            || (lower.contains("multipart/related") && lower.contains("text/html"));
+        return Some(if page { Format::Mhtml } else { Format::Mail });
     }
     None
 }
@@ -60,6 +78,8 @@ pub fn load_bytes(path: &Path, format: Format, bytes: &[u8], out: &mut Loaded) {
             return feed::parse_json_feed(path, bytes, out)
         }
         Format::Feed => return feed::parse_xml_feed(path, bytes, out),
+        Format::Mhtml => return mhtml::parse(path, bytes, out),
+        Format::Mail => return mail::parse(path, bytes, out),
         Format::Warc => warc::load_bytes(path, bytes),
         Format::Wacz => wacz::load_bytes(path, bytes),
         _ => return,

@@ -9,8 +9,11 @@ mod extract;
 pub mod feed;
 pub mod html;
 pub mod json;
+pub mod mail;
 pub mod md;
 pub mod meta;
+pub mod mhtml;
+mod mime;
 pub mod payload;
 mod scan;
 pub mod txt;
@@ -131,6 +134,10 @@ pub enum Format {
     Wacz,
     /// A saved feed: RSS, Atom or JSON Feed: see [`feed`].
     Feed,
+    /// A browser's single-file page (MHTML): see [`mhtml`].
+    Mhtml,
+    /// An mbox mailbox or one message: see [`mail`].
+    Mail,
 }
 
 /// The format a file name names, if it is one broadsheet reads. A `.gz` file is read as
