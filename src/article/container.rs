@@ -2,7 +2,7 @@
 //! mailboxes, a feed reader's cache): their names and signatures, and the hooks that
 //! [`super::load_file`] and [`super::load_bytes`] call.
 
-use super::{feed, mail, mhtml, wacz, warc, Format, Loaded};
+use super::{feed, mail, mhtml, newsboat, wacz, warc, Format, Loaded};
 use std::path::Path;
 
 /// The format an extension (after any `.gz`) names, among these.
@@ -56,6 +56,7 @@ pub fn sniff(head: &[u8], lower: &str) -> Option<Format> {
 /// for the other formats (and for a packed file whose inner name does not say).
 pub fn load_path(path: &Path) -> Option<(Vec<super::Article>, Vec<super::LoadError>)> {
     match super::format_of(path)? {
+        Format::Newsboat => Some(newsboat::load_path(path)),
         Format::Warc => Some(warc::load_path(path)),
         Format::Wacz => Some(wacz::load_path(path)),
         _ => None,

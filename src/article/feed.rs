@@ -218,18 +218,23 @@ fn xml_encoding(bytes: &[u8]) -> Option<String> {
 
 /// What one item gave: its fields, before they become an article.
 #[derive(Default)]
-struct Item {
-    title: Option<String>,
-    link: Option<String>,
-    date: Option<String>,
-    authors: Vec<String>,
-    html: Option<String>,
-    text: Option<String>,
-    summary: Option<String>,
+pub(super) struct Item {
+    pub title: Option<String>,
+    pub link: Option<String>,
+    pub date: Option<String>,
+    pub authors: Vec<String>,
+    pub html: Option<String>,
+    pub text: Option<String>,
+    pub summary: Option<String>,
 }
 
 impl Item {
-    fn article(self, path: &Path, source: Option<&str>, index: usize) -> Option<Article> {
+    pub(super) fn article(
+        self,
+        path: &Path,
+        source: Option<&str>,
+        index: usize,
+    ) -> Option<Article> {
         let mut blocks: Vec<Block> = match (&self.html, &self.text) {
             (Some(h), _) => html_blocks(h),
             (None, Some(t)) => meta::body_blocks(t),

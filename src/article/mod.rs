@@ -14,6 +14,7 @@ pub mod md;
 pub mod meta;
 pub mod mhtml;
 mod mime;
+pub mod newsboat;
 pub mod payload;
 mod scan;
 pub mod txt;
@@ -138,6 +139,8 @@ pub enum Format {
     Mhtml,
     /// An mbox mailbox or one message: see [`mail`].
     Mail,
+    /// newsboat's `cache.db`: see [`newsboat`].
+    Newsboat,
 }
 
 /// The format a file name names, if it is one broadsheet reads. A `.gz` file is read as
@@ -145,6 +148,9 @@ pub enum Format {
 /// recognised too and its content sniffed once it is unpacked.
 pub fn format_of(path: &Path) -> Option<Format> {
     let name = path.file_name()?.to_str()?;
+    if newsboat::is_cache_name(name) {
+        return Some(Format::Newsboat);
+    }
     let name = match name.len().checked_sub(3) {
         Some(i) if name.is_char_boundary(i) && name[i..].eq_ignore_ascii_case(".gz") => &name[..i],
         _ => name,
