@@ -98,6 +98,7 @@ pub struct Gather<'p> {
     place: String,
     stories: Vec<(Article, String)>,
     by_url: HashMap<String, usize>,
+    pending: Vec<Pending>,
     /// What was not listed.
     pub skipped: Skipped,
     /// Problems met so far.
@@ -112,6 +113,7 @@ impl<'p> Gather<'p> {
             place: place.to_string(),
             stories: Vec::new(),
             by_url: HashMap::new(),
+            pending: Vec::new(),
             skipped: Skipped::default(),
             problems: Vec::new(),
         }
@@ -144,6 +146,7 @@ impl<'p> Gather<'p> {
         } else {
             self.read_records(&mut src, None);
         }
+        self.flush();
     }
 
     /// The stories, in the order their URLs were first met, numbered; then the problems,
@@ -387,31 +390,75 @@ impl<'p> Gather<'p> {
         let url = url.split('#').next().unwrap_or(url).to_string();
         let date = get("warc-date").unwrap_or("").to_string();
         if let Some(&i) = self.by_url.get(&url) {
-            self.skipped.add("earlier captures");
             if self.stories[i].1 > date {
-                return; // this capture is older than the one kept
+                // this capture is older than the one kept: not even read
+                self.skipped.add("earlier captures");
+                return;
             }
         }
-        let text = payload::to_utf8(&page.0, page.1.as_deref());
-        let captured = (!date.is_empty()).then_some(date.as_str());
-        match payload::page_story(self.path, &text, Some(&url), captured) {
-            Ok((a, warning)) => {
-                if let Some(mut w) = warning {
-                    w.at = Some(place);
-                    self.problems.push(w);
-                }
-                match self.by_url.get(&url) {
-                    Some(&i) => self.stories[i] = (a, date),
-                    None => {
-                        self.by_url.insert(url, self.stories.len());
-                        self.stories.push((a, date));
-                    }
-                }
-            }
-            Err(NotStory::FrontPage) => self.skipped.add("pages of links"),
-            Err(NotStory::Empty) => self.skipped.add("pages without story text"),
+        self.pending.push(Pending {
+            url,
+            date,
+            page,
+            place,
+        });
+        if self.pending.len() >= BATCH {
+            self.flush();
         }
     }
+
+    /// Read the pages waiting, in parallel (the extractor is most of the time a crawl
+    /// takes), then keep them in record order: one story per URL, its latest capture.
+    fn flush(&mut self) {
+        use rayon::prelude::*;
+        let path = self.path;
+        let done: Vec<_> = std::mem::take(&mut self.pending)
+            .into_par_iter()
+            .map(|p| {
+                let text = payload::to_utf8(&p.page.0, p.page.1.as_deref());
+                let captured = (!p.date.is_empty()).then_some(p.date.as_str());
+                let r = payload::page_story(path, &text, Some(&p.url), captured);
+                (p.url, p.date, p.place, r)
+            })
+            .collect();
+        for (url, date, place, r) in done {
+            match r {
+                Ok((a, warning)) => {
+                    if let Some(mut w) = warning {
+                        w.at = Some(place);
+                        self.problems.push(w);
+                    }
+                    match self.by_url.get(&url) {
+                        Some(&i) => {
+                            self.skipped.add("earlier captures");
+                            if self.stories[i].1 <= date {
+                                self.stories[i] = (a, date);
+                            }
+                        }
+                        None => {
+                            self.by_url.insert(url, self.stories.len());
+                            self.stories.push((a, date));
+                        }
+                    }
+                }
+                Err(NotStory::FrontPage) => self.skipped.add("pages of links"),
+                Err(NotStory::Empty) => self.skipped.add("pages without story text"),
+            }
+        }
+    }
+}
+
+/// Pages read together by [`Gather::flush`].
+const BATCH: usize = 32;
+
+/// A captured page waiting to be read.
+struct Pending {
+    url: String,
+    date: String,
+    /// The page's bytes and the charset its HTTP header names.
+    page: (Vec<u8>, Option<String>),
+    /// Where its record is, for a problem.
+    place: String,
 }
 
 /// Skip to the next gzip member (`1f 8b 08`), past at least one byte. False at the end.
@@ -706,7 +753,7 @@ mod tests {
             assert_eq!(p[0].at.as_deref(), Some("10 records"));
             assert_eq!(
                 p[0].reason,
-                "8 not stories: 1 warcinfo records, 1 requests, 1 redirects, 1 error answers, 1 images, 1 revisits, 1 earlier captures, 1 metadata records"
+                "8 not stories: 1 warcinfo records, 1 requests, 1 redirects, 1 error answers, 1 images, 1 revisits, 1 metadata records, 1 earlier captures"
             );
         }
     }
