@@ -172,10 +172,8 @@ pub fn format_of(path: &Path) -> Option<Format> {
         Some(Format::JsonLines)
     } else if any(&["html", "htm", "xhtml"]) {
         Some(Format::Html)
-    } else if let Some(f) = container::format_of_ext(ext) {
-        Some(f)
     } else {
-        None
+        container::format_of_ext(ext)
     }
 }
 

@@ -71,7 +71,7 @@ impl Skipped {
             return None;
         }
         let mut kinds = self.kinds.clone();
-        kinds.sort_by(|a, b| b.1.cmp(&a.1));
+        kinds.sort_by_key(|k| std::cmp::Reverse(k.1));
         let list: Vec<String> = kinds.iter().map(|(k, n)| format!("{n} {k}")).collect();
         Some(err(
             path,
@@ -170,7 +170,7 @@ impl<'p> Gather<'p> {
         loop {
             match src.fill_buf() {
                 Ok([]) => return,
-                Ok(b) if b.starts_with(&[0x1f, 0x8b]) => {}
+                Ok([0x1f, 0x8b, ..]) => {}
                 Ok(_) => {
                     let start = src.pos;
                     self.problem(
