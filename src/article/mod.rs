@@ -766,6 +766,12 @@ mod robustness {
             "a.jsonl",
             "a.html",
             "a.html.gz",
+            "a.warc",
+            "a.warc.gz",
+            "a.wacz",
+            "a.rss",
+            "a.mhtml",
+            "a.mbox",
             "a",
         ];
         let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
