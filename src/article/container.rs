@@ -88,3 +88,12 @@ pub fn load_bytes(path: &Path, format: Format, bytes: &[u8], out: &mut Loaded) {
     out.articles.extend(articles);
     out.problems.extend(problems);
 }
+
+/// One story of a file of these formats, read alone where the format allows (a WARC
+/// listed before in this process: one record); `None`: load the whole file.
+pub fn load_story(path: &Path, index: usize) -> Option<super::Article> {
+    match super::format_of(path)? {
+        Format::Warc => warc::load_story(path, index),
+        _ => None,
+    }
+}

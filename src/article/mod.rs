@@ -274,6 +274,13 @@ pub fn load_file(path: &Path) -> Loaded {
     out
 }
 
+/// Story `index_in_file` of a file, read without reading the whole file where the
+/// format allows it (a WARC whose stories were listed in this process: only the story's
+/// record); `None` means: [`load_file`] and take the story from its articles.
+pub fn load_story(path: &Path, index_in_file: usize) -> Option<Article> {
+    container::load_story(path, index_in_file)
+}
+
 /// JSON Lines files at least this big are read a line at a time by [`for_each_article`].
 /// (Smaller in unit tests, which check both ways give the same.)
 const STREAM_FROM: u64 = if cfg!(test) { 64 << 10 } else { 8 << 20 };

@@ -96,9 +96,12 @@ pub struct Gather<'p> {
     path: &'p Path,
     /// The WARC's name inside a container (WACZ), with a space, or "".
     place: String,
-    stories: Vec<(Article, String)>,
+    /// Each story, its capture's date and its record's place (see [`Pending::loc`]).
+    stories: Vec<(Article, String, Option<u64>)>,
     by_url: HashMap<String, usize>,
     pending: Vec<Pending>,
+    /// Read one record and stop ([`load_story`]).
+    one: bool,
     /// What was not listed.
     pub skipped: Skipped,
     /// Problems met so far.
@@ -114,6 +117,7 @@ impl<'p> Gather<'p> {
             stories: Vec::new(),
             by_url: HashMap::new(),
             pending: Vec::new(),
+            one: false,
             skipped: Skipped::default(),
             problems: Vec::new(),
         }
@@ -158,7 +162,10 @@ impl<'p> Gather<'p> {
             .into_iter()
             .collect();
         problems.append(&mut self.problems);
-        (self.stories.into_iter().map(|(a, _)| a).collect(), problems)
+        (
+            self.stories.into_iter().map(|(a, ..)| a).collect(),
+            problems,
+        )
     }
 
     fn problem(&mut self, offset: u64, member: Option<u64>, reason: String) {
@@ -322,6 +329,9 @@ impl<'p> Gather<'p> {
             }
             let place = at(&self.place, member, start);
             self.record(&kind, &headers, &body, start, member, place);
+            if self.one {
+                return true;
+            }
         }
     }
 
@@ -396,11 +406,19 @@ impl<'p> Gather<'p> {
                 return;
             }
         }
+        // a record that begins a gzip member, or any of a plain file, can be read alone
+        let loc = match member {
+            _ if !self.place.is_empty() => None,
+            Some(m) if start == 0 => Some(m),
+            Some(_) => None,
+            None => Some(start),
+        };
         self.pending.push(Pending {
             url,
             date,
             page,
             place,
+            loc,
         });
         if self.pending.len() >= BATCH {
             self.flush();
@@ -418,10 +436,10 @@ impl<'p> Gather<'p> {
                 let text = payload::to_utf8(&p.page.0, p.page.1.as_deref());
                 let captured = (!p.date.is_empty()).then_some(p.date.as_str());
                 let r = payload::page_story(path, &text, Some(&p.url), captured);
-                (p.url, p.date, p.place, r)
+                (p.url, p.date, p.place, p.loc, r)
             })
             .collect();
-        for (url, date, place, r) in done {
+        for (url, date, place, loc, r) in done {
             match r {
                 Ok((a, warning)) => {
                     if let Some(mut w) = warning {
@@ -432,12 +450,12 @@ impl<'p> Gather<'p> {
                         Some(&i) => {
                             self.skipped.add("earlier captures");
                             if self.stories[i].1 <= date {
-                                self.stories[i] = (a, date);
+                                self.stories[i] = (a, date, loc);
                             }
                         }
                         None => {
                             self.by_url.insert(url, self.stories.len());
-                            self.stories.push((a, date));
+                            self.stories.push((a, date, loc));
                         }
                     }
                 }
@@ -459,6 +477,9 @@ struct Pending {
     page: (Vec<u8>, Option<String>),
     /// Where its record is, for a problem.
     place: String,
+    /// Where its record can be read alone: the byte its gzip member (or, unpacked, the
+    /// record) begins at; `None` inside a container or a member of several records.
+    loc: Option<u64>,
 }
 
 /// Skip to the next gzip member (`1f 8b 08`), past at least one byte. False at the end.
@@ -587,7 +608,66 @@ pub fn load_path(path: &Path) -> (Vec<Article>, Vec<LoadError>) {
     };
     let mut g = Gather::new(path, "");
     g.read(f);
+    remember(path, g.stories.iter().map(|s| s.2).collect());
     finish(path, g)
+}
+
+/// The record places of the stories of WARC files loaded in this process, by path, with
+/// the size and time the file had.
+type Places = HashMap<std::path::PathBuf, (u64, Option<std::time::SystemTime>, Vec<Option<u64>>)>;
+
+fn places() -> &'static std::sync::Mutex<Places> {
+    static PLACES: std::sync::OnceLock<std::sync::Mutex<Places>> = std::sync::OnceLock::new();
+    PLACES.get_or_init(Default::default)
+}
+
+fn remember(path: &Path, locs: Vec<Option<u64>>) {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return;
+    };
+    if let Ok(mut p) = places().lock() {
+        if p.len() >= 256 {
+            p.clear();
+        }
+        p.insert(path.to_path_buf(), (meta.len(), meta.modified().ok(), locs));
+    }
+}
+
+/// Story `index` of a WARC file loaded before in this process (and not changed since),
+/// read from its one record: a big crawl's story opens without reading the crawl. `None`
+/// when its place is not known: load the file.
+pub fn load_story(path: &Path, index: usize) -> Option<Article> {
+    use std::io::Seek;
+    let meta = std::fs::metadata(path).ok()?;
+    let loc = {
+        let p = places().lock().ok()?;
+        let (size, time, locs) = p.get(path)?;
+        if *size != meta.len() || *time != meta.modified().ok() {
+            return None;
+        }
+        (*locs.get(index)?)?
+    };
+    let mut f = std::fs::File::open(path).ok()?;
+    f.seek(std::io::SeekFrom::Start(loc)).ok()?;
+    let mut src = Counted {
+        inner: BufReader::new(f),
+        pos: loc,
+    };
+    let mut g = Gather::new(path, "");
+    g.one = true;
+    if src.fill_buf().ok()?.starts_with(&[0x1f, 0x8b]) {
+        let mut dec = Counted {
+            inner: BufReader::new(flate2::bufread::GzDecoder::new(&mut src)),
+            pos: 0,
+        };
+        g.read_records(&mut dec, Some(loc));
+    } else {
+        g.read_records(&mut src, None);
+    }
+    g.flush();
+    let mut a = g.stories.into_iter().next()?.0;
+    a.index_in_file = index;
+    Some(a)
 }
 
 /// Load WARC bytes already in memory (a file whose content said it was WARC).
@@ -882,6 +962,26 @@ mod tests {
                 .is_some_and(|a| a.starts_with(&format!("byte {offset}")))),
             "{p:?}"
         );
+    }
+
+    #[test]
+    fn a_story_of_a_listed_crawl_is_read_from_its_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let recs = crawl();
+        let packed: Vec<u8> = recs.iter().flat_map(|r| gz(r)).collect();
+        for (name, bytes) in [("c.warc", recs.concat()), ("c.warc.gz", packed)] {
+            let p = dir.path().join(name);
+            std::fs::write(&p, &bytes).unwrap();
+            assert!(load_story(&p, 0).is_none()); // not listed yet
+            let (all, _) = load_path(&p);
+            assert_eq!(all.len(), 2);
+            for (i, a) in all.iter().enumerate() {
+                assert_eq!(load_story(&p, i).as_ref(), Some(a), "{name} {i}");
+            }
+            assert!(load_story(&p, 2).is_none());
+            std::fs::write(&p, [&bytes[..], b"\r\n"].concat()).unwrap();
+            assert!(load_story(&p, 0).is_none()); // changed since
+        }
     }
 
     #[test]
