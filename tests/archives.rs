@@ -95,3 +95,65 @@ fn archive_samples_load() {
         assert_eq!(got, n, "stories from *{ext}");
     }
 }
+
+/// newsboat's own cache, made by newsboat from the sample RSS feed (a `file://` URL):
+/// every item is listed, with the feed's title as source, and the cache is not changed.
+#[test]
+fn a_cache_made_by_newsboat_lists_every_item() {
+    let found = std::process::Command::new("newsboat")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "newsboat is missing under CI (.ci/run installs it)"
+        );
+        eprintln!("skipping: newsboat is not installed; nothing checked");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("articles");
+    let feed = dir.join("feed.rss");
+    std::fs::copy(root.join("025_marden-weekly.rss"), &feed).unwrap();
+    std::fs::write(dir.join("urls"), format!("file://{}\n", feed.display())).unwrap();
+    std::fs::write(dir.join("config"), "").unwrap();
+    let cache = dir.join("cache.db");
+    let out = std::process::Command::new("newsboat")
+        .env("HOME", dir)
+        .arg("-C")
+        .arg(dir.join("config"))
+        .arg("-u")
+        .arg(dir.join("urls"))
+        .arg("-c")
+        .arg(&cache)
+        .args(["-x", "reload"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let before = std::fs::read(&cache).unwrap();
+    let stories = common::export_json(&[cache.as_path()]);
+    let mut titles: Vec<&str> = stories
+        .iter()
+        .map(|s| s["title"].as_str().unwrap())
+        .collect();
+    titles.sort();
+    assert_eq!(
+        titles,
+        vec![
+            "Marden allotments waiting list closes at two hundred",
+            "Valley choir sings in the market hall"
+        ]
+    );
+    assert!(stories.iter().all(|s| s["source"] == "Marden Weekly"));
+    assert_eq!(
+        std::fs::read(&cache).unwrap(),
+        before,
+        "the cache was changed"
+    );
+}
