@@ -35,15 +35,26 @@ pub fn sniff(head: &[u8], lower: &str) -> Option<Format> {
     if wacz::sniff(head) {
         return Some(Format::Wacz);
     }
-    if head.starts_with(b"From ") {
+    // a mailbox's `From ` line, or a message's headers: the lines after must be headers
+    // too (a story titled "From the archive" is not a mailbox)
+    let mut lines = lower.lines();
+    let first = lines.next().unwrap_or("");
+    let header = |l: &str| {
+        l.split_once(':').is_some_and(|(k, _)| {
+            !k.is_empty() && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
+    };
+    if head.starts_with(b"From ") && lines.next().is_some_and(header) {
         return Some(Format::Mail);
     }
-    if lower.starts_with("mime-version:")
-        || lower.starts_with("from:")
-        || lower.starts_with("subject:")
-        || lower.starts_with("return-path:")
-        || lower.starts_with("received:")
-    {
+    let named = [
+        "mime-version:",
+        "from:",
+        "subject:",
+        "return-path:",
+        "received:",
+    ];
+    if named.iter().any(|n| first.starts_with(n)) && lines.next().is_some_and(header) {
         // a saved page or a letter: a text/html root with a location is a page
         let page = lower.contains("snapshot-content-location")
             || (lower.contains("multipart/related") && lower.contains("text/html"));

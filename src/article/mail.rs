@@ -147,6 +147,11 @@ mod tests {
             super::super::sniff(b"MIME-Version: 1.0\nSubject: x\n\nbody"),
             super::super::Format::Mail
         );
+        // a story whose title begins "From " or "Subject:" is not a mailbox
+        let story = b"From the archive: the first ferry\n\nIt sailed in 1901.";
+        assert_eq!(super::super::sniff(story), super::super::Format::Text);
+        let story = b"Subject: our town\n\nA story.";
+        assert_eq!(super::super::sniff(story), super::super::Format::Text);
         let out = load("x.eml", b"no headers here");
         assert!(out.articles.is_empty() && !out.problems.is_empty());
         let out = load(
