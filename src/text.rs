@@ -207,7 +207,7 @@ pub fn find_date(s: &str) -> Option<String> {
     for (i, t) in toks.iter().enumerate() {
         // ISO
         let b = t.as_bytes();
-        if b.len() >= 10 && b[4] == b'-' && b[7] == b'-' {
+        if b.len() >= 10 && b[4] == b'-' && b[7] == b'-' && t.is_char_boundary(10) {
             if let (Some(y), Ok(m), Ok(d)) = (
                 year(&t[..4]),
                 t[5..7].parse::<u32>(),

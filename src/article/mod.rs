@@ -4,13 +4,22 @@
 //! [`LoadError`] naming the file and the reason. Loaders never touch the terminal and
 //! never change the file.
 
+pub mod container;
 mod extract;
+pub mod feed;
 pub mod html;
 pub mod json;
+pub mod mail;
 pub mod md;
 pub mod meta;
+pub mod mhtml;
+mod mime;
+pub mod newsboat;
+pub mod payload;
 mod scan;
 pub mod txt;
+pub mod wacz;
+pub mod warc;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -120,6 +129,18 @@ pub enum Format {
     JsonLines,
     /// A saved web page.
     Html,
+    /// A web archive (WARC 1.0/1.1, plain or gzip): see [`warc`].
+    Warc,
+    /// A web archive collection (a zip of WARCs): see [`wacz`].
+    Wacz,
+    /// A saved feed: RSS, Atom or JSON Feed: see [`feed`].
+    Feed,
+    /// A browser's single-file page (MHTML): see [`mhtml`].
+    Mhtml,
+    /// An mbox mailbox or one message: see [`mail`].
+    Mail,
+    /// newsboat's `cache.db`: see [`newsboat`].
+    Newsboat,
 }
 
 /// The format a file name names, if it is one broadsheet reads. A `.gz` file is read as
@@ -127,6 +148,9 @@ pub enum Format {
 /// recognised too and its content sniffed once it is unpacked.
 pub fn format_of(path: &Path) -> Option<Format> {
     let name = path.file_name()?.to_str()?;
+    if newsboat::is_cache_name(name) {
+        return Some(Format::Newsboat);
+    }
     let name = match name.len().checked_sub(3) {
         Some(i) if name.is_char_boundary(i) && name[i..].eq_ignore_ascii_case(".gz") => &name[..i],
         _ => name,
@@ -149,7 +173,7 @@ pub fn format_of(path: &Path) -> Option<Format> {
     } else if any(&["html", "htm", "xhtml"]) {
         Some(Format::Html)
     } else {
-        None
+        container::format_of_ext(ext)
     }
 }
 
@@ -168,6 +192,9 @@ pub fn sniff(bytes: &[u8]) -> Format {
         .unwrap_or(bytes.len());
     let head = &bytes[start..bytes.len().min(start + 1024)];
     let lower = String::from_utf8_lossy(head).to_ascii_lowercase();
+    if let Some(f) = container::sniff(head, &lower) {
+        return f;
+    }
     if lower.starts_with("<!doctype html") || lower.starts_with("<html") || {
         lower.starts_with('<') && (lower.contains("<head") || lower.contains("<body"))
     } {
@@ -224,6 +251,12 @@ pub fn gunzip(path: &Path, bytes: &[u8]) -> Result<Vec<u8>, LoadError> {
 /// Load one file of a known format. Never panics on bad input.
 pub fn load_file(path: &Path) -> Loaded {
     let mut out = Loaded::default();
+    if let Some((articles, problems)) = container::load_path(path) {
+        out.articles = articles;
+        out.problems = problems;
+        cap_problems(path, &mut out);
+        return out;
+    }
     let bytes = match read_judged(path) {
         Ok(Ok(b)) => b,
         Ok(Err(rejected)) => {
@@ -239,6 +272,13 @@ pub fn load_file(path: &Path) -> Loaded {
     load_bytes(path, &bytes, &mut out);
     cap_problems(path, &mut out);
     out
+}
+
+/// Story `index_in_file` of a file, read without reading the whole file where the
+/// format allows it (a WARC whose stories were listed in this process: only the story's
+/// record); `None` means: [`load_file`] and take the story from its articles.
+pub fn load_story(path: &Path, index_in_file: usize) -> Option<Article> {
+    container::load_story(path, index_in_file)
 }
 
 /// JSON Lines files at least this big are read a line at a time by [`for_each_article`].
@@ -465,7 +505,7 @@ pub fn load_bytes(path: &Path, bytes: &[u8], out: &mut Loaded) {
         Some(f) if !path_is_gz(path) || has_inner_ext(path) => f,
         _ => sniff(bytes),
     };
-    match format {
+    match container::refine(format, bytes) {
         Format::Text => match txt::parse(path, bytes) {
             Ok((article, warning)) => {
                 out.articles.push(article);
@@ -489,6 +529,7 @@ pub fn load_bytes(path: &Path, bytes: &[u8], out: &mut Loaded) {
             }
             Err(e) => out.problems.push(e),
         },
+        other => container::load_bytes(path, other, bytes, out),
     }
 }
 
@@ -732,6 +773,12 @@ mod robustness {
             "a.jsonl",
             "a.html",
             "a.html.gz",
+            "a.warc",
+            "a.warc.gz",
+            "a.wacz",
+            "a.rss",
+            "a.mhtml",
+            "a.mbox",
             "a",
         ];
         let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
