@@ -119,3 +119,23 @@ fn index_and_state_options_refuse_files_that_are_not_broadsheets_own() {
         String::from_utf8_lossy(&again.stderr)
     );
 }
+
+#[test]
+fn a_date_cut_inside_a_character_is_no_date() {
+    let tmp = tempfile::tempdir().unwrap();
+    let news = archive(tmp.path());
+    let cut = news.join("cut.txt");
+    std::fs::write(&cut, "Title\n\nPosted 2020-01-\u{20ac} by the desk.\n").unwrap();
+    for args in [vec![os("list"), os(&news)], vec![os("show"), os(&cut)]] {
+        let out = run(tmp.path(), &args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    let listed = run(tmp.path(), &[os("list"), os("--no-index"), os(&news)]);
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    assert!(
+        listed.contains("Harbour ferry") && listed.contains("Title"),
+        "{listed}"
+    );
+}
