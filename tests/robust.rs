@@ -139,3 +139,85 @@ fn a_date_cut_inside_a_character_is_no_date() {
         "{listed}"
     );
 }
+
+/// A gzip file of `members` copies of one packed megabyte of page: `members` MB unpacked
+/// from a file of a few hundred KB (a decompression bomb, made cheaply).
+fn gzip_bomb(members: usize) -> Vec<u8> {
+    use std::io::Write;
+    let page = "<p>All work and no play makes a dull page.</p>\n".repeat((1 << 20) / 47);
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    e.write_all(page.as_bytes()).unwrap();
+    let one = e.finish().unwrap();
+    one.repeat(members)
+}
+
+#[cfg(unix)]
+#[test]
+fn only_regular_files_are_read_and_each_within_its_size() {
+    let tmp = tempfile::tempdir().unwrap();
+    let news = archive(tmp.path());
+    // a FIFO, links to a device and to a FIFO, a socket, a link to a folder
+    rustix::fs::mkfifoat(
+        rustix::fs::CWD,
+        news.join("fifo.txt"),
+        rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR,
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("/dev/zero", news.join("zero.txt")).unwrap();
+    std::os::unix::fs::symlink(news.join("fifo.txt"), news.join("to-fifo.md")).unwrap();
+    std::os::unix::fs::symlink(&news, news.join("loop.json")).unwrap();
+    let _sock = std::os::unix::net::UnixListener::bind(news.join("sock.jsonl")).unwrap();
+    // a link to a good story is read
+    std::fs::write(
+        tmp.path().join("linked.txt"),
+        STORY.replace("Harbour", "Linked"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(tmp.path().join("linked.txt"), news.join("link.txt")).unwrap();
+    // a 300 MB file (sparse: nothing written) and a 300 MB page packed in 300 KB
+    let big = std::fs::File::create(news.join("big.txt")).unwrap();
+    big.set_len(300 << 20).unwrap();
+    std::fs::write(news.join("bomb.html.gz"), gzip_bomb(300)).unwrap();
+    // a name that is not UTF-8, with a good story in it
+    use std::os::unix::ffi::OsStrExt;
+    let odd = news.join(std::ffi::OsStr::from_bytes(b"caf\xe9.txt"));
+    std::fs::write(&odd, STORY.replace("Harbour", "Odd")).unwrap();
+
+    for args in [
+        vec![os("list"), os("--no-index"), os(&news)],
+        vec![os("list"), os(&news)],
+        vec![os("export"), os(&news)],
+    ] {
+        let started = std::time::Instant::now();
+        let out = run(tmp.path(), &args);
+        let secs = started.elapsed().as_secs_f64();
+        let err = String::from_utf8_lossy(&out.stderr);
+        let listed = String::from_utf8_lossy(&out.stdout);
+        assert!(secs < 30.0, "{args:?} took {secs:.1} s");
+        for good in ["Harbour ferry", "Linked ferry", "Odd ferry"] {
+            assert!(
+                listed.contains(good),
+                "{args:?}: {good} not in {listed}\n{err}"
+            );
+        }
+        for (name, why) in [
+            ("fifo.txt", "(a FIFO)"),
+            ("zero.txt", "(a device)"),
+            ("to-fifo.md", "(a FIFO)"),
+            ("sock.jsonl", "(a socket)"),
+            ("loop.json", "(a folder)"),
+            ("big.txt", "300 MB is more than the 256 MB"),
+            ("bomb.html.gz", "more than the 64 MB"),
+        ] {
+            let line = err.lines().find(|l| l.contains(name));
+            assert!(
+                line.is_some_and(|l| l.contains(why)),
+                "{args:?}: {name}: {line:?}\n{err}"
+            );
+        }
+    }
+    // a named FIFO is refused too, and the status says so
+    let out = run(tmp.path(), &[os("show"), os(&news.join("fifo.txt"))]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("(a FIFO)"));
+}

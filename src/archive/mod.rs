@@ -78,7 +78,9 @@ pub struct Archive {
 }
 
 /// Find the files to load under the given paths: folders recursively (hidden entries
-/// skipped), files as named. A named path that does not exist is a problem.
+/// skipped), files as named. A named path that does not exist is a problem, and so is a
+/// FIFO, device or socket (or a link to one) with a name of a format broadsheet reads:
+/// only regular files are read.
 pub fn find_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<LoadError>) {
     let mut files = Vec::new();
     let mut problems = Vec::new();
@@ -146,15 +148,23 @@ impl Found {
             use rustix::fs::{openat, Mode, OFlags};
             use std::os::unix::ffi::OsStrExt;
             let name = std::ffi::OsStr::from_bytes(self.name());
+            // without blocking: a file swapped for a FIFO since the walk cannot hang
             let fd = openat(
                 &dir.0,
                 name,
-                OFlags::RDONLY | OFlags::CLOEXEC,
+                OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NONBLOCK,
                 Mode::empty(),
             )?;
             return Ok(std::fs::File::from(fd));
         }
-        std::fs::File::open(&self.path)
+        let mut o = std::fs::OpenOptions::new();
+        o.read(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            o.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
+        }
+        o.open(&self.path)
     }
 }
 
@@ -202,7 +212,8 @@ pub(crate) fn find_each_at(
     for p in paths {
         match std::fs::metadata(p) {
             Ok(m) if m.is_dir() => walk(p, open_dirs, each),
-            Ok(_) => each(Ok(Found::named(p))),
+            Ok(m) if m.is_file() => each(Ok(Found::named(p))),
+            Ok(m) => each(Err(article::limits::not_regular(p, m.file_type()))),
             Err(e) => each(Err(LoadError {
                 path: p.clone(),
                 at: None,
@@ -229,15 +240,14 @@ fn walk(dir: &Path, open_dirs: bool, each: &mut dyn FnMut(Result<Found, LoadErro
         let b = p.as_os_str().as_encoded_bytes();
         b.iter().rposition(|&c| c == b'/').map_or(0, |i| i + 1)
     };
-    let mut list: Vec<(PathBuf, bool)> = entries
+    let mut list: Vec<(PathBuf, Option<std::fs::FileType>)> = entries
         .filter_map(|e| e.ok())
         .filter_map(|e| {
             let path = e.path();
             if path.as_os_str().as_encoded_bytes()[name_at(&path)..].starts_with(b".") {
                 return None;
             }
-            let is_dir = e.file_type().map(|t| t.is_dir()).unwrap_or(false);
-            Some((path, is_dir))
+            Some((path, e.file_type().ok()))
         })
         .collect();
     // by name, which within one folder is path order
@@ -247,13 +257,33 @@ fn walk(dir: &Path, open_dirs: bool, each: &mut dyn FnMut(Result<Found, LoadErro
     } else {
         None
     };
-    for (path, is_dir) in list {
-        if is_dir {
+    for (path, file_type) in list {
+        if file_type.is_some_and(|t| t.is_dir()) {
             walk(&path, open_dirs, each);
             continue;
         }
         let format = article::format_of(&path);
         if format.is_some() {
+            // a link is followed only to a regular file; anything else is not read
+            let target = match file_type {
+                Some(t) if t.is_file() => Ok(t),
+                _ => std::fs::metadata(&path).map(|m| m.file_type()),
+            };
+            match target {
+                Ok(t) if t.is_file() => {}
+                Ok(t) => {
+                    each(Err(article::limits::not_regular(&path, t)));
+                    continue;
+                }
+                Err(e) => {
+                    each(Err(LoadError {
+                        path,
+                        at: None,
+                        reason: format!("cannot read: {e}"),
+                    }));
+                    continue;
+                }
+            }
             let name_len = path.as_os_str().len() - name_at(&path);
             each(Ok(Found {
                 path,

@@ -7,6 +7,7 @@
 mod extract;
 pub mod html;
 pub mod json;
+pub mod limits;
 pub mod md;
 pub mod meta;
 mod scan;
@@ -126,7 +127,9 @@ pub enum Format {
 /// the format its inner name gives (`page.html.gz` is a saved page); a bare `.gz` is
 /// recognised too and its content sniffed once it is unpacked.
 pub fn format_of(path: &Path) -> Option<Format> {
-    let name = path.file_name()?.to_str()?;
+    // a name that is not UTF-8 is judged by its readable part (extensions are ASCII)
+    let name = path.file_name()?.to_string_lossy();
+    let name: &str = &name;
     let name = match name.len().checked_sub(3) {
         Some(i) if name.is_char_boundary(i) && name[i..].eq_ignore_ascii_case(".gz") => &name[..i],
         _ => name,
@@ -155,8 +158,7 @@ pub fn format_of(path: &Path) -> Option<Format> {
 
 fn path_is_gz(path: &Path) -> bool {
     path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("gz"))
+        .is_some_and(|e| e.as_encoded_bytes().eq_ignore_ascii_case(b"gz"))
 }
 
 /// Guess a format from content, for files whose name does not say (and bare `.gz`).
@@ -191,34 +193,18 @@ pub fn sniff(bytes: &[u8]) -> Format {
     Format::Text
 }
 
-/// The largest file broadsheet unpacks from gzip (a guard against decompression bombs).
-const MAX_UNPACKED: u64 = 512 * 1024 * 1024;
-
-/// Unpack gzip bytes. A truncated or corrupt stream is an error naming the offset.
+/// Unpack gzip bytes, at most [`limits::MAX_UNPACKED`] (or the limit set); a saved page
+/// no more than a page may be. A truncated or corrupt stream is an error naming the
+/// offset.
 pub fn gunzip(path: &Path, bytes: &[u8]) -> Result<Vec<u8>, LoadError> {
-    use std::io::Read;
-    let mut out = Vec::new();
-    let dec = flate2::read::MultiGzDecoder::new(bytes);
-    match dec.take(MAX_UNPACKED + 1).read_to_end(&mut out) {
-        Ok(_) if out.len() as u64 > MAX_UNPACKED => Err(err(
-            path,
-            None,
-            format!("gzip: unpacks to more than {} MB", MAX_UNPACKED >> 20),
-        )),
-        Ok(_) => Ok(out),
-        Err(e) => {
-            let what = if e.kind() == std::io::ErrorKind::UnexpectedEof {
-                "truncated gzip stream".to_string()
-            } else {
-                format!("corrupt gzip stream ({e})")
-            };
-            Err(err(
-                path,
-                Some(format!("unpacked byte {}", out.len())),
-                what,
-            ))
-        }
-    }
+    let l = limits::get();
+    let page = format_of(path) == Some(Format::Html) && has_inner_ext(path);
+    let max = if page {
+        l.unpacked.min(l.page)
+    } else {
+        l.unpacked
+    };
+    limits::gunzip(path, bytes, max)
 }
 
 /// Load one file of a known format. Never panics on bad input.
@@ -255,7 +241,7 @@ pub fn for_each_article(path: &Path, mut each: impl FnMut(Article)) -> Vec<LoadE
         l.articles.into_iter().for_each(each);
         return l.problems;
     }
-    use std::io::BufRead;
+    use std::io::{BufRead, Read};
     match std::fs::File::open(path)
         .and_then(|mut f| judge_jsonl_head(&mut f, path, &mut Vec::new()))
     {
@@ -274,17 +260,27 @@ pub fn for_each_article(path: &Path, mut each: impl FnMut(Article)) -> Vec<LoadE
             more += 1;
         }
     };
-    let file = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) => return vec![err(path, None, format!("cannot read: {e}"))],
+    let file = match limits::open_regular(path, None) {
+        Ok((f, _)) => f,
+        Err(Ok(refused)) => return vec![refused],
+        Err(Err(e)) => return vec![err(path, None, format!("cannot read: {e}"))],
     };
+    let max_line = limits::get().file;
     let mut r = std::io::BufReader::with_capacity(1 << 16, file);
     let mut line = Vec::new();
     let mut n = 0;
     loop {
         line.clear();
-        match r.read_until(b'\n', &mut line) {
+        match (&mut r).take(max_line).read_until(b'\n', &mut line) {
             Ok(0) => break,
+            Ok(_) if line.len() as u64 >= max_line && !line.ends_with(b"\n") => {
+                let why = format!(
+                    "a line longer than the {} a file may be; the rest of the file skipped",
+                    limits::size(max_line)
+                );
+                problem(&mut out, err(path, Some(format!("line {}", n + 1)), why));
+                break;
+            }
             Ok(_) => {}
             Err(e) => {
                 problem(&mut out, err(path, None, format!("cannot read: {e}")));
@@ -368,19 +364,20 @@ fn plain_utf8_text(path: &Path) -> bool {
 /// A file's bytes; but a JSON Lines file (by name, not packed) whose first record is not
 /// an article is judged from its head and not read further: `Ok(Err(problem))`.
 fn read_judged(path: &Path) -> std::io::Result<Result<Vec<u8>, LoadError>> {
-    use std::io::Read;
-    if format_of(path) != Some(Format::JsonLines) || path_is_gz(path) {
-        return std::fs::read(path).map(Ok);
+    let max = limits::get().file;
+    let (mut f, len) = match limits::open_regular(path, Some(max)) {
+        Ok(opened) => opened,
+        Err(Ok(refused)) => return Ok(Err(refused)),
+        Err(Err(e)) => return Err(e),
+    };
+    let mut buf = Vec::new();
+    if format_of(path) == Some(Format::JsonLines) && !path_is_gz(path) {
+        buf.reserve(json::JUDGE_HEAD.min(len as usize + 1));
+        if let Some(p) = judge_jsonl_head(&mut f, path, &mut buf)? {
+            return Ok(Err(p));
+        }
     }
-    let mut f = std::fs::File::open(path)?;
-    let size = f.metadata().map(|m| m.len() as usize).unwrap_or(0);
-    let mut buf = Vec::with_capacity(json::JUDGE_HEAD.min(size + 1));
-    if let Some(p) = judge_jsonl_head(&mut f, path, &mut buf)? {
-        return Ok(Err(p));
-    }
-    buf.reserve(size.saturating_sub(buf.len()));
-    f.read_to_end(&mut buf)?;
-    Ok(Ok(buf))
+    Ok(limits::read_capped(path, &mut f, len, max, &mut buf)?.map(|()| buf))
 }
 
 /// Read the head of a JSON Lines file into `buf` (growing it until the first record is
