@@ -221,3 +221,102 @@ fn only_regular_files_are_read_and_each_within_its_size() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("(a FIFO)"));
 }
+
+/// A page with a paragraph of story and `body` after it.
+fn page(body: &str) -> String {
+    format!(
+        "<html><head><title>Ferry fares</title></head><body><article><h1>Ferry fares</h1>\
+         <p>The council agreed on Monday to raise the fares of the harbour ferry from April, \
+         after a long debate in the chamber.</p>{body}</article></body></html>"
+    )
+}
+
+/// Pages whose nesting overflowed the extractor's stack, or whose parsing was quadratic:
+/// each loads (flat, with a warning) or is reported within seconds, on a thread with the
+/// stack rayon's threads have.
+#[test]
+fn deep_and_wide_pages_load_within_seconds() {
+    let attrs: String = (0..300_000).map(|i| format!(" a{i}=1")).collect();
+    let shapes = [
+        ("30,000 unclosed <b>", page(&"<b>x".repeat(30_000))),
+        ("30,000 unclosed <em>", page(&"<em>x".repeat(30_000))),
+        ("30,000 unclosed <span>", page(&"<span>x".repeat(30_000))),
+        (
+            "10,000 nested tables",
+            page(&"<table><tr><td>x".repeat(10_000)),
+        ),
+        (
+            "10,000 nested <div>",
+            page(&("<div>x".repeat(10_000) + &"</div>".repeat(10_000))),
+        ),
+        (
+            "100,000 unclosed <li>",
+            page(&format!("<ul>{}</ul>", "<li>item".repeat(100_000))),
+        ),
+        (
+            "100,000 unclosed <a>",
+            page(&"<a href=/x>link ".repeat(100_000)),
+        ),
+        ("300,000 attributes", page(&format!("<p{attrs}>text</p>"))),
+        (
+            "</ inside a tag",
+            page(&format!("<p {}>text</p>", "</".repeat(500_000))),
+        ),
+    ];
+    for (what, html) in shapes {
+        let started = std::time::Instant::now();
+        let loaded = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                let mut out = broadsheet::article::Loaded::default();
+                broadsheet::article::load_bytes(Path::new("p.html"), html.as_bytes(), &mut out);
+                out
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        let secs = started.elapsed().as_secs_f64();
+        eprintln!(
+            "{what}: {secs:.2} s, {} blocks",
+            loaded.articles.first().map_or(0, |a| a.blocks.len())
+        );
+        assert!(secs < 10.0, "{what}: {secs:.1} s");
+        let a = &loaded.articles[0];
+        assert!(
+            a.blocks.iter().any(|b| b.text.contains("raise the fares")),
+            "{what}: {:?}",
+            loaded.problems
+        );
+    }
+}
+
+/// Just inside the limits, the extractor runs, and its recursion fits in 2 MB of stack.
+#[test]
+fn pages_nested_just_within_the_limits_are_extracted() {
+    let depth = broadsheet::article::shape::MAX_DEPTH - 10;
+    for (what, html) in [
+        (
+            "divs",
+            page(&("<div>x".repeat(depth) + &"</div>".repeat(depth))),
+        ),
+        ("b", page(&("<b>x".repeat(depth) + &"</b>".repeat(depth)))),
+        ("tables", page(&"<table><tr><td>x".repeat(depth / 4))),
+    ] {
+        let loaded = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                let mut out = broadsheet::article::Loaded::default();
+                broadsheet::article::load_bytes(Path::new("p.html"), html.as_bytes(), &mut out);
+                out
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert!(
+            loaded.problems.iter().all(|p| !p.reason.contains("flat")),
+            "{what}: {:?}",
+            loaded.problems
+        );
+        assert!(loaded.articles[0].extracted, "{what}");
+    }
+}

@@ -11,6 +11,7 @@ pub mod limits;
 pub mod md;
 pub mod meta;
 mod scan;
+pub mod shape;
 pub mod txt;
 
 use std::fmt;
