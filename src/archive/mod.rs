@@ -347,15 +347,34 @@ fn fill_date_with(a: &mut Article, mtime: Option<std::time::SystemTime>) {
 
 /// Clean a set of articles together, so the archive-wide evidence is used.
 pub fn clean_all(articles: Vec<Article>, opts: &Options) -> Vec<Story> {
+    clean_all_reporting(articles, opts).0
+}
+
+/// [`clean_all`], with the problems met: a story the cleaner fails on (a bug, caught) is
+/// shown as stored, every block, and reported; the others are cleaned as usual.
+pub fn clean_all_reporting(articles: Vec<Article>, opts: &Options) -> (Vec<Story>, Vec<LoadError>) {
     use rayon::prelude::*;
     let ev = Evidence::gather(&articles);
-    articles
+    let cleaned: Vec<(Story, Option<LoadError>)> = articles
         .into_par_iter()
         .map(|article| {
-            let cleaned = clean::clean(&article, &ev, opts);
-            Story { article, cleaned }
+            match article::guarded(&article.path, || clean::clean(&article, &ev, opts)) {
+                Ok(cleaned) => (Story { article, cleaned }, None),
+                Err(_) => {
+                    let why = "could not be cleaned: an internal error; shown as stored";
+                    let problem = LoadError {
+                        path: article.path.clone(),
+                        at: None,
+                        reason: why.into(),
+                    };
+                    let cleaned = Cleaned::all_shown(&article, why);
+                    (Story { article, cleaned }, Some(problem))
+                }
+            }
         })
-        .collect()
+        .collect();
+    let problems = cleaned.iter().filter_map(|(_, p)| p.clone()).collect();
+    (cleaned.into_iter().map(|(s, _)| s).collect(), problems)
 }
 
 /// Find, load and clean everything under `paths`.
@@ -363,8 +382,7 @@ pub fn open(paths: &[PathBuf], opts: &Options) -> Archive {
     let (files, mut problems) = find_files(paths);
     let (articles, p2) = load_all(&files);
     problems.extend(p2);
-    Archive {
-        stories: clean_all(articles, opts),
-        problems,
-    }
+    let (stories, p3) = clean_all_reporting(articles, opts);
+    problems.extend(p3);
+    Archive { stories, problems }
 }

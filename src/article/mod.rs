@@ -107,6 +107,19 @@ pub struct Loaded {
     pub articles: Vec<Article>,
     /// Problems: a file that failed to load, or a part of it that did (with `at`).
     pub problems: Vec<LoadError>,
+    /// Problems met after the first few, counted but not kept (see [`note`]).
+    pub unreported: usize,
+}
+
+/// Add a problem to what loading a file gave, keeping only the first few (one more
+/// than [`MAX_PROBLEMS_PER_FILE`], so [`cap_problems`] knows there are more) and
+/// counting the rest: a file of millions of bad lines keeps a few problems, not millions.
+pub fn note(out: &mut Loaded, e: LoadError) {
+    if out.problems.len() <= MAX_PROBLEMS_PER_FILE {
+        out.problems.push(e);
+    } else {
+        out.unreported += 1;
+    }
 }
 
 /// The formats broadsheet reads.
@@ -208,8 +221,33 @@ pub fn gunzip(path: &Path, bytes: &[u8]) -> Result<Vec<u8>, LoadError> {
     limits::gunzip(path, bytes, max)
 }
 
-/// Load one file of a known format. Never panics on bad input.
+/// Load one file of a known format. Never panics on bad input; a bug met on one file
+/// (a panic) is caught and reported as that file's problem (see [`guarded`]).
 pub fn load_file(path: &Path) -> Loaded {
+    guarded(path, || load_file_unguarded(path)).unwrap_or_else(|e| Loaded {
+        problems: vec![e],
+        ..Loaded::default()
+    })
+}
+
+/// Run one file's work, catching a panic in it: the file's problem "could not be read:
+/// an internal error", so one bad file never costs the others.
+pub fn guarded<T>(path: &Path, work: impl FnOnce() -> T) -> Result<T, LoadError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))
+        .map_err(|_| err(path, None, "could not be read: an internal error".into()))
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Tests: a file named so panics while it is loaded.
+    static PANIC_ON: std::cell::RefCell<Option<std::ffi::OsString>> = const { std::cell::RefCell::new(None) };
+}
+
+fn load_file_unguarded(path: &Path) -> Loaded {
+    #[cfg(test)]
+    if PANIC_ON.with(|p| p.borrow().as_deref() == path.file_name()) {
+        panic!("a bug met on {}", path.display());
+    }
     let mut out = Loaded::default();
     let bytes = match read_judged(path) {
         Ok(Ok(b)) => b,
@@ -237,6 +275,10 @@ const STREAM_FROM: u64 = if cfg!(test) { 64 << 10 } else { 8 << 20 };
 /// JSON Lines file of plain UTF-8 is read a line at a time, so memory holds a record,
 /// not the file (a 100,000-record file stays a few megabytes).
 pub fn for_each_article(path: &Path, mut each: impl FnMut(Article)) -> Vec<LoadError> {
+    guarded(path, || for_each_unguarded(path, &mut each)).unwrap_or_else(|e| vec![e])
+}
+
+fn for_each_unguarded(path: &Path, mut each: impl FnMut(Article)) -> Vec<LoadError> {
     if !is_streamed(path) {
         let l = load_file(path);
         l.articles.into_iter().for_each(each);
@@ -414,7 +456,7 @@ pub const MAX_PROBLEMS_PER_FILE: usize = 3;
 /// that is not an archive of stories (a 100,000-line labels file, say) is reported in a
 /// few lines, not one per record.
 fn cap_problems(path: &Path, out: &mut Loaded) {
-    let n = out.problems.len();
+    let n = out.problems.len() + std::mem::take(&mut out.unreported);
     if n <= MAX_PROBLEMS_PER_FILE {
         return;
     }
@@ -711,6 +753,59 @@ mod tests {
 #[cfg(test)]
 mod robustness {
     use super::*;
+
+    #[test]
+    fn a_bug_met_on_one_file_is_that_files_problem() {
+        let dir = tempfile::tempdir().unwrap();
+        let (bad, good) = (dir.path().join("bad.txt"), dir.path().join("good.txt"));
+        std::fs::write(&bad, "A title\n\nA story.\n").unwrap();
+        std::fs::write(&good, "A title\n\nA story.\n").unwrap();
+        PANIC_ON.with(|p| *p.borrow_mut() = Some("bad.txt".into()));
+        let l = load_file(&bad);
+        assert!(l.articles.is_empty());
+        assert_eq!(
+            l.problems[0].to_string(),
+            format!("{}: could not be read: an internal error", bad.display())
+        );
+        let mut n = 0;
+        let p = for_each_article(&bad, |_| n += 1);
+        assert_eq!(p[0].reason, "could not be read: an internal error");
+        assert_eq!(load_file(&good).articles.len(), 1);
+        PANIC_ON.with(|p| *p.borrow_mut() = None);
+    }
+
+    #[test]
+    fn millions_of_bad_lines_keep_a_few_problems() {
+        let mut text = String::from("{\"title\": \"A story\", \"text\": \"It happened.\"}\n");
+        text.push_str(&"{not json\n".repeat(4_000_000));
+        let mut out = Loaded::default();
+        load_bytes(Path::new("a.jsonl"), text.as_bytes(), &mut out);
+        assert_eq!(out.articles.len(), 1);
+        assert_eq!(out.problems.len(), MAX_PROBLEMS_PER_FILE + 1);
+        assert_eq!(out.unreported, 4_000_000 - MAX_PROBLEMS_PER_FILE - 1);
+        cap_problems(Path::new("a.jsonl"), &mut out);
+        let last = out.problems.last().unwrap().to_string();
+        assert!(last.contains("3999997 more problems"), "{last}");
+    }
+
+    #[test]
+    fn a_lone_surrogate_loses_no_item() {
+        let text = r#"[{"title": "One", "text": "A \ud800 B."}, {"title": "Two \ud83d\ude00", "text": "\\ud800 \udc00"}]"#;
+        let mut out = Loaded::default();
+        load_bytes(Path::new("a.json"), text.as_bytes(), &mut out);
+        assert_eq!(out.articles.len(), 2, "{:?}", out.problems);
+        assert_eq!(out.articles[0].blocks[0].text, "A \u{fffd} B.");
+        assert_eq!(out.articles[1].title, "Two \u{1f600}");
+        assert_eq!(out.articles[1].blocks[0].text, "\\ud800 \u{fffd}");
+        assert!(out.problems[0].reason.contains("lone surrogates"));
+        let mut out = Loaded::default();
+        load_bytes(
+            Path::new("a.jsonl"),
+            b"{\"title\": \"T\", \"text\": \"x \\udfff\"}\n",
+            &mut out,
+        );
+        assert_eq!(out.articles.len(), 1, "{:?}", out.problems);
+    }
 
     /// Every loader, fed every prefix and some byte-flipped copies of the samples, returns
     /// articles or problems and never panics.
