@@ -346,3 +346,47 @@ fn a_paragraph_repeated_through_a_story_is_cleaned_in_linear_time() {
     // 0.5 s optimised, 7 s in a debug build; the quadratic passes took minutes here
     assert!(secs < 30.0, "{secs:.1} s");
 }
+
+/// Escape sequences in a file name reach the terminal neither in the list nor in a
+/// message; a named path that cannot be read makes the exit status 1.
+#[cfg(unix)]
+#[test]
+fn names_are_shown_safely_and_unreadable_paths_fail() {
+    let tmp = tempfile::tempdir().unwrap();
+    let news = archive(tmp.path());
+    let evil = "x\u{1b}]0;pwned\u{7}\u{1b}[2J";
+    std::fs::write(
+        news.join(format!("{evil}.txt")),
+        STORY.replace("Harbour", "Evil"),
+    )
+    .unwrap();
+    std::fs::write(news.join(format!("{evil}.json")), "[1, 2]").unwrap();
+    for args in [
+        vec![os("list"), os("--no-index"), os(&news)],
+        vec![os("list"), os(&news)],
+        vec![os("list"), os(&news)], // from the saved listing
+        vec![os("export"), os(&news)],
+    ] {
+        let out = run(tmp.path(), &args);
+        assert!(out.status.success(), "{args:?}");
+        for (what, text) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+            assert!(
+                !text.contains(&0x1b) && !text.contains(&0x07),
+                "{args:?} {what}: {}",
+                String::from_utf8_lossy(text)
+            );
+        }
+        assert!(String::from_utf8_lossy(&out.stdout).contains("Evil ferry"));
+    }
+    for args in [
+        vec![os("list"), os("/nonexistent"), os(&news)],
+        vec![os("list"), os("--no-index"), os("/nonexistent")],
+        vec![os("export"), os("/nonexistent")],
+        vec![os("index"), os("/nonexistent")],
+    ] {
+        let out = run(tmp.path(), &args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("/nonexistent"), "{args:?}: {err}");
+    }
+}
