@@ -15,7 +15,7 @@ fn run(dir: &Path, args: &[&std::ffi::OsStr]) -> Output {
     c.args(args).output().unwrap()
 }
 
-fn os<'a>(s: &'a (impl AsRef<std::ffi::OsStr> + ?Sized)) -> &'a std::ffi::OsStr {
+fn os(s: &(impl AsRef<std::ffi::OsStr> + ?Sized)) -> &std::ffi::OsStr {
     s.as_ref()
 }
 
