@@ -178,6 +178,9 @@ fn only_regular_files_are_read_and_each_within_its_size() {
     let big = std::fs::File::create(news.join("big.txt")).unwrap();
     big.set_len(300 << 20).unwrap();
     std::fs::write(news.join("bomb.html.gz"), gzip_bomb(300)).unwrap();
+    std::fs::write(news.join("bomb.txt.gz"), gzip_bomb(300)).unwrap();
+    let story = format!("{STORY}\n{}", "A line of the story.\n\n".repeat(2 << 20));
+    std::fs::write(news.join("story.txt"), story).unwrap();
     // a name that is not UTF-8, with a good story in it
     use std::os::unix::ffi::OsStrExt;
     let odd = news.join(std::ffi::OsStr::from_bytes(b"caf\xe9.txt"));
@@ -207,7 +210,8 @@ fn only_regular_files_are_read_and_each_within_its_size() {
             ("sock.jsonl", "(a socket)"),
             ("loop.json", "(a folder)"),
             ("big.txt", "300 MB is more than the 256 MB"),
-            ("bomb.html.gz", "more than the 64 MB"),
+            ("bomb.html.gz", "more than the 32 MB"),
+            ("bomb.txt.gz", "more than the 32 MB"),
         ] {
             let line = err.lines().find(|l| l.contains(name));
             assert!(
@@ -216,6 +220,13 @@ fn only_regular_files_are_read_and_each_within_its_size() {
             );
         }
     }
+    // a story too big to clean: listed from its head, refused when read whole
+    let out = run(tmp.path(), &[os("export"), os(&news)]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("story.txt: a story of 44 MB, more than the 32 MB"),
+        "{err}"
+    );
     // a named FIFO is refused too, and the status says so
     let out = run(tmp.path(), &[os("show"), os(&news.join("fifo.txt"))]);
     assert_eq!(out.status.code(), Some(1));

@@ -16,14 +16,8 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<(Article, Option<LoadError>), 
     if looks_binary(bytes) {
         return Err(err(path, None, "binary file, not HTML".into()));
     }
-    let max = super::limits::get().page;
-    if bytes.len() as u64 > max {
-        let why = format!(
-            "a saved page of {}, more than the {} a page may be; skipped",
-            super::limits::size(bytes.len() as u64),
-            super::limits::size(max)
-        );
-        return Err(err(path, None, why));
+    if let Some(too_big) = super::limits::story_too_big(path, bytes.len()) {
+        return Err(too_big);
     }
     let (html, mut warning) = decode(path, bytes);
     if !html.contains('<') {

@@ -1,6 +1,6 @@
 //! What one file may cost: only regular files are read (a FIFO would wait for ever, a
-//! device such as `/dev/zero` never ends), and no file, unpacked gzip stream or saved
-//! page beyond a size is read whole. Each limit hit is a problem naming the file, never a
+//! device such as `/dev/zero` never ends), and no file, unpacked gzip stream or one-story
+//! file (text, Markdown, a saved page) beyond a size is read whole. Each limit hit is a problem naming the file, never a
 //! hang or a machine out of memory.
 //!
 //! The limits are generous defaults, changed for the whole process with [`set`].
@@ -13,13 +13,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 pub const MAX_FILE: u64 = 256 << 20;
 /// The most a gzip file may unpack to, by default (512 MiB).
 pub const MAX_UNPACKED: u64 = 512 << 20;
-/// The biggest saved page handed to the extraction library, by default (64 MiB; the
-/// biggest page of the news corpora is under 3 MB).
-pub const MAX_PAGE: u64 = 64 << 20;
+/// The biggest file of one story (text, Markdown, a saved page) loaded and cleaned, by
+/// default (32 MiB: the biggest of the news corpora is under 3 MB; the cleaner takes
+/// several times a story's size, so a 300 MB "story" took 1.7 GB and minutes).
+pub const MAX_STORY: u64 = 32 << 20;
 
 static FILE: AtomicU64 = AtomicU64::new(MAX_FILE);
 static UNPACKED: AtomicU64 = AtomicU64::new(MAX_UNPACKED);
-static PAGE: AtomicU64 = AtomicU64::new(MAX_PAGE);
+static STORY: AtomicU64 = AtomicU64::new(MAX_STORY);
 
 /// The limits in force.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,8 +30,8 @@ pub struct Limits {
     pub file: u64,
     /// Bytes a gzip file may unpack to.
     pub unpacked: u64,
-    /// Bytes of a saved page given to the extractor.
-    pub page: u64,
+    /// Bytes of a file of one story (text, Markdown, a saved page), unpacked.
+    pub story: u64,
 }
 
 impl Default for Limits {
@@ -38,7 +39,7 @@ impl Default for Limits {
         Limits {
             file: MAX_FILE,
             unpacked: MAX_UNPACKED,
-            page: MAX_PAGE,
+            story: MAX_STORY,
         }
     }
 }
@@ -48,7 +49,7 @@ pub fn get() -> Limits {
     Limits {
         file: FILE.load(Ordering::Relaxed),
         unpacked: UNPACKED.load(Ordering::Relaxed),
-        page: PAGE.load(Ordering::Relaxed),
+        story: STORY.load(Ordering::Relaxed),
     }
 }
 
@@ -56,7 +57,7 @@ pub fn get() -> Limits {
 pub fn set(l: Limits) {
     FILE.store(l.file, Ordering::Relaxed);
     UNPACKED.store(l.unpacked, Ordering::Relaxed);
-    PAGE.store(l.page, Ordering::Relaxed);
+    STORY.store(l.story, Ordering::Relaxed);
 }
 
 /// A size for people: "300 MB", "12 KB", "7 bytes".
@@ -114,6 +115,19 @@ pub fn too_big(path: &Path, len: u64, limit: u64) -> LoadError {
             size(limit)
         ),
     )
+}
+
+/// The problem of a file of one story bigger than a story may be, or `None`.
+pub fn story_too_big(path: &Path, len: usize) -> Option<LoadError> {
+    let max = get().story;
+    (len as u64 > max).then(|| {
+        let why = format!(
+            "a story of {}, more than the {} a story may be; skipped",
+            size(len as u64),
+            size(max)
+        );
+        err(path, None, why)
+    })
 }
 
 /// Open a file for reading only if it is a regular file (links followed) no bigger than

@@ -207,14 +207,18 @@ pub fn sniff(bytes: &[u8]) -> Format {
     Format::Text
 }
 
-/// Unpack gzip bytes, at most [`limits::MAX_UNPACKED`] (or the limit set); a saved page
-/// no more than a page may be. A truncated or corrupt stream is an error naming the
-/// offset.
+/// Unpack gzip bytes, at most [`limits::MAX_UNPACKED`] (or the limit set); a file of one
+/// story (`.txt.gz`, `.md.gz`, `.html.gz`) no more than a story may be. A truncated or
+/// corrupt stream is an error naming the offset.
 pub fn gunzip(path: &Path, bytes: &[u8]) -> Result<Vec<u8>, LoadError> {
     let l = limits::get();
-    let page = format_of(path) == Some(Format::Html) && has_inner_ext(path);
-    let max = if page {
-        l.unpacked.min(l.page)
+    let one_story = has_inner_ext(path)
+        && matches!(
+            format_of(path),
+            Some(Format::Html | Format::Text | Format::Markdown)
+        );
+    let max = if one_story {
+        l.unpacked.min(l.story)
     } else {
         l.unpacked
     };
@@ -505,6 +509,12 @@ pub fn load_bytes(path: &Path, bytes: &[u8], out: &mut Loaded) {
         Some(f) if !path_is_gz(path) || has_inner_ext(path) => f,
         _ => sniff(bytes),
     };
+    if matches!(format, Format::Text | Format::Markdown) {
+        if let Some(too_big) = limits::story_too_big(path, bytes.len()) {
+            out.problems.push(too_big);
+            return;
+        }
+    }
     match format {
         Format::Text => match txt::parse(path, bytes) {
             Ok((article, warning)) => {
