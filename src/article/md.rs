@@ -452,7 +452,9 @@ pub fn inline(s: &str) -> String {
             }
             '<' => {
                 // an inline HTML tag or autolink: `<https://x>` keeps its address
-                if let Some(end) = after(&next_gt, i) {
+                // (no tag or address is longer than 4096: a line of many `<` and one
+                // `>` at its end is not read again from each)
+                if let Some(end) = after(&next_gt, i).filter(|&e| e <= 4096) {
                     let inner: String = cs[i + 1..i + end].iter().collect();
                     let tagish = inner
                         .chars()
