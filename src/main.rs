@@ -111,9 +111,56 @@ fn main() -> ExitCode {
             {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("broadsheet: {e:#}");
+            if e.downcast_ref::<Reported>().is_none() {
+                eprintln!("broadsheet: {}", line(&format!("{e:#}")));
+            }
             ExitCode::from(1)
         }
+    }
+}
+
+/// A failure already said on stderr (a named path that cannot be read): exit 1, quietly.
+#[derive(Debug)]
+struct Reported;
+
+impl std::fmt::Display for Reported {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("reported above")
+    }
+}
+
+impl std::error::Error for Reported {}
+
+/// Text from names and messages made safe for a terminal line: no control characters
+/// (escape sequences in a file name are not obeyed), no bidi overrides, no newline.
+fn line(s: &str) -> std::borrow::Cow<'_, str> {
+    if plain(s) {
+        return s.into();
+    }
+    broadsheet::text::sanitize(s).replace('\n', " ").into()
+}
+
+/// Is the text safe on a terminal line as it is? (ASCII checked a byte at a time.)
+fn plain(s: &str) -> bool {
+    let odd = |c: char| {
+        c.is_control()
+            || ('\u{202A}'..='\u{202E}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c)
+    };
+    if s.is_ascii() {
+        return !s.bytes().any(|b| b < 0x20 || b == 0x7f);
+    }
+    !s.chars().any(odd)
+}
+
+/// Fails (quietly: the walk reports each) when a path named on the command line is not a
+/// folder or a regular file that can be read: the exit status is then 1.
+fn named_paths_readable(paths: &[PathBuf]) -> Result<()> {
+    let ok = |p: &PathBuf| std::fs::metadata(p).is_ok_and(|m| m.is_dir() || m.is_file());
+    if paths.iter().all(ok) {
+        Ok(())
+    } else {
+        Err(Reported.into())
     }
 }
 
@@ -148,7 +195,10 @@ fn run(cli: Cli) -> Result<()> {
             )?);
         }
         Some(Command::List { paths, json }) => {
-            list(&default_paths(paths), &opts, &places, json, &mut out)?;
+            let paths = default_paths(paths);
+            list(&paths, &opts, &places, json, &mut out)?;
+            out.flush()?;
+            named_paths_readable(&paths)?;
         }
         Some(Command::Search {
             query,
@@ -156,15 +206,10 @@ fn run(cli: Cli) -> Result<()> {
             json,
             limit,
         }) => {
-            search(
-                &query,
-                &default_paths(paths),
-                &opts,
-                &places,
-                json,
-                limit,
-                &mut out,
-            )?;
+            let paths = default_paths(paths);
+            search(&query, &paths, &opts, &places, json, limit, &mut out)?;
+            out.flush()?;
+            named_paths_readable(&paths)?;
         }
         Some(Command::Index { paths }) => {
             let paths = default_paths(paths);
@@ -173,19 +218,21 @@ fn run(cli: Cli) -> Result<()> {
             report(&problems);
             eprintln!(
                 "broadsheet: {}: {} added, {} changed, {} removed, {} unchanged",
-                index.path().display(),
+                line(&index.path().display().to_string()),
                 r.added,
                 r.changed,
                 r.removed,
                 r.unchanged
             );
+            named_paths_readable(&paths)?;
         }
         Some(Command::Show { file, raw, width }) => {
             let s = one(&file, &opts)?;
             out.write_all(export::text(&s, width, raw).as_bytes())?;
         }
         Some(Command::Export { paths, format }) => {
-            let a = open(&default_paths(paths), &opts);
+            let paths = default_paths(paths);
+            let a = open(&paths, &opts);
             for s in &a.stories {
                 let text = match format {
                     Format::Json => export::json_line(s) + "\n",
@@ -194,6 +241,8 @@ fn run(cli: Cli) -> Result<()> {
                 };
                 out.write_all(text.as_bytes())?;
             }
+            out.flush()?;
+            named_paths_readable(&paths)?;
         }
         Some(Command::Explain { file }) => {
             let s = one(&file, &opts)?;
@@ -208,7 +257,7 @@ fn run(cli: Cli) -> Result<()> {
 fn open(paths: &[PathBuf], opts: &broadsheet::clean::Options) -> Archive {
     let a = archive::open(paths, opts);
     for p in &a.problems {
-        eprintln!("broadsheet: {p}");
+        eprintln!("broadsheet: {}", line(&p.to_string()));
     }
     a
 }
@@ -216,7 +265,7 @@ fn open(paths: &[PathBuf], opts: &broadsheet::clean::Options) -> Archive {
 /// The one story in a file (the first, if it holds several).
 fn one(file: &PathBuf, opts: &broadsheet::clean::Options) -> Result<archive::Story> {
     if !file.exists() {
-        bail!("{}: no such file", file.display());
+        bail!("{}: no such file", line(&file.display().to_string()));
     }
     let (mut articles, problems) = archive::load_all(std::slice::from_ref(file));
     if let Some(p) = problems.iter().find(|p| p.at.is_none()) {
@@ -258,7 +307,7 @@ struct Places {
 
 fn report(problems: &[broadsheet::article::LoadError]) {
     for p in problems {
-        eprintln!("broadsheet: {p}");
+        eprintln!("broadsheet: {}", line(&p.to_string()));
     }
 }
 
@@ -268,7 +317,10 @@ fn open_state(places: &Places) -> Option<Store> {
     match Store::open_default(places.state.as_deref()) {
         Ok(s) => Some(s),
         Err(e) => {
-            eprintln!("broadsheet: reading state not available: {e}");
+            eprintln!(
+                "broadsheet: reading state not available: {}",
+                line(&e.to_string())
+            );
             None
         }
     }
@@ -282,7 +334,10 @@ fn open_index(places: &Places) -> Option<Index> {
     match Index::open_default(places.index.as_deref()) {
         Ok(i) => Some(i),
         Err(e) => {
-            eprintln!("broadsheet: index not available, reading the files: {e}");
+            eprintln!(
+                "broadsheet: index not available, reading the files: {}",
+                line(&e.to_string())
+            );
             None
         }
     }
@@ -312,9 +367,8 @@ fn list(
                     writeln!(out, "{}", entry_json(&r.entry(), state.as_ref()))
                 } else {
                     let (date, source) = (r.date.unwrap_or("-"), r.source.unwrap_or("-"));
-                    for part in [
-                        date, "\t", source, "\t", r.title, "\t", r.path.0, r.path.1, "\n",
-                    ] {
+                    let (dir, name) = (line(r.path.0), line(r.path.1));
+                    for part in [date, "\t", source, "\t", r.title, "\t", &dir, &name, "\n"] {
                         out.write_all(part.as_bytes())?;
                     }
                     Ok(())
@@ -328,7 +382,7 @@ fn list(
                     "broadsheet: the list above is out of date: {} file(s) changed since they \
                      were indexed ({}{}); the index is updated now, list again to see them",
                     changed.len(),
-                    first.display(),
+                    line(&first.display().to_string()),
                     if changed.len() > 1 { ", ..." } else { "" }
                 );
                 let (_, problems) = ix.refresh(paths, opts)?;
@@ -397,8 +451,10 @@ fn entry_row(e: &Entry) -> String {
 /// time, with no formatting.
 fn write_entry_row(out: &mut impl Write, e: &Entry) -> std::io::Result<()> {
     let (date, source) = (e.date(), e.source());
-    let Some(path) = e.path().to_str() else {
-        return write_row(out, date, source, e.title(), &e.path().display());
+    let Some(path) = e.path().to_str().filter(|p| plain(p)) else {
+        // a name that is not UTF-8, or holds control characters, shown safely
+        let shown = line(&e.path().display().to_string()).into_owned();
+        return write_row(out, date, source, e.title(), &shown);
     };
     let (date, source) = (date.unwrap_or("-"), source.unwrap_or("-"));
     for part in [date, "\t", source, "\t", e.title(), "\t", path, "\n"] {

@@ -207,12 +207,11 @@ pub fn find_date(s: &str) -> Option<String> {
     for (i, t) in toks.iter().enumerate() {
         // ISO
         let b = t.as_bytes();
-        if b.len() >= 10 && b[4] == b'-' && b[7] == b'-' && t.is_char_boundary(10) {
-            if let (Some(y), Ok(m), Ok(d)) = (
-                year(&t[..4]),
-                t[5..7].parse::<u32>(),
-                t[8..10].parse::<u32>(),
-            ) {
+        if b.len() >= 10 && b[4] == b'-' && b[7] == b'-' {
+            // by `get`: a character may cross any of these cuts (`2020-01-€`)
+            let num = |r: std::ops::Range<usize>| t.get(r).and_then(|x| x.parse::<u32>().ok());
+            if let (Some(y), Some(m), Some(d)) = (t.get(..4).and_then(year), num(5..7), num(8..10))
+            {
                 if (1..=12).contains(&m) && (1..=31).contains(&d) {
                     return Some(format!("{y:04}-{m:02}-{d:02}"));
                 }
@@ -314,6 +313,16 @@ mod date_tests {
         assert_eq!(month_of("Dec."), Some(12));
         assert_eq!(month_of("Ju"), None);
         assert_eq!(month_of("Märch"), None);
+        // a character across a cut of the ISO shape
+        for s in [
+            "2020-01-€",
+            "2020-0€-01",
+            "20€-01-01x",
+            "2020-01-0€",
+            "€€€-€-€€",
+        ] {
+            assert_eq!(find_date(s), None, "{s}");
+        }
     }
 
     #[test]

@@ -80,7 +80,9 @@ pub struct Archive {
 }
 
 /// Find the files to load under the given paths: folders recursively (hidden entries
-/// skipped), files as named. A named path that does not exist is a problem.
+/// skipped), files as named. A named path that does not exist is a problem, and so is a
+/// FIFO, device or socket (or a link to one) with a name of a format broadsheet reads:
+/// only regular files are read.
 pub fn find_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<LoadError>) {
     let mut files = Vec::new();
     let mut problems = Vec::new();
@@ -148,15 +150,23 @@ impl WalkedFile {
             use rustix::fs::{openat, Mode, OFlags};
             use std::os::unix::ffi::OsStrExt;
             let name = std::ffi::OsStr::from_bytes(self.name());
+            // without blocking: a file swapped for a FIFO since the walk cannot hang
             let fd = openat(
                 &dir.0,
                 name,
-                OFlags::RDONLY | OFlags::CLOEXEC,
+                OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NONBLOCK,
                 Mode::empty(),
             )?;
             return Ok(std::fs::File::from(fd));
         }
-        std::fs::File::open(&self.path)
+        let mut o = std::fs::OpenOptions::new();
+        o.read(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            o.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
+        }
+        o.open(&self.path)
     }
 }
 
@@ -204,7 +214,8 @@ pub(crate) fn find_each_at(
     for p in paths {
         match std::fs::metadata(p) {
             Ok(m) if m.is_dir() => walk(p, open_dirs, each),
-            Ok(_) => each(Ok(WalkedFile::named(p))),
+            Ok(m) if m.is_file() => each(Ok(WalkedFile::named(p))),
+            Ok(m) => each(Err(article::limits::not_regular(p, m.file_type()))),
             Err(e) => each(Err(LoadError {
                 path: p.clone(),
                 at: None,
@@ -231,15 +242,14 @@ fn walk(dir: &Path, open_dirs: bool, each: &mut dyn FnMut(Result<WalkedFile, Loa
         let b = p.as_os_str().as_encoded_bytes();
         b.iter().rposition(|&c| c == b'/').map_or(0, |i| i + 1)
     };
-    let mut list: Vec<(PathBuf, bool)> = entries
+    let mut list: Vec<(PathBuf, Option<std::fs::FileType>)> = entries
         .filter_map(|e| e.ok())
         .filter_map(|e| {
             let path = e.path();
             if path.as_os_str().as_encoded_bytes()[name_at(&path)..].starts_with(b".") {
                 return None;
             }
-            let is_dir = e.file_type().map(|t| t.is_dir()).unwrap_or(false);
-            Some((path, is_dir))
+            Some((path, e.file_type().ok()))
         })
         .collect();
     // by name, which within one folder is path order
@@ -249,13 +259,33 @@ fn walk(dir: &Path, open_dirs: bool, each: &mut dyn FnMut(Result<WalkedFile, Loa
     } else {
         None
     };
-    for (path, is_dir) in list {
-        if is_dir {
+    for (path, file_type) in list {
+        if file_type.is_some_and(|t| t.is_dir()) {
             walk(&path, open_dirs, each);
             continue;
         }
         let format = article::format_of(&path);
         if format.is_some() {
+            // a link is followed only to a regular file; anything else is not read
+            let target = match file_type {
+                Some(t) if t.is_file() => Ok(t),
+                _ => std::fs::metadata(&path).map(|m| m.file_type()),
+            };
+            match target {
+                Ok(t) if t.is_file() => {}
+                Ok(t) => {
+                    each(Err(article::limits::not_regular(&path, t)));
+                    continue;
+                }
+                Err(e) => {
+                    each(Err(LoadError {
+                        path,
+                        at: None,
+                        reason: format!("cannot read: {e}"),
+                    }));
+                    continue;
+                }
+            }
             let name_len = path.as_os_str().len() - name_at(&path);
             each(Ok(WalkedFile {
                 path,
@@ -319,15 +349,34 @@ fn fill_date_with(a: &mut Article, mtime: Option<std::time::SystemTime>) {
 
 /// Clean a set of articles together, so the archive-wide evidence is used.
 pub fn clean_all(articles: Vec<Article>, opts: &Options) -> Vec<Story> {
+    clean_all_reporting(articles, opts).0
+}
+
+/// [`clean_all`], with the problems met: a story the cleaner fails on (a bug, caught) is
+/// shown as stored, every block, and reported; the others are cleaned as usual.
+pub fn clean_all_reporting(articles: Vec<Article>, opts: &Options) -> (Vec<Story>, Vec<LoadError>) {
     use rayon::prelude::*;
     let ev = Evidence::gather(&articles);
-    articles
+    let cleaned: Vec<(Story, Option<LoadError>)> = articles
         .into_par_iter()
         .map(|article| {
-            let cleaned = clean::clean(&article, &ev, opts);
-            Story { article, cleaned }
+            match article::guarded(&article.path, || clean::clean(&article, &ev, opts)) {
+                Ok(cleaned) => (Story { article, cleaned }, None),
+                Err(_) => {
+                    let why = "could not be cleaned: an internal error; shown as stored";
+                    let problem = LoadError {
+                        path: article.path.clone(),
+                        at: None,
+                        reason: why.into(),
+                    };
+                    let cleaned = Cleaned::all_shown(&article, why);
+                    (Story { article, cleaned }, Some(problem))
+                }
+            }
         })
-        .collect()
+        .collect();
+    let problems = cleaned.iter().filter_map(|(_, p)| p.clone()).collect();
+    (cleaned.into_iter().map(|(s, _)| s).collect(), problems)
 }
 
 /// Find, load and clean everything under `paths`.
@@ -335,8 +384,7 @@ pub fn open(paths: &[PathBuf], opts: &Options) -> Archive {
     let (files, mut problems) = find_files(paths);
     let (articles, p2) = load_all(&files);
     problems.extend(p2);
-    Archive {
-        stories: clean_all(articles, opts),
-        problems,
-    }
+    let (stories, p3) = clean_all_reporting(articles, opts);
+    problems.extend(p3);
+    Archive { stories, problems }
 }

@@ -295,7 +295,7 @@ fn now() -> i64 {
 impl Store {
     /// Open the state file, creating it (and its folder) when missing.
     pub fn open(path: &Path) -> DbResult<Store> {
-        let conn = db::open(path, db::Sync::Full)?;
+        let conn = db::open_as(path, db::Sync::Full, db::Kind::State)?;
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .at(path)?;

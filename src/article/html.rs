@@ -16,6 +16,9 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<(Article, Option<LoadError>), 
     if looks_binary(bytes) {
         return Err(err(path, None, "binary file, not HTML".into()));
     }
+    if let Some(too_big) = super::limits::story_too_big(path, bytes.len()) {
+        return Err(too_big);
+    }
     let (html, mut warning) = decode(path, bytes);
     if !html.contains('<') {
         return Err(err(path, None, "no HTML markup in the page".into()));
@@ -27,10 +30,19 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<(Article, Option<LoadError>), 
         ..Article::default()
     };
     head.fill(&mut article);
-    let story = super::extract::story_html(&html, article.url.as_deref());
-    article.blocks = match story {
-        Some(s) => fragment_blocks(&s),
-        None => Vec::new(),
+    use super::extract::{story_html, Extracted};
+    article.blocks = match story_html(&html, article.url.as_deref()) {
+        Extracted::Story(s) => fragment_blocks(&s),
+        Extracted::Nothing => Vec::new(),
+        Extracted::Unfit(why) => {
+            // the page's text, split at its block tags, for the cleaner to sort
+            article.extracted = false;
+            warning = warning.or_else(|| {
+                let why = format!("{}; the page is read flat", why.reason());
+                Some(err(path, None, why))
+            });
+            fragment_blocks(&html)
+        }
     };
     if article.blocks.is_empty() && warning.is_none() {
         warning = Some(err(path, None, "no story text found in the page".into()));
@@ -331,8 +343,10 @@ pub fn fragment_blocks(html: &str) -> Vec<Block> {
     let mut list_item = 0usize;
     let mut quote = 0usize;
     let mut brs = 0usize;
-    // open `<a>` elements, each true when it links somewhere (has an href)
+    // open `<a>` elements, each true when it links somewhere (has an href), and how many
+    // of them do (counted, so a page of unclosed links is not quadratic)
     let mut anchors: Vec<bool> = Vec::new();
+    let mut linking = 0usize;
     // letters and digits of the current block inside links
     let mut linked = 0usize;
     let flush = |cur: &mut String, linked: &mut usize, markup: Markup, out: &mut Vec<Block>| {
@@ -368,7 +382,9 @@ pub fn fragment_blocks(html: &str) -> Vec<Block> {
                     continue;
                 }
                 if name == "a" {
-                    anchors.push(attr(&attrs, "href").is_some_and(|h| !h.trim().is_empty()));
+                    let links = attr(&attrs, "href").is_some_and(|h| !h.trim().is_empty());
+                    linking += usize::from(links);
+                    anchors.push(links);
                     brs = 0;
                     continue;
                 }
@@ -402,7 +418,7 @@ pub fn fragment_blocks(html: &str) -> Vec<Block> {
                     continue;
                 }
                 if name == "a" {
-                    anchors.pop();
+                    linking -= usize::from(anchors.pop().unwrap_or(false));
                     continue;
                 }
                 if is_block_tag(&name) {
@@ -425,7 +441,7 @@ pub fn fragment_blocks(html: &str) -> Vec<Block> {
                 if !s.trim().is_empty() {
                     brs = 0;
                 }
-                if anchors.iter().any(|&l| l) {
+                if linking > 0 {
                     linked += s.chars().filter(|c| c.is_alphanumeric()).count();
                 }
                 cur.push_str(&s);

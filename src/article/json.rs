@@ -15,8 +15,13 @@ pub fn parse_json(path: &Path, bytes: &[u8], out: &mut Loaded) {
     let Some(text) = text_of(path, bytes, out) else {
         return;
     };
-    let value: Value = match serde_json::from_str(&text) {
-        Ok(v) => v,
+    let value: Value = match from_str_repaired(&text) {
+        Ok((v, repaired)) => {
+            if repaired {
+                super::note(out, surrogates_replaced(path));
+            }
+            v
+        }
         Err(e) => {
             out.problems.push(err(
                 path,
@@ -33,7 +38,7 @@ pub fn parse_json(path: &Path, bytes: &[u8], out: &mut Loaded) {
             None => {
                 match article(path, &map, 0) {
                     Ok(a) => out.articles.push(a),
-                    Err(reason) => out.problems.push(err(path, None, reason)),
+                    Err(reason) => super::note(out, err(path, None, reason)),
                 }
                 return;
             }
@@ -71,7 +76,7 @@ pub fn parse_json(path: &Path, bytes: &[u8], out: &mut Loaded) {
                 out.problems.push(not_articles(path, e));
                 return;
             }
-            Err(e) => out.problems.push(e),
+            Err(e) => super::note(out, e),
         }
     }
 }
@@ -94,10 +99,11 @@ pub fn parse_lines(path: &Path, bytes: &[u8], out: &mut Loaded) {
             Some(Err(e)) if index == 0 && is_json(line) => {
                 // the one thing to say about this file (a decoding warning included)
                 out.problems.truncate(before);
+                out.unreported = 0;
                 out.problems.push(not_articles(path, e));
                 return;
             }
-            Some(Err(e)) => out.problems.push(e),
+            Some(Err(e)) => super::note(out, e),
         }
         record += 1;
     }
@@ -124,7 +130,7 @@ pub(super) fn parse_line(
         return None;
     }
     let at = Some(format!("line {}", n + 1));
-    Some(match serde_json::from_str::<Value>(line) {
+    Some(match from_str_repaired(line).map(|(v, _)| v) {
         Ok(Value::Object(map)) => {
             article(path, &map, index).map_err(|reason| err(path, at, reason))
         }
@@ -195,6 +201,63 @@ fn not_articles(path: &Path, first: LoadError) -> LoadError {
         None,
         format!("not a file of articles ({at}{})", first.reason),
     )
+}
+
+/// Parse JSON; text that fails only for escapes of lone UTF-16 surrogates (`"\ud800"`,
+/// which serde_json refuses) is parsed again with each replaced by U+FFFD, so one bad
+/// character does not lose a whole array. `true` with the value when it was repaired.
+fn from_str_repaired(text: &str) -> serde_json::Result<(Value, bool)> {
+    match serde_json::from_str::<Value>(text) {
+        Ok(v) => Ok((v, false)),
+        Err(e) => match replace_lone_surrogates(text) {
+            Some(fixed) => serde_json::from_str::<Value>(&fixed)
+                .map(|v| (v, true))
+                .map_err(|_| e),
+            None => Err(e),
+        },
+    }
+}
+
+/// The warning for a file whose lone surrogates were replaced.
+fn surrogates_replaced(path: &Path) -> super::LoadError {
+    err(
+        path,
+        None,
+        "escapes of lone surrogates (\\ud800...) shown as replacement characters".into(),
+    )
+}
+
+/// `text` with every `\uXXXX` escape of a lone surrogate replaced by `\ufffd`, or None
+/// when it holds none. Pairs stay; other escapes are stepped over whole.
+fn replace_lone_surrogates(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    let hex = |at: usize| -> Option<u32> {
+        let h = b.get(at..at + 4)?;
+        u32::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok()
+    };
+    let escape = |at: usize| -> Option<u32> {
+        (b.get(at) == Some(&b'\\') && b.get(at + 1) == Some(&b'u')).then(|| hex(at + 2))?
+    };
+    let mut out: Option<String> = None;
+    let (mut i, mut copied) = (0, 0);
+    while let Some(p) = memchr::memchr(b'\\', &b[i..]) {
+        let at = i + p;
+        match escape(at) {
+            Some(0xD800..=0xDBFF) if matches!(escape(at + 6), Some(0xDC00..=0xDFFF)) => i = at + 12,
+            Some(0xD800..=0xDFFF) => {
+                let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
+                o.push_str(&text[copied..at]);
+                o.push_str("\\ufffd");
+                i = at + 6;
+                copied = i;
+            }
+            _ => i = at + 2,
+        }
+        i = i.min(b.len());
+    }
+    let mut o = out?;
+    o.push_str(&text[copied..]);
+    Some(o)
 }
 
 /// One line of JSON Lines (line number `n`, counting from 1) as the `index`-th article.

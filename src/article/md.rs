@@ -395,6 +395,22 @@ fn is_rule(t: &str) -> bool {
 /// go, HTML tags go, backslash escapes are resolved.
 pub fn inline(s: &str) -> String {
     let cs: Vec<char> = s.chars().collect();
+    // each `[`'s matching `]`, and the next `)`, `]`, `>` from each place, found in one
+    // pass each, so a line of many unclosed brackets is not searched again from each
+    let closes = matching_brackets(&cs);
+    let next = |c: char| {
+        let mut v = vec![usize::MAX; cs.len() + 1];
+        for j in (0..cs.len()).rev() {
+            v[j] = if cs[j] == c { j } else { v[j + 1] };
+        }
+        v
+    };
+    let (next_paren, next_bracket, next_gt) = (next(')'), next(']'), next('>'));
+    let after = |v: &[usize], from: usize| {
+        Some(v[from.min(cs.len())])
+            .filter(|&j| j != usize::MAX)
+            .map(|j| j - from)
+    };
     let mut out = String::with_capacity(s.len());
     let mut i = 0;
     while i < cs.len() {
@@ -409,16 +425,16 @@ pub fn inline(s: &str) -> String {
             }
             '[' => {
                 // [text](url) or [text][ref]
-                if let Some(close) = find_close(&cs, i) {
-                    let after = cs.get(close + 1);
-                    if after == Some(&'(') {
-                        if let Some(end) = cs[close + 1..].iter().position(|&c| c == ')') {
+                if let Some(close) = closes[i] {
+                    let next_char = cs.get(close + 1);
+                    if next_char == Some(&'(') {
+                        if let Some(end) = after(&next_paren, close + 1) {
                             out.extend(&cs[i + 1..close]);
                             i = close + 1 + end + 1;
                             continue;
                         }
-                    } else if after == Some(&'[') {
-                        if let Some(end) = cs[close + 1..].iter().position(|&c| c == ']') {
+                    } else if next_char == Some(&'[') {
+                        if let Some(end) = after(&next_bracket, close + 1) {
                             out.extend(&cs[i + 1..close]);
                             i = close + 1 + end + 1;
                             continue;
@@ -436,7 +452,9 @@ pub fn inline(s: &str) -> String {
             }
             '<' => {
                 // an inline HTML tag or autolink: `<https://x>` keeps its address
-                if let Some(end) = cs[i..].iter().position(|&c| c == '>') {
+                // (no tag or address is longer than 4096: a line of many `<` and one
+                // `>` at its end is not read again from each)
+                if let Some(end) = after(&next_gt, i).filter(|&e| e <= 4096) {
                     let inner: String = cs[i + 1..i + end].iter().collect();
                     let tagish = inner
                         .chars()
@@ -464,21 +482,22 @@ pub fn inline(s: &str) -> String {
     crate::text::squash_ws(&out)
 }
 
-fn find_close(cs: &[char], open: usize) -> Option<usize> {
-    let mut depth = 0;
-    for (j, &c) in cs.iter().enumerate().skip(open) {
+/// For each `[`, the `]` that closes it (brackets nest), in one pass.
+fn matching_brackets(cs: &[char]) -> Vec<Option<usize>> {
+    let mut closes = vec![None; cs.len()];
+    let mut open = Vec::new();
+    for (j, &c) in cs.iter().enumerate() {
         match c {
-            '[' => depth += 1,
+            '[' => open.push(j),
             ']' => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(j);
+                if let Some(o) = open.pop() {
+                    closes[o] = Some(j);
                 }
             }
             _ => {}
         }
     }
-    None
+    closes
 }
 
 #[cfg(test)]

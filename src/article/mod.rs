@@ -9,6 +9,7 @@ mod extract;
 pub mod feed;
 pub mod html;
 pub mod json;
+pub mod limits;
 pub mod mail;
 pub mod md;
 pub mod meta;
@@ -17,6 +18,7 @@ mod mime;
 pub mod newsboat;
 pub mod payload;
 mod scan;
+pub mod shape;
 pub mod txt;
 pub mod wacz;
 pub mod warc;
@@ -114,6 +116,19 @@ pub struct Loaded {
     pub articles: Vec<Article>,
     /// Problems: a file that failed to load, or a part of it that did (with `at`).
     pub problems: Vec<LoadError>,
+    /// Problems met after the first few, counted but not kept (see [`note`]).
+    pub unreported: usize,
+}
+
+/// Add a problem to what loading a file gave, keeping only the first few (one more
+/// than [`MAX_PROBLEMS_PER_FILE`], so [`cap_problems`] knows there are more) and
+/// counting the rest: a file of millions of bad lines keeps a few problems, not millions.
+pub fn note(out: &mut Loaded, e: LoadError) {
+    if out.problems.len() <= MAX_PROBLEMS_PER_FILE {
+        out.problems.push(e);
+    } else {
+        out.unreported += 1;
+    }
 }
 
 /// The formats broadsheet reads.
@@ -147,7 +162,9 @@ pub enum Format {
 /// the format its inner name gives (`page.html.gz` is a saved page); a bare `.gz` is
 /// recognised too and its content sniffed once it is unpacked.
 pub fn format_of(path: &Path) -> Option<Format> {
-    let name = path.file_name()?.to_str()?;
+    // a name that is not UTF-8 is judged by its readable part (extensions are ASCII)
+    let name = path.file_name()?.to_string_lossy();
+    let name: &str = &name;
     if newsboat::is_cache_name(name) {
         return Some(Format::Newsboat);
     }
@@ -179,8 +196,7 @@ pub fn format_of(path: &Path) -> Option<Format> {
 
 fn path_is_gz(path: &Path) -> bool {
     path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("gz"))
+        .is_some_and(|e| e.as_encoded_bytes().eq_ignore_ascii_case(b"gz"))
 }
 
 /// Guess a format from content, for files whose name does not say (and bare `.gz`).
@@ -218,38 +234,51 @@ pub fn sniff(bytes: &[u8]) -> Format {
     Format::Text
 }
 
-/// The largest file broadsheet unpacks from gzip (a guard against decompression bombs).
-const MAX_UNPACKED: u64 = 512 * 1024 * 1024;
-
-/// Unpack gzip bytes. A truncated or corrupt stream is an error naming the offset.
+/// Unpack gzip bytes, at most [`limits::MAX_UNPACKED`] (or the limit set); a file of one
+/// story (`.txt.gz`, `.md.gz`, `.html.gz`) no more than a story may be. A truncated or
+/// corrupt stream is an error naming the offset.
 pub fn gunzip(path: &Path, bytes: &[u8]) -> Result<Vec<u8>, LoadError> {
-    use std::io::Read;
-    let mut out = Vec::new();
-    let dec = flate2::read::MultiGzDecoder::new(bytes);
-    match dec.take(MAX_UNPACKED + 1).read_to_end(&mut out) {
-        Ok(_) if out.len() as u64 > MAX_UNPACKED => Err(err(
-            path,
-            None,
-            format!("gzip: unpacks to more than {} MB", MAX_UNPACKED >> 20),
-        )),
-        Ok(_) => Ok(out),
-        Err(e) => {
-            let what = if e.kind() == std::io::ErrorKind::UnexpectedEof {
-                "truncated gzip stream".to_string()
-            } else {
-                format!("corrupt gzip stream ({e})")
-            };
-            Err(err(
-                path,
-                Some(format!("unpacked byte {}", out.len())),
-                what,
-            ))
-        }
-    }
+    let l = limits::get();
+    let one_story = has_inner_ext(path)
+        && matches!(
+            format_of(path),
+            Some(Format::Html | Format::Text | Format::Markdown)
+        );
+    let max = if one_story {
+        l.unpacked.min(l.story)
+    } else {
+        l.unpacked
+    };
+    limits::gunzip(path, bytes, max)
 }
 
-/// Load one file of a known format. Never panics on bad input.
+/// Load one file of a known format. Never panics on bad input; a bug met on one file
+/// (a panic) is caught and reported as that file's problem (see [`guarded`]).
 pub fn load_file(path: &Path) -> Loaded {
+    guarded(path, || load_file_unguarded(path)).unwrap_or_else(|e| Loaded {
+        problems: vec![e],
+        ..Loaded::default()
+    })
+}
+
+/// Run one file's work, catching a panic in it: the file's problem "could not be read:
+/// an internal error", so one bad file never costs the others.
+pub fn guarded<T>(path: &Path, work: impl FnOnce() -> T) -> Result<T, LoadError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))
+        .map_err(|_| err(path, None, "could not be read: an internal error".into()))
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Tests: a file named so panics while it is loaded.
+    static PANIC_ON: std::cell::RefCell<Option<std::ffi::OsString>> = const { std::cell::RefCell::new(None) };
+}
+
+fn load_file_unguarded(path: &Path) -> Loaded {
+    #[cfg(test)]
+    if PANIC_ON.with(|p| p.borrow().as_deref() == path.file_name()) {
+        panic!("a bug met on {}", path.display());
+    }
     let mut out = Loaded::default();
     if let Some((articles, problems)) = container::load_path(path) {
         out.articles = articles;
@@ -290,12 +319,16 @@ const STREAM_FROM: u64 = if cfg!(test) { 64 << 10 } else { 8 << 20 };
 /// JSON Lines file of plain UTF-8 is read a line at a time, so memory holds a record,
 /// not the file (a 100,000-record file stays a few megabytes).
 pub fn for_each_article(path: &Path, mut each: impl FnMut(Article)) -> Vec<LoadError> {
+    guarded(path, || for_each_unguarded(path, &mut each)).unwrap_or_else(|e| vec![e])
+}
+
+fn for_each_unguarded(path: &Path, mut each: impl FnMut(Article)) -> Vec<LoadError> {
     if !is_streamed(path) {
         let l = load_file(path);
         l.articles.into_iter().for_each(each);
         return l.problems;
     }
-    use std::io::BufRead;
+    use std::io::{BufRead, Read};
     match std::fs::File::open(path)
         .and_then(|mut f| judge_jsonl_head(&mut f, path, &mut Vec::new()))
     {
@@ -314,17 +347,27 @@ pub fn for_each_article(path: &Path, mut each: impl FnMut(Article)) -> Vec<LoadE
             more += 1;
         }
     };
-    let file = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) => return vec![err(path, None, format!("cannot read: {e}"))],
+    let file = match limits::open_regular(path, None) {
+        Ok((f, _)) => f,
+        Err(Ok(refused)) => return vec![refused],
+        Err(Err(e)) => return vec![err(path, None, format!("cannot read: {e}"))],
     };
+    let max_line = limits::get().file;
     let mut r = std::io::BufReader::with_capacity(1 << 16, file);
     let mut line = Vec::new();
     let mut n = 0;
     loop {
         line.clear();
-        match r.read_until(b'\n', &mut line) {
+        match (&mut r).take(max_line).read_until(b'\n', &mut line) {
             Ok(0) => break,
+            Ok(_) if line.len() as u64 >= max_line && !line.ends_with(b"\n") => {
+                let why = format!(
+                    "a line longer than the {} a file may be; the rest of the file skipped",
+                    limits::size(max_line)
+                );
+                problem(&mut out, err(path, Some(format!("line {}", n + 1)), why));
+                break;
+            }
             Ok(_) => {}
             Err(e) => {
                 problem(&mut out, err(path, None, format!("cannot read: {e}")));
@@ -408,19 +451,20 @@ fn plain_utf8_text(path: &Path) -> bool {
 /// A file's bytes; but a JSON Lines file (by name, not packed) whose first record is not
 /// an article is judged from its head and not read further: `Ok(Err(problem))`.
 fn read_judged(path: &Path) -> std::io::Result<Result<Vec<u8>, LoadError>> {
-    use std::io::Read;
-    if format_of(path) != Some(Format::JsonLines) || path_is_gz(path) {
-        return std::fs::read(path).map(Ok);
+    let max = limits::get().file;
+    let (mut f, len) = match limits::open_regular(path, Some(max)) {
+        Ok(opened) => opened,
+        Err(Ok(refused)) => return Ok(Err(refused)),
+        Err(Err(e)) => return Err(e),
+    };
+    let mut buf = Vec::new();
+    if format_of(path) == Some(Format::JsonLines) && !path_is_gz(path) {
+        buf.reserve(json::JUDGE_HEAD.min(len as usize + 1));
+        if let Some(p) = judge_jsonl_head(&mut f, path, &mut buf)? {
+            return Ok(Err(p));
+        }
     }
-    let mut f = std::fs::File::open(path)?;
-    let size = f.metadata().map(|m| m.len() as usize).unwrap_or(0);
-    let mut buf = Vec::with_capacity(json::JUDGE_HEAD.min(size + 1));
-    if let Some(p) = judge_jsonl_head(&mut f, path, &mut buf)? {
-        return Ok(Err(p));
-    }
-    buf.reserve(size.saturating_sub(buf.len()));
-    f.read_to_end(&mut buf)?;
-    Ok(Ok(buf))
+    Ok(limits::read_capped(path, &mut f, len, max, &mut buf)?.map(|()| buf))
 }
 
 /// Read the head of a JSON Lines file into `buf` (growing it until the first record is
@@ -456,7 +500,7 @@ pub const MAX_PROBLEMS_PER_FILE: usize = 3;
 /// that is not an archive of stories (a 100,000-line labels file, say) is reported in a
 /// few lines, not one per record.
 fn cap_problems(path: &Path, out: &mut Loaded) {
-    let n = out.problems.len();
+    let n = out.problems.len() + std::mem::take(&mut out.unreported);
     if n <= MAX_PROBLEMS_PER_FILE {
         return;
     }
@@ -505,7 +549,14 @@ pub fn load_bytes(path: &Path, bytes: &[u8], out: &mut Loaded) {
         Some(f) if !path_is_gz(path) || has_inner_ext(path) => f,
         _ => sniff(bytes),
     };
-    match container::refine(format, bytes) {
+    let format = container::refine(format, bytes);
+    if matches!(format, Format::Text | Format::Markdown) {
+        if let Some(too_big) = limits::story_too_big(path, bytes.len()) {
+            out.problems.push(too_big);
+            return;
+        }
+    }
+    match format {
         Format::Text => match txt::parse(path, bytes) {
             Ok((article, warning)) => {
                 out.articles.push(article);
@@ -754,6 +805,59 @@ mod tests {
 #[cfg(test)]
 mod robustness {
     use super::*;
+
+    #[test]
+    fn a_bug_met_on_one_file_is_that_files_problem() {
+        let dir = tempfile::tempdir().unwrap();
+        let (bad, good) = (dir.path().join("bad.txt"), dir.path().join("good.txt"));
+        std::fs::write(&bad, "A title\n\nA story.\n").unwrap();
+        std::fs::write(&good, "A title\n\nA story.\n").unwrap();
+        PANIC_ON.with(|p| *p.borrow_mut() = Some("bad.txt".into()));
+        let l = load_file(&bad);
+        assert!(l.articles.is_empty());
+        assert_eq!(
+            l.problems[0].to_string(),
+            format!("{}: could not be read: an internal error", bad.display())
+        );
+        let mut n = 0;
+        let p = for_each_article(&bad, |_| n += 1);
+        assert_eq!(p[0].reason, "could not be read: an internal error");
+        assert_eq!(load_file(&good).articles.len(), 1);
+        PANIC_ON.with(|p| *p.borrow_mut() = None);
+    }
+
+    #[test]
+    fn millions_of_bad_lines_keep_a_few_problems() {
+        let mut text = String::from("{\"title\": \"A story\", \"text\": \"It happened.\"}\n");
+        text.push_str(&"{not json\n".repeat(4_000_000));
+        let mut out = Loaded::default();
+        load_bytes(Path::new("a.jsonl"), text.as_bytes(), &mut out);
+        assert_eq!(out.articles.len(), 1);
+        assert_eq!(out.problems.len(), MAX_PROBLEMS_PER_FILE + 1);
+        assert_eq!(out.unreported, 4_000_000 - MAX_PROBLEMS_PER_FILE - 1);
+        cap_problems(Path::new("a.jsonl"), &mut out);
+        let last = out.problems.last().unwrap().to_string();
+        assert!(last.contains("3999997 more problems"), "{last}");
+    }
+
+    #[test]
+    fn a_lone_surrogate_loses_no_item() {
+        let text = r#"[{"title": "One", "text": "A \ud800 B."}, {"title": "Two \ud83d\ude00", "text": "\\ud800 \udc00"}]"#;
+        let mut out = Loaded::default();
+        load_bytes(Path::new("a.json"), text.as_bytes(), &mut out);
+        assert_eq!(out.articles.len(), 2, "{:?}", out.problems);
+        assert_eq!(out.articles[0].blocks[0].text, "A \u{fffd} B.");
+        assert_eq!(out.articles[1].title, "Two \u{1f600}");
+        assert_eq!(out.articles[1].blocks[0].text, "\\ud800 \u{fffd}");
+        assert!(out.problems[0].reason.contains("lone surrogates"));
+        let mut out = Loaded::default();
+        load_bytes(
+            Path::new("a.jsonl"),
+            b"{\"title\": \"T\", \"text\": \"x \\udfff\"}\n",
+            &mut out,
+        );
+        assert_eq!(out.articles.len(), 1, "{:?}", out.problems);
+    }
 
     /// Every loader, fed every prefix and some byte-flipped copies of the samples, returns
     /// articles or problems and never panics.

@@ -264,8 +264,8 @@ pub fn page_story(
     // mostly links around a short story (up to 85 % on news-sh)
     if words < MIN_WORDS
         || (words < 150
-            && super::extract::story_html(html_text, url)
-                .is_some_and(|s| link_density(&s) >= LINKS_PAGE))
+            && matches!(super::extract::story_html(html_text, url),
+                super::extract::Extracted::Story(s) if link_density(&s) >= LINKS_PAGE))
     {
         return Err(NotStory::FrontPage);
     }
