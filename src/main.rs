@@ -91,6 +91,16 @@ enum Command {
         /// Folders or files.
         paths: Vec<PathBuf>,
     },
+    /// (Internal) what a big `list` or `search` leaves to a process in the background once
+    /// it has answered: stat every file of the saved listing, and when one changed, say
+    /// so on stderr and update the index.
+    #[command(hide = true)]
+    Check {
+        /// What was printed: "list" or "search".
+        what: String,
+        /// Folders or files.
+        paths: Vec<PathBuf>,
+    },
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum)]
@@ -132,6 +142,8 @@ fn run(cli: Cli) -> Result<()> {
         state: cli.state.clone(),
         index: cli.index.clone(),
         no_index: cli.no_index,
+        config: cli.config.clone(),
+        no_clean: cli.no_clean,
     };
     match cli.command {
         None => {
@@ -185,6 +197,12 @@ fn run(cli: Cli) -> Result<()> {
                 r.removed,
                 r.unchanged
             );
+        }
+        Some(Command::Check { what, paths }) => {
+            let mut ix = Index::open_default(places.index.as_deref())?;
+            if let Some(saved) = ix.saved_listing(&paths)? {
+                check_files(&mut ix, &saved, &paths, &opts, &what)?;
+            }
         }
         Some(Command::Show { file, raw, width }) => {
             let s = one(&file, &opts)?;
@@ -255,11 +273,14 @@ fn one(file: &PathBuf, opts: &broadsheet::clean::Options) -> Result<archive::Sto
     })
 }
 
-/// Where the state and the index are, from the command line.
+/// Where the state and the index are, from the command line (and what a background
+/// [`Command::Check`] needs to be run as this one was).
 struct Places {
     state: Option<PathBuf>,
     index: Option<PathBuf>,
     no_index: bool,
+    config: Option<PathBuf>,
+    no_clean: bool,
 }
 
 fn report(problems: &[broadsheet::article::LoadError]) {
@@ -401,7 +422,8 @@ fn list(
     }
     if let Some(ix) = idx.as_mut().filter(|_| warm) {
         let mut printed = false;
-        match list_from_index(ix, paths, opts, state.as_ref(), json, out, &mut printed) {
+        let show = (state.as_ref(), json);
+        match list_from_index(ix, paths, opts, places, show, out, &mut printed) {
             Ok(()) => return Ok(()),
             Err(e) if damaged(&e) => {
                 let ix = idx.take().expect("the index");
@@ -428,8 +450,8 @@ fn list_from_index(
     ix: &mut Index,
     paths: &[PathBuf],
     opts: &broadsheet::clean::Options,
-    state: Option<&Store>,
-    json: bool,
+    places: &Places,
+    (state, json): (Option<&Store>, bool),
     out: &mut impl Write,
     printed: &mut bool,
 ) -> Result<()> {
@@ -453,19 +475,7 @@ fn list_from_index(
         })?;
         out.flush()?;
         broadsheet::timing::since_start("list shown");
-        let changed = saved.changed_files();
-        if let Some(first) = changed.first() {
-            eprintln!(
-                "broadsheet: the list above is out of date: {} file(s) changed since they \
-                 were indexed ({}{}); the index is updated now, list again to see them",
-                changed.len(),
-                first.display(),
-                if changed.len() > 1 { ", ..." } else { "" }
-            );
-            let (_, problems) = ix.refresh(paths, opts)?;
-            report(&problems);
-        }
-        return Ok(());
+        return check_later(ix, &saved, paths, opts, places, "list");
     }
     // a folder changed (a file added, removed or renamed): what the index holds first,
     // then the index brought up to date, and said when the list was out of date
@@ -482,6 +492,75 @@ fn list_from_index(
     ix.entries(paths)?; // the listing, ready for the next run
     if let Err(e) = ix.keep_folders(&folders) {
         eprintln!("broadsheet: index not updated: {e}");
+    }
+    Ok(())
+}
+
+/// A saved listing of more files than this is checked (a stat of every file) by a process
+/// left in the background once the answer is printed: the command ends at once.
+const CHECK_IN_BACKGROUND_FROM: usize = 20_000;
+
+/// After a saved listing (or search results) was printed: every file's size and time
+/// checked ([`check_files`]), here, or for a big archive by this program run again in the
+/// background ([`Command::Check`]; its stderr is this one's).
+fn check_later(
+    ix: &mut Index,
+    saved: &archive::index::saved::Saved,
+    paths: &[PathBuf],
+    opts: &broadsheet::clean::Options,
+    places: &Places,
+    what: &str,
+) -> Result<()> {
+    if saved.file_count() >= CHECK_IN_BACKGROUND_FROM && spawn_check(ix, paths, places, what) {
+        return Ok(());
+    }
+    check_files(ix, saved, paths, opts, what)
+}
+
+/// Start [`Command::Check`] in the background: stdin and stdout closed, stderr shared.
+fn spawn_check(ix: &Index, paths: &[PathBuf], places: &Places, what: &str) -> bool {
+    use std::process::{Command, Stdio};
+    let Ok(exe) = std::env::current_exe() else {
+        return false;
+    };
+    let mut cmd = Command::new(exe);
+    if let Some(c) = &places.config {
+        cmd.arg("--config").arg(c);
+    }
+    if places.no_clean {
+        cmd.arg("--no-clean");
+    }
+    cmd.arg("--index").arg(ix.path());
+    cmd.args(["check", what, "--"]).args(paths);
+    cmd.stdin(Stdio::null()).stdout(Stdio::null());
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        cmd.process_group(0); // not stopped by the terminal's ^C meant for the next command
+    }
+    cmd.spawn().is_ok()
+}
+
+/// Stat every file of a saved listing; when one changed in place, say that what was
+/// printed is out of date and update the index.
+fn check_files(
+    ix: &mut Index,
+    saved: &archive::index::saved::Saved,
+    paths: &[PathBuf],
+    opts: &broadsheet::clean::Options,
+    what: &str,
+) -> Result<()> {
+    let changed = saved.changed_files();
+    if let Some(first) = changed.first() {
+        eprintln!(
+            "broadsheet: the {what} above is out of date: {} file(s) changed since they \
+             were indexed ({}{}); the index is updated now, {what} again to see them",
+            changed.len(),
+            first.display(),
+            if changed.len() > 1 { ", ..." } else { "" }
+        );
+        let (_, problems) = ix.refresh(paths, opts)?;
+        report(&problems);
     }
     Ok(())
 }
@@ -587,6 +666,7 @@ fn search(
     said_moved_aside(&index);
     let mut printed = false;
     let s = Search {
+        places,
         query,
         paths,
         opts,
@@ -608,6 +688,7 @@ fn search(
 
 /// A search's question and how to answer it.
 struct Search<'a> {
+    places: &'a Places,
     query: &'a str,
     paths: &'a [PathBuf],
     opts: &'a broadsheet::clean::Options,
@@ -631,21 +712,7 @@ impl Search<'_> {
         self.print(index, out)?;
         broadsheet::timing::since_start("results shown");
         match saved {
-            Some(saved) => {
-                let changed = saved.changed_files();
-                if let Some(first) = changed.first() {
-                    eprintln!(
-                        "broadsheet: the results above may be out of date: {} file(s) \
-                         changed since they were indexed ({}{}); the index is updated now, \
-                         search again to see them",
-                        changed.len(),
-                        first.display(),
-                        if changed.len() > 1 { ", ..." } else { "" }
-                    );
-                    let (_, problems) = index.refresh(paths, opts)?;
-                    report(&problems);
-                }
-            }
+            Some(saved) => check_later(index, &saved, paths, opts, self.places, "search")?,
             None => {
                 let folders = archive::index::saved::folders(paths);
                 let (r, problems) = index.refresh(paths, opts)?;

@@ -131,6 +131,15 @@ impl Saved {
         Ok(())
     }
 
+    /// How many files the listings name.
+    pub fn file_count(&self) -> usize {
+        self.roots
+            .iter()
+            .filter_map(|r| listing::parse(&r.data))
+            .map(|l| l.files.len())
+            .sum()
+    }
+
     /// The files whose size or modification time is no longer what the index read (or
     /// that are gone), as named under the roots given: a stat of every file, in parallel.
     pub fn changed_files(&self) -> Vec<PathBuf> {
