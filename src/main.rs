@@ -658,7 +658,7 @@ fn search(
     if broadsheet::archive::search::fts_query(query).is_none() {
         bail!("nothing to search for in {query:?}: give at least one word");
     }
-    let state = open_state(places);
+    let state = json.then(|| open_state(places)).flatten(); // only JSON shows read, starred
     let mut index = match Index::open_default(places.index.as_deref()) {
         Ok(i) => i,
         Err(e) => bail!("search needs the index: {e}"),
@@ -734,11 +734,8 @@ impl Search<'_> {
                 let mut v = entry_json(e, self.state);
                 v["score"] = serde_json::json!(h.score);
                 v["snippet"] = serde_json::json!(h.snippet);
-                v["marks"] = serde_json::json!(h
-                    .marks
-                    .iter()
-                    .map(|m| [m.start, m.end])
-                    .collect::<Vec<_>>());
+                v["marks"] =
+                    serde_json::json!(h.marks.iter().map(|m| [m.start, m.end]).collect::<Vec<_>>());
                 writeln!(out, "{v}")?;
             } else {
                 writeln!(out, "{}\t{}", entry_row(e), h.marked_snippet("[", "]"))?;

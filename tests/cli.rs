@@ -137,7 +137,10 @@ fn a_reopened_list_is_never_silently_out_of_date() {
     std::fs::write(arch.join("sub/c.txt"), story("Third title")).unwrap();
     let (shown, err) = list();
     assert!(!shown.contains("Third title"), "{shown}");
-    assert!(err.contains("out of date") && err.contains("1 file(s) added"), "{err}");
+    assert!(
+        err.contains("out of date") && err.contains("1 file(s) added"),
+        "{err}"
+    );
     assert!(list().0.contains("Third title"));
     settle();
     list();

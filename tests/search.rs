@@ -200,7 +200,11 @@ fn a_file_that_is_not_an_index_is_never_replaced() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("a");
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("one.txt"), story("Swing bridge reopens", &[FILLER])).unwrap();
+    std::fs::write(
+        dir.join("one.txt"),
+        story("Swing bridge reopens", &[FILLER]),
+    )
+    .unwrap();
     let notes = tmp.path().join("notes.txt");
     let text = "my notes, not an index\n".repeat(300);
     std::fs::write(&notes, &text).unwrap();

@@ -8,9 +8,9 @@ use crate::app::{self, Msg, Stage};
 use crate::archive::{self, Index, StoryId};
 use crate::clean::{self, Evidence, EvidenceBuilder, Options};
 use crate::timing;
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, Sender};
-use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -60,12 +60,12 @@ pub fn spawn_loader_with(
     let (shown_tx, shown) = mpsc::channel();
     std::thread::spawn(move || {
         let run = std::panic::AssertUnwindSafe(|| {
-        let listed = load(&paths, &opts, index, &tx, &shown)?;
-        if watching {
-            watch(&paths, &opts, listed, &tx)?;
-        }
-        Ok::<(), mpsc::SendError<Bg>>(())
-    });
+            let listed = load(&paths, &opts, index, &tx, &shown)?;
+            if watching {
+                watch(&paths, &opts, listed, &tx)?;
+            }
+            Ok::<(), mpsc::SendError<Bg>>(())
+        });
         if let Err(p) = std::panic::catch_unwind(run).map(|_| ()) {
             let _ = tx.send(Bg::App(Msg::LoadFailed(panic_text(&*p))));
         }

@@ -254,10 +254,19 @@ impl Index {
             remove_listing_files(path);
         }
         conn.execute_batch(SCHEMA).at(path)?;
-        conn.pragma_update(None, "user_version", INDEX_VERSION)
+        // written only when they differ: an index opened to be read is not written (no
+        // WAL to checkpoint when the command ends)
+        if version != INDEX_VERSION {
+            conn.pragma_update(None, "user_version", INDEX_VERSION)
+                .at(path)?;
+        }
+        let app: i32 = conn
+            .query_row("PRAGMA application_id", [], |r| r.get(0))
             .at(path)?;
-        conn.pragma_update(None, "application_id", APPLICATION_ID)
-            .at(path)?;
+        if app != APPLICATION_ID {
+            conn.pragma_update(None, "application_id", APPLICATION_ID)
+                .at(path)?;
+        }
         Ok(Index {
             conn,
             path: path.to_path_buf(),
