@@ -331,7 +331,9 @@ impl Index {
         let mut q = self
             .conn
             .prepare_cached(
-                "SELECT f.path, p.at, p.reason FROM problem p JOIN file f ON f.id = p.file
+                // the problems first (few), each file by its id: not every file under
+                // the root looked up in the problems (100 ms on 100,000 files)
+                "SELECT f.path, p.at, p.reason FROM problem p CROSS JOIN file f ON f.id = p.file
                  WHERE f.path = ?1 OR (f.path >= ?2 AND f.path < ?3) ORDER BY f.path",
             )
             .at(&self.path)?;
