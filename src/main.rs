@@ -706,7 +706,7 @@ impl Search<'_> {
             return self.print(index, out);
         }
         // trusted while no folder changed, as the saved listing is
-        let saved = index.saved_listing(paths)?;
+        let saved = index.saved_heads(paths)?;
         report(&index.problems(paths)?);
         *printed = true;
         self.print(index, out)?;
