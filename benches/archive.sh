@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Benchmark a big archive: first list with no index, building the index, re-opening with
-# it, search latency, peak memory, and ripgrep's time to scan the same folder (run between
-# the lists, so both meet the same load).
+# Benchmark a big archive, whole commands timed from the shell as a user meets them: the
+# first list (no index yet), list again, building the index, re-opening with it, searches
+# of a common and a rare word, peak memory of each, and ripgrep's time to scan the same
+# folder (run between the lists, so both meet the same load).
 #
-#   python3 ../shared/tools/gen_archive.py /tmp/gen100k 100000   # ~330 MB, once
+#   python3 ../shared/tools/gen_archive.py /tmp/gen100k 100000 --seed 7   # ~830 MB, once
 #   benches/archive.sh [DIR]                                      # default /tmp/gen100k
 #
 # Needs ripgrep and GNU time (apt-get install ripgrep time). Not a test: figures only.
@@ -26,6 +27,7 @@ export BROADSHEET_TIMINGS=1   # the index's phases, on stderr (shown for the bui
 files=$(find "$DIR" -type f | wc -l)
 size=$(du -sh "$DIR" | cut -f1)
 echo "archive: $DIR ($files files, $size); $(nproc) cores; page cache warm for all runs"
+echo "at $(date -u '+%F %T UTC'); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 rg -l zzqx "$DIR" >/dev/null 2>&1 || true   # warm the page cache for everyone
 broadsheet_count() { wc -l <"$TMP/out"; }
 
@@ -42,17 +44,18 @@ run() {
 rg_scan=(bash -c 'rg -l zzqx "$1"; [ $? -le 1 ]' _ "$DIR")
 run "ripgrep: rg -l zzqx DIR"                 "${rg_scan[@]}"
 run "ripgrep: rg -l zzqx DIR (again)"         "${rg_scan[@]}"
-run "list, no index (list --no-index)"        "$BIN" list --no-index "$DIR"
+# a new user: no index yet; list prints what the quick scan finds and builds nothing
+run "first list (no index yet)"               "$BIN" list "$DIR"
 run "ripgrep: rg -l zzqx DIR (again)"         "${rg_scan[@]}"
-run "list, no index (again)"                  "$BIN" list --no-index "$DIR"
+run "list again (still no index)"             "$BIN" list "$DIR"
+run "list --no-index"                         "$BIN" list --no-index "$DIR"
+# the index: built by `broadsheet index` (or the first search, or the reader)
 run "build the index (broadsheet index)"      "$BIN" index "$DIR"
 sed 's/^/    /' "$TMP/err"
 # the list shown: from main() to the last row written and flushed (BROADSHEET_TIMINGS);
 # the whole command then stats every file for one changed in place
-shown() { sed -n 's/^timing: list shown: /    list shown after (in process):              /p' "$TMP/err"; }
+shown() { sed -n 's/^timing: \(list\|results\) shown: /    shown after (in process):                   /p' "$TMP/err"; }
 run "re-open: list with the index"            "$BIN" list "$DIR"
-shown   # the first after a build also records the folders' times with the listing
-run "re-open: list with the index (again)"    "$BIN" list "$DIR"
 shown
 run "re-open: list with the index (again)"    "$BIN" list "$DIR"
 shown
@@ -63,5 +66,8 @@ echo "index file: $(du -sh "$TMP"/index.sqlite | cut -f1)"
 "$BENCH" "$DIR" "$TMP/index.sqlite" "$TMP/words"
 read -r common common_word rare <"$TMP/words"
 run "search \"$common\" (whole command)"        "$BIN" search "$common" "$DIR"
+shown
 run "search \"$common_word\" (whole command)"   "$BIN" search "$common_word" "$DIR"
+shown
 run "search \"$rare\" (whole command)"          "$BIN" search "$rare" "$DIR"
+shown

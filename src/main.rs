@@ -91,6 +91,16 @@ enum Command {
         /// Folders or files.
         paths: Vec<PathBuf>,
     },
+    /// (Internal) what a big `list` or `search` leaves to a process in the background once
+    /// it has answered: stat every file of the saved listing, and when one changed, say
+    /// so on stderr and update the index.
+    #[command(hide = true)]
+    Check {
+        /// What was printed: "list" or "search".
+        what: String,
+        /// Folders or files.
+        paths: Vec<PathBuf>,
+    },
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum)]
@@ -179,6 +189,8 @@ fn run(cli: Cli) -> Result<()> {
         state: cli.state.clone(),
         index: cli.index.clone(),
         no_index: cli.no_index,
+        config: cli.config.clone(),
+        no_clean: cli.no_clean,
     };
     match cli.command {
         None => {
@@ -214,8 +226,14 @@ fn run(cli: Cli) -> Result<()> {
         Some(Command::Index { paths }) => {
             let paths = default_paths(paths);
             let mut index = Index::open_default(places.index.as_deref())?;
-            let (r, problems) = index.refresh(&paths, &opts)?;
-            report(&problems);
+            said_moved_aside(&index);
+            let r = match build(&mut index, &paths, &opts) {
+                Err(e) if damaged(&e) => {
+                    index = replace_damaged(index)?;
+                    build(&mut index, &paths, &opts)?
+                }
+                r => r?,
+            };
             eprintln!(
                 "broadsheet: {}: {} added, {} changed, {} removed, {} unchanged",
                 line(&index.path().display().to_string()),
@@ -225,6 +243,12 @@ fn run(cli: Cli) -> Result<()> {
                 r.unchanged
             );
             named_paths_readable(&paths)?;
+        }
+        Some(Command::Check { what, paths }) => {
+            let mut ix = Index::open_default(places.index.as_deref())?;
+            if let Some(saved) = ix.saved_listing(&paths)? {
+                check_files(&mut ix, &saved, &paths, &opts, &what)?;
+            }
         }
         Some(Command::Show { file, raw, width }) => {
             let s = one(&file, &opts)?;
@@ -298,11 +322,14 @@ fn one(file: &PathBuf, opts: &broadsheet::clean::Options) -> Result<archive::Sto
     })
 }
 
-/// Where the state and the index are, from the command line.
+/// Where the state and the index are, from the command line (and what a background
+/// [`Command::Check`] needs to be run as this one was).
 struct Places {
     state: Option<PathBuf>,
     index: Option<PathBuf>,
     no_index: bool,
+    config: Option<PathBuf>,
+    no_clean: bool,
 }
 
 fn report(problems: &[broadsheet::article::LoadError]) {
@@ -326,13 +353,17 @@ fn open_state(places: &Places) -> Option<Store> {
     }
 }
 
-/// The index, refreshed, or none when it cannot be used (the caller reads the files).
+/// The index, or none when it cannot be used (the caller reads the files). A damaged one
+/// found on opening has been moved aside: said here, in one line.
 fn open_index(places: &Places) -> Option<Index> {
     if places.no_index {
         return None;
     }
     match Index::open_default(places.index.as_deref()) {
-        Ok(i) => Some(i),
+        Ok(i) => {
+            said_moved_aside(&i);
+            Some(i)
+        }
         Err(e) => {
             eprintln!(
                 "broadsheet: index not available, reading the files: {}",
@@ -343,8 +374,85 @@ fn open_index(places: &Places) -> Option<Index> {
     }
 }
 
-/// The list: from the index when it knows these paths (refreshed first); else from the
-/// files themselves, printed at once, and then the index is built for next time.
+fn said_moved_aside(ix: &Index) {
+    if let Some(aside) = ix.moved_aside() {
+        eprintln!(
+            "broadsheet: the index was damaged: moved aside to {}; it is built again",
+            aside.display()
+        );
+    }
+}
+
+/// True when `e` is SQLite finding the index damaged.
+fn damaged(e: &anyhow::Error) -> bool {
+    e.downcast_ref::<archive::db::DbError>()
+        .is_some_and(archive::index::is_damage)
+}
+
+/// Replace a damaged index by a new one (the old moved aside, said in one line).
+fn replace_damaged(ix: Index) -> Result<Index> {
+    let ix = ix.replace_damaged()?;
+    said_moved_aside(&ix);
+    Ok(ix)
+}
+
+/// Build the index under `paths` (the first search, or `broadsheet index`), with its
+/// progress on stderr; keeps the listing and the folders' times for the next `list`.
+fn build(
+    ix: &mut Index,
+    paths: &[PathBuf],
+    opts: &broadsheet::clean::Options,
+) -> Result<archive::Refresh> {
+    use std::io::IsTerminal;
+    let tty = std::io::stderr().is_terminal();
+    let started = std::time::Instant::now();
+    let mut last = started;
+    let mut said = false;
+    let folders = archive::index::saved::folders(paths);
+    let (r, problems) = ix.refresh_with(paths, opts, &mut |done, total| {
+        if !said {
+            said = true;
+            eprintln!(
+                "broadsheet: indexing {total} file(s) under {} (once; later runs read only \
+                 what changed)",
+                ix_paths(paths)
+            );
+        } else if tty && (last.elapsed().as_millis() > 200 || done == total) {
+            last = std::time::Instant::now();
+            eprint!("\rbroadsheet: indexed {done}/{total} files");
+        }
+    })?;
+    if said {
+        if tty {
+            eprintln!();
+        }
+        eprintln!(
+            "broadsheet: index ready in {:.1} s: {} added, {} changed, {} removed",
+            started.elapsed().as_secs_f64(),
+            r.added,
+            r.changed,
+            r.removed
+        );
+    }
+    report(&problems);
+    ix.entries(paths)?; // the listing, ready for the next run
+    ix.keep_folders(&folders)?;
+    Ok(r)
+}
+
+fn ix_paths(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The list, printed first and checked after: the saved listing while no folder changed
+/// (then a stat of every file for one changed in place), else what the index holds (then
+/// a refresh); either way stderr says when what was printed is out of date. With no index
+/// for these paths yet, straight from the tops of the files as they are found (the quick
+/// scan); the index is built by `index`, the first search, or the reader.
 fn list(
     paths: &[PathBuf],
     opts: &broadsheet::clean::Options,
@@ -354,76 +462,173 @@ fn list(
 ) -> Result<()> {
     let state = json.then(|| open_state(places)).flatten(); // only JSON shows read, starred
     let mut idx = open_index(places);
-    if let Some(ix) = idx
-        .as_mut()
-        .filter(|i| !i.is_cold(paths, opts).unwrap_or(true))
-    {
-        if let Some(saved) = ix.saved_listing(paths)? {
-            // no file added, removed or renamed: the saved list at once, then a stat of
-            // every file for one changed in place
-            report(&ix.problems(paths)?);
-            saved.each(|r| {
-                if json {
-                    writeln!(out, "{}", entry_json(&r.entry(), state.as_ref()))
-                } else {
-                    let (date, source) = (r.date.unwrap_or("-"), r.source.unwrap_or("-"));
-                    let (dir, name) = (line(r.path.0), line(r.path.1));
-                    for part in [date, "\t", source, "\t", r.title, "\t", &dir, &name, "\n"] {
-                        out.write_all(part.as_bytes())?;
-                    }
-                    Ok(())
-                }
-            })?;
-            out.flush()?;
-            broadsheet::timing::since_start("list shown");
-            let changed = saved.changed_files();
-            if let Some(first) = changed.first() {
-                eprintln!(
-                    "broadsheet: the list above is out of date: {} file(s) changed since they \
-                     were indexed ({}{}); the index is updated now, list again to see them",
-                    changed.len(),
-                    line(&first.display().to_string()),
-                    if changed.len() > 1 { ", ..." } else { "" }
-                );
-                let (_, problems) = ix.refresh(paths, opts)?;
-                report(&problems);
+    let mut warm = false;
+    if let Some(ix) = idx.take() {
+        match ix.is_cold(paths, opts) {
+            Ok(cold) => {
+                warm = !cold;
+                idx = Some(ix);
             }
-            return Ok(());
+            Err(e) if archive::index::is_damage(&e) => idx = replace_damaged(ix).ok(),
+            Err(e) => {
+                eprintln!(
+                    "broadsheet: index not available, reading the files: {}",
+                    line(&e.to_string())
+                );
+            }
         }
-        // the folders' times before the refresh: kept with the listing, they tell the next
-        // run that nothing was added or removed
-        let folders = archive::index::saved::folders(paths);
-        let (_, problems) = ix.refresh(paths, opts)?;
-        report(&problems);
-        let entries = ix.entries(paths)?;
-        if let Err(e) = ix.keep_folders(&folders) {
-            eprintln!("broadsheet: index not updated: {e}");
-        }
-        write_list(&entries, state.as_ref(), json, out)?;
-        out.flush()?;
-        broadsheet::timing::since_start("list shown");
-        return Ok(());
     }
-    // no index (yet): the list first, straight from the tops of the files, shown as it
-    // is found; then the index (reading them whole, from the page cache by now), for next
-    // time
+    if let Some(ix) = idx.as_mut().filter(|_| warm) {
+        let mut printed = false;
+        let show = (state.as_ref(), json);
+        match list_from_index(ix, paths, opts, places, show, out, &mut printed) {
+            Ok(()) => return Ok(()),
+            Err(e) if damaged(&e) => {
+                let ix = idx.take().expect("the index");
+                replace_damaged(ix)?;
+                if printed {
+                    return Ok(());
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    // no index (yet): the list straight from the tops of the files, shown as it is found
     scan::scan_each(paths, |entries, problems| {
         report(&problems);
         write_list(&entries, state.as_ref(), json, out)
     })?;
     out.flush()?;
-    let Some(ix) = idx.as_mut() else {
-        return Ok(());
-    };
+    broadsheet::timing::since_start("list shown");
+    Ok(())
+}
+
+/// [`list`] from an index that holds the paths; `printed` once anything is.
+fn list_from_index(
+    ix: &mut Index,
+    paths: &[PathBuf],
+    opts: &broadsheet::clean::Options,
+    places: &Places,
+    (state, json): (Option<&Store>, bool),
+    out: &mut impl Write,
+    printed: &mut bool,
+) -> Result<()> {
+    if let Some(saved) = ix.saved_listing(paths)? {
+        // no file added, removed or renamed: the saved list at once, then a stat of
+        // every file for one changed in place
+        report(&ix.problems(paths)?);
+        *printed = true;
+        saved.each(|r| {
+            if json {
+                writeln!(out, "{}", entry_json(&r.entry(), state))
+            } else {
+                let (date, source) = (r.date.unwrap_or("-"), r.source.unwrap_or("-"));
+                let (dir, name) = (line(r.path.0), line(r.path.1));
+                for part in [date, "\t", source, "\t", r.title, "\t", &dir, &name, "\n"] {
+                    out.write_all(part.as_bytes())?;
+                }
+                Ok(())
+            }
+        })?;
+        out.flush()?;
+        broadsheet::timing::since_start("list shown");
+        return check_later(ix, &saved, paths, opts, places, "list");
+    }
+    // a folder changed (a file added, removed or renamed): what the index holds first,
+    // then the index brought up to date, and said when the list was out of date
     let folders = archive::index::saved::folders(paths);
-    let built = ix
-        .refresh(paths, opts)
-        .and_then(|_| ix.entries(paths)) // the listing, ready for the next run
-        .and_then(|_| ix.keep_folders(&folders));
-    if let Err(e) = built {
+    *printed = true;
+    write_list(&ix.entries(paths)?, state, json, out)?;
+    out.flush()?;
+    broadsheet::timing::since_start("list shown");
+    let (r, problems) = ix.refresh(paths, opts)?;
+    report(&problems);
+    if r.added + r.changed + r.removed > 0 {
+        say_out_of_date("list", &r);
+    }
+    ix.entries(paths)?; // the listing, ready for the next run
+    if let Err(e) = ix.keep_folders(&folders) {
         eprintln!("broadsheet: index not updated: {e}");
     }
     Ok(())
+}
+
+/// A saved listing of more files than this is checked (a stat of every file) by a process
+/// left in the background once the answer is printed: the command ends at once.
+const CHECK_IN_BACKGROUND_FROM: usize = 20_000;
+
+/// After a saved listing (or search results) was printed: every file's size and time
+/// checked ([`check_files`]), here, or for a big archive by this program run again in the
+/// background ([`Command::Check`]; its stderr is this one's).
+fn check_later(
+    ix: &mut Index,
+    saved: &archive::index::saved::Saved,
+    paths: &[PathBuf],
+    opts: &broadsheet::clean::Options,
+    places: &Places,
+    what: &str,
+) -> Result<()> {
+    if saved.file_count() >= CHECK_IN_BACKGROUND_FROM && spawn_check(ix, paths, places, what) {
+        return Ok(());
+    }
+    check_files(ix, saved, paths, opts, what)
+}
+
+/// Start [`Command::Check`] in the background: stdin and stdout closed, stderr shared.
+fn spawn_check(ix: &Index, paths: &[PathBuf], places: &Places, what: &str) -> bool {
+    use std::process::{Command, Stdio};
+    let Ok(exe) = std::env::current_exe() else {
+        return false;
+    };
+    let mut cmd = Command::new(exe);
+    if let Some(c) = &places.config {
+        cmd.arg("--config").arg(c);
+    }
+    if places.no_clean {
+        cmd.arg("--no-clean");
+    }
+    cmd.arg("--index").arg(ix.path());
+    cmd.args(["check", what, "--"]).args(paths);
+    cmd.stdin(Stdio::null()).stdout(Stdio::null());
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        cmd.process_group(0); // not stopped by the terminal's ^C meant for the next command
+    }
+    cmd.spawn().is_ok()
+}
+
+/// Stat every file of a saved listing; when one changed in place, say that what was
+/// printed is out of date and update the index.
+fn check_files(
+    ix: &mut Index,
+    saved: &archive::index::saved::Saved,
+    paths: &[PathBuf],
+    opts: &broadsheet::clean::Options,
+    what: &str,
+) -> Result<()> {
+    let changed = saved.changed_files();
+    if let Some(first) = changed.first() {
+        eprintln!(
+            "broadsheet: the {what} above is out of date: {} file(s) changed since they \
+             were indexed ({}{}); the index is updated now, {what} again to see them",
+            changed.len(),
+            first.display(),
+            if changed.len() > 1 { ", ..." } else { "" }
+        );
+        let (_, problems) = ix.refresh(paths, opts)?;
+        report(&problems);
+    }
+    Ok(())
+}
+
+/// One line on stderr: what was printed came from an index that was out of date.
+fn say_out_of_date(what: &str, r: &archive::index::refresh::Refresh) {
+    eprintln!(
+        "broadsheet: the {what} above is out of date: {} file(s) added, {} changed, {} \
+         removed since the index was made; it is updated now, {what} again to see them",
+        r.added, r.changed, r.removed
+    );
 }
 
 /// A story of the list as JSON: path, title, source, date, id, read, starred.
@@ -497,7 +702,9 @@ fn write_list(
     Ok(())
 }
 
-/// Ranked search through the index (built or updated first).
+/// Ranked search through the index: at once from the index when it holds the paths
+/// (then checked, as `list` checks, and said on stderr when out of date), else built
+/// first (progress on stderr). A damaged index is moved aside and built again.
 fn search(
     query: &str,
     paths: &[PathBuf],
@@ -510,25 +717,90 @@ fn search(
     if broadsheet::archive::search::fts_query(query).is_none() {
         bail!("nothing to search for in {query:?}: give at least one word");
     }
-    let state = open_state(places);
+    let state = json.then(|| open_state(places)).flatten(); // only JSON shows read, starred
     let mut index = match Index::open_default(places.index.as_deref()) {
         Ok(i) => i,
         Err(e) => bail!("search needs the index: {e}"),
     };
-    let (_, problems) = index.refresh(paths, opts)?;
-    report(&problems);
-    for h in index.search(query, paths, limit)? {
-        let e = &h.entry;
-        if json {
-            let mut v = entry_json(e, state.as_ref());
-            v["score"] = serde_json::json!(h.score);
-            v["snippet"] = serde_json::json!(h.snippet);
-            v["marks"] =
-                serde_json::json!(h.marks.iter().map(|m| [m.start, m.end]).collect::<Vec<_>>());
-            writeln!(out, "{v}")?;
-        } else {
-            writeln!(out, "{}\t{}", entry_row(e), h.marked_snippet("[", "]"))?;
+    said_moved_aside(&index);
+    let mut printed = false;
+    let s = Search {
+        places,
+        query,
+        paths,
+        opts,
+        state: state.as_ref(),
+        json,
+        limit,
+    };
+    match s.run(&mut index, out, &mut printed) {
+        Err(e) if damaged(&e) => {
+            let mut index = replace_damaged(index)?;
+            if !printed {
+                s.run(&mut index, out, &mut printed)?;
+            }
+            Ok(())
         }
+        r => r,
     }
-    Ok(())
+}
+
+/// A search's question and how to answer it.
+struct Search<'a> {
+    places: &'a Places,
+    query: &'a str,
+    paths: &'a [PathBuf],
+    opts: &'a broadsheet::clean::Options,
+    state: Option<&'a Store>,
+    json: bool,
+    limit: usize,
+}
+
+impl Search<'_> {
+    fn run(&self, index: &mut Index, out: &mut impl Write, printed: &mut bool) -> Result<()> {
+        let (paths, opts) = (self.paths, self.opts);
+        if index.is_cold(paths, opts)? {
+            build(index, paths, opts)?;
+            *printed = true;
+            return self.print(index, out);
+        }
+        // trusted while no folder changed, as the saved listing is
+        let saved = index.saved_heads(paths)?;
+        report(&index.problems(paths)?);
+        *printed = true;
+        self.print(index, out)?;
+        broadsheet::timing::since_start("results shown");
+        match saved {
+            Some(saved) => check_later(index, &saved, paths, opts, self.places, "search")?,
+            None => {
+                let folders = archive::index::saved::folders(paths);
+                let (r, problems) = index.refresh(paths, opts)?;
+                report(&problems);
+                if r.added + r.changed + r.removed > 0 {
+                    say_out_of_date("search", &r);
+                }
+                index.entries(paths)?;
+                index.keep_folders(&folders)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn print(&self, index: &Index, out: &mut impl Write) -> Result<()> {
+        for h in index.search(self.query, self.paths, self.limit)? {
+            let e = &h.entry;
+            if self.json {
+                let mut v = entry_json(e, self.state);
+                v["score"] = serde_json::json!(h.score);
+                v["snippet"] = serde_json::json!(h.snippet);
+                v["marks"] =
+                    serde_json::json!(h.marks.iter().map(|m| [m.start, m.end]).collect::<Vec<_>>());
+                writeln!(out, "{v}")?;
+            } else {
+                writeln!(out, "{}\t{}", entry_row(e), h.marked_snippet("[", "]"))?;
+            }
+        }
+        out.flush()?;
+        Ok(())
+    }
 }

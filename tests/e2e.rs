@@ -543,3 +543,39 @@ fn faults_built_in() -> bool {
     }
     cfg!(debug_assertions)
 }
+
+#[test]
+fn a_story_written_while_the_reader_is_open_appears_and_a_removed_one_leaves() {
+    let dir = tempfile::tempdir().unwrap();
+    let arch = dir.path().join("news");
+    std::fs::create_dir_all(&arch).unwrap();
+    let story = |t: &str| {
+        format!("{t}\n\nThe harbour board met on Monday and agreed the plan for the quay.\n")
+    };
+    std::fs::write(arch.join("a.txt"), story("Harbour board agrees quay plan")).unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_broadsheet"));
+    cmd.arg("--config");
+    cmd.arg(root.join("config.toml"));
+    cmd.arg("--state");
+    cmd.arg(dir.path().join("state.sqlite"));
+    cmd.arg("--index");
+    cmd.arg(dir.path().join("index.sqlite"));
+    cmd.arg(&arch);
+    cmd.env("TERM", "xterm-256color");
+    cmd.cwd(dir.path());
+    let x = spawn(cmd);
+    let (t, child, master, pump) = (x.term, x.child, x.master, x.pump);
+    t.wait("the list", |s| loaded(s) && s.contains("Harbour board"));
+    // the reader is idle now: the folder is watched
+    std::thread::sleep(Duration::from_millis(500));
+    std::fs::write(arch.join("b.txt"), story("Lighthouse keeper retires")).unwrap();
+    let written = Instant::now();
+    let s = t.wait("the new story", |s| s.contains("Lighthouse keeper"));
+    assert!(s.contains("1 new"), "the status line:\n{s}");
+    eprintln!("listed {:?} after it was written", written.elapsed());
+    std::fs::remove_file(arch.join("a.txt")).unwrap();
+    let s = t.wait("the removed story gone", |s| !s.contains("Harbour board"));
+    assert!(s.contains("Lighthouse keeper"), "{s}");
+    quit(t, child, master, pump);
+}

@@ -17,7 +17,20 @@ fn story(title: &str, paras: &[&str]) -> String {
 
 const FILLER: &str = "The committee met for three hours on Monday evening and heard from residents, traders and the harbour master before it adjourned until the following week.";
 
+/// A search, as a user runs it twice after a change: the first answers from the index at
+/// once and, when that was out of date, says so on stderr (and updates the index); the
+/// second is right.
 fn search(tmp: &Path, dir: &Path, query: &str) -> Vec<serde_json::Value> {
+    let (first, err) = search_once(tmp, dir, query);
+    let second = search_once(tmp, dir, query).0;
+    assert!(
+        first == second || err.contains("out of date"),
+        "results changed without a word: {err}"
+    );
+    second
+}
+
+fn search_once(tmp: &Path, dir: &Path, query: &str) -> (Vec<serde_json::Value>, String) {
     let out = common::bin()
         .env("BROADSHEET_STATE", tmp.join("never-state.sqlite"))
         .env("BROADSHEET_INDEX", tmp.join("never-index.sqlite"))
@@ -29,7 +42,8 @@ fn search(tmp: &Path, dir: &Path, query: &str) -> Vec<serde_json::Value> {
         .arg(tmp.join("index.sqlite"))
         .output()
         .unwrap();
-    common::json_lines(out, "search")
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    (common::json_lines(out, "search"), err)
 }
 
 fn titles(hits: &[serde_json::Value]) -> Vec<&str> {
@@ -136,6 +150,76 @@ fn index_follows_changed_added_and_removed_files() {
     let hits = search(tmp.path(), &dir, "tramway");
     assert_eq!(titles(&hits), ["Tramway extension gets the go-ahead"]);
     assert!(search(tmp.path(), &dir, "bridge").is_empty());
+}
+
+#[test]
+fn a_damaged_index_is_moved_aside_and_built_again() {
+    // damaged in its schema (found on opening), then in its data (found by a query)
+    for from in [100, 4096] {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("a");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("one.txt"),
+            story("Swing bridge reopens to traffic", &[FILLER, FILLER]),
+        )
+        .unwrap();
+        assert_eq!(search_once(tmp.path(), &dir, "bridge").0.len(), 1);
+        let index = tmp.path().join("index.sqlite");
+        let mut bytes = std::fs::read(&index).unwrap();
+        assert!(bytes.len() > 8192, "{}", bytes.len());
+        for b in &mut bytes[from..] {
+            *b = 0xA5;
+        }
+        std::fs::write(&index, &bytes).unwrap();
+        let (hits, err) = search_once(tmp.path(), &dir, "bridge");
+        assert_eq!(hits.len(), 1, "from {from}: {err}");
+        let said: Vec<&str> = err.lines().filter(|l| l.contains("damaged")).collect();
+        assert_eq!(said.len(), 1, "from {from}: {err}");
+        let aside: Vec<_> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .flatten()
+            .filter(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .starts_with("index.sqlite.damaged-")
+            })
+            .collect();
+        assert_eq!(aside.len(), 1, "from {from}");
+        let kept = std::fs::metadata(aside[0].path()).unwrap().len();
+        assert!(kept >= bytes.len() as u64, "from {from}: {kept}");
+        // and the new one answers from now on, quietly
+        let (hits, err) = search_once(tmp.path(), &dir, "bridge");
+        assert_eq!(hits.len(), 1);
+        assert!(!err.contains("damaged"), "{err}");
+    }
+}
+
+#[test]
+fn a_file_that_is_not_an_index_is_never_replaced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("a");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("one.txt"),
+        story("Swing bridge reopens", &[FILLER]),
+    )
+    .unwrap();
+    let notes = tmp.path().join("notes.txt");
+    let text = "my notes, not an index\n".repeat(300);
+    std::fs::write(&notes, &text).unwrap();
+    let out = common::bin()
+        .args(["search", "bridge"])
+        .arg(&dir)
+        .arg("--state")
+        .arg(tmp.path().join("state.sqlite"))
+        .arg("--index")
+        .arg(&notes)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("notes.txt"));
+    assert_eq!(std::fs::read_to_string(&notes).unwrap(), text);
 }
 
 #[test]

@@ -74,7 +74,7 @@ pub(crate) enum Kind {
 
 impl Kind {
     /// The `application_id` broadsheet stamps on its files of this kind ("BSix", "BSst").
-    fn app_id(self) -> i32 {
+    pub(crate) const fn app_id(self) -> i32 {
         match self {
             Kind::Index => 0x4253_6978,
             Kind::State => 0x4253_7374,

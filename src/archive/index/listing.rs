@@ -487,7 +487,10 @@ impl Index {
     /// A root's listing for [`Index::entries_with`]: the row's listing, or the head of
     /// the listing file (its token checked first), the file left where the entries'
     /// texts begin for [`decode`] to read them straight into place.
-    fn open_listing(&self, abs_root: &str) -> DbResult<Option<(Vec<u8>, Option<std::fs::File>)>> {
+    pub(super) fn open_listing(
+        &self,
+        abs_root: &str,
+    ) -> DbResult<Option<(Vec<u8>, Option<std::fs::File>)>> {
         use std::io::{Read, Seek, SeekFrom};
         let row = self.listing_row(abs_root)?;
         let Some(row) = row else { return Ok(None) };

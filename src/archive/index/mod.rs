@@ -72,6 +72,8 @@ pub struct Index {
     path: PathBuf,
     /// A second, read-only connection, opened for the first search of a big index.
     helper: std::sync::OnceLock<Option<std::sync::Mutex<Connection>>>,
+    /// Where a damaged index found on opening was moved (see [`Index::moved_aside`]).
+    moved_aside: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Index {
@@ -83,8 +85,50 @@ impl std::fmt::Debug for Index {
 /// A new index trusts no listing file (`<index>.listing-…`) left by one deleted or
 /// replaced before it: they are removed, not left to take up room.
 fn remove_listing_files(index: &Path) {
+    for f in listing_files(index) {
+        let _ = std::fs::remove_file(f);
+    }
+}
+
+/// Written into the header of every index (`PRAGMA application_id`, "BSix"): a damaged
+/// file that still carries it is broadsheet's own, and may be moved aside.
+const APPLICATION_ID: i32 = db::Kind::Index.app_id();
+
+/// SQLite found the file damaged: "malformed" or "not a database".
+pub fn is_damage(e: &DbError) -> bool {
+    match e {
+        DbError::Sql { source, .. } => matches!(
+            source.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt)
+        ),
+        _ => false,
+    }
+}
+
+/// True when the file at `path` is one broadsheet made: its header carries the index's
+/// application id, or listing files made with it lie beside it, or it is the default
+/// index (the platform cache dir, or `BROADSHEET_INDEX`).
+fn made_by_us(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 72];
+    let read = std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head));
+    if read.is_ok()
+        && head.starts_with(b"SQLite format 3\0")
+        && head[68..72] == APPLICATION_ID.to_be_bytes()
+    {
+        return true;
+    }
+    if !listing_files(path).is_empty() {
+        return true;
+    }
+    let abs = |p: &Path| std::fs::canonicalize(p).ok();
+    db::default_index_path().is_some_and(|d| abs(&d).is_some() && abs(&d) == abs(path))
+}
+
+/// The listing files (`<index>.listing-…`) beside an index.
+fn listing_files(index: &Path) -> Vec<PathBuf> {
     let (Some(dir), Some(name)) = (index.parent(), index.file_name()) else {
-        return;
+        return Vec::new();
     };
     let dir = if dir.as_os_str().is_empty() {
         Path::new(".")
@@ -95,26 +139,37 @@ fn remove_listing_files(index: &Path) {
     prefix.push(".listing-");
     let prefix = prefix.as_encoded_bytes();
     let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
+        return Vec::new();
     };
-    for e in entries.flatten() {
-        if e.file_name().as_encoded_bytes().starts_with(prefix) {
-            let _ = std::fs::remove_file(e.path());
-        }
-    }
+    entries
+        .flatten()
+        .filter(|e| e.file_name().as_encoded_bytes().starts_with(prefix))
+        .map(|e| e.path())
+        .collect()
 }
 
-/// An index file that is another version's, or not a database at all, is thrown away;
-/// one that is busy or unreadable for another reason is not.
-fn replaceable(e: &DbError) -> bool {
-    match e {
-        DbError::Unusable { .. } => true,
-        DbError::Sql { source, .. } => matches!(
-            source.sqlite_error_code(),
-            Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt)
-        ),
-        DbError::Io { .. } => false,
+/// Move a damaged index (and its WAL files) aside as `<index>.damaged-<unix seconds>`,
+/// removing its listing files. Returns the new name.
+fn move_aside(path: &Path) -> DbResult<PathBuf> {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let with = |p: &Path, ext: &str| {
+        let mut s = p.as_os_str().to_owned();
+        s.push(ext);
+        PathBuf::from(s)
+    };
+    let aside = with(path, &format!(".damaged-{secs}"));
+    std::fs::rename(path, &aside).map_err(|source| DbError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    for ext in ["-wal", "-shm"] {
+        let _ = std::fs::rename(with(path, ext), with(&aside, ext));
     }
+    remove_listing_files(path);
+    Ok(aside)
 }
 
 /// What the index stores depends on the cleaning options and the program's version.
@@ -132,13 +187,15 @@ fn fingerprint(opts: &Options) -> String {
 }
 
 impl Index {
-    /// Open the index file, creating it when missing. A file another version made, or one
-    /// SQLite cannot read, is replaced by an empty index: it only holds what the archive
-    /// holds.
+    /// Open the index file, creating it when missing. A file another version made is
+    /// replaced by an empty index: it only holds what the archive holds. One SQLite finds
+    /// damaged is moved aside ([`Index::moved_aside`]) and a new one made, when it is
+    /// broadsheet's own; any other file is refused, untouched.
     pub fn open(path: &Path) -> DbResult<Index> {
         match Self::open_inner(path) {
             Ok(i) => Ok(i),
-            Err(e) if replaceable(&e) => {
+            Err(e @ DbError::Unusable { .. }) => {
+                let _ = e;
                 for ext in ["", "-wal", "-shm"] {
                     let mut p = path.as_os_str().to_owned();
                     p.push(ext);
@@ -146,8 +203,40 @@ impl Index {
                 }
                 Self::open_inner(path)
             }
+            Err(e) if is_damage(&e) => {
+                if !made_by_us(path) {
+                    return Err(DbError::Unusable {
+                        path: path.to_path_buf(),
+                        reason: format!(
+                            "not broadsheet's index ({e}); left as it is: \
+                             pass another --index FILE"
+                        ),
+                    });
+                }
+                let aside = move_aside(path)?;
+                let mut ix = Self::open_inner(path)?;
+                ix.moved_aside = Some(aside);
+                Ok(ix)
+            }
             Err(e) => Err(e),
         }
+    }
+
+    /// The index was found damaged when opened (or by [`Index::replace_damaged`]) and
+    /// moved here; this one is new, empty until refreshed.
+    pub fn moved_aside(&self) -> Option<&Path> {
+        self.moved_aside.as_deref()
+    }
+
+    /// An index that SQLite found damaged while in use ([`is_damage`]): moved aside and
+    /// replaced by a new, empty one ([`Index::moved_aside`] says where it went).
+    pub fn replace_damaged(self) -> DbResult<Index> {
+        let path = self.path.clone();
+        drop(self);
+        let aside = move_aside(&path)?;
+        let mut ix = Self::open_inner(&path)?;
+        ix.moved_aside = Some(aside);
+        Ok(ix)
     }
 
     fn open_inner(path: &Path) -> DbResult<Index> {
@@ -165,12 +254,24 @@ impl Index {
             remove_listing_files(path);
         }
         conn.execute_batch(SCHEMA).at(path)?;
-        conn.pragma_update(None, "user_version", INDEX_VERSION)
+        // written only when they differ: an index opened to be read is not written (no
+        // WAL to checkpoint when the command ends)
+        if version != INDEX_VERSION {
+            conn.pragma_update(None, "user_version", INDEX_VERSION)
+                .at(path)?;
+        }
+        let app: i32 = conn
+            .query_row("PRAGMA application_id", [], |r| r.get(0))
             .at(path)?;
+        if app != APPLICATION_ID {
+            conn.pragma_update(None, "application_id", APPLICATION_ID)
+                .at(path)?;
+        }
         Ok(Index {
             conn,
             path: path.to_path_buf(),
             helper: std::sync::OnceLock::new(),
+            moved_aside: None,
         })
     }
 
@@ -230,7 +331,9 @@ impl Index {
         let mut q = self
             .conn
             .prepare_cached(
-                "SELECT f.path, p.at, p.reason FROM problem p JOIN file f ON f.id = p.file
+                // the problems first (few), each file by its id: not every file under
+                // the root looked up in the problems (100 ms on 100,000 files)
+                "SELECT f.path, p.at, p.reason FROM problem p CROSS JOIN file f ON f.id = p.file
                  WHERE f.path = ?1 OR (f.path >= ?2 AND f.path < ?3) ORDER BY f.path",
             )
             .at(&self.path)?;

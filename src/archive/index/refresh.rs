@@ -102,6 +102,17 @@ impl Index {
         paths: &[PathBuf],
         opts: &Options,
     ) -> DbResult<(Refresh, Vec<LoadError>)> {
+        self.refresh_with(paths, opts, &mut |_, _| {})
+    }
+
+    /// [`Index::refresh`], telling `progress` (files done, files to read) before the
+    /// first file is read and as they are written; not at all when nothing is to read.
+    pub fn refresh_with(
+        &mut self,
+        paths: &[PathBuf],
+        opts: &Options,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> DbResult<(Refresh, Vec<LoadError>)> {
         use rayon::prelude::*;
         let fp = fingerprint(opts);
         if self.meta("fingerprint")?.as_deref() != Some(fp.as_str()) {
@@ -172,6 +183,7 @@ impl Index {
             problems.extend(self.stored_problems(paths)?);
             return Ok((report, problems));
         }
+        progress(0, stale.len());
 
         // read what is new or changed, twice, a
         // batch at a time: once for the evidence, once to clean and write; so memory

@@ -131,6 +131,15 @@ impl Saved {
         Ok(())
     }
 
+    /// How many files the listings name.
+    pub fn file_count(&self) -> usize {
+        self.roots
+            .iter()
+            .filter_map(|r| listing::parse(&r.data))
+            .map(|l| l.files.len())
+            .sum()
+    }
+
     /// The files whose size or modification time is no longer what the index read (or
     /// that are gone), as named under the roots given: a stat of every file, in parallel.
     pub fn changed_files(&self) -> Vec<PathBuf> {
@@ -163,10 +172,30 @@ impl Index {
     /// `None` when that cannot be told: refresh, then [`Index::entries`]. A file changed
     /// in place leaves its folder's time alone: [`Saved::changed_files`] finds those.
     pub fn saved_listing(&self, paths: &[PathBuf]) -> DbResult<Option<Saved>> {
+        self.saved_with(paths, |abs| {
+            Ok(self.load_listing(abs)?.map(|(_, data)| data))
+        })
+    }
+
+    /// [`Index::saved_listing`] with each listing's head only (folders, files, entries'
+    /// records; not their texts): for [`Saved::changed_files`] and
+    /// [`Saved::file_count`], never [`Saved::each`] (which finds no entries in it). Half
+    /// the reading for a search that only needs to know the index can be trusted.
+    pub fn saved_heads(&self, paths: &[PathBuf]) -> DbResult<Option<Saved>> {
+        self.saved_with(paths, |abs| {
+            Ok(self.open_listing(abs)?.map(|(head, _)| head))
+        })
+    }
+
+    fn saved_with(
+        &self,
+        paths: &[PathBuf],
+        load: impl Fn(&str) -> DbResult<Option<Vec<u8>>>,
+    ) -> DbResult<Option<Saved>> {
         let mut roots = Vec::with_capacity(paths.len());
         for root in paths {
             let (exact, _, _) = root_range(root);
-            let Some((_, data)) = self.load_listing(&exact)? else {
+            let Some(data) = load(&exact)? else {
                 return Ok(None);
             };
             let Some(l) = listing::parse(&data) else {
