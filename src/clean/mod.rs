@@ -9,7 +9,9 @@ mod evidence;
 mod features;
 mod guard;
 pub mod model;
+mod limits;
 mod rules;
+mod shapes;
 
 pub use evidence::{observe, Evidence, EvidenceBuilder, Observed};
 

@@ -1,0 +1,1 @@
+//! The thresholds of the rules, named in one place.
