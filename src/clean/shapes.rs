@@ -18,17 +18,17 @@ pub(super) fn stated_source(article: &Article) -> Option<usize> {
         is_byline(t, &f)
             || is_dateline(t, &f)
             || norm_key(t) == norm_key(&article.title)
-            || (i == 0 && f.ends_sentence && f.words >= 8)
+            || (i == 0 && f.ends_sentence && f.words >= PARAGRAPH_MIN_WORDS)
     };
     // the line after it must start the story or be another header line, so that a run
     // of navigation links ("Home", "Contact") is never taken for a publication
     let story_or_header = |i: usize| -> bool {
         article.blocks.get(i).is_some_and(|b| {
             let f = features::of(&b.text);
-            header(i) || (f.ends_sentence && f.words >= 8)
+            header(i) || (f.ends_sentence && f.words >= PARAGRAPH_MIN_WORDS)
         })
     };
-    for (i, b) in article.blocks.iter().enumerate().take(6) {
+    for (i, b) in article.blocks.iter().enumerate().take(HEADER_BLOCKS) {
         let f = features::of(&b.text);
         // under a paragraph, a single capitalised word is more likely a subheading
         let under_prose = i > 0 && features::of(&article.blocks[i - 1].text).ends_sentence;
@@ -50,7 +50,7 @@ pub(super) fn stated_source(article: &Article) -> Option<usize> {
 /// A date or a time on its own line: a date we can read, or a short line that is mostly
 /// digits ("2021年4月18日 12:05", "09/12/2019 08:15").
 pub(super) fn is_dateline(t: &str, f: &Features) -> bool {
-    if f.words > 8 {
+    if f.words > DATELINE_MAX_WORDS {
         return false;
     }
     if crate::text::find_date(t).is_some() {
@@ -58,7 +58,7 @@ pub(super) fn is_dateline(t: &str, f: &Features) -> bool {
     }
     let alnum = t.chars().filter(|c| c.is_alphanumeric()).count();
     let digits = t.chars().filter(|c| c.is_ascii_digit()).count();
-    digits >= 4 && digits * 5 >= alnum * 2
+    digits >= DATELINE_MIN_DIGITS && digits * 5 >= alnum * 2
 }
 
 /// The publisher a copyright line names: "© 2020 Harbour Times Ltd. All rights
@@ -89,12 +89,12 @@ pub(super) fn copyright_holder(t: &str) -> Option<String> {
         }
     }
     let n = words(&name).count();
-    ((1..=6).contains(&n) && name.starts_with(|c: char| c.is_alphabetic())).then_some(name)
+    ((1..=HOLDER_MAX_WORDS).contains(&n) && name.starts_with(|c: char| c.is_alphabetic())).then_some(name)
 }
 
 /// "By" and a name: a byline, not a sentence.
 pub(super) fn is_byline(t: &str, f: &Features) -> bool {
-    f.words <= 8
+    f.words <= BYLINE_MAX_WORDS
         && f.words >= 2
         && !f.ends_sentence
         && words(t)
@@ -270,7 +270,7 @@ pub(super) fn has_phrase(lower_words: &[String], phrase: &str) -> bool {
 /// every word capitalised (or in a script without case).
 pub(super) fn looks_like_source(text: &str, f: &Features) -> bool {
     let t = text.trim();
-    (1..=4).contains(&f.words)
+    (1..=SOURCE_MAX_WORDS).contains(&f.words)
         && !f.ends_sentence
         && !t.contains(':')
         && !t.chars().any(|c| c.is_ascii_digit())

@@ -9,10 +9,6 @@ use crate::clean::limits::*;
 use crate::clean::{Evidence, Kind};
 use crate::text::words;
 
-/// A line repeated across stories of no known source is furniture when at least one in
-/// this many of the archive's stories carries it.
-const ARCHIVE_SHARE: usize = 10;
-
 /// Archive evidence: another story's title, or furniture repeated across a source.
 /// A block the story itself says more than once (a refrain, a repeated subheading) is
 /// the story's own and is never hidden for appearing elsewhere.
@@ -85,12 +81,12 @@ pub(super) fn archive_pass(
         let n = ev.repeats_keyed(&src_key, &b.text, &keys[i]);
         // long prose repeated across stories is usually a shared paragraph of wire copy;
         // keep the story's own words and hide only furniture-sized repeats
-        if n >= min_repeats && (feats[i].words <= 60 || !feats[i].ends_sentence) {
+        if n >= min_repeats && (feats[i].words <= ARCHIVE_PROSE_MAX_WORDS || !feats[i].ends_sentence) {
             let src = match &src_name {
                 Some(s) if ev.source_is_large(&src_key) => s.as_str(),
                 _ => "this archive",
             };
-            let kind = if feats[i].words >= 15 && !feats[i].ends_sentence {
+            let kind = if feats[i].words >= ARCHIVE_LIST_MIN_WORDS && !feats[i].ends_sentence {
                 Kind::HeadlineList
             } else {
                 Kind::Promo

@@ -27,7 +27,7 @@ pub(super) fn context_pass(
     let n = verdicts.len();
     let short_run = short_runs(feats, verdicts);
     let prose_at = |j: usize| {
-        verdicts.get(j).is_some_and(|v| matches!(v, Verdict::Prose)) && feats[j].words >= 6
+        verdicts.get(j).is_some_and(|v| matches!(v, Verdict::Prose)) && feats[j].words >= NEIGHBOUR_PROSE_WORDS
     };
     for i in 0..n {
         let b = &article.blocks[i];
@@ -53,7 +53,7 @@ pub(super) fn context_pass(
                             false,
                             "a date on a line of its own above the story: a dateline".into(),
                         )
-                    } else if f.words <= 12 {
+                    } else if f.words <= HEADER_LINE_MAX_WORDS {
                         (
                             Kind::Byline,
                             false,
@@ -72,7 +72,7 @@ pub(super) fn context_pass(
                         false,
                         "a headline-like line after the story ends".into(),
                     )
-                } else if f.words <= 2
+                } else if f.words <= LABEL_MAX_WORDS
                     && !prose_at(i.wrapping_sub(1))
                     && !prose_at(i + 1)
                     && b.markup != Markup::Heading
@@ -158,7 +158,7 @@ fn inline_story_line(article: &Article, verdicts: &[Verdict], i: usize) -> Optio
     if t.contains('@') || t.contains("http") || t.contains("www.") {
         return Some("carries an address or a handle: an embedded post");
     }
-    if words(t).count() >= 15 {
+    if words(t).count() >= INLINE_PROSE_MIN_WORDS {
         return Some("longer than a headline");
     }
     if words(t)
@@ -186,15 +186,6 @@ fn ends_with_attribution(t: &str) -> bool {
     })
 }
 
-/// Lines that are not prose which, in a row, cut a paragraph off from the story.
-const GAP: usize = 6;
-
-/// Words of prose a group above the story's core needs to be taken as its introduction.
-const INTRO_WORDS: usize = 50;
-
-/// Short lines in a row that make a table, a menu or a list of links, not subheadings.
-const SHORT_RUN: usize = 3;
-
 /// The story's first and last paragraph. Paragraphs fall into groups separated by
 /// [`GAP`] or more lines of furniture in a row (hidden blocks, lines of one to three
 /// words); longer lines without a full stop (list items, subheadings) bridge the gap.
@@ -218,7 +209,7 @@ fn story_span(feats: &[Features], verdicts: &[Verdict]) -> Option<(usize, usize)
                 }
                 furniture = 0;
             }
-            Verdict::Fragment if feats[i].words > 3 => furniture = 0,
+            Verdict::Fragment if feats[i].words > SPAN_FURNITURE_MAX_WORDS => furniture = 0,
             _ => furniture += 1,
         }
     }
@@ -232,7 +223,7 @@ fn story_span(feats: &[Features], verdicts: &[Verdict]) -> Option<(usize, usize)
         a = top;
         words += groups[top..core].iter().map(|g| g.2).sum::<usize>();
     }
-    while b + 1 < groups.len() && groups[b + 1].2 * 5 >= words {
+    while b + 1 < groups.len() && groups[b + 1].2 * SPAN_JOIN_SHARE >= words {
         b += 1;
         words += groups[b].2;
     }
@@ -242,7 +233,7 @@ fn story_span(feats: &[Features], verdicts: &[Verdict]) -> Option<(usize, usize)
 /// For each fragment, the length of the run of short fragments (five words or fewer)
 /// it belongs to; 0 for other blocks.
 fn short_runs(feats: &[Features], verdicts: &[Verdict]) -> Vec<usize> {
-    let short = |i: usize| matches!(verdicts[i], Verdict::Fragment) && feats[i].words <= 5;
+    let short = |i: usize| matches!(verdicts[i], Verdict::Fragment) && feats[i].words <= SHORT_LINE_MAX_WORDS;
     let mut out = vec![0; verdicts.len()];
     let mut i = 0;
     while i < verdicts.len() {
@@ -262,5 +253,5 @@ fn short_runs(feats: &[Features], verdicts: &[Verdict]) -> Vec<usize> {
 
 /// A subheading: a few words, no sentence end.
 fn is_subheading(f: &Features) -> bool {
-    f.words <= 5
+    f.words <= SUBHEADING_MAX_WORDS
 }

@@ -124,7 +124,7 @@ fn caption_label(t: &str) -> bool {
 pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, title_key: &str) -> Verdict {
     let t = text.trim();
     // the furniture checks read short blocks only; the first words are enough
-    let lw: Vec<String> = words(t).take(32).map(|w| w.to_lowercase()).collect();
+    let lw: Vec<String> = words(t).take(FURNITURE_READ_WORDS).map(|w| w.to_lowercase()).collect();
     if f.words == 0 {
         return Verdict::Hide(Kind::Promo, "has no words".into());
     }
@@ -145,7 +145,7 @@ pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, title_key: &st
             "a byline: \"By\" and a name, no sentence".into(),
         );
     }
-    if f.words <= 30
+    if f.words <= CAPTION_MAX_WORDS
         && lw
             .first()
             .is_some_and(|w| CAPTION_MARKERS.contains(&w.as_str()))
@@ -153,7 +153,7 @@ pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, title_key: &st
     {
         return Verdict::Hide(Kind::Caption, "a photo caption or credit".into());
     }
-    if f.words <= 40
+    if f.words <= CREDIT_MAX_WORDS
         && (t.contains("Photo:")
             || t.contains("(Photo")
             || t.contains("Credit:")
@@ -164,7 +164,7 @@ pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, title_key: &st
     {
         return Verdict::Hide(Kind::Caption, "carries a picture credit".into());
     }
-    if f.words <= 25 && speaks_to_the_reader(&lw) {
+    if f.words <= FURNITURE_SENTENCE_MAX_WORDS && speaks_to_the_reader(&lw) {
         if let Some(m) = FURNITURE_SENTENCE_MARKERS
             .iter()
             .find(|m| has_phrase(&lw, m))
@@ -175,7 +175,7 @@ pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, title_key: &st
             );
         }
     }
-    if f.words > 12 && !f.ends_sentence {
+    if f.words > LIST_MIN_WORDS && !f.ends_sentence {
         if let Some(m) = LIST_HEADINGS.iter().find(|m| starts_with_phrase(&lw, m)) {
             return Verdict::Hide(
                 Kind::HeadlineList,
@@ -189,7 +189,7 @@ pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, title_key: &st
             format!("a link to another story ({label:?})"),
         );
     }
-    if f.words <= 12 && !f.ends_sentence {
+    if f.words <= FURNITURE_LINE_MAX_WORDS && !f.ends_sentence {
         if let Some(m) = PROMO_MARKERS
             .iter()
             .find(|m| has_phrase(&lw, m))
@@ -202,13 +202,13 @@ pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, title_key: &st
             );
         }
     }
-    if f.words <= 50 && has_credit_tail(t) {
+    if f.words <= CREDIT_TAIL_MAX_WORDS && has_credit_tail(t) {
         return Verdict::Hide(Kind::Caption, "ends with a picture credit".into());
     }
     if markup == Markup::Heading {
         return Verdict::Fragment;
     }
-    if f.words >= 15 && !f.ends_sentence && f.inner_breaks == 0 && !f.ends_colon {
+    if f.words >= RUN_TOGETHER_MIN_WORDS && !f.ends_sentence && f.inner_breaks == 0 && !f.ends_colon {
         // a bullet point is a sentence of a list, not headlines run together
         let bullet = markup == Markup::ListItem
             || t.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '-' | '*' | '•' | '–'));
@@ -221,14 +221,14 @@ pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, title_key: &st
                 ),
             );
         }
-        if f.words >= 20 {
+        if f.words >= UNPUNCTUATED_PROSE_WORDS {
             return Verdict::Prose;
         }
     }
     if f.ends_sentence
         || f.ends_colon
         || markup == Markup::ListItem
-        || (f.inner_breaks >= 1 && f.words >= 8)
+        || (f.inner_breaks >= 1 && f.words >= BROKEN_PROSE_WORDS)
     {
         Verdict::Prose
     } else {
@@ -241,12 +241,12 @@ pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, title_key: &st
 fn run_together(f: &Features, text: &str) -> bool {
     // headlines carry few commas; a clause-rich line is a sentence that lost its stop
     let commas = text.matches(',').count();
-    if commas * 12 > f.words {
+    if commas * WORDS_PER_COMMA > f.words {
         return false;
     }
-    f.joins >= 3
-        || (f.joins >= 2 && f.words >= 25)
-        || (f.words >= 20 && f.cased > 0 && f.capitalised * 4 >= f.cased * 3)
+    f.joins >= RESTARTS
+        || (f.joins >= RESTARTS_IN_LONG && f.words >= LONG_RUN_WORDS)
+        || (f.words >= CAPITALISED_RUN_WORDS && f.cased > 0 && f.capitalised * 4 >= f.cased * 3)
 }
 
 /// Labels that introduce a link to another story: "Read more:", "Related:", "See also:".
@@ -278,7 +278,7 @@ const TEASER_LABELS: &[&str] = &[
 /// The teaser label a short block opens with, if any ("Read more: Storm closes road").
 fn teaser_label(t: &str) -> Option<&'static str> {
     let (head, rest) = t.split_once([':', '|', '»'])?;
-    if words(rest).count() == 0 || words(t).count() > 30 {
+    if words(rest).count() == 0 || words(t).count() > TEASER_MAX_WORDS {
         return None;
     }
     let h = head
@@ -329,7 +329,7 @@ fn has_credit_tail(t: &str) -> bool {
         && !tail.chars().any(|c| c.is_ascii_digit());
     if (sentence_before || bare)
         && slash_between_names
-        && (2..=8).contains(&tail_words.len())
+        && (2..=CREDIT_NAMES_MAX_WORDS).contains(&tail_words.len())
         && names(&tail_words)
     {
         return true;
@@ -344,7 +344,7 @@ fn has_credit_tail(t: &str) -> bool {
         let before = t[..t.len() - inner.len() - 2].trim_end();
         let sentence_before = before.ends_with(['.', '!', '?']);
         if sentence_before
-            && (1..=5).contains(&ws.len())
+            && (1..=CREDIT_PAREN_MAX_WORDS).contains(&ws.len())
             && ws.iter().all(|w| w.starts_with(|c: char| c.is_uppercase()))
             && (inner.contains('/')
                 || ws

@@ -110,7 +110,9 @@ fn standfirst_pass(article: &Article, verdicts: &mut [Verdict]) {
         .map(|s| norm_key(&s))
         .unwrap_or_default();
     let next = norm_key(&article.blocks[j].text);
-    if features::word_count(&first) >= 4 && next.starts_with(&first) && j - i <= 5 {
+    if features::word_count(&first) >= STANDFIRST_OPENING_WORDS
+        && next.starts_with(&first)
+        && j - i <= STANDFIRST_REACH {
         verdicts[i] = Verdict::Hide(
             Kind::Standfirst,
             "a summary above the story: the first paragraph repeats its opening".into(),

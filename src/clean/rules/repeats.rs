@@ -61,9 +61,9 @@ pub(super) fn repeat_pass(article: &Article, verdicts: &mut [Verdict]) {
     // the openings wanted (of sentences of blocks of 8 to 60 words), each with the
     // lengths of the last words that follow it (0: none)
     let mut wanted: HashMap<(u64, usize), Vec<usize>, Fnv> = Default::default();
-    let mut counts = [false; 61];
+    let mut counts = [false; PULL_QUOTE_MAX_WORDS + 1];
     for (i, k) in keys.iter().enumerate() {
-        if (8..=60).contains(&k.split(' ').count()) && !hidden(&verdicts[i]) {
+        if (PULL_QUOTE_MIN_WORDS..=PULL_QUOTE_MAX_WORDS).contains(&k.split(' ').count()) && !hidden(&verdicts[i]) {
             for sk in sentence_keys(i) {
                 let Some((h, n, last)) = sentence_key(&sk) else {
                     continue;
@@ -77,14 +77,14 @@ pub(super) fn repeat_pass(article: &Article, verdicts: &mut [Verdict]) {
                 if !lens.contains(&len) {
                     lens.push(len);
                 }
-                counts[n.min(60)] = true;
+                counts[n.min(PULL_QUOTE_MAX_WORDS)] = true;
             }
         }
     }
     // where each sentence is: the blocks, by its key
     let mut found: HashMap<(u64, usize, u64), Vec<usize>, Fnv> = Default::default();
     if !wanted.is_empty() {
-        let counts: Vec<usize> = (3..=60).filter(|&n| counts[n]).collect();
+        let counts: Vec<usize> = (3..=PULL_QUOTE_MAX_WORDS).filter(|&n| counts[n]).collect();
         let (mut ws, mut hs): (Vec<&[u8]>, Vec<u64>) = (Vec::new(), Vec::new());
         for (j, k) in keys.iter().enumerate() {
             ws.clear();
@@ -131,7 +131,7 @@ pub(super) fn repeat_pass(article: &Article, verdicts: &mut [Verdict]) {
         if i > 0 {
             prose_before |= matches!(verdicts[i - 1], Verdict::Prose);
         }
-        if hidden(&verdicts[i]) || keys[i].split(' ').count() < 4 {
+        if hidden(&verdicts[i]) || keys[i].split(' ').count() < REPEAT_MIN_WORDS {
             continue;
         }
         // an exact repeat of an earlier block
@@ -145,7 +145,7 @@ pub(super) fn repeat_pass(article: &Article, verdicts: &mut [Verdict]) {
         // a pull quote or teaser is a sentence or more (a short phrase is naturally
         // found inside longer paragraphs) and rarely more than a few sentences
         let n_words = keys[i].split(' ').count();
-        let all_elsewhere = (8..=60).contains(&n_words) && {
+        let all_elsewhere = (PULL_QUOTE_MIN_WORDS..=PULL_QUOTE_MAX_WORDS).contains(&n_words) && {
             let sents = sentence_keys(i);
             !sents.is_empty()
                 && sents.iter().all(|k| {
