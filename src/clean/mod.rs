@@ -8,8 +8,8 @@
 mod evidence;
 mod features;
 mod guard;
-pub mod model;
 mod limits;
+pub mod model;
 mod rules;
 mod shapes;
 

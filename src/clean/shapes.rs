@@ -89,7 +89,8 @@ pub(super) fn copyright_holder(t: &str) -> Option<String> {
         }
     }
     let n = words(&name).count();
-    ((1..=HOLDER_MAX_WORDS).contains(&n) && name.starts_with(|c: char| c.is_alphabetic())).then_some(name)
+    ((1..=HOLDER_MAX_WORDS).contains(&n) && name.starts_with(|c: char| c.is_alphabetic()))
+        .then_some(name)
 }
 
 /// "By" and a name: a byline, not a sentence.

@@ -81,7 +81,9 @@ pub(super) fn archive_pass(
         let n = ev.repeats_keyed(&src_key, &b.text, &keys[i]);
         // long prose repeated across stories is usually a shared paragraph of wire copy;
         // keep the story's own words and hide only furniture-sized repeats
-        if n >= min_repeats && (feats[i].words <= ARCHIVE_PROSE_MAX_WORDS || !feats[i].ends_sentence) {
+        if n >= min_repeats
+            && (feats[i].words <= ARCHIVE_PROSE_MAX_WORDS || !feats[i].ends_sentence)
+        {
             let src = match &src_name {
                 Some(s) if ev.source_is_large(&src_key) => s.as_str(),
                 _ => "this archive",

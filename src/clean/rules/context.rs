@@ -27,7 +27,8 @@ pub(super) fn context_pass(
     let n = verdicts.len();
     let short_run = short_runs(feats, verdicts);
     let prose_at = |j: usize| {
-        verdicts.get(j).is_some_and(|v| matches!(v, Verdict::Prose)) && feats[j].words >= NEIGHBOUR_PROSE_WORDS
+        verdicts.get(j).is_some_and(|v| matches!(v, Verdict::Prose))
+            && feats[j].words >= NEIGHBOUR_PROSE_WORDS
     };
     for i in 0..n {
         let b = &article.blocks[i];
@@ -233,7 +234,9 @@ fn story_span(feats: &[Features], verdicts: &[Verdict]) -> Option<(usize, usize)
 /// For each fragment, the length of the run of short fragments (five words or fewer)
 /// it belongs to; 0 for other blocks.
 fn short_runs(feats: &[Features], verdicts: &[Verdict]) -> Vec<usize> {
-    let short = |i: usize| matches!(verdicts[i], Verdict::Fragment) && feats[i].words <= SHORT_LINE_MAX_WORDS;
+    let short = |i: usize| {
+        matches!(verdicts[i], Verdict::Fragment) && feats[i].words <= SHORT_LINE_MAX_WORDS
+    };
     let mut out = vec![0; verdicts.len()];
     let mut i = 0;
     while i < verdicts.len() {

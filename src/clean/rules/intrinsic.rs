@@ -124,7 +124,10 @@ fn caption_label(t: &str) -> bool {
 pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, title_key: &str) -> Verdict {
     let t = text.trim();
     // the furniture checks read short blocks only; the first words are enough
-    let lw: Vec<String> = words(t).take(FURNITURE_READ_WORDS).map(|w| w.to_lowercase()).collect();
+    let lw: Vec<String> = words(t)
+        .take(FURNITURE_READ_WORDS)
+        .map(|w| w.to_lowercase())
+        .collect();
     if f.words == 0 {
         return Verdict::Hide(Kind::Promo, "has no words".into());
     }
@@ -208,7 +211,8 @@ pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, title_key: &st
     if markup == Markup::Heading {
         return Verdict::Fragment;
     }
-    if f.words >= RUN_TOGETHER_MIN_WORDS && !f.ends_sentence && f.inner_breaks == 0 && !f.ends_colon {
+    if f.words >= RUN_TOGETHER_MIN_WORDS && !f.ends_sentence && f.inner_breaks == 0 && !f.ends_colon
+    {
         // a bullet point is a sentence of a list, not headlines run together
         let bullet = markup == Markup::ListItem
             || t.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '-' | '*' | '•' | '–'));

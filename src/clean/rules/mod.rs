@@ -112,7 +112,8 @@ fn standfirst_pass(article: &Article, verdicts: &mut [Verdict]) {
     let next = norm_key(&article.blocks[j].text);
     if features::word_count(&first) >= STANDFIRST_OPENING_WORDS
         && next.starts_with(&first)
-        && j - i <= STANDFIRST_REACH {
+        && j - i <= STANDFIRST_REACH
+    {
         verdicts[i] = Verdict::Hide(
             Kind::Standfirst,
             "a summary above the story: the first paragraph repeats its opening".into(),

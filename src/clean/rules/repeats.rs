@@ -63,7 +63,9 @@ pub(super) fn repeat_pass(article: &Article, verdicts: &mut [Verdict]) {
     let mut wanted: HashMap<(u64, usize), Vec<usize>, Fnv> = Default::default();
     let mut counts = [false; PULL_QUOTE_MAX_WORDS + 1];
     for (i, k) in keys.iter().enumerate() {
-        if (PULL_QUOTE_MIN_WORDS..=PULL_QUOTE_MAX_WORDS).contains(&k.split(' ').count()) && !hidden(&verdicts[i]) {
+        if (PULL_QUOTE_MIN_WORDS..=PULL_QUOTE_MAX_WORDS).contains(&k.split(' ').count())
+            && !hidden(&verdicts[i])
+        {
             for sk in sentence_keys(i) {
                 let Some((h, n, last)) = sentence_key(&sk) else {
                     continue;

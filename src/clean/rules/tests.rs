@@ -21,8 +21,7 @@ pub(super) const P1: &str =
     "The harbour board voted on Tuesday to raise ferry fares by ten per cent from April.";
 pub(super) const P2: &str =
     "Commuters said the rise would hurt families who cross the water every day.";
-pub(super) const P3: &str =
-    "The board will review the fares again next winter, its chair said.";
+pub(super) const P3: &str = "The board will review the fares again next winter, its chair said.";
 
 #[test]
 fn standfirst_repeated_by_body_is_hidden_once() {
