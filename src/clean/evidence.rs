@@ -161,11 +161,11 @@ fn opening_of(text: &str, key: &str) -> Option<String> {
 pub fn source_key(a: &Article) -> String {
     match a.source.as_deref() {
         Some(s) => norm_key(s),
-        None => source_key_with(a, super::rules::stated_source(a)),
+        None => source_key_with(a, super::shapes::stated_source(a)),
     }
 }
 
-/// [`source_key`] with the stated source line (`rules::stated_source`) already found.
+/// [`source_key`] with the stated source line (`shapes::stated_source`) already found.
 pub(super) fn source_key_with(a: &Article, stated: Option<usize>) -> String {
     match a.source.as_deref() {
         Some(s) => norm_key(s),
@@ -196,7 +196,7 @@ pub fn observe(a: &Article) -> Observed {
     // as source_key(a), finding the stated source once
     let (source, name) = match &a.source {
         Some(s) => (norm_key(s), Some(s.clone())),
-        None => match super::rules::stated_source(a) {
+        None => match super::shapes::stated_source(a) {
             Some(i) => (
                 norm_key(&a.blocks[i].text),
                 Some(a.blocks[i].text.trim().to_string()),

@@ -8,8 +8,10 @@
 mod evidence;
 mod features;
 mod guard;
+mod limits;
 pub mod model;
 mod rules;
+mod shapes;
 
 pub use evidence::{observe, Evidence, EvidenceBuilder, Observed};
 

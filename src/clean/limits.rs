@@ -1,0 +1,112 @@
+//! The thresholds of the rules, named in one place (used by `shapes` and every pass of
+//! `rules`). Counts are of words (`features::Features::words`) unless said otherwise.
+
+// --- the header's shapes (`shapes`) ---
+
+/// Words from which a full sentence reads as a paragraph: a standfirst at the top, or
+/// the story starting under a source line.
+pub(super) const PARAGRAPH_MIN_WORDS: usize = 8;
+/// Blocks from the top searched for the stated source line.
+pub(super) const HEADER_BLOCKS: usize = 6;
+/// Most words of a byline ("By" and a name).
+pub(super) const BYLINE_MAX_WORDS: usize = 8;
+/// Most words of a dateline.
+pub(super) const DATELINE_MAX_WORDS: usize = 8;
+/// Fewest digits of a dateline that is mostly digits ("09/12/2019 08:15").
+pub(super) const DATELINE_MIN_DIGITS: usize = 4;
+/// Most words of the publisher's name a copyright line gives.
+pub(super) const HOLDER_MAX_WORDS: usize = 6;
+/// Most words of a lone source line.
+pub(super) const SOURCE_MAX_WORDS: usize = 4;
+
+// --- pass 1, intrinsic (`rules::intrinsic`) ---
+
+/// Words of a block the furniture checks read (they judge short blocks only).
+pub(super) const FURNITURE_READ_WORDS: usize = 32;
+/// Most words of a caption that opens with a caption word ("Photo: ...").
+pub(super) const CAPTION_MAX_WORDS: usize = 30;
+/// Most words of a block hidden for carrying a picture credit ("Credit:", "(Photo").
+pub(super) const CREDIT_MAX_WORDS: usize = 40;
+/// Most words of a sentence that is furniture for addressing the reader (a sign-up box).
+pub(super) const FURNITURE_SENTENCE_MAX_WORDS: usize = 25;
+/// More words than this, unpunctuated, after a list heading: other stories run together.
+pub(super) const LIST_MIN_WORDS: usize = 12;
+/// Most words of an unpunctuated line hidden for its furniture words.
+pub(super) const FURNITURE_LINE_MAX_WORDS: usize = 12;
+/// Most words of a teaser ("Read more: Storm closes road").
+pub(super) const TEASER_MAX_WORDS: usize = 30;
+/// Most words of a block hidden for ending with a picture credit.
+pub(super) const CREDIT_TAIL_MAX_WORDS: usize = 50;
+/// Most words of the names in a credit joined by slashes ("Jane Roe/Coast Agency").
+pub(super) const CREDIT_NAMES_MAX_WORDS: usize = 8;
+/// Most words of a credit in a closing parenthesis ("(Coast Agency)").
+pub(super) const CREDIT_PAREN_MAX_WORDS: usize = 5;
+/// Words from which an unpunctuated block may be headlines run together.
+pub(super) const RUN_TOGETHER_MIN_WORDS: usize = 15;
+/// Words from which an unpunctuated block that is not headlines run together is prose.
+pub(super) const UNPUNCTUATED_PROSE_WORDS: usize = 20;
+/// Words from which a block with a sentence break inside it is prose.
+pub(super) const BROKEN_PROSE_WORDS: usize = 8;
+/// Headlines carry at most one comma per this many words; more is a sentence.
+pub(super) const WORDS_PER_COMMA: usize = 12;
+/// Restarts (a capital after lower case) that make a block headlines run together.
+pub(super) const RESTARTS: usize = 3;
+/// Restarts enough in a block of [`LONG_RUN_WORDS`] or more.
+pub(super) const RESTARTS_IN_LONG: usize = 2;
+/// Words of a long run of headlines, where [`RESTARTS_IN_LONG`] restarts are enough.
+pub(super) const LONG_RUN_WORDS: usize = 25;
+/// Words from which a block capitalised throughout (three in four) is headlines.
+pub(super) const CAPITALISED_RUN_WORDS: usize = 20;
+
+// --- the header pass (`rules::mod`) ---
+
+/// Fewest words of a standfirst's opening sentence that the lede must repeat.
+pub(super) const STANDFIRST_OPENING_WORDS: usize = 4;
+/// Furthest the lede may stand below the standfirst, in blocks.
+pub(super) const STANDFIRST_REACH: usize = 5;
+
+// --- pass 3, archive evidence (`rules::archive`) ---
+
+/// A line repeated across stories of no known source is furniture when at least one in
+/// this many of the archive's stories carries it.
+pub(super) const ARCHIVE_SHARE: usize = 10;
+/// Most words of a full sentence hidden for repeating across stories; longer prose is
+/// shared wire copy and stays.
+pub(super) const ARCHIVE_PROSE_MAX_WORDS: usize = 60;
+/// Words from which an unpunctuated repeat is a list of headlines rather than furniture.
+pub(super) const ARCHIVE_LIST_MIN_WORDS: usize = 15;
+
+// --- pass 4, repeats within the article (`rules::repeats`) ---
+
+/// Fewest words of a block whose sentences may all be a pull quote or teaser.
+pub(super) const PULL_QUOTE_MIN_WORDS: usize = 8;
+/// Most words of such a block (and of its sentences looked for elsewhere).
+pub(super) const PULL_QUOTE_MAX_WORDS: usize = 60;
+/// Fewest words of a block checked for repeats at all.
+pub(super) const REPEAT_MIN_WORDS: usize = 4;
+
+// --- pass 5, context (`rules::context`) ---
+
+/// Lines that are not prose which, in a row, cut a paragraph off from the story.
+pub(super) const GAP: usize = 6;
+/// Words of prose a group above the story's core needs to be taken as its introduction.
+pub(super) const INTRO_WORDS: usize = 50;
+/// Short lines in a row that make a table, a menu or a list of links, not subheadings.
+pub(super) const SHORT_RUN: usize = 3;
+/// Most words of a line counted as a short line in such a run.
+pub(super) const SHORT_LINE_MAX_WORDS: usize = 5;
+/// Most words of a subheading.
+pub(super) const SUBHEADING_MAX_WORDS: usize = 5;
+/// Most words of a fragment counted as furniture between groups of paragraphs; longer
+/// ones (list items, subheadings) bridge the gap.
+pub(super) const SPAN_FURNITURE_MAX_WORDS: usize = 3;
+/// A group below the story joins it when it holds at least one in this many of its words.
+pub(super) const SPAN_JOIN_SHARE: usize = 5;
+/// Words from which a paragraph counts as prose beside a label.
+pub(super) const NEIGHBOUR_PROSE_WORDS: usize = 6;
+/// Most words of a label with no paragraph on either side.
+pub(super) const LABEL_MAX_WORDS: usize = 2;
+/// Most words of a short line above the story taken for a byline, dateline or section.
+pub(super) const HEADER_LINE_MAX_WORDS: usize = 12;
+/// Words from which a line between story paragraphs is longer than a headline.
+pub(super) const INLINE_PROSE_MIN_WORDS: usize = 15;

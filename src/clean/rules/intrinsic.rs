@@ -1,0 +1,370 @@
+//! Pass 1, intrinsic: what each block is on its own (furniture words, captions and
+//! credits, teaser labels, bylines, copyright, headlines run together), else prose or a
+//! fragment.
+
+use super::Verdict;
+use crate::article::Markup;
+use crate::clean::features::Features;
+use crate::clean::limits::*;
+use crate::clean::shapes::{furniture_only, has_phrase, is_byline, PROMO_MARKERS};
+use crate::clean::Kind;
+use crate::text::{norm_key, words};
+
+/// Words that make even a full sentence page furniture when the sentence is short:
+/// sign-up boxes, cookie notices, comment forms.
+const FURNITURE_SENTENCE_MARKERS: &[&str] = &[
+    "subscribe",
+    "subscription",
+    "newsletter",
+    "newsletters",
+    "sign up",
+    "signing up",
+    "inbox",
+    "cookie",
+    "cookies",
+    "log in",
+    "logged in",
+    "privacy policy",
+    "terms of use",
+    "terms of service",
+    "leave a comment",
+    "follow us",
+];
+
+/// Does a line address the reader, as a sign-up box, a cookie notice or a comment form
+/// does ("Sign up for our newsletter", "We use cookies to give you...")? A story's own
+/// sentence about a newsletter or a subscription reports; it does not ask.
+fn speaks_to_the_reader(lower_words: &[String]) -> bool {
+    const ADDRESS: &[&str] = &[
+        "you", "your", "you're", "you'll", "our", "we", "we're", "us",
+    ];
+    const ASKS: &[&str] = &[
+        "subscribe",
+        "sign",
+        "log",
+        "register",
+        "follow",
+        "leave",
+        "get",
+        "join",
+    ];
+    lower_words
+        .first()
+        .is_some_and(|w| ASKS.contains(&w.as_str()))
+        || lower_words.iter().any(|w| {
+            ADDRESS.contains(
+                &w.replace('’', "'")
+                    .trim_matches(|c: char| !c.is_alphanumeric() && c != '\''),
+            )
+        })
+}
+
+/// Headings of lists of other stories; a long unpunctuated block opening with one is
+/// that list run together.
+const LIST_HEADINGS: &[&str] = &[
+    "most read",
+    "most popular",
+    "most viewed",
+    "most shared",
+    "trending",
+    "related",
+    "related stories",
+    "recommended",
+    "more from",
+    "more stories",
+    "top stories",
+    "latest news",
+    "you may also like",
+    "you might also like",
+];
+
+fn starts_with_phrase(lower_words: &[String], phrase: &str) -> bool {
+    let p: Vec<&str> = phrase.split(' ').collect();
+    lower_words.len() >= p.len() && lower_words.iter().zip(&p).all(|(a, b)| a == b)
+}
+
+/// Words that start or mark a caption or a picture credit.
+const CAPTION_MARKERS: &[&str] = &[
+    "photo",
+    "photograph",
+    "photos",
+    "image",
+    "images",
+    "picture",
+    "pictured",
+    "credit",
+    "file photo",
+    "illustration",
+    "caption",
+    "gallery",
+];
+
+/// Does a line opening with a caption word read as a caption's label ("Photo: ...",
+/// "Image credit: Jane Roe", "Picture by Jane Roe/Coast Agency") rather than a line of
+/// the story that happens to start with the word ("Credit never expires")?
+fn caption_label(t: &str) -> bool {
+    // "Photo: ...", "Image credit: ...": the label before a colon is a word or three
+    let label = t.split_once(':').is_some_and(|(head, _)| {
+        (1..=3).contains(&words(head).count())
+            && words(head).all(|w| {
+                let w = w.to_lowercase();
+                CAPTION_MARKERS.contains(&w.as_str())
+                    || matches!(w.as_str(), "by" | "courtesy" | "top" | "main" | "above")
+            })
+    });
+    label || t.contains('|') || {
+        let lw: Vec<String> = words(t).take(3).map(|w| w.to_lowercase()).collect();
+        lw.iter()
+            .skip(1)
+            .any(|w| w == "by" || w == "credit" || w == "courtesy")
+    }
+}
+
+/// What a block is on its own: its shape and the furniture words it carries.
+pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, title_key: &str) -> Verdict {
+    let t = text.trim();
+    // the furniture checks read short blocks only; the first words are enough
+    let lw: Vec<String> = words(t)
+        .take(FURNITURE_READ_WORDS)
+        .map(|w| w.to_lowercase())
+        .collect();
+    if f.words == 0 {
+        return Verdict::Hide(Kind::Promo, "has no words".into());
+    }
+    if t.len() <= title_key.len() * 2 + 16 && norm_key(t) == title_key {
+        return Verdict::Hide(Kind::Duplicate, "repeats the title".into());
+    }
+    if t.starts_with('©')
+        || lw.first().is_some_and(|w| w == "copyright")
+        || has_phrase(&lw, "all rights reserved")
+        || t.starts_with("(c) ")
+        || t.starts_with("(C) ")
+    {
+        return Verdict::Hide(Kind::Copyright, "a copyright line".into());
+    }
+    if is_byline(t, f) {
+        return Verdict::Hide(
+            Kind::Byline,
+            "a byline: \"By\" and a name, no sentence".into(),
+        );
+    }
+    if f.words <= CAPTION_MAX_WORDS
+        && lw
+            .first()
+            .is_some_and(|w| CAPTION_MARKERS.contains(&w.as_str()))
+        && caption_label(t)
+    {
+        return Verdict::Hide(Kind::Caption, "a photo caption or credit".into());
+    }
+    if f.words <= CREDIT_MAX_WORDS
+        && (t.contains("Photo:")
+            || t.contains("(Photo")
+            || t.contains("Credit:")
+            || t.contains("Photograph:")
+            || t.contains("Credit...")
+            || t.contains("Image:")
+            || t.contains("(Image"))
+    {
+        return Verdict::Hide(Kind::Caption, "carries a picture credit".into());
+    }
+    if f.words <= FURNITURE_SENTENCE_MAX_WORDS && speaks_to_the_reader(&lw) {
+        if let Some(m) = FURNITURE_SENTENCE_MARKERS
+            .iter()
+            .find(|m| has_phrase(&lw, m))
+        {
+            return Verdict::Hide(
+                Kind::Promo,
+                format!("a short sentence of page furniture ({m:?})"),
+            );
+        }
+    }
+    if f.words > LIST_MIN_WORDS && !f.ends_sentence {
+        if let Some(m) = LIST_HEADINGS.iter().find(|m| starts_with_phrase(&lw, m)) {
+            return Verdict::Hide(
+                Kind::HeadlineList,
+                format!("a list of other stories under {m:?}"),
+            );
+        }
+    }
+    if let Some(label) = teaser_label(t) {
+        return Verdict::Hide(
+            Kind::RelatedHeadline,
+            format!("a link to another story ({label:?})"),
+        );
+    }
+    if f.words <= FURNITURE_LINE_MAX_WORDS && !f.ends_sentence {
+        if let Some(m) = PROMO_MARKERS
+            .iter()
+            .find(|m| has_phrase(&lw, m))
+            .copied()
+            .or_else(|| furniture_only(&lw))
+        {
+            return Verdict::Hide(
+                Kind::Promo,
+                format!("a short line of page furniture ({m:?})"),
+            );
+        }
+    }
+    if f.words <= CREDIT_TAIL_MAX_WORDS && has_credit_tail(t) {
+        return Verdict::Hide(Kind::Caption, "ends with a picture credit".into());
+    }
+    if markup == Markup::Heading {
+        return Verdict::Fragment;
+    }
+    if f.words >= RUN_TOGETHER_MIN_WORDS && !f.ends_sentence && f.inner_breaks == 0 && !f.ends_colon
+    {
+        // a bullet point is a sentence of a list, not headlines run together
+        let bullet = markup == Markup::ListItem
+            || t.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '-' | '*' | '•' | '–'));
+        if !bullet && run_together(f, t) {
+            return Verdict::Hide(
+                Kind::HeadlineList,
+                format!(
+                    "{} words with no sentence end, where {} capitalised words follow lower-case ones: headlines run together",
+                    f.words, f.joins
+                ),
+            );
+        }
+        if f.words >= UNPUNCTUATED_PROSE_WORDS {
+            return Verdict::Prose;
+        }
+    }
+    if f.ends_sentence
+        || f.ends_colon
+        || markup == Markup::ListItem
+        || (f.inner_breaks >= 1 && f.words >= BROKEN_PROSE_WORDS)
+    {
+        Verdict::Prose
+    } else {
+        Verdict::Fragment
+    }
+}
+
+/// Several headlines run together into one block: long, unpunctuated, and either
+/// restarting with a capital again and again or capitalised throughout.
+fn run_together(f: &Features, text: &str) -> bool {
+    // headlines carry few commas; a clause-rich line is a sentence that lost its stop
+    let commas = text.matches(',').count();
+    if commas * WORDS_PER_COMMA > f.words {
+        return false;
+    }
+    f.joins >= RESTARTS
+        || (f.joins >= RESTARTS_IN_LONG && f.words >= LONG_RUN_WORDS)
+        || (f.words >= CAPITALISED_RUN_WORDS && f.cased > 0 && f.capitalised * 4 >= f.cased * 3)
+}
+
+/// Labels that introduce a link to another story: "Read more:", "Related:", "See also:".
+const TEASER_LABELS: &[&str] = &[
+    "read more",
+    "read also",
+    "also read",
+    "read",
+    "related",
+    "related story",
+    "related article",
+    "related content",
+    "see also",
+    "also",
+    "more",
+    "more from",
+    "recommended",
+    "watch",
+    "listen",
+    "don't miss",
+    "must read",
+    "top stories",
+    "latest",
+    "trending",
+    "popular",
+    "suggested",
+];
+
+/// The teaser label a short block opens with, if any ("Read more: Storm closes road").
+fn teaser_label(t: &str) -> Option<&'static str> {
+    let (head, rest) = t.split_once([':', '|', '»'])?;
+    if words(rest).count() == 0 || words(t).count() > TEASER_MAX_WORDS {
+        return None;
+    }
+    let h = head
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase()
+        .replace('’', "'");
+    TEASER_LABELS.iter().find(|l| **l == h).copied()
+}
+
+/// A picture credit at the end of a block: names joined by slashes ("Jane Roe/Coast
+/// Agency", "J. Roe / Coast Agency file") after the last sentence, or a short
+/// parenthesis of them ("(Coast Agency)", "(Jane Roe/Coast Agency)").
+fn has_credit_tail(t: &str) -> bool {
+    let t = t.trim();
+    // the part after the last sentence end
+    let cut = t
+        .char_indices()
+        .filter(|&(i, c)| {
+            matches!(c, '.' | '!' | '?') && i + 1 < t.len() && {
+                let rest = &t[i + 1..];
+                !rest.starts_with(|c: char| c.is_lowercase() || c.is_ascii_digit())
+            }
+        })
+        .map(|(i, _)| i + 1)
+        .next_back()
+        .unwrap_or(0);
+    let tail = t[cut..].trim();
+    let tail_words: Vec<&str> = words(tail).collect();
+    let slash_between_names = tail.char_indices().any(|(i, c)| {
+        c == '/'
+            && t_before_alpha(tail, i)
+            && tail[i + 1..]
+                .trim_start()
+                .starts_with(|c: char| c.is_uppercase())
+    });
+    let names = |ws: &[&str]| {
+        ws.iter()
+            .filter(|w| w.starts_with(|c: char| c.is_lowercase()))
+            .count()
+            <= 1
+    };
+    // after a sentence of three words or more (a caption), or alone with no list marks
+    // (a credit line); not an item of a list ("34. Human/Technology Interaction")
+    let sentence_before = cut > 0 && words(&t[..cut]).count() >= 3;
+    let bare = cut == 0
+        && tail.matches('/').count() >= 2
+        && !tail.contains([',', ':'])
+        && !tail.chars().any(|c| c.is_ascii_digit());
+    if (sentence_before || bare)
+        && slash_between_names
+        && (2..=CREDIT_NAMES_MAX_WORDS).contains(&tail_words.len())
+        && names(&tail_words)
+    {
+        return true;
+    }
+    // "(Coast Agency)" closing a caption-length block with a sentence before it
+    if let Some(inner) = t
+        .strip_suffix(')')
+        .and_then(|x| x.rsplit_once('('))
+        .map(|x| x.1)
+    {
+        let ws: Vec<&str> = words(inner).collect();
+        let before = t[..t.len() - inner.len() - 2].trim_end();
+        let sentence_before = before.ends_with(['.', '!', '?']);
+        if sentence_before
+            && (1..=CREDIT_PAREN_MAX_WORDS).contains(&ws.len())
+            && ws.iter().all(|w| w.starts_with(|c: char| c.is_uppercase()))
+            && (inner.contains('/')
+                || ws
+                    .iter()
+                    .all(|w| w.chars().all(|c| c.is_uppercase() || c.is_ascii_digit())))
+        {
+            return true;
+        }
+    }
+    false
+}
+
+fn t_before_alpha(s: &str, i: usize) -> bool {
+    s[..i]
+        .trim_end()
+        .chars()
+        .last()
+        .is_some_and(|c| c.is_alphabetic())
+}

@@ -1,0 +1,127 @@
+//! The rules, in passes:
+//!
+//! 1. intrinsic: what each block is on its own (furniture words, captions and credits,
+//!    teaser labels, bylines, copyright, headlines run together), else prose or fragment;
+//! 2. the header: a standfirst the lede repeats, the lone source line (also after a
+//!    standfirst, byline or date);
+//! 3. archive evidence: another stored story's title, furniture repeated (or nearly) across
+//!    the stories of one source, never a story's own refrain;
+//! 4. repeats within the article: word-for-word repeats, pull quotes and teasers;
+//! 5. context: the story's span (groups of paragraphs split by runs of furniture), and
+//!    for each fragment its neighbours: runs of short lines, labels with no paragraph
+//!    beside them, subheadings, lines that read as story, other stories' headlines.
+//!
+//! Files: `mod.rs` (the [`Verdict`], [`decide`] and the header pass), `intrinsic.rs`,
+//! `archive.rs`, `repeats.rs`, `context.rs`; the header shapes are in `clean::shapes`,
+//! the thresholds in `clean::limits`.
+
+mod archive;
+mod context;
+mod intrinsic;
+mod repeats;
+
+use super::features::{self, sentences, Features};
+use super::limits::*;
+use super::shapes::{copyright_holder, stated_source};
+use super::{Cleaned, Evidence, Kind};
+use crate::article::Article;
+use crate::text::norm_key;
+use archive::archive_pass;
+use context::context_pass;
+use intrinsic::intrinsic;
+use repeats::repeat_pass;
+
+/// A verdict before context: hidden with a kind and reason, or a candidate.
+#[derive(Debug, Clone)]
+enum Verdict {
+    /// Decided: hidden as this kind, for this reason.
+    Hide(Kind, String),
+    /// A full sentence or more: story, unless context says otherwise.
+    Prose,
+    /// Short and unpunctuated: a subheading inside the story, or a headline outside it.
+    Fragment,
+}
+
+/// Run every pass over an article.
+pub(super) fn decide(article: &Article, ev: &Evidence) -> Cleaned {
+    let feats: Vec<Features> = article
+        .blocks
+        .iter()
+        .map(|b| features::of(&b.text))
+        .collect();
+    let title_key = norm_key(&article.title);
+    let mut verdicts: Vec<Verdict> = article
+        .blocks
+        .iter()
+        .zip(&feats)
+        .map(|(b, f)| intrinsic(&b.text, b.markup, f, &title_key))
+        .collect();
+
+    standfirst_pass(article, &mut verdicts);
+    let mut out = Cleaned::default();
+    let stated = stated_source(article);
+    // hides on the header's shape alone (a lone capitalised line, what stands above it)
+    let mut placed = vec![false; verdicts.len()];
+    if let Some(k) = stated {
+        out.source_line = Some(article.blocks[k].text.trim().to_string());
+        verdicts[k] = Verdict::Hide(
+            Kind::SourceLine,
+            "a lone line naming the publication".into(),
+        );
+        placed[k] = true;
+        for (v, p) in verdicts[..k].iter_mut().zip(&mut placed) {
+            if matches!(v, Verdict::Prose) {
+                *v = Verdict::Hide(Kind::Standfirst, "a summary above the source line".into());
+                *p = true;
+            }
+        }
+    }
+    archive_pass(article, stated, ev, &feats, &mut verdicts);
+    repeat_pass(article, &mut verdicts);
+
+    context_pass(article, &feats, &verdicts, &placed, &title_key, &mut out);
+    if out.source_line.is_none() {
+        // no source line: the publisher a copyright line names, if the story has one
+        out.source_line = out
+            .blocks
+            .iter()
+            .filter(|d| d.kind == Kind::Copyright)
+            .find_map(|d| {
+                ev.source_named_in(&d.text)
+                    .map(str::to_string)
+                    .or_else(|| copyright_holder(&d.text))
+            });
+    }
+    out
+}
+
+/// A standfirst: the first paragraph above the story whose opening sentence the next
+/// paragraph repeats (the lede restates the summary). The lede keeps its words.
+fn standfirst_pass(article: &Article, verdicts: &mut [Verdict]) {
+    let Some(i) = verdicts.iter().position(|v| matches!(v, Verdict::Prose)) else {
+        return;
+    };
+    let Some(j) = (i + 1..verdicts.len()).find(|&j| matches!(verdicts[j], Verdict::Prose)) else {
+        return;
+    };
+    let first = sentences(&article.blocks[i].text)
+        .into_iter()
+        .next()
+        .map(|s| norm_key(&s))
+        .unwrap_or_default();
+    let next = norm_key(&article.blocks[j].text);
+    if features::word_count(&first) >= STANDFIRST_OPENING_WORDS
+        && next.starts_with(&first)
+        && j - i <= STANDFIRST_REACH
+    {
+        verdicts[i] = Verdict::Hide(
+            Kind::Standfirst,
+            "a summary above the story: the first paragraph repeats its opening".into(),
+        );
+    }
+}
+
+#[cfg(test)]
+mod more_tests;
+#[cfg(test)]
+mod tests;

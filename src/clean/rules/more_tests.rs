@@ -1,0 +1,255 @@
+use super::tests::{art, kinds as decided, P1, P2, P3};
+use super::*;
+
+const P4: &str = "Ferry crews welcomed the decision, which pays for two new engines this year.";
+
+#[test]
+fn standfirst_whose_opening_the_lede_repeats_is_hidden_not_the_lede() {
+    let sf = format!("{P1} {P3}");
+    let a = art("Fares rise", &[&sf, "Harbour Times", P1, P2]);
+    let c = decide(&a, &Evidence::default());
+    assert_eq!(c.blocks[0].kind, Kind::Standfirst);
+    assert!(!c.blocks[0].shown);
+    assert!(c.blocks[2].shown && c.blocks[3].shown);
+}
+
+#[test]
+fn source_line_after_a_standfirst_or_byline_is_found() {
+    let a = art("Fares rise", &[P3, "Harbour Times", P1, P2]);
+    let c = decide(&a, &Evidence::default());
+    assert_eq!(c.source_line.as_deref(), Some("Harbour Times"));
+    assert_eq!(c.blocks[0].kind, Kind::Standfirst);
+    let b = art("Fares rise", &["By Jane Roe", "Harbour Times", P1, P2]);
+    let c = decide(&b, &Evidence::default());
+    assert_eq!(c.source_line.as_deref(), Some("Harbour Times"));
+    assert_eq!(c.blocks[0].kind, Kind::Byline);
+}
+
+#[test]
+fn a_menu_at_the_top_is_not_a_source() {
+    let a = art("Fares rise", &["Home", "Contact", "Local News", P1, P2]);
+    assert_eq!(decide(&a, &Evidence::default()).source_line, None);
+}
+
+#[test]
+fn copyright_line_names_the_source_when_nothing_else_does() {
+    let a = art(
+        "Fares rise",
+        &[P1, P2, "© 2021 Harbour Times Ltd. All rights reserved."],
+    );
+    let c = decide(&a, &Evidence::default());
+    assert_eq!(c.source_line.as_deref(), Some("Harbour Times"));
+}
+
+#[test]
+fn pull_quote_inside_a_longer_paragraph_is_hidden_once() {
+    let quote = "Commuters said the rise would hurt families who cross the water.";
+    let long = format!("{quote} Several of them wrote to the board last week.");
+    let k = decided(&art("Fares rise", &[P1, &long, quote, P2]));
+    assert_eq!(k[2], (Kind::Duplicate, false));
+    assert!(k[1].1);
+}
+
+#[test]
+fn a_short_phrase_found_inside_a_paragraph_is_not_a_pull_quote() {
+    let k = decided(&art("Fares rise", &[P1, "The harbour board", P2, P3]));
+    assert_eq!(k[1], (Kind::Subheading, true));
+}
+
+#[test]
+fn teaser_labels_and_picture_credits_are_hidden() {
+    let k = decided(&art(
+        "Fares rise",
+        &[
+            P1,
+            "Read more: Storm closes the coast road",
+            P2,
+            "Jane Roe/Coast Agency/Harbour Pictures",
+            P3,
+            "The quay at dawn on Monday. (Jane Roe/Coast Agency)",
+            P4,
+        ],
+    ));
+    assert_eq!(k[1], (Kind::RelatedHeadline, false));
+    assert_eq!(k[3], (Kind::Caption, false));
+    assert_eq!(k[5], (Kind::Caption, false));
+}
+
+#[test]
+fn run_together_headlines_need_restarts_not_commas() {
+    let list = "Storm closes coast road for third night Council approves new library on quay Mayor opens bridge Local team wins cup";
+    let clause = "Commuters who cross the water every day, many of them with children, said the rise came at a hard time for families";
+    let k = decided(&art("Fares rise", &[P1, P2, clause, P3, list]));
+    assert_eq!(k[2], (Kind::Story, true));
+    assert_eq!(k[4], (Kind::HeadlineList, false));
+}
+
+#[test]
+fn a_list_heading_and_its_stories_run_together_are_hidden() {
+    let list =
+        "Most read 1 Storm closes coast road 2 Council approves library 3 Mayor opens bridge";
+    let k = decided(&art("Fares rise", &[P1, P2, list]));
+    assert_eq!(k[2], (Kind::HeadlineList, false));
+}
+
+#[test]
+fn lines_between_paragraphs_that_read_as_story_are_kept() {
+    let k = decided(&art(
+        "Fares rise",
+        &[
+            "The board listed three reasons for the rise:",
+            "Higher fuel costs over the last two winters",
+            "The refit of the two oldest boats",
+            P1,
+            "and the crews said they agreed with all of it",
+            P2,
+            "Jane Roe (@janeroe) on the quay at dawn today",
+            P3,
+            "We asked the crews what they thought",
+            P1,
+            "Storm closes the coast road for a third night",
+            P4,
+        ],
+    ));
+    assert!(k[1].1 && k[2].1, "a list introduced by a colon");
+    assert!(k[4].1, "lower-case continuation");
+    assert!(k[6].1, "embedded post");
+    assert!(k[8].1, "the writer's own voice");
+    assert_eq!(k[10], (Kind::RelatedHeadline, false));
+}
+
+#[test]
+fn headline_with_attribution_is_not_a_clause() {
+    let k = decided(&art(
+        "Fares rise",
+        &[P1, "Fares are fair, but must rise: Board chair", P2],
+    ));
+    assert_eq!(k[1], (Kind::RelatedHeadline, false));
+}
+
+#[test]
+fn runs_of_short_lines_inside_the_story_are_hidden() {
+    let k = decided(&art(
+        "Fares rise",
+        &[
+            P1,
+            "News",
+            "Sport",
+            "Weather",
+            "Travel",
+            P2,
+            "What next",
+            P3,
+        ],
+    ));
+    assert!(k[1..5].iter().all(|x| *x == (Kind::Promo, false)));
+    assert_eq!(k[6], (Kind::Subheading, true));
+}
+
+#[test]
+fn paragraphs_cut_off_below_the_story_by_furniture_are_hidden() {
+    let mut blocks = vec![P1, P2, P3, P4, P1, P2];
+    blocks.extend(["News", "Sport", "Weather", "Travel", "Video", "Contact"]);
+    blocks.push("Thanks for reading, and see you next time.");
+    let a = art("Fares rise", &blocks);
+    let k = decided(&a);
+    assert_eq!(*k.last().unwrap(), (Kind::Promo, false));
+}
+
+#[test]
+fn an_introduction_above_a_table_stays_in_the_story() {
+    let intro = "The harbour board published the new fares on Tuesday, and the table below lists every crossing with its old price and its new one, so that commuters can see what they will pay. Season tickets and the concession fares for pensioners and students are not affected by the rise, the board said in its statement.";
+    let mut blocks = vec![intro];
+    blocks.extend([
+        "Quay", "£2.50", "£2.75", "Point", "£3.00", "£3.30", "Mill", "£1.00",
+    ]);
+    blocks.extend([P1, P2, P3, P4, P1, P2, P3, P4]);
+    let c = decide(&art("Fares rise", &blocks), &Evidence::default());
+    assert!(c.blocks[0].shown, "{}", c.blocks[0].reason);
+}
+
+#[test]
+fn a_word_or_two_between_non_paragraphs_is_hidden_but_a_heading_before_prose_is_kept() {
+    let k = decided(&art(
+        "Fares rise",
+        &[
+            P1,
+            "Winter",
+            P2,
+            "Crossings on the quay, by month",
+            "Quay",
+            "Point",
+            P3,
+        ],
+    ));
+    assert_eq!(k[1], (Kind::Subheading, true));
+    assert_eq!(k[4], (Kind::Promo, false));
+}
+
+#[test]
+fn furniture_sentences_are_hidden() {
+    let k = decided(&art(
+        "Fares rise",
+        &[
+            P1,
+            "Please check your inbox to confirm your subscription.",
+            P2,
+        ],
+    ));
+    assert_eq!(k[1], (Kind::Promo, false));
+}
+
+#[test]
+fn a_storys_own_refrain_is_not_hidden_by_archive_repeats() {
+    let refrain = "Nobody on this board wanted to put fares up, its chair said again.";
+    let mk = |t: &str| art(t, &[P1, refrain, P2, P3, refrain, P4]);
+    let arts = vec![
+        mk("One story here"),
+        mk("Two story here"),
+        mk("Three story here"),
+    ];
+    let ev = Evidence::gather(&arts);
+    let c = decide(&arts[0], &ev);
+    assert!(c.blocks[1].shown);
+}
+
+#[test]
+fn near_repeats_of_a_list_that_moves_on_are_counted() {
+    let heads = [
+        "Fares must rise: Board",
+        "Library wins approval: Council",
+        "Bridge will reopen: Mayor",
+        "Cup final is won: Coach",
+        "Bakery turns fifty: Owner",
+        "Rink opens soon: Manager",
+        "Road stays shut: Police",
+    ];
+    let list = |n: usize| heads[..n].join(" ");
+    let arts: Vec<Article> = (4..7)
+        .map(|n| art(&format!("Story number {n}"), &[P1, P2, &list(n)]))
+        .collect();
+    let ev = Evidence::gather(&arts);
+    let c = decide(&arts[2], &ev);
+    assert!(!c.blocks[2].shown);
+    assert!(
+        c.blocks[2].reason.contains("in 3 stories"),
+        "{}",
+        c.blocks[2].reason
+    );
+}
+
+#[test]
+fn repeats_are_counted_per_stated_source() {
+    let box_ = "Morning Tide brings the day's stories at seven";
+    let mk = |t: &str| art(t, &[P3, "Harbour Times", P1, box_, P2]);
+    let arts = vec![
+        mk("One story here"),
+        mk("Two story here"),
+        mk("Three story here"),
+        mk("Four story here"),
+        mk("Five story here"),
+    ];
+    let ev = Evidence::gather(&arts);
+    let c = decide(&arts[0], &ev);
+    assert!(c.blocks[3].reason.contains("in 5 stories of Harbour Times"));
+}

@@ -1,0 +1,283 @@
+//! The shapes of header and furniture lines, read by the rules and by the archive's
+//! evidence alike: the stated source line, bylines, datelines, the publisher a copyright
+//! line names, and lines made of furniture words only. Depends on `features` and
+//! `text` only, so that `rules` and `evidence` both use it without importing each other.
+
+use super::features::{self, Features};
+use super::limits::*;
+use crate::article::Article;
+use crate::text::{norm_key, words};
+
+/// The lone source line among the blocks above the story, if there is one: the first
+/// block naming a publication, with only a standfirst, bylines or dates above it.
+pub(super) fn stated_source(article: &Article) -> Option<usize> {
+    // a header line: a standfirst (first block, a full sentence), a byline or a date
+    let header = |i: usize| -> bool {
+        let t = article.blocks[i].text.trim();
+        let f = features::of(t);
+        is_byline(t, &f)
+            || is_dateline(t, &f)
+            || norm_key(t) == norm_key(&article.title)
+            || (i == 0 && f.ends_sentence && f.words >= PARAGRAPH_MIN_WORDS)
+    };
+    // the line after it must start the story or be another header line, so that a run
+    // of navigation links ("Home", "Contact") is never taken for a publication
+    let story_or_header = |i: usize| -> bool {
+        article.blocks.get(i).is_some_and(|b| {
+            let f = features::of(&b.text);
+            header(i) || (f.ends_sentence && f.words >= PARAGRAPH_MIN_WORDS)
+        })
+    };
+    for (i, b) in article.blocks.iter().enumerate().take(HEADER_BLOCKS) {
+        let f = features::of(&b.text);
+        // under a paragraph, a single capitalised word is more likely a subheading
+        let under_prose = i > 0 && features::of(&article.blocks[i - 1].text).ends_sentence;
+        let lone_word_under_prose = under_prose && f.words < 2;
+        if looks_like_source(&b.text, &f)
+            && !is_byline(&b.text, &f)
+            && !is_furniture_line(&b.text)
+            && !lone_word_under_prose
+        {
+            return story_or_header(i + 1).then_some(i);
+        }
+        if !header(i) {
+            return None;
+        }
+    }
+    None
+}
+
+/// A date or a time on its own line: a date we can read, or a short line that is mostly
+/// digits ("2021年4月18日 12:05", "09/12/2019 08:15").
+pub(super) fn is_dateline(t: &str, f: &Features) -> bool {
+    if f.words > DATELINE_MAX_WORDS {
+        return false;
+    }
+    if crate::text::find_date(t).is_some() {
+        return true;
+    }
+    let alnum = t.chars().filter(|c| c.is_alphanumeric()).count();
+    let digits = t.chars().filter(|c| c.is_ascii_digit()).count();
+    digits >= DATELINE_MIN_DIGITS && digits * 5 >= alnum * 2
+}
+
+/// The publisher a copyright line names: "© 2020 Harbour Times Ltd. All rights
+/// reserved." gives "Harbour Times".
+pub(super) fn copyright_holder(t: &str) -> Option<String> {
+    let t = t.trim();
+    let rest = t
+        .strip_prefix('©')
+        .or_else(|| t.strip_prefix("(c)"))
+        .or_else(|| t.strip_prefix("(C)"))
+        .or_else(|| t.strip_prefix("Copyright"))?;
+    let rest = rest.trim_start_matches(|c: char| {
+        c.is_ascii_digit() || c.is_whitespace() || matches!(c, '©' | '-' | '–' | ',')
+    });
+    let cut = ["All rights reserved", "all rights reserved", ". ", "|"]
+        .iter()
+        .filter_map(|m| rest.find(m))
+        .min()
+        .unwrap_or(rest.len());
+    let mut name = rest[..cut]
+        .trim()
+        .trim_end_matches(['.', ','])
+        .trim()
+        .to_string();
+    for suffix in [" Ltd", " Limited", " Inc", " LLC", " plc", " GmbH", " Co"] {
+        if let Some(n) = name.strip_suffix(suffix) {
+            name = n.trim_end_matches([',', ' ']).to_string();
+        }
+    }
+    let n = words(&name).count();
+    ((1..=HOLDER_MAX_WORDS).contains(&n) && name.starts_with(|c: char| c.is_alphabetic()))
+        .then_some(name)
+}
+
+/// "By" and a name: a byline, not a sentence.
+pub(super) fn is_byline(t: &str, f: &Features) -> bool {
+    f.words <= BYLINE_MAX_WORDS
+        && f.words >= 2
+        && !f.ends_sentence
+        && words(t)
+            .next()
+            .is_some_and(|w| w.eq_ignore_ascii_case("by"))
+}
+
+/// A short line of furniture words only ("Home", "Menu").
+fn is_furniture_line(text: &str) -> bool {
+    let lw: Vec<String> = words(text).map(|w| w.to_lowercase()).collect();
+    PROMO_MARKERS.iter().any(|m| has_phrase(&lw, m)) || furniture_only(&lw).is_some()
+}
+
+/// Phrases that mark a short line as page furniture whatever the site and wherever they
+/// stand in it: sharing, subscribing, advertising, navigation. Matched as whole words.
+pub(super) const PROMO_MARKERS: &[&str] = &[
+    "subscribe",
+    "newsletter",
+    "newsletters",
+    "sign up",
+    "signup",
+    "log in",
+    "advertisement",
+    "read more",
+    "continue reading",
+    "click here",
+    "follow us",
+    "download the app",
+    "most read",
+    "most viewed",
+    "most shared",
+    "more stories",
+    "you might also like",
+    "you may also like",
+    "privacy policy",
+    "terms of use",
+    "skip to",
+];
+
+/// Words that are page furniture only in a line made of nothing else ("Share", "Home |
+/// News", "12 comments", "Watch video"): each is an everyday word of a story's own lines
+/// too ("Market share: 12 %", "Where to watch", "9. At-home equipment").
+const FURNITURE_WORDS: &[&str] = &[
+    "share",
+    "shares",
+    "shared",
+    "tweet",
+    "facebook",
+    "twitter",
+    "whatsapp",
+    "linkedin",
+    "pinterest",
+    "instagram",
+    "youtube",
+    "email",
+    "mail",
+    "subscription",
+    "subscribers",
+    "login",
+    "register",
+    "advertising",
+    "sponsored",
+    "ad",
+    "ads",
+    "comments",
+    "comment",
+    "related",
+    "trending",
+    "recommended",
+    "popular",
+    "latest",
+    "top",
+    "watch",
+    "video",
+    "videos",
+    "listen",
+    "audio",
+    "podcast",
+    "print",
+    "menu",
+    "home",
+    "search",
+    "cookie",
+    "cookies",
+    "save",
+    "saved",
+    "copy",
+    "link",
+    "next",
+    "previous",
+    "prev",
+    "back",
+    "more",
+    "view",
+    "views",
+    "all",
+    "show",
+    "hide",
+    "close",
+    "open",
+    "reply",
+    "replies",
+    "like",
+    "likes",
+    "follow",
+    "followers",
+    "story",
+    "stories",
+    "article",
+    "articles",
+    "news",
+    "page",
+    "photo",
+    "photos",
+    "gallery",
+    "image",
+    "images",
+    "now",
+    "here",
+    "this",
+    "the",
+    "on",
+    "to",
+    "us",
+    "our",
+    "a",
+    "an",
+    "and",
+    "or",
+    "for",
+    "of",
+    "in",
+    "with",
+    "via",
+    "from",
+    "up",
+    "out",
+    "it",
+    "your",
+    "you",
+];
+
+/// A line made of furniture words only, with at least one that is not a small word of
+/// every sentence ("Share this article", "Home", "Comments (12)"), and the first of them.
+pub(super) fn furniture_only(lower_words: &[String]) -> Option<&'static str> {
+    const SMALL: &[&str] = &[
+        "now", "here", "this", "the", "on", "to", "us", "our", "a", "an", "and", "or", "for", "of",
+        "in", "with", "via", "from", "up", "out", "it", "your", "you", "all", "more",
+    ];
+    let mut found = None;
+    for w in lower_words {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+        if w.is_empty() || w.chars().all(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        let known = FURNITURE_WORDS.iter().find(|m| **m == w)?;
+        if found.is_none() && !SMALL.contains(known) {
+            found = Some(*known);
+        }
+    }
+    found
+}
+
+pub(super) fn has_phrase(lower_words: &[String], phrase: &str) -> bool {
+    let n = phrase.split(' ').count();
+    let first = phrase.split(' ').next().unwrap_or_default();
+    lower_words
+        .windows(n)
+        .any(|w| w[0] == first && w.iter().zip(phrase.split(' ')).all(|(a, b)| a == b))
+}
+
+/// A lone source line: one to four words, no sentence punctuation, no digits,
+/// every word capitalised (or in a script without case).
+pub(super) fn looks_like_source(text: &str, f: &Features) -> bool {
+    let t = text.trim();
+    (1..=SOURCE_MAX_WORDS).contains(&f.words)
+        && !f.ends_sentence
+        && !t.contains(':')
+        && !t.chars().any(|c| c.is_ascii_digit())
+        && words(t).all(|w| {
+            w.chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || !c.is_lowercase())
+        })
+}
