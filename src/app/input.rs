@@ -103,7 +103,7 @@ impl App {
         match a {
             Action::Quit => {
                 if let Some(i) = self.visible.get(self.selected).copied() {
-                    self.emit(Effect::SetLastSelection(i));
+                    self.emit(Effect::SetLastSelection(self.entries[i].id));
                 }
                 return Effect::Quit;
             }
@@ -193,14 +193,14 @@ impl App {
                 if let Some(i) = self.visible.get(self.selected).copied() {
                     let read = !self.entries[i].read;
                     self.entries[i].read = read;
-                    self.emit(Effect::SetRead(i, read));
+                    self.emit(Effect::SetRead(self.entries[i].id, read));
                 }
             }
             Action::ToggleStar => {
                 if let Some(i) = self.visible.get(self.selected).copied() {
                     let starred = !self.entries[i].starred;
                     self.entries[i].starred = starred;
-                    self.emit(Effect::SetStar(i, starred));
+                    self.emit(Effect::SetStar(self.entries[i].id, starred));
                 }
             }
             Action::UnreadOnly => {
@@ -259,7 +259,7 @@ impl App {
             }
             Action::Export => {
                 if let Some(i) = self.visible.get(self.selected).copied() {
-                    self.emit(Effect::Export(i));
+                    self.emit(Effect::Export(self.entries[i].id));
                 }
             }
         }
@@ -270,9 +270,9 @@ impl App {
         if let Some(&i) = self.visible.get(self.selected) {
             if self.settings.mark_read_on_open && !self.entries[i].read {
                 self.entries[i].read = true;
-                self.emit(Effect::SetRead(i, true));
+                self.emit(Effect::SetRead(self.entries[i].id, true));
             }
-            self.emit(Effect::SetLastSelection(i));
+            self.emit(Effect::SetLastSelection(self.entries[i].id));
         }
     }
 
@@ -282,7 +282,7 @@ impl App {
         let id = self.entries[i].id;
         let Some(o) = self.stories.get(id) else {
             self.after_load = Some((id, a));
-            self.emit(Effect::LoadStory(i));
+            self.emit(Effect::LoadStory(id));
             return;
         };
         let url = o.story.article.url.clone().filter(|u| !u.trim().is_empty());

@@ -120,6 +120,22 @@ impl App {
         self.visible.get(self.selected).map(|&i| &self.entries[i])
     }
 
+    /// The listed entry with this id (what an [`Effect`](super::Effect) names): the
+    /// selected one, the open one or the next row first, as effects name those, else the
+    /// first in the list.
+    pub fn entry_of(&self, id: StoryId) -> Option<&Entry> {
+        let near = [
+            self.visible.get(self.selected).copied(),
+            self.reader.as_ref().map(|r| r.entry),
+            self.visible.get(self.selected + 1).copied(),
+        ];
+        near.into_iter()
+            .flatten()
+            .filter_map(|i| self.entries.get(i))
+            .find(|e| e.id == id)
+            .or_else(|| self.entries.iter().find(|e| e.id == id))
+    }
+
     /// Add entries; listed if they pass the filters (the list re-sorted if sorted).
     pub(super) fn add(&mut self, mut entries: Vec<Entry>) {
         let q = self.filter.to_lowercase();

@@ -754,7 +754,7 @@ pub(crate) mod tests {
         let mut s = story("T", &["Para one is here.", "Related headline", "Para two."]);
         a.update(Msg::Entries(vec![Entry::new(ListEntry::of(&s))]));
         assert!(a.reader.is_none(), "no text until the story is read");
-        assert_eq!(a.take_effects(), vec![Effect::LoadStory(0)]);
+        assert_eq!(a.take_effects(), vec![Effect::LoadStory(a.entries[0].id)]);
         a.update(Msg::Resize(100, 6));
         assert!(a.take_effects().is_empty(), "asked for once");
         a.update(read(&s, false));
@@ -766,10 +766,14 @@ pub(crate) mod tests {
         a.take_effects();
         s.cleaned.blocks[1].shown = false;
         a.update(Msg::EvidenceReady);
-        assert_eq!(a.take_effects(), vec![Effect::LoadStory(0)], "read again");
+        assert_eq!(
+            a.take_effects(),
+            vec![Effect::LoadStory(a.entries[0].id)],
+            "read again"
+        );
         assert_eq!(lines(&a), 5, "the old layout stays until then");
         a.update(read(&s, false)); // read before the evidence came: not kept
-        assert_eq!(a.take_effects(), vec![Effect::LoadStory(0)]);
+        assert_eq!(a.take_effects(), vec![Effect::LoadStory(a.entries[0].id)]);
         a.update(read(&s, true));
         assert!(a.reader.as_ref().unwrap().cleaned);
         assert_eq!(lines(&a), 3);
@@ -793,11 +797,11 @@ pub(crate) mod tests {
         a.update(Msg::Loaded);
         for (i, s) in stories.iter().enumerate() {
             assert_eq!(a.selected, i);
-            assert_eq!(a.take_effects(), vec![Effect::LoadStory(i)]);
+            assert_eq!(a.take_effects(), vec![Effect::LoadStory(a.entries[i].id)]);
             a.update(read(s, true));
             let fx = a.take_effects();
             if i + 1 < stories.len() {
-                assert_eq!(fx, vec![Effect::Prefetch(i + 1)]);
+                assert_eq!(fx, vec![Effect::Prefetch(a.entries[i + 1].id)]);
             }
             assert_eq!(
                 all_text(&a)[0],
@@ -812,7 +816,7 @@ pub(crate) mod tests {
         assert!(a.take_effects().is_empty());
         // one that could not be read says why, and is not asked for in a loop
         keys(&mut a, "g");
-        assert_eq!(a.take_effects(), vec![Effect::LoadStory(0)]);
+        assert_eq!(a.take_effects(), vec![Effect::LoadStory(a.entries[0].id)]);
         a.update(Msg::Story {
             id: a.entries[0].id,
             story: Err("x.txt: gone".into()),
@@ -831,7 +835,7 @@ pub(crate) mod tests {
         a.update(Msg::Entries(vec![Entry::new(ListEntry::of(&s))]));
         assert!(a.take_effects().is_empty());
         keys(&mut a, "o");
-        assert_eq!(a.take_effects(), vec![Effect::LoadStory(0)]);
+        assert_eq!(a.take_effects(), vec![Effect::LoadStory(a.entries[0].id)]);
         a.update(read(&s, true));
         assert_eq!(
             a.take_effects(),
@@ -903,24 +907,39 @@ pub(crate) mod tests {
         a.take_effects();
         keys(&mut a, "s");
         assert!(a.entries[0].starred);
-        assert_eq!(a.take_effects(), vec![Effect::SetStar(0, true)]);
+        assert_eq!(
+            a.take_effects(),
+            vec![Effect::SetStar(a.entries[0].id, true)]
+        );
         keys(&mut a, "jm");
         assert!(a.entries[1].read);
-        assert_eq!(a.take_effects(), vec![Effect::SetRead(1, true)]);
+        assert_eq!(
+            a.take_effects(),
+            vec![Effect::SetRead(a.entries[1].id, true)]
+        );
         keys(&mut a, "ms");
         assert!(!a.entries[1].read && a.entries[1].starred);
         assert_eq!(
             a.take_effects(),
-            vec![Effect::SetRead(1, false), Effect::SetStar(1, true)]
+            vec![
+                Effect::SetRead(a.entries[1].id, false),
+                Effect::SetStar(a.entries[1].id, true)
+            ]
         );
         // opening marks read once, and remembers the selection
         enter(&mut a);
         assert_eq!(
             a.take_effects(),
-            vec![Effect::SetRead(1, true), Effect::SetLastSelection(1)]
+            vec![
+                Effect::SetRead(a.entries[1].id, true),
+                Effect::SetLastSelection(a.entries[1].id)
+            ]
         );
         keys(&mut a, "hq");
-        assert_eq!(a.take_effects(), vec![Effect::SetLastSelection(1)]);
+        assert_eq!(
+            a.take_effects(),
+            vec![Effect::SetLastSelection(a.entries[1].id)]
+        );
     }
 
     #[test]
@@ -1086,8 +1105,9 @@ pub(crate) mod tests {
         }
         let fx = a.take_effects();
         assert!(
-            fx.iter()
-                .any(|e| matches!(e, Effect::SaveScroll(2, p) if *p > 20)),
+            fx.iter().any(
+                |e| matches!(e, Effect::SaveScroll(id, p) if *id == a.entries[2].id && *p > 20)
+            ),
             "{fx:?}"
         );
     }
@@ -1105,7 +1125,7 @@ pub(crate) mod tests {
             vec![
                 Effect::OpenUrl("https://example.org/a".into()),
                 Effect::CopyUrl("https://example.org/a".into()),
-                Effect::Export(0)
+                Effect::Export(a.entries[0].id)
             ]
         );
         keys(&mut a, "jo");

@@ -132,12 +132,13 @@ pub enum Msg {
 
 /// What the shell must do. [`App::update`] returns `None` or `Quit`; everything else
 /// (writes to the reading state, searches, the browser, the clipboard, files) waits in
-/// [`App::take_effects`] for the shell to perform, in order. Entries are indexes into
-/// [`App::entries`].
+/// [`App::take_effects`] for the shell to perform, in order. Stories are named by id;
+/// the shell finds the entry ([`App::entry_of`]), so an effect still names its story
+/// when the list has changed since.
 ///
 /// [`App::update`]: super::App::update
 /// [`App::take_effects`]: super::App::take_effects
-/// [`App::entries`]: super::App::entries
+/// [`App::entry_of`]: super::App::entry_of
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     /// Nothing.
@@ -145,13 +146,13 @@ pub enum Effect {
     /// Leave the reader.
     Quit,
     /// Remember a story as read or unread.
-    SetRead(usize, bool),
+    SetRead(StoryId, bool),
     /// Remember a story as starred or not.
-    SetStar(usize, bool),
+    SetStar(StoryId, bool),
     /// Remember the paragraph a story is scrolled to.
-    SaveScroll(usize, u32),
+    SaveScroll(StoryId, u32),
     /// Remember the selected story.
-    SetLastSelection(usize),
+    SetLastSelection(StoryId),
     /// Remember a reader setting (`sort`, `unread_only`).
     SaveSetting(&'static str, String),
     /// Run a ranked full-text search; the answer comes back as [`Msg::SearchResults`].
@@ -161,10 +162,10 @@ pub enum Effect {
     /// Put a URL on the clipboard.
     CopyUrl(String),
     /// Export a story as Markdown to a file.
-    Export(usize),
+    Export(StoryId),
     /// Read a story from its file (in the background); the answer comes back as
     /// [`Msg::Story`].
-    LoadStory(usize),
+    LoadStory(StoryId),
     /// Read a story likely to be opened next, when nothing else waits.
-    Prefetch(usize),
+    Prefetch(StoryId),
 }

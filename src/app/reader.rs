@@ -63,7 +63,7 @@ impl App {
             }
             if self.requested != Some(id) {
                 self.requested = Some(id);
-                self.emit(Effect::LoadStory(entry));
+                self.emit(Effect::LoadStory(id));
             }
             return;
         };
@@ -115,7 +115,8 @@ impl App {
             }
             // the next story in the list is likely read next: have it ready
             if let Some(&next) = self.visible.get(self.selected + 1) {
-                if self.stories.get(self.entries[next].id).is_none() {
+                let next = self.entries[next].id;
+                if self.stories.get(next).is_none() {
                     self.emit(Effect::Prefetch(next));
                 }
             }
@@ -150,7 +151,7 @@ impl App {
         let (i, a) = (r.entry, r.anchor);
         if self.entries[i].position.para != a.para {
             self.entries[i].position = a;
-            self.emit(Effect::SaveScroll(i, a.para));
+            self.emit(Effect::SaveScroll(self.entries[i].id, a.para));
         } else {
             self.entries[i].position = a;
         }

@@ -122,9 +122,9 @@ impl Cache {
 }
 
 impl App {
-    /// The story of entry `i`, if it has been read.
-    pub fn story(&self, i: usize) -> Option<&Opened> {
-        self.entries.get(i).and_then(|e| self.stories.get(e.id))
+    /// The story with this id, if it has been read (and is still in the cache).
+    pub fn opened(&self, id: StoryId) -> Option<&Opened> {
+        self.stories.get(id)
     }
 
     /// A story read from its file (or why it could not be).

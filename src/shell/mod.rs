@@ -4,6 +4,7 @@
 //! in the index, exports) in the order asked, answering with messages; [`os`] opens URLs,
 //! copies and writes export files. The terminal and the event loop are `tui`'s.
 
+mod error;
 pub mod loader;
 pub mod os;
 pub mod story_reader;
@@ -12,6 +13,7 @@ pub(crate) mod worker;
 use crate::app::{App, Effect, Focus, Msg, Sort};
 use crate::archive::{Store, StoryId};
 use crate::clean::{Evidence, Options};
+pub(crate) use error::ShellError;
 use loader::Bg;
 use os::{copy_to_clipboard, open_url};
 use std::collections::HashMap;
@@ -193,8 +195,8 @@ impl Shell {
     fn ask(&mut self, app: &mut App, job: Job) -> Option<u64> {
         match self.worker.ask(job) {
             Ok(seq) => Some(seq),
-            Err(m) => {
-                app.update(Msg::Status(m));
+            Err(e) => {
+                app.update(Msg::Status(e.to_string()));
                 None
             }
         }
@@ -274,31 +276,46 @@ impl Shell {
             }
         }
         for fx in fxs {
-            if let Err(m) = self.effect(app, fx) {
-                app.update(Msg::Status(m));
+            if let Err(e) = self.effect(app, fx) {
+                app.update(Msg::Status(e.to_string()));
             }
         }
     }
 
-    /// A write of one story's state, queued (none without a reading state).
-    fn write(&mut self, app: &mut App, i: usize, job: impl FnOnce(crate::archive::Entry) -> Job) {
+    /// A write of one story's state, queued (none without a reading state, or when the
+    /// story is no longer listed).
+    fn write(
+        &mut self,
+        app: &mut App,
+        id: StoryId,
+        job: impl FnOnce(crate::archive::Entry) -> Job,
+    ) {
         if self.has_store {
-            let e = app.entries()[i].listed.clone();
-            let id = e.id;
+            let Some(e) = app.entry_of(id).map(|e| e.listed.clone()) else {
+                return;
+            };
             if let Some(seq) = self.ask(app, job(e)) {
                 self.written.insert(id, seq);
             }
         }
     }
 
-    pub(crate) fn effect(&mut self, app: &mut App, fx: Effect) -> Result<(), String> {
+    /// Where the story reader finds a listed story.
+    fn want(app: &App, id: StoryId) -> Option<Want> {
+        app.entry_of(id).map(|e| Want {
+            id,
+            path: e.path().to_path_buf(),
+            index_in_file: e.index_in_file,
+        })
+    }
+
+    pub(crate) fn effect(&mut self, app: &mut App, fx: Effect) -> Result<(), ShellError> {
         match fx {
             Effect::None | Effect::Quit => {}
-            Effect::SetRead(i, read) => self.write(app, i, |e| Job::Read(e, read)),
-            Effect::SetStar(i, star) => self.write(app, i, |e| Job::Star(e, star)),
-            Effect::SaveScroll(i, para) => self.write(app, i, |e| Job::Scroll(e, para)),
-            Effect::SetLastSelection(i) => {
-                let id = app.entries()[i].id;
+            Effect::SetRead(id, read) => self.write(app, id, |e| Job::Read(e, read)),
+            Effect::SetStar(id, star) => self.write(app, id, |e| Job::Star(e, star)),
+            Effect::SaveScroll(id, para) => self.write(app, id, |e| Job::Scroll(e, para)),
+            Effect::SetLastSelection(id) => {
                 if self.has_store && self.last_selection != Some(id) {
                     self.last_selection = Some(id);
                     self.ask(app, Job::LastSelection(id));
@@ -326,38 +343,30 @@ impl Shell {
                 copy_to_clipboard(&url)?;
                 app.update(Msg::Status(format!("copied {url}")));
             }
-            Effect::Export(i) => {
+            Effect::Export(id) => {
                 // the story as the reader has it, else read first (an explicit action)
-                let what = match app.story(i) {
+                let what = match app.opened(id) {
                     Some(o) => Export::Story(Box::new((*o.story).clone())),
-                    None => {
-                        let e = &app.entries()[i];
-                        let want = Want {
-                            id: e.id,
-                            path: e.path().to_path_buf(),
-                            index_in_file: e.index_in_file,
-                        };
-                        Export::Read(want, self.evidence.clone())
-                    }
+                    None => match Shell::want(app, id) {
+                        Some(want) => Export::Read(want, self.evidence.clone()),
+                        None => return Ok(()), // no longer listed
+                    },
                 };
                 self.ask(app, Job::Export(what));
             }
-            Effect::LoadStory(i) | Effect::Prefetch(i) => {
-                let e = &app.entries()[i];
-                let want = Want {
-                    id: e.id,
-                    path: e.path().to_path_buf(),
-                    index_in_file: e.index_in_file,
+            Effect::LoadStory(id) | Effect::Prefetch(id) => {
+                let Some(want) = Shell::want(app, id) else {
+                    return Ok(()); // no longer listed
                 };
                 let req = if matches!(fx, Effect::LoadStory(_)) {
-                    self.awaiting = Some(e.id);
+                    self.awaiting = Some(id);
                     Request::Open(want)
                 } else {
                     Request::Prefetch(want)
                 };
                 self.reader
                     .send(req)
-                    .map_err(|_| "the story reader stopped".to_string())?;
+                    .map_err(|_| ShellError::ReaderStopped)?;
             }
         }
         Ok(())

@@ -1,12 +1,13 @@
 //! What the reader asks of the operating system: open a URL in the browser, put text
 //! on the clipboard (OSC 52), export a story to a file.
 
+use super::error::ShellError;
 use std::io;
 use std::path::PathBuf;
 
 /// Start the platform's opener on a URL without waiting for it: only a web address
 /// ([`web_url`]); anything else is refused with the reason.
-pub(crate) fn open_url(url: &str) -> Result<(), String> {
+pub(crate) fn open_url(url: &str) -> Result<(), ShellError> {
     use std::process::{Command, Stdio};
     let url = web_url(url)?;
     let opener = if cfg!(target_os = "macos") {
@@ -20,7 +21,10 @@ pub(crate) fn open_url(url: &str) -> Result<(), String> {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .map_err(|e| format!("could not start {opener}: {e}"))?;
+        .map_err(|error| ShellError::Opener {
+            program: opener,
+            error,
+        })?;
     // reap it when it ends, without holding up the reader
     std::thread::spawn(move || child.wait());
     Ok(())
@@ -30,12 +34,12 @@ pub(crate) fn open_url(url: &str) -> Result<(), String> {
 /// (any case), then `//` and a host; no spaces or control characters. Anything else
 /// (`file:`, `javascript:`, another program's scheme, a string an opener would read as
 /// an option, such as `--help`) is refused, with why, for the status line.
-pub(crate) fn web_url(url: &str) -> Result<&str, String> {
+pub(crate) fn web_url(url: &str) -> Result<&str, ShellError> {
     let shown = || {
         let s: String = crate::text::sanitize(url).chars().take(60).collect();
         format!("{s:?}")
     };
-    let refuse = |why: &str| Err(format!("not opened: {why}: {}", shown()));
+    let refuse = |why: &'static str| Err(ShellError::NotOpened { why, link: shown() });
     let url = url.trim();
     let Some((scheme, rest)) = url.split_once(':') else {
         return refuse("not a web address");
@@ -62,12 +66,12 @@ pub(crate) fn web_url(url: &str) -> Result<&str, String> {
 
 /// Put text on the clipboard: the terminal's, by the OSC 52 sequence (which it may
 /// ignore), written between frames.
-pub(crate) fn copy_to_clipboard(text: &str) -> Result<(), String> {
+pub(crate) fn copy_to_clipboard(text: &str) -> Result<(), ShellError> {
     use std::io::Write;
     let mut out = io::stdout();
     write!(out, "\x1b]52;c;{}\x07", base64(text.as_bytes()))
         .and_then(|()| out.flush())
-        .map_err(|e| format!("could not copy: {e}"))
+        .map_err(ShellError::Copy)
 }
 
 /// Standard base64 with padding (for OSC 52).
@@ -91,7 +95,7 @@ pub fn base64(bytes: &[u8]) -> String {
 
 /// Write a story as Markdown to a new file in the current folder, named after its
 /// title (`broadsheet-<title>.md`, `-2`, `-3`... if taken).
-pub(crate) fn export_file(story: &crate::archive::Story) -> Result<PathBuf, String> {
+pub(crate) fn export_file(story: &crate::archive::Story) -> Result<PathBuf, ShellError> {
     let mut slug = String::new();
     for c in story.article.title.chars().flat_map(char::to_lowercase) {
         if c.is_alphanumeric() {
@@ -120,14 +124,15 @@ pub(crate) fn export_file(story: &crate::archive::Story) -> Result<PathBuf, Stri
         {
             Ok(mut f) => {
                 use std::io::Write;
-                f.write_all(text.as_bytes())
-                    .map_err(|e| format!("could not export to {}: {e}", path.display()))?;
+                if let Err(error) = f.write_all(text.as_bytes()) {
+                    return Err(ShellError::Export { path, error });
+                }
                 return Ok(std::env::current_dir()
                     .map(|d| d.join(&path))
                     .unwrap_or(path));
             }
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(format!("could not export to {}: {e}", path.display())),
+            Err(error) => return Err(ShellError::Export { path, error }),
         }
     }
     unreachable!("some file name is free")
@@ -145,9 +150,13 @@ mod tests {
             "HTTPS://Example.org/",
             "https://[::1]:8080/p",
         ] {
-            assert_eq!(web_url(ok), Ok(ok));
+            assert_eq!(web_url(ok).unwrap(), ok);
         }
-        assert_eq!(web_url(" https://x.org\n"), Ok("https://x.org"), "trimmed");
+        assert_eq!(
+            web_url(" https://x.org\n").unwrap(),
+            "https://x.org",
+            "trimmed"
+        );
         for (bad, why) in [
             ("file:///etc/passwd", "only http and https"),
             ("FILE:///etc/passwd", "only http and https"),
@@ -171,6 +180,8 @@ mod tests {
             ("https://x.org/\n-x", "spaces or control"),
         ] {
             let e = web_url(bad).unwrap_err();
+            assert!(matches!(e, ShellError::NotOpened { .. }), "{bad:?}: {e}");
+            let e = e.to_string();
             assert!(
                 e.starts_with("not opened: ") && e.contains(why),
                 "{bad:?}: {e}"

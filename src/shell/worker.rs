@@ -4,6 +4,7 @@
 //! listed, matching it to edited stories, searches in the index, exports. What it finds
 //! or fails at comes back as an answer ([`Done`]) that the shell turns into messages.
 
+use super::error::ShellError;
 use super::loader::panic_text;
 use super::os::export_file;
 use super::story_reader::{read_story, Want};
@@ -136,12 +137,12 @@ impl Worker {
     }
 
     /// Queue a job; its number.
-    pub(crate) fn ask(&mut self, job: Job) -> Result<u64, String> {
+    pub(crate) fn ask(&mut self, job: Job) -> Result<u64, ShellError> {
         let seq = self.asked + 1;
         let jobs = self.jobs.lock().unwrap_or_else(|e| e.into_inner());
         jobs.as_ref()
             .and_then(|j| j.send((seq, job)).ok())
-            .ok_or_else(|| "the reading state's worker stopped (not saved)".to_string())?;
+            .ok_or(ShellError::WorkerStopped)?;
         self.asked = seq;
         self.outstanding += 1;
         Ok(seq)
@@ -266,10 +267,14 @@ impl Work {
                     Export::Story(s) => export_file(&s),
                     Export::Read(w, ev) => {
                         read_story(&w.path, w.index_in_file, w.id, ev.as_deref(), &self.opts)
+                            .map_err(ShellError::Unreadable)
                             .and_then(|r| export_file(&r.story))
                     }
                 };
-                let m = written.map_or_else(|e| e, |p| format!("exported to {}", p.display()));
+                let m = written.map_or_else(
+                    |e| e.to_string(),
+                    |p| format!("exported to {}", p.display()),
+                );
                 (None, Some(Msg::Status(m)))
             }
         }
