@@ -12,6 +12,7 @@
 //! - [`config`]: `config.toml` parsed and checked.
 //! - [`shell`]: the reader's effects done (state, index, OS), its loader and story
 //!   reader threads.
+//! - [`hash`]: FNV-1a, for story ids and the cleaner's maps.
 //! - [`timing`]: timings on stderr for the benchmarks.
 //! - [`tui`]: the terminal: setup / restore, its events as messages, the event loop.
 #![warn(missing_docs)]
@@ -22,6 +23,7 @@ pub mod article;
 pub mod clean;
 pub mod config;
 pub mod export;
+pub mod hash;
 pub mod keymap;
 pub mod shell;
 pub mod text;

@@ -14,6 +14,7 @@
 use super::db::{self, Ctx, DbError, DbResult};
 use super::paths::{absolute, chosen_file};
 use crate::article::Article;
+use crate::hash::Fnv;
 use crate::text::{norm_key, words};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::{HashMap, HashSet};
@@ -43,18 +44,18 @@ impl StoryId {
     pub fn from_text<'a>(title: &str, blocks: impl IntoIterator<Item = &'a str>) -> StoryId {
         let mut h = Fnv::new();
         if !ascii_norm_key(&mut h, title) {
-            h.write(norm_key(title).as_bytes());
+            h.bytes(norm_key(title).as_bytes());
         }
-        h.write(b"\x00");
+        h.bytes(b"\x00");
         let mut n = 0;
         'outer: for b in blocks {
             // ASCII text a byte at a time; a block found not to be ASCII is hashed again
             // from its start the general way
-            let at_start = (h.0, n);
+            let at_start = (h, n);
             match ascii_words(&mut h, &mut n, b.as_bytes()) {
                 Words::Ended => continue,
                 Words::Enough => break,
-                Words::NotAscii => (h.0, n) = at_start,
+                Words::NotAscii => (h, n) = at_start,
             }
             for w in words(b) {
                 if n == ID_WORDS {
@@ -63,21 +64,21 @@ impl StoryId {
                 // norm_key of one word, without allocating: its letters and digits, lower case
                 if w.is_ascii() {
                     for b in w.bytes().filter(u8::is_ascii_alphanumeric) {
-                        h.write(&[b.to_ascii_lowercase()]);
+                        h.bytes(&[b.to_ascii_lowercase()]);
                     }
                 } else {
                     let mut buf = [0u8; 4];
                     for c in w.chars().filter(|c| c.is_alphanumeric()) {
                         for l in c.to_lowercase() {
-                            h.write(l.encode_utf8(&mut buf).as_bytes());
+                            h.bytes(l.encode_utf8(&mut buf).as_bytes());
                         }
                     }
                 }
-                h.write(b" ");
+                h.bytes(b" ");
                 n += 1;
             }
         }
-        StoryId(h.finish())
+        StoryId(h.mixed())
     }
 
     /// As stored in SQLite (the same 64 bits, signed).
@@ -147,8 +148,7 @@ fn ascii_words(h: &mut Fnv, n: &mut usize, b: &[u8]) -> Words {
         }
         let ends = in_word & !word_byte;
         // a letter or digit hashes as itself, the end of a word as a space
-        let hashed = h.with(if alnum { lower } else { b' ' });
-        h.0 = if alnum | ends { hashed } else { h.0 };
+        h.byte_if(if alnum { lower } else { b' ' }, alnum | ends);
         *n += usize::from(ends);
         in_word = word_byte;
     }
@@ -180,37 +180,6 @@ fn ascii_norm_key(h: &mut Fnv, title: &str) -> bool {
         }
     }
     true
-}
-
-/// FNV-1a, 64 bits, with a final mix: stable across Rust versions and platforms (std's
-/// hasher is not), which ids stored on disk need.
-struct Fnv(u64);
-
-impl Fnv {
-    fn new() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.byte(b);
-        }
-    }
-    #[inline(always)]
-    fn byte(&mut self, b: u8) {
-        self.0 = self.with(b);
-    }
-    /// The state after one more byte.
-    #[inline(always)]
-    fn with(&self, b: u8) -> u64 {
-        (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    }
-    fn finish(&self) -> u64 {
-        // splitmix64's finaliser spreads FNV's weak high bits
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
 }
 
 /// Which story an action is about: its id, and where it is now (the second way to find
@@ -583,31 +552,31 @@ mod tests {
         // the id hashes each word as norm_key would write it, ASCII or not
         let a = art("x.txt", "T", &["Ünïcode ÉTÉ don’t İstanbul 42x"]);
         let mut h = Fnv::new();
-        h.write(norm_key("T").as_bytes());
-        h.write(b"\x00");
+        h.bytes(norm_key("T").as_bytes());
+        h.bytes(b"\x00");
         for w in words("Ünïcode ÉTÉ don’t İstanbul 42x") {
-            h.write(norm_key(w).as_bytes());
-            h.write(b" ");
+            h.bytes(norm_key(w).as_bytes());
+            h.bytes(b" ");
         }
-        assert_eq!(StoryId::of(&a), StoryId(h.finish()));
+        assert_eq!(StoryId::of(&a), StoryId(h.mixed()));
     }
 
     /// The id the word-at-a-time way, for any text: what the one-pass way must give.
     fn id_word_by_word(title: &str, blocks: &[&str]) -> StoryId {
         let mut h = Fnv::new();
-        h.write(norm_key(title).as_bytes());
-        h.write(b"\x00");
+        h.bytes(norm_key(title).as_bytes());
+        h.bytes(b"\x00");
         let ws = blocks.iter().flat_map(|b| words(b)).take(ID_WORDS);
         let mut buf = [0u8; 4];
         for w in ws {
             for c in w.chars().filter(|c| c.is_alphanumeric()) {
                 for l in c.to_lowercase() {
-                    h.write(l.encode_utf8(&mut buf).as_bytes());
+                    h.bytes(l.encode_utf8(&mut buf).as_bytes());
                 }
             }
-            h.write(b" ");
+            h.bytes(b" ");
         }
-        StoryId(h.finish())
+        StoryId(h.mixed())
     }
 
     #[test]
@@ -654,14 +623,14 @@ mod tests {
                 .map(|_| alphabet[next() % alphabet.len()] as char)
                 .collect();
             let mut h = Fnv::new();
-            h.write(norm_key("T").as_bytes());
-            h.write(b"\x00");
+            h.bytes(norm_key("T").as_bytes());
+            h.bytes(b"\x00");
             for w in words(&text).take(ID_WORDS) {
-                h.write(norm_key(w).as_bytes());
-                h.write(b" ");
+                h.bytes(norm_key(w).as_bytes());
+                h.bytes(b" ");
             }
             let id = StoryId::from_text("T", [text.as_str()]);
-            assert_eq!(id, StoryId(h.finish()), "{text:?}");
+            assert_eq!(id, StoryId(h.mixed()), "{text:?}");
         }
         // a block boundary separates words, ASCII or not
         assert_eq!(

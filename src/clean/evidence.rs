@@ -2,32 +2,11 @@
 //! line repeated across many stories of one source?
 
 use crate::article::Article;
+use crate::hash::mix;
 use crate::text::norm_key;
 use std::collections::{HashMap, HashSet};
 
-/// A small fast hasher (FNV-1a) for the short keys of one article.
-#[derive(Default)]
-pub(super) struct FnvHasher(u64);
-
-impl std::hash::Hasher for FnvHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
-pub(super) type Fnv = std::hash::BuildHasherDefault<FnvHasher>;
+pub(super) use crate::hash::{Fnv as FnvHasher, FnvBuild as Fnv};
 
 /// Stories of one source that must share a block before it counts as that source's
 /// furniture (a newsletter box, a "most read" list).
@@ -111,13 +90,6 @@ pub(crate) fn hash64(bytes: &[u8]) -> u64 {
         h = fold(h ^ u64::from_le_bytes(b), K2);
     }
     mix(h)
-}
-
-/// A bijective mix of 64 bits (splitmix64's finaliser).
-fn mix(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
 }
 
 /// The hash a repeat is counted under: its group (a source's number, 0 for the whole
