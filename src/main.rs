@@ -1,7 +1,8 @@
 //! The command line: parse arguments, load the config, then run a subcommand or the reader.
 
 use anyhow::{bail, Result};
-use broadsheet::archive::{self, scan, Archive, Entry, Index, Store};
+use broadsheet::archive::list::{Listed, Listener, Said};
+use broadsheet::archive::{self, Archive, Entry, Index, Store};
 use broadsheet::config::Config;
 use broadsheet::export;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -247,7 +248,13 @@ fn run(cli: Cli) -> Result<()> {
         Some(Command::Check { what, paths }) => {
             let mut ix = Index::open_default(places.index.as_deref())?;
             if let Some(saved) = ix.saved_listing(&paths)? {
-                check_files(&mut ix, &saved, &paths, &opts, &what)?;
+                let mut to = Printer {
+                    out: &mut out,
+                    state: None,
+                    json: false,
+                    what: &what,
+                };
+                archive::list::check(&mut ix, &saved, &paths, &opts, &mut to)?;
             }
         }
         Some(Command::Show { file, raw, width }) => {
@@ -448,11 +455,8 @@ fn ix_paths(paths: &[PathBuf]) -> String {
         .join(", ")
 }
 
-/// The list, printed first and checked after: the saved listing while no folder changed
-/// (then a stat of every file for one changed in place), else what the index holds (then
-/// a refresh); either way stderr says when what was printed is out of date. With no index
-/// for these paths yet, straight from the tops of the files as they are found (the quick
-/// scan); the index is built by `index`, the first search, or the reader.
+/// The list (`archive::list`): printed first and checked after, the check of a big
+/// archive's saved listing left to a process in the background.
 fn list(
     paths: &[PathBuf],
     opts: &broadsheet::clean::Options,
@@ -461,96 +465,91 @@ fn list(
     out: &mut impl Write,
 ) -> Result<()> {
     let state = json.then(|| open_state(places)).flatten(); // only JSON shows read, starred
-    let mut idx = open_index(places);
-    let mut warm = false;
-    if let Some(ix) = idx.take() {
-        match ix.is_cold(paths, opts) {
-            Ok(cold) => {
-                warm = !cold;
-                idx = Some(ix);
-            }
-            Err(e) if archive::index::is_damage(&e) => idx = replace_damaged(ix).ok(),
-            Err(e) => {
-                eprintln!(
-                    "broadsheet: index not available, reading the files: {}",
-                    line(&e.to_string())
-                );
-            }
-        }
-    }
-    if let Some(ix) = idx.as_mut().filter(|_| warm) {
-        let mut printed = false;
-        let show = (state.as_ref(), json);
-        match list_from_index(ix, paths, opts, places, show, out, &mut printed) {
-            Ok(()) => return Ok(()),
-            Err(e) if damaged(&e) => {
-                let ix = idx.take().expect("the index");
-                replace_damaged(ix)?;
-                if printed {
-                    return Ok(());
+    let mut to = Printer {
+        out,
+        state: state.as_ref(),
+        json,
+        what: "list",
+    };
+    match archive::list::list(open_index(places), paths, opts, &mut to)? {
+        Listed::Done => Ok(()),
+        Listed::Unchecked(mut ix, saved) => {
+            match check_later(&mut ix, &saved, paths, opts, places, &mut to) {
+                Err(e) if damaged(&e) => {
+                    replace_damaged(ix)?;
+                    Ok(())
                 }
+                r => r,
             }
-            Err(e) => return Err(e),
         }
     }
-    // no index (yet): the list straight from the tops of the files, shown as it is found
-    scan::scan_each(paths, |entries, problems| {
-        report(&problems);
-        write_list(&entries, state.as_ref(), json, out)
-    })?;
-    out.flush()?;
-    broadsheet::timing::since_start("list shown");
-    Ok(())
 }
 
-/// [`list`] from an index that holds the paths; `printed` once anything is.
-fn list_from_index(
-    ix: &mut Index,
-    paths: &[PathBuf],
-    opts: &broadsheet::clean::Options,
-    places: &Places,
-    (state, json): (Option<&Store>, bool),
-    out: &mut impl Write,
-    printed: &mut bool,
-) -> Result<()> {
-    if let Some(saved) = ix.saved_listing(paths)? {
-        // no file added, removed or renamed: the saved list at once, then a stat of
-        // every file for one changed in place
-        report(&ix.problems(paths)?);
-        *printed = true;
-        saved.each(|r| {
-            if json {
-                writeln!(out, "{}", entry_json(&r.entry(), state))
-            } else {
-                let (date, source) = (r.date.unwrap_or("-"), r.source.unwrap_or("-"));
-                let (dir, name) = (line(r.path.0), line(r.path.1));
-                for part in [date, "\t", source, "\t", r.title, "\t", &dir, &name, "\n"] {
-                    out.write_all(part.as_bytes())?;
-                }
-                Ok(())
+/// Prints a list (or search results) as it comes: rows or JSON on stdout, problems and
+/// notices on stderr.
+struct Printer<'a, W: Write> {
+    out: &'a mut W,
+    /// The reading state, for JSON's read and starred.
+    state: Option<&'a Store>,
+    json: bool,
+    /// What is printed ("list", "search"), for the notices.
+    what: &'a str,
+}
+
+impl<W: Write> Listener for Printer<'_, W> {
+    fn entries(&mut self, entries: &[Entry]) -> std::io::Result<()> {
+        write_list(entries, self.state, self.json, self.out)
+    }
+
+    fn row(&mut self, r: archive::index::saved::Row<'_>) -> std::io::Result<()> {
+        if self.json {
+            writeln!(self.out, "{}", entry_json(&r.entry(), self.state))
+        } else {
+            let (date, source) = (r.date.unwrap_or("-"), r.source.unwrap_or("-"));
+            let (dir, name) = (line(r.path.0), line(r.path.1));
+            for part in [date, "\t", source, "\t", r.title, "\t", &dir, &name, "\n"] {
+                self.out.write_all(part.as_bytes())?;
             }
-        })?;
-        out.flush()?;
-        broadsheet::timing::since_start("list shown");
-        return check_later(ix, &saved, paths, opts, places, "list");
+            Ok(())
+        }
     }
-    // a folder changed (a file added, removed or renamed): what the index holds first,
-    // then the index brought up to date, and said when the list was out of date
-    let folders = archive::index::saved::folders(paths);
-    *printed = true;
-    write_list(&ix.entries(paths)?, state, json, out)?;
-    out.flush()?;
-    broadsheet::timing::since_start("list shown");
-    let (r, problems) = ix.refresh(paths, opts)?;
-    report(&problems);
-    if r.added + r.changed + r.removed > 0 {
-        say_out_of_date("list", &r);
+
+    fn shown(&mut self) -> std::io::Result<()> {
+        self.out.flush()
     }
-    ix.entries(paths)?; // the listing, ready for the next run
-    if let Err(e) = ix.keep_folders(&folders) {
-        eprintln!("broadsheet: index not updated: {e}");
+
+    fn problems(&mut self, problems: &[broadsheet::article::LoadError]) {
+        report(problems);
     }
-    Ok(())
+
+    fn said(&mut self, what: Said<'_>) {
+        let w = self.what;
+        match what {
+            Said::MovedAside(aside) => eprintln!(
+                "broadsheet: the index was damaged: moved aside to {}; it is built again",
+                aside.display()
+            ),
+            Said::IndexUnavailable(e) => eprintln!(
+                "broadsheet: index not available, reading the files: {}",
+                line(&e.to_string())
+            ),
+            Said::OutOfDate(r) => eprintln!(
+                "broadsheet: the {w} above is out of date: {} file(s) added, {} changed, {} \
+                 removed since the index was made; it is updated now, {w} again to see them",
+                r.added, r.changed, r.removed
+            ),
+            Said::ChangedInPlace(changed) => eprintln!(
+                "broadsheet: the {w} above is out of date: {} file(s) changed since they \
+                 were indexed ({}{}); the index is updated now, {w} again to see them",
+                changed.len(),
+                changed
+                    .first()
+                    .map_or(String::new(), |p| p.display().to_string()),
+                if changed.len() > 1 { ", ..." } else { "" }
+            ),
+            Said::NotUpdated(e) => eprintln!("broadsheet: index not updated: {e}"),
+        }
+    }
 }
 
 /// A saved listing of more files than this is checked (a stat of every file) by a process
@@ -558,20 +557,20 @@ fn list_from_index(
 const CHECK_IN_BACKGROUND_FROM: usize = 20_000;
 
 /// After a saved listing (or search results) was printed: every file's size and time
-/// checked ([`check_files`]), here, or for a big archive by this program run again in the
-/// background ([`Command::Check`]; its stderr is this one's).
-fn check_later(
+/// checked ([`archive::list::check`]), here, or for a big archive by this program run
+/// again in the background ([`Command::Check`]; its stderr is this one's).
+fn check_later<W: Write>(
     ix: &mut Index,
     saved: &archive::index::saved::Saved,
     paths: &[PathBuf],
     opts: &broadsheet::clean::Options,
     places: &Places,
-    what: &str,
+    to: &mut Printer<'_, W>,
 ) -> Result<()> {
-    if saved.file_count() >= CHECK_IN_BACKGROUND_FROM && spawn_check(ix, paths, places, what) {
+    if saved.file_count() >= CHECK_IN_BACKGROUND_FROM && spawn_check(ix, paths, places, to.what) {
         return Ok(());
     }
-    check_files(ix, saved, paths, opts, what)
+    Ok(archive::list::check(ix, saved, paths, opts, to)?)
 }
 
 /// Start [`Command::Check`] in the background: stdin and stdout closed, stderr shared.
@@ -596,39 +595,6 @@ fn spawn_check(ix: &Index, paths: &[PathBuf], places: &Places, what: &str) -> bo
         cmd.process_group(0); // not stopped by the terminal's ^C meant for the next command
     }
     cmd.spawn().is_ok()
-}
-
-/// Stat every file of a saved listing; when one changed in place, say that what was
-/// printed is out of date and update the index.
-fn check_files(
-    ix: &mut Index,
-    saved: &archive::index::saved::Saved,
-    paths: &[PathBuf],
-    opts: &broadsheet::clean::Options,
-    what: &str,
-) -> Result<()> {
-    let changed = saved.changed_files();
-    if let Some(first) = changed.first() {
-        eprintln!(
-            "broadsheet: the {what} above is out of date: {} file(s) changed since they \
-             were indexed ({}{}); the index is updated now, {what} again to see them",
-            changed.len(),
-            first.display(),
-            if changed.len() > 1 { ", ..." } else { "" }
-        );
-        let (_, problems) = ix.refresh(paths, opts)?;
-        report(&problems);
-    }
-    Ok(())
-}
-
-/// One line on stderr: what was printed came from an index that was out of date.
-fn say_out_of_date(what: &str, r: &archive::index::refresh::Refresh) {
-    eprintln!(
-        "broadsheet: the {what} above is out of date: {} file(s) added, {} changed, {} \
-         removed since the index was made; it is updated now, {what} again to see them",
-        r.added, r.changed, r.removed
-    );
 }
 
 /// A story of the list as JSON: path, title, source, date, id, read, starred.
@@ -691,7 +657,7 @@ fn write_list(
     state: Option<&Store>,
     json: bool,
     out: &mut impl Write,
-) -> Result<()> {
+) -> std::io::Result<()> {
     for e in entries {
         if json {
             writeln!(out, "{}", entry_json(e, state))?;
@@ -770,14 +736,20 @@ impl Search<'_> {
         *printed = true;
         self.print(index, out)?;
         broadsheet::timing::since_start("results shown");
+        let mut to = Printer {
+            out,
+            state: self.state,
+            json: self.json,
+            what: "search",
+        };
         match saved {
-            Some(saved) => check_later(index, &saved, paths, opts, self.places, "search")?,
+            Some(saved) => check_later(index, &saved, paths, opts, self.places, &mut to)?,
             None => {
                 let folders = archive::index::saved::folders(paths);
                 let (r, problems) = index.refresh(paths, opts)?;
                 report(&problems);
                 if r.added + r.changed + r.removed > 0 {
-                    say_out_of_date("search", &r);
+                    to.said(Said::OutOfDate(&r));
                 }
                 index.entries(paths)?;
                 index.keep_folders(&folders)?;

@@ -5,6 +5,7 @@
 pub mod db;
 pub mod entry;
 pub mod index;
+pub mod list;
 pub mod paths;
 pub mod scan;
 pub mod search;
