@@ -476,7 +476,7 @@ fn list(
         Listed::Unchecked(mut ix, saved) => {
             match check_later(&mut ix, &saved, paths, opts, places, &mut to) {
                 Err(e) if damaged(&e) => {
-                    replace_damaged(ix)?;
+                    replace_damaged(*ix)?;
                     Ok(())
                 }
                 r => r,

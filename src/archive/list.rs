@@ -67,7 +67,7 @@ pub enum Listed {
     Done,
     /// A saved listing was printed: its files' sizes and times are still to be checked
     /// ([`check`]; for a big archive the caller may leave that to another process).
-    Unchecked(Index, Saved),
+    Unchecked(Box<Index>, Saved),
 }
 
 /// The list of the stories under `paths` (see the module's doc), given to `to` as it is
@@ -96,7 +96,7 @@ pub fn list(
             Ok(None) => return Ok(Listed::Done),
             Ok(Some(saved)) => {
                 let ix = idx.take().expect("the index");
-                return Ok(Listed::Unchecked(ix, saved));
+                return Ok(Listed::Unchecked(Box::new(ix), saved));
             }
             Err(ListError::Db(e)) if is_damage(&e) => {
                 let ix = idx.take().expect("the index");
