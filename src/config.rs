@@ -198,6 +198,16 @@ pub struct ConfigError {
     pub message: String,
 }
 
+/// A value serde cannot check, found wrong: where (for the line), and what is wrong.
+struct Invalid {
+    /// The table (`layout`, `keys`).
+    section: &'static str,
+    /// The key in it.
+    key: String,
+    /// What is wrong, naming the key.
+    message: String,
+}
+
 impl Config {
     /// Parse a config file's text. `path` is only used in errors.
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
@@ -206,10 +216,11 @@ impl Config {
             line: e.span().map(|s| line_of(text, s.start)),
             message: e.message().trim().to_string(),
         })?;
-        cfg.check().map_err(|(section, key, message)| ConfigError {
+        cfg.check().map_err(|e| ConfigError {
             path: path.to_path_buf(),
-            line: find_section_key_line(text, section, &key).or_else(|| find_key_line(text, &key)),
-            message,
+            line: find_section_key_line(text, e.section, &e.key)
+                .or_else(|| find_key_line(text, &e.key)),
+            message: e.message,
         })?;
         Ok(cfg)
     }
@@ -235,47 +246,51 @@ impl Config {
         }
     }
 
-    /// Values serde cannot check: returns (section, key, message).
-    fn check(&self) -> Result<(), (&'static str, String, String)> {
+    /// Values serde cannot check.
+    fn check(&self) -> Result<(), Invalid> {
         if self.layout.list_width < 10 {
-            return Err((
-                "layout",
-                "list_width".into(),
-                "layout.list_width must be at least 10".into(),
-            ));
+            return Err(Invalid {
+                section: "layout",
+                key: "list_width".into(),
+                message: "layout.list_width must be at least 10".into(),
+            });
         }
         if self.layout.max_width < 20 {
-            return Err((
-                "layout",
-                "max_width".into(),
-                "layout.max_width must be at least 20".into(),
-            ));
+            return Err(Invalid {
+                section: "layout",
+                key: "max_width".into(),
+                message: "layout.max_width must be at least 20".into(),
+            });
         }
         if self.reading.words_per_minute == 0 {
-            return Err((
-                "reading",
-                "words_per_minute".into(),
-                "reading.words_per_minute must be above 0".into(),
-            ));
+            return Err(Invalid {
+                section: "reading",
+                key: "words_per_minute".into(),
+                message: "reading.words_per_minute must be above 0".into(),
+            });
         }
         for (key, value) in self.theme.entries() {
             if parse_color(value).is_none() {
-                return Err((
-                    "theme",
-                    key.to_string(),
-                    format!(
+                return Err(Invalid {
+                    section: "theme",
+                    key: key.to_string(),
+                    message: format!(
                         "theme.{key}: unknown colour {value:?} (use a name like \"cyan\", \
                          \"dark-gray\", \"reset\", or \"#rrggbb\")"
                     ),
-                ));
+                });
             }
         }
-        self.keymap().map_err(|(k, m)| ("keys", k, m))?;
+        self.keymap().map_err(|e| Invalid {
+            section: "keys",
+            key: e.entry().to_string(),
+            message: e.to_string(),
+        })?;
         Ok(())
     }
 
-    /// The keymap: the defaults with `[keys]` applied. Errors give (action, message).
-    pub fn keymap(&self) -> Result<crate::keymap::Keymap, (String, String)> {
+    /// The keymap: the defaults with `[keys]` applied.
+    pub fn keymap(&self) -> Result<crate::keymap::Keymap, crate::keymap::KeymapError> {
         crate::keymap::Keymap::from_config(&self.keys)
     }
 

@@ -276,16 +276,65 @@ actions! {
     Export = "export", "export the story as Markdown", ["e"];
 }
 
+/// A name that is no action's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownAction(pub String);
+
+impl fmt::Display for UnknownAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown action {:?}", self.0)
+    }
+}
+
+impl std::error::Error for UnknownAction {}
+impl std::error::Error for BadKey {}
+
 impl FromStr for Action {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Action, String> {
+    type Err = UnknownAction;
+    fn from_str(s: &str) -> Result<Action, UnknownAction> {
         Action::ALL
             .iter()
             .copied()
             .find(|a| a.name() == s)
-            .ok_or_else(|| format!("unknown action {s:?}"))
+            .ok_or_else(|| UnknownAction(s.to_string()))
     }
 }
+
+/// Why the config's `[keys]` could not be applied; each names its entry
+/// ([`KeymapError::entry`]), which the config's error points to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeymapError {
+    /// An entry names no action.
+    UnknownAction(UnknownAction),
+    /// A key of an action's list could not be read.
+    BadKey {
+        /// The action.
+        action: Action,
+        /// The key name, and why.
+        key: BadKey,
+    },
+}
+
+impl KeymapError {
+    /// The `[keys]` entry at fault (an action's config name).
+    pub fn entry(&self) -> &str {
+        match self {
+            KeymapError::UnknownAction(UnknownAction(name)) => name,
+            KeymapError::BadKey { action, .. } => action.name(),
+        }
+    }
+}
+
+impl fmt::Display for KeymapError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeymapError::UnknownAction(e) => write!(f, "keys.{}: {e}", self.entry()),
+            KeymapError::BadKey { key, .. } => write!(f, "keys.{}: {key}", self.entry()),
+        }
+    }
+}
+
+impl std::error::Error for KeymapError {}
 
 /// Keys to actions, in help order. A key may be bound to several actions (`n`: next
 /// match while a find is active); the app takes the first that applies.
@@ -314,21 +363,19 @@ impl Default for Keymap {
 impl Keymap {
     /// The defaults with the `[keys]` section applied: listing an action replaces its
     /// keys, and a key given to an action is taken from the other actions it had.
-    /// Errors name the action (the config key) and what is wrong.
+    /// Errors name the entry (an action's config name) and what is wrong.
     pub fn from_config<'a>(
         keys: impl IntoIterator<Item = (&'a String, &'a Vec<String>)>,
-    ) -> Result<Keymap, (String, String)> {
+    ) -> Result<Keymap, KeymapError> {
         let mut map = Keymap::default();
         let mut given: Vec<(Action, Vec<Key>)> = Vec::new();
         for (name, list) in keys {
-            let action: Action = name
-                .parse()
-                .map_err(|e| (name.clone(), format!("keys.{name}: {e}")))?;
+            let action: Action = name.parse().map_err(KeymapError::UnknownAction)?;
             let mut parsed = Vec::new();
             for k in list {
                 let key: Key = k
                     .parse()
-                    .map_err(|e: BadKey| (name.clone(), format!("keys.{name}: {e}")))?;
+                    .map_err(|key| KeymapError::BadKey { action, key })?;
                 parsed.push(key);
             }
             given.push((action, parsed));
@@ -445,11 +492,28 @@ mod tests {
     fn config_errors_name_the_action() {
         let mut cfg = BTreeMap::new();
         cfg.insert("jump".to_string(), vec!["j".to_string()]);
-        assert_eq!(Keymap::from_config(&cfg).unwrap_err().0, "jump");
-        let mut cfg = BTreeMap::new();
-        cfg.insert("down".to_string(), vec!["ctrl-".to_string()]);
         let e = Keymap::from_config(&cfg).unwrap_err();
-        assert_eq!(e.0, "down");
-        assert!(e.1.contains("ctrl-"), "{}", e.1);
+        assert_eq!(e, KeymapError::UnknownAction(UnknownAction("jump".into())));
+        assert_eq!(e.entry(), "jump");
+        assert_eq!(e.to_string(), "keys.jump: unknown action \"jump\"");
+        let mut cfg = BTreeMap::new();
+        cfg.insert(
+            "down".to_string(),
+            vec!["j".to_string(), "ctrl-".to_string()],
+        );
+        let e = Keymap::from_config(&cfg).unwrap_err();
+        assert_eq!(
+            e,
+            KeymapError::BadKey {
+                action: Action::Down,
+                key: BadKey("ctrl-".into())
+            }
+        );
+        assert_eq!(e.entry(), "down");
+        assert!(
+            e.to_string()
+                .starts_with("keys.down: unknown key name \"ctrl-\""),
+            "{e}"
+        );
     }
 }

@@ -52,7 +52,7 @@ pub fn run(paths: Vec<PathBuf>, config: &Config, opts: Options, places: Places) 
     timing::reader("start");
     let keymap = config
         .keymap()
-        .map_err(|(_, m)| io::Error::new(io::ErrorKind::InvalidInput, m))?;
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
     // listing starts at once, while the state is read and the terminal set up
     let index = (!places.no_index).then_some(places.index.clone());
     let (rx, shown) = spawn_loader(paths.clone(), opts.clone(), index);
