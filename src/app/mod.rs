@@ -494,6 +494,7 @@ pub(crate) mod tests {
         a.update(Msg::Problems(vec![LoadError {
             path: std::path::PathBuf::from(format!("/archive/{bad}.txt")),
             at: None,
+            kind: crate::article::ProblemKind::Malformed,
             reason: bad.into(),
         }]));
         clean(a.message());
@@ -881,6 +882,7 @@ pub(crate) mod tests {
         let e = |p: &str| LoadError {
             path: p.into(),
             at: None,
+            kind: crate::article::ProblemKind::Repaired,
             reason: "not UTF-8".into(),
         };
         a.update(Msg::Problems(vec![e("a/x.txt"), e("a/y.txt")]));

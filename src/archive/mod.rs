@@ -17,7 +17,7 @@ pub use index::{refresh::Refresh, Index};
 pub use search::Hit;
 pub use state::{Key, Store, StoryId, StoryState};
 
-use crate::article::{self, Article, LoadError};
+use crate::article::{self, Article, LoadError, ProblemKind};
 use crate::clean::{self, Cleaned, Evidence, Options};
 use crate::text::find_date;
 use std::path::{Path, PathBuf};
@@ -220,6 +220,7 @@ pub(crate) fn find_each_at(
             Err(e) => each(Err(LoadError {
                 path: p.clone(),
                 at: None,
+                kind: ProblemKind::Unreadable,
                 reason: e.to_string(),
             })),
         }
@@ -233,6 +234,7 @@ fn walk(dir: &Path, open_dirs: bool, each: &mut dyn FnMut(Result<WalkedFile, Loa
             each(Err(LoadError {
                 path: dir.to_path_buf(),
                 at: None,
+                kind: ProblemKind::Unreadable,
                 reason: format!("cannot read folder: {e}"),
             }));
             return;
@@ -282,6 +284,7 @@ fn walk(dir: &Path, open_dirs: bool, each: &mut dyn FnMut(Result<WalkedFile, Loa
                     each(Err(LoadError {
                         path,
                         at: None,
+                        kind: ProblemKind::Unreadable,
                         reason: format!("cannot read: {e}"),
                     }));
                     continue;
@@ -368,6 +371,7 @@ pub fn clean_all_reporting(articles: Vec<Article>, opts: &Options) -> (Vec<Story
                     let problem = LoadError {
                         path: article.path.clone(),
                         at: None,
+                        kind: ProblemKind::Internal,
                         reason: why.into(),
                     };
                     let cleaned = Cleaned::all_shown(&article, why);

@@ -7,7 +7,7 @@
 //! XML is read with quick-xml into a small tree (a saved feed is a few megabytes at most);
 //! a feed cut short keeps the items before the cut, and the problem names the byte.
 
-use super::{err, html, meta, payload, Article, Block, Loaded};
+use super::{err, html, meta, payload, Article, Block, Loaded, ProblemKind};
 use quick_xml::events::Event;
 use serde_json::Value;
 use std::path::Path;
@@ -404,8 +404,12 @@ pub fn parse_xml_feed(path: &Path, bytes: &[u8], out: &mut Loaded) {
     let (root, problem) = parse_xml(text);
     let Some(root) = root else {
         let why = problem.map_or("no XML element in the file".to_string(), |p| p.1);
-        out.problems
-            .push(err(path, None, format!("not a feed: {why}")));
+        out.problems.push(err(
+            ProblemKind::NoArticles,
+            path,
+            None,
+            format!("not a feed: {why}"),
+        ));
         return;
     };
     let (source, items): (Option<String>, Vec<Item>) = match root.name.as_str() {
@@ -427,6 +431,7 @@ pub fn parse_xml_feed(path: &Path, bytes: &[u8], out: &mut Loaded) {
         ),
         other => {
             out.problems.push(err(
+                ProblemKind::NoArticles,
                 path,
                 None,
                 format!("not a feed: the root element is <{other}>, not <rss> or <feed>"),
@@ -443,14 +448,19 @@ pub fn parse_xml_feed(path: &Path, bytes: &[u8], out: &mut Loaded) {
     }
     if let Some((at, why)) = problem {
         out.problems.push(err(
+            ProblemKind::Malformed,
             path,
             Some(format!("byte {at}")),
             format!("{why}; the items before it are read"),
         ));
     }
     if out.articles.len() == before && out.problems.is_empty() {
-        out.problems
-            .push(err(path, None, "a feed with no items".into()));
+        out.problems.push(err(
+            ProblemKind::NoArticles,
+            path,
+            None,
+            "a feed with no items".into(),
+        ));
     }
 }
 
@@ -466,6 +476,7 @@ pub fn parse_json_feed(path: &Path, bytes: &[u8], out: &mut Loaded) {
         Ok(v) => v,
         Err(e) => {
             out.problems.push(err(
+                ProblemKind::Malformed,
                 path,
                 Some(format!("line {}", e.line())),
                 format!("malformed JSON Feed ({e})"),
@@ -476,8 +487,12 @@ pub fn parse_json_feed(path: &Path, bytes: &[u8], out: &mut Loaded) {
     let s = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
     let source = s(&v, "title").and_then(|t| meta::clean(&t));
     let Some(items) = v.get("items").and_then(Value::as_array) else {
-        out.problems
-            .push(err(path, None, "a JSON Feed with no items".into()));
+        out.problems.push(err(
+            ProblemKind::NoArticles,
+            path,
+            None,
+            "a JSON Feed with no items".into(),
+        ));
         return;
     };
     let before = out.articles.len();
@@ -506,8 +521,12 @@ pub fn parse_json_feed(path: &Path, bytes: &[u8], out: &mut Loaded) {
         }
     }
     if out.articles.len() == before {
-        out.problems
-            .push(err(path, None, "a JSON Feed with no items".into()));
+        out.problems.push(err(
+            ProblemKind::NoArticles,
+            path,
+            None,
+            "a JSON Feed with no items".into(),
+        ));
     }
 }
 

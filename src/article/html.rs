@@ -4,24 +4,34 @@
 //! markup said (paragraph, heading, list item, quote) for the cleaning core.
 
 use super::scan::{attr, tokens, Token};
-use super::{decode, err, looks_binary, meta, Article, Block, LoadError, Markup};
+use super::{decode, err, looks_binary, meta, Article, Block, LoadError, Markup, ProblemKind};
 use serde_json::Value;
 use std::path::Path;
 
 /// Parse a saved page. The warning, if any, is about invalid UTF-8 or an empty story.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<(Article, Option<LoadError>), LoadError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(err(path, None, "empty file".into()));
+        return Err(err(ProblemKind::Empty, path, None, "empty file".into()));
     }
     if looks_binary(bytes) {
-        return Err(err(path, None, "binary file, not HTML".into()));
+        return Err(err(
+            ProblemKind::Binary,
+            path,
+            None,
+            "binary file, not HTML".into(),
+        ));
     }
     if let Some(too_big) = super::limits::story_too_big(path, bytes.len()) {
         return Err(too_big);
     }
     let (html, mut warning) = decode(path, bytes);
     if !html.contains('<') {
-        return Err(err(path, None, "no HTML markup in the page".into()));
+        return Err(err(
+            ProblemKind::NoArticles,
+            path,
+            None,
+            "no HTML markup in the page".into(),
+        ));
     }
     let head = PageMeta::read(&html);
     let mut article = Article {
@@ -39,13 +49,18 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<(Article, Option<LoadError>), 
             article.extracted = false;
             warning = warning.or_else(|| {
                 let why = format!("{}; the page is read flat", why.reason());
-                Some(err(path, None, why))
+                Some(err(ProblemKind::ReadFlat, path, None, why))
             });
             fragment_blocks(&html)
         }
     };
     if article.blocks.is_empty() && warning.is_none() {
-        warning = Some(err(path, None, "no story text found in the page".into()));
+        warning = Some(err(
+            ProblemKind::NoStory,
+            path,
+            None,
+            "no story text found in the page".into(),
+        ));
     }
     if article.title.is_empty() {
         article.title = super::txt::file_title(path);

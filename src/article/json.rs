@@ -6,7 +6,7 @@
 //! still load. Each article from a file that holds several gets its position in
 //! [`Article::index_in_file`] (the record's position, counting records that failed).
 
-use super::{err, meta, text_input, Article, Block, LoadError, Loaded};
+use super::{err, meta, text_input, Article, Block, LoadError, Loaded, ProblemKind};
 use serde_json::{Map, Value};
 use std::path::Path;
 
@@ -24,6 +24,7 @@ pub fn parse_json(path: &Path, bytes: &[u8], out: &mut Loaded) {
         }
         Err(e) => {
             out.problems.push(err(
+                ProblemKind::Malformed,
                 path,
                 Some(format!("line {}, column {}", e.line(), e.column())),
                 format!("invalid JSON: {}", json_reason(&e)),
@@ -38,13 +39,16 @@ pub fn parse_json(path: &Path, bytes: &[u8], out: &mut Loaded) {
             None => {
                 match article(path, &map, 0) {
                     Ok(a) => out.articles.push(a),
-                    Err(reason) => super::note(out, err(path, None, reason)),
+                    Err(reason) => {
+                        super::note(out, err(ProblemKind::NoArticles, path, None, reason))
+                    }
                 }
                 return;
             }
         },
         other => {
             out.problems.push(err(
+                ProblemKind::NoArticles,
                 path,
                 None,
                 format!(
@@ -56,14 +60,20 @@ pub fn parse_json(path: &Path, bytes: &[u8], out: &mut Loaded) {
         }
     };
     if items.is_empty() {
-        out.problems
-            .push(err(path, None, "an empty array: no articles".into()));
+        out.problems.push(err(
+            ProblemKind::NoArticles,
+            path,
+            None,
+            "an empty array: no articles".into(),
+        ));
     }
     for (i, item) in items.iter().enumerate() {
         let at = Some(format!("item {}", i + 1));
         let result = match item {
-            Value::Object(map) => article(path, map, i).map_err(|reason| err(path, at, reason)),
+            Value::Object(map) => article(path, map, i)
+                .map_err(|reason| err(ProblemKind::NoArticles, path, at, reason)),
             other => Err(err(
+                ProblemKind::NoArticles,
                 path,
                 at,
                 format!("expected an article object, found {}", kind(other)),
@@ -114,7 +124,12 @@ pub fn parse_lines(path: &Path, bytes: &[u8], out: &mut Loaded) {
 
 /// The problem of a JSON Lines file without a record.
 pub(super) fn no_lines(path: &Path) -> super::LoadError {
-    err(path, None, "no JSON lines: no articles".into())
+    err(
+        ProblemKind::NoArticles,
+        path,
+        None,
+        "no JSON lines: no articles".into(),
+    )
 }
 
 /// Line `n` (from 0) of a JSON Lines file, the record at `index`: `None` for a blank
@@ -131,15 +146,16 @@ pub(super) fn parse_line(
     }
     let at = Some(format!("line {}", n + 1));
     Some(match from_str_repaired(line).map(|(v, _)| v) {
-        Ok(Value::Object(map)) => {
-            article(path, &map, index).map_err(|reason| err(path, at, reason))
-        }
+        Ok(Value::Object(map)) => article(path, &map, index)
+            .map_err(|reason| err(ProblemKind::NoArticles, path, at, reason)),
         Ok(other) => Err(err(
+            ProblemKind::NoArticles,
             path,
             at,
             format!("expected an article object, found {}", kind(&other)),
         )),
         Err(e) => Err(err(
+            ProblemKind::Malformed,
             path,
             Some(format!("line {}, column {}", n + 1, e.column())),
             format!("invalid JSON: {}", json_reason(&e)),
@@ -197,6 +213,7 @@ pub fn judge_head(path: &Path, head: &[u8], whole: bool) -> Head {
 fn not_articles(path: &Path, first: LoadError) -> LoadError {
     let at = first.at.map(|a| format!("{a}: ")).unwrap_or_default();
     err(
+        ProblemKind::NoArticles,
         path,
         None,
         format!("not a file of articles ({at}{})", first.reason),
@@ -221,6 +238,7 @@ fn from_str_repaired(text: &str) -> serde_json::Result<(Value, bool)> {
 /// The warning for a file whose lone surrogates were replaced.
 fn surrogates_replaced(path: &Path) -> super::LoadError {
     err(
+        ProblemKind::Repaired,
         path,
         None,
         "escapes of lone surrogates (\\ud800...) shown as replacement characters".into(),
@@ -262,8 +280,14 @@ fn replace_lone_surrogates(text: &str) -> Option<String> {
 
 /// One line of JSON Lines (line number `n`, counting from 1) as the `index`-th article.
 fn line_record(path: &Path, line: &str, n: usize, index: usize) -> Result<Article, LoadError> {
-    parse_line(path, n - 1, index, line)
-        .unwrap_or_else(|| Err(err(path, Some(format!("line {n}")), "a blank line".into())))
+    parse_line(path, n - 1, index, line).unwrap_or_else(|| {
+        Err(err(
+            ProblemKind::NoArticles,
+            path,
+            Some(format!("line {n}")),
+            "a blank line".into(),
+        ))
+    })
 }
 
 /// Is the line JSON at all? A first line that is JSON but no article marks a file of

@@ -5,7 +5,7 @@
 //!
 //! The limits are generous defaults, changed for the whole process with [`set`].
 
-use super::{err, LoadError};
+use super::{err, LoadError, ProblemKind};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -98,6 +98,7 @@ pub fn kind_of(t: std::fs::FileType) -> &'static str {
 /// The problem of a path that is not a regular file (links followed).
 pub fn not_regular(path: &Path, t: std::fs::FileType) -> LoadError {
     err(
+        ProblemKind::Unreadable,
         path,
         None,
         format!("not a regular file ({}), skipped", kind_of(t)),
@@ -107,6 +108,7 @@ pub fn not_regular(path: &Path, t: std::fs::FileType) -> LoadError {
 /// The problem of a file bigger than a limit.
 pub fn too_big(path: &Path, len: u64, limit: u64) -> LoadError {
     err(
+        ProblemKind::TooBig,
         path,
         None,
         format!(
@@ -126,7 +128,7 @@ pub fn story_too_big(path: &Path, len: usize) -> Option<LoadError> {
             size(len as u64),
             size(max)
         );
-        err(path, None, why)
+        err(ProblemKind::TooBig, path, None, why)
     })
 }
 
@@ -204,6 +206,7 @@ pub fn gunzip(path: &Path, bytes: &[u8], max: u64) -> Result<Vec<u8>, LoadError>
     let dec = flate2::read::MultiGzDecoder::new(bytes);
     match dec.take(max + 1).read_to_end(&mut out) {
         Ok(_) if out.len() as u64 > max => Err(err(
+            ProblemKind::TooBig,
             path,
             None,
             format!(
@@ -219,6 +222,7 @@ pub fn gunzip(path: &Path, bytes: &[u8], max: u64) -> Result<Vec<u8>, LoadError>
                 format!("corrupt gzip stream ({e})")
             };
             Err(err(
+                ProblemKind::Malformed,
                 path,
                 Some(format!("unpacked byte {}", out.len())),
                 what,

@@ -4,7 +4,7 @@
 //! ([`super::html::parse`]), else the plain text part.
 
 use super::mime::{display_name, Entity};
-use super::{err, html, meta, Article, Loaded};
+use super::{err, html, meta, Article, Loaded, ProblemKind};
 use std::path::Path;
 
 /// The messages of an mbox: each starts after a line beginning `From ` (at the start of
@@ -39,14 +39,16 @@ fn messages(bytes: &[u8]) -> Vec<(usize, Vec<u8>)> {
 }
 
 /// One message as a story; `Err` says why it is not one.
-fn message(path: &Path, bytes: &[u8], index: usize) -> Result<Article, String> {
+fn message(path: &Path, bytes: &[u8], index: usize) -> Result<Article, (ProblemKind, String)> {
     let m = Entity::parse(bytes);
     if m.headers.is_empty() {
-        return Err("a message with no headers".into());
+        return Err((ProblemKind::Malformed, "a message with no headers".into()));
     }
     let mut a = if let Some(h) = m.find("text/html", 0) {
         let page = h.decoded_text();
-        html::parse(path, page.as_bytes()).map_err(|e| e.reason)?.0
+        html::parse(path, page.as_bytes())
+            .map_err(|e| (e.kind, e.reason))?
+            .0
     } else if let Some(t) = m.find("text/plain", 0) {
         Article {
             path: path.to_path_buf(),
@@ -54,7 +56,10 @@ fn message(path: &Path, bytes: &[u8], index: usize) -> Result<Article, String> {
             ..Article::default()
         }
     } else {
-        return Err(format!("no text in the message ({})", m.media_type()));
+        return Err((
+            ProblemKind::NoStory,
+            format!("no text in the message ({})", m.media_type()),
+        ));
     };
     a.index_in_file = index;
     if let Some(s) = m.text("subject").and_then(|s| meta::clean(&s)) {
@@ -70,7 +75,7 @@ fn message(path: &Path, bytes: &[u8], index: usize) -> Result<Article, String> {
         a.date = Some(d);
     }
     if a.blocks.is_empty() {
-        return Err("no text in the message".into());
+        return Err((ProblemKind::NoStory, "no text in the message".into()));
     }
     Ok(a)
 }
@@ -87,14 +92,18 @@ pub fn parse(path: &Path, bytes: &[u8], out: &mut Loaded) {
         let i = out.articles.len() - before;
         match message(path, &msg, i) {
             Ok(a) => out.articles.push(a),
-            Err(why) => out
+            Err((kind, why)) => out
                 .problems
-                .push(err(path, Some(format!("byte {at}")), why)),
+                .push(err(kind, path, Some(format!("byte {at}")), why)),
         }
     }
     if out.articles.len() == before && out.problems.is_empty() {
-        out.problems
-            .push(err(path, None, "no messages in the file".into()));
+        out.problems.push(err(
+            ProblemKind::NoArticles,
+            path,
+            None,
+            "no messages in the file".into(),
+        ));
     }
 }
 

@@ -6,7 +6,7 @@
 //! or plain scalars, inline lists `[a, b]` and block lists of `- item` lines. That is what
 //! static-site generators and scrapers write; anything else is reported with its line.
 
-use super::{err, meta, text_input, Article, Block, LoadError, Markup};
+use super::{err, meta, text_input, Article, Block, LoadError, Markup, ProblemKind};
 use crate::text::{norm_key, sanitize};
 use std::path::Path;
 
@@ -31,8 +31,14 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<(Article, Option<LoadError>), 
             .replace(['\r', '\u{2028}', '\u{2029}'], "\n"),
     );
     let lines: Vec<&str> = text.lines().collect();
-    let (front, body_start) = front_matter(&lines)
-        .map_err(|(line, reason)| err(path, Some(format!("line {line}")), reason))?;
+    let (front, body_start) = front_matter(&lines).map_err(|(line, reason)| {
+        err(
+            ProblemKind::Malformed,
+            path,
+            Some(format!("line {line}")),
+            reason,
+        )
+    })?;
 
     let mut article = Article {
         path: path.to_path_buf(),

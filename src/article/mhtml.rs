@@ -4,15 +4,19 @@
 //! `Snapshot-Content-Location`, else the part's or the message's `Content-Location`.
 
 use super::mime::Entity;
-use super::{err, html, meta, payload, Loaded};
+use super::{err, html, meta, payload, Loaded, ProblemKind};
 use std::path::Path;
 
 /// Parse an MHTML file into `out`.
 pub fn parse(path: &Path, bytes: &[u8], out: &mut Loaded) {
     let top = Entity::parse(bytes);
     if top.headers.is_empty() {
-        out.problems
-            .push(err(path, None, "not MHTML: no MIME headers".into()));
+        out.problems.push(err(
+            ProblemKind::NoArticles,
+            path,
+            None,
+            "not MHTML: no MIME headers".into(),
+        ));
         return;
     }
     let Some(part) = top.find("text/html", 0) else {
@@ -21,7 +25,8 @@ pub fn parse(path: &Path, bytes: &[u8], out: &mut Loaded) {
         } else {
             "MHTML with no text/html part"
         };
-        out.problems.push(err(path, None, why.into()));
+        out.problems
+            .push(err(ProblemKind::NoArticles, path, None, why.into()));
         return;
     };
     let page = part.decoded_text();

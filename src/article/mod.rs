@@ -93,8 +93,44 @@ pub struct LoadError {
     pub path: PathBuf,
     /// Where in the file, when known (e.g. "line 3").
     pub at: Option<String>,
+    /// What kind of problem, for code; the reason says it for a person.
+    pub kind: ProblemKind,
     /// What is wrong, for a person.
     pub reason: String,
+}
+
+/// What kind of problem a [`LoadError`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProblemKind {
+    /// The file (or folder) could not be read: the system refused, or it is not a
+    /// regular file.
+    Unreadable,
+    /// Over a size limit ([`limits`]): not read, or read no further.
+    TooBig,
+    /// An empty file.
+    Empty,
+    /// A binary file, not text of its format.
+    Binary,
+    /// Broken in its format: JSON, gzip, a zip, a WARC record, front matter, a feed or a
+    /// message cut short.
+    Malformed,
+    /// Well formed, but not articles: not a feed, no items, no records, a JSON value
+    /// that is no article.
+    NoArticles,
+    /// A page or message with no story text in it.
+    NoStory,
+    /// Read, some text repaired: invalid UTF-8 or lone surrogates replaced.
+    Repaired,
+    /// A page too deep or too wide for the extractor, read flat.
+    ReadFlat,
+    /// Records or items that are not stories, skipped (counted in one notice).
+    Skipped,
+    /// More problems of the file, counted and not shown.
+    More,
+    /// A bug: reading or cleaning the file panicked.
+    Internal,
+    /// Read back from the index, which keeps the reason only.
+    Recorded,
 }
 
 impl fmt::Display for LoadError {
@@ -264,8 +300,14 @@ pub fn load_file(path: &Path) -> Loaded {
 /// Run one file's work, catching a panic in it: the file's problem "could not be read:
 /// an internal error", so one bad file never costs the others.
 pub fn guarded<T>(path: &Path, work: impl FnOnce() -> T) -> Result<T, LoadError> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))
-        .map_err(|_| err(path, None, "could not be read: an internal error".into()))
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).map_err(|_| {
+        err(
+            ProblemKind::Internal,
+            path,
+            None,
+            "could not be read: an internal error".into(),
+        )
+    })
 }
 
 #[cfg(test)]
@@ -293,8 +335,12 @@ fn load_file_unguarded(path: &Path) -> Loaded {
             return out;
         }
         Err(e) => {
-            out.problems
-                .push(err(path, None, format!("cannot read: {e}")));
+            out.problems.push(err(
+                ProblemKind::Unreadable,
+                path,
+                None,
+                format!("cannot read: {e}"),
+            ));
             return out;
         }
     };
@@ -334,7 +380,14 @@ fn for_each_unguarded(path: &Path, mut each: impl FnMut(Article)) -> Vec<LoadErr
     {
         Ok(Some(not_articles)) => return vec![not_articles],
         Ok(None) => {}
-        Err(e) => return vec![err(path, None, format!("cannot read: {e}"))],
+        Err(e) => {
+            return vec![err(
+                ProblemKind::Unreadable,
+                path,
+                None,
+                format!("cannot read: {e}"),
+            )]
+        }
     }
     let mut out = Loaded::default(); // problems only, kept to the first few
     let mut more = 0;
@@ -350,7 +403,14 @@ fn for_each_unguarded(path: &Path, mut each: impl FnMut(Article)) -> Vec<LoadErr
     let file = match limits::open_regular(path, None) {
         Ok((f, _)) => f,
         Err(Ok(refused)) => return vec![refused],
-        Err(Err(e)) => return vec![err(path, None, format!("cannot read: {e}"))],
+        Err(Err(e)) => {
+            return vec![err(
+                ProblemKind::Unreadable,
+                path,
+                None,
+                format!("cannot read: {e}"),
+            )]
+        }
     };
     let max_line = limits::get().file;
     let mut r = std::io::BufReader::with_capacity(1 << 16, file);
@@ -365,12 +425,28 @@ fn for_each_unguarded(path: &Path, mut each: impl FnMut(Article)) -> Vec<LoadErr
                     "a line longer than the {} a file may be; the rest of the file skipped",
                     limits::size(max_line)
                 );
-                problem(&mut out, err(path, Some(format!("line {}", n + 1)), why));
+                problem(
+                    &mut out,
+                    err(
+                        ProblemKind::TooBig,
+                        path,
+                        Some(format!("line {}", n + 1)),
+                        why,
+                    ),
+                );
                 break;
             }
             Ok(_) => {}
             Err(e) => {
-                problem(&mut out, err(path, None, format!("cannot read: {e}")));
+                problem(
+                    &mut out,
+                    err(
+                        ProblemKind::Unreadable,
+                        path,
+                        None,
+                        format!("cannot read: {e}"),
+                    ),
+                );
                 break;
             }
         }
@@ -513,6 +589,7 @@ fn cap_problems(path: &Path, out: &mut Loaded) {
 /// [`MAX_PROBLEMS_PER_FILE`] are said.
 fn more_problems(path: &Path, n: usize, loaded: usize) -> LoadError {
     err(
+        ProblemKind::More,
         path,
         None,
         format!(
@@ -526,8 +603,12 @@ fn more_problems(path: &Path, n: usize, loaded: usize) -> LoadError {
 pub fn load_bytes(path: &Path, bytes: &[u8], out: &mut Loaded) {
     let is_gz = bytes.starts_with(&[0x1f, 0x8b]);
     if path_is_gz(path) && !is_gz {
-        out.problems
-            .push(err(path, Some("byte 0".into()), "not a gzip file".into()));
+        out.problems.push(err(
+            ProblemKind::Malformed,
+            path,
+            Some("byte 0".into()),
+            "not a gzip file".into(),
+        ));
         return;
     }
     let unpacked;
@@ -599,10 +680,15 @@ pub fn text_input(
     kind: &str,
 ) -> Result<(String, Option<LoadError>), LoadError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(err(path, None, "empty file".into()));
+        return Err(err(ProblemKind::Empty, path, None, "empty file".into()));
     }
     if looks_binary(bytes) {
-        return Err(err(path, None, format!("binary file, not {kind}")));
+        return Err(err(
+            ProblemKind::Binary,
+            path,
+            None,
+            format!("binary file, not {kind}"),
+        ));
     }
     Ok(decode(path, bytes))
 }
@@ -614,6 +700,7 @@ pub fn decode(path: &Path, bytes: &[u8]) -> (String, Option<LoadError>) {
         Ok(s) => (s.to_owned(), None),
         Err(e) => {
             let warning = err(
+                ProblemKind::Repaired,
                 path,
                 Some(format!("byte {}", e.valid_up_to())),
                 "invalid UTF-8, shown with replacement characters".into(),
@@ -636,16 +723,38 @@ pub fn looks_binary(bytes: &[u8]) -> bool {
     controls > 8 && controls * 10 > head.len()
 }
 
-pub(crate) fn err(path: &Path, at: Option<String>, reason: String) -> LoadError {
+pub(crate) fn err(kind: ProblemKind, path: &Path, at: Option<String>, reason: String) -> LoadError {
     LoadError {
         path: path.to_path_buf(),
         at,
+        kind,
         reason,
     }
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn each_problem_says_its_kind() {
+        use super::{load_bytes, Loaded, ProblemKind as K};
+        use std::path::Path;
+        let kinds = |name: &str, bytes: &[u8]| {
+            let mut out = Loaded::default();
+            load_bytes(Path::new(name), bytes, &mut out);
+            out.problems.iter().map(|p| p.kind).collect::<Vec<_>>()
+        };
+        assert_eq!(kinds("a.txt", b""), [K::Empty]);
+        assert_eq!(kinds("a.txt", b"\0\0\x01\x02binary"), [K::Binary]);
+        assert_eq!(kinds("a.json", b"{\"title\": "), [K::Malformed]);
+        assert_eq!(kinds("a.json", b"[]"), [K::NoArticles]);
+        assert_eq!(kinds("a.txt.gz", b"not gzip"), [K::Malformed]);
+        assert_eq!(kinds("a.md", b"+++\ntitle = \n+++\n# T\n\nText.\n"), [K::Malformed]);
+        assert_eq!(kinds("a.html", b"<html><body></body></html>"), [K::NoStory]);
+        let bad_utf8 = kinds("a.txt", b"A title\n\nA story \xff of words.\n");
+        assert_eq!(bad_utf8, [K::Repaired]);
+        assert!(kinds("a.txt", b"A title\n\nA story.\n").is_empty());
+    }
+
     #[test]
     fn a_big_json_lines_file_streams_to_the_same_articles_and_problems() {
         let dir = tempfile::tempdir().unwrap();

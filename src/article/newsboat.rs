@@ -3,7 +3,7 @@
 //! saved-page blocks. Nothing is written back.
 
 use super::feed::Item;
-use super::{err, meta, Article, LoadError};
+use super::{err, meta, Article, LoadError, ProblemKind};
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
 
@@ -18,6 +18,7 @@ pub fn load_path(path: &Path) -> (Vec<Article>, Vec<LoadError>) {
         Ok((a, skipped)) => {
             let p = (skipped > 0).then(|| {
                 err(
+                    ProblemKind::Skipped,
                     path,
                     Some(format!("{} items", a.len() + skipped)),
                     format!("{skipped} not stories: items with no title and no text"),
@@ -25,16 +26,21 @@ pub fn load_path(path: &Path) -> (Vec<Article>, Vec<LoadError>) {
             });
             (a, p.into_iter().collect())
         }
-        Err(e) => (Vec::new(), vec![err(path, None, e)]),
+        Err((kind, e)) => (Vec::new(), vec![err(kind, path, None, e)]),
     }
 }
 
-fn read(path: &Path) -> Result<(Vec<Article>, usize), String> {
+fn read(path: &Path) -> Result<(Vec<Article>, usize), (ProblemKind, String)> {
     let db = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
-    .map_err(|e| format!("cannot open as SQLite ({e})"))?;
+    .map_err(|e| {
+        (
+            ProblemKind::Unreadable,
+            format!("cannot open as SQLite ({e})"),
+        )
+    })?;
     let has = |table: &str| -> bool {
         db.query_row(
             "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
@@ -47,10 +53,18 @@ fn read(path: &Path) -> Result<(Vec<Article>, usize), String> {
         r.get::<_, i64>(0)
     }) {
         Ok(_) => {}
-        Err(e) => return Err(format!("not a readable SQLite database ({e})")),
+        Err(e) => {
+            return Err((
+                ProblemKind::Malformed,
+                format!("not a readable SQLite database ({e})"),
+            ))
+        }
     }
     if !has("rss_item") || !has("rss_feed") {
-        return Err("a SQLite database without newsboat's tables (rss_item, rss_feed)".into());
+        return Err((
+            ProblemKind::NoArticles,
+            "a SQLite database without newsboat's tables (rss_item, rss_feed)".into(),
+        ));
     }
     let deleted: bool = db.prepare("SELECT deleted FROM rss_item LIMIT 0").is_ok();
     let sql = format!(
@@ -60,7 +74,7 @@ fn read(path: &Path) -> Result<(Vec<Article>, usize), String> {
     );
     let mut st = db
         .prepare(&sql)
-        .map_err(|e| format!("cannot read items ({e})"))?;
+        .map_err(|e| (ProblemKind::Malformed, format!("cannot read items ({e})")))?;
     let text = |r: &rusqlite::Row, i: usize| -> Option<String> {
         match r.get_ref(i).ok()? {
             rusqlite::types::ValueRef::Text(t) | rusqlite::types::ValueRef::Blob(t) => {
@@ -82,12 +96,12 @@ fn read(path: &Path) -> Result<(Vec<Article>, usize), String> {
                 text(r, 6),
             ))
         })
-        .map_err(|e| format!("cannot read items ({e})"))?;
+        .map_err(|e| (ProblemKind::Malformed, format!("cannot read items ({e})")))?;
     let mut out = Vec::new();
     let mut skipped = 0;
     for row in rows {
         let (title, author, url, date, content, _unread, feed) =
-            row.map_err(|e| format!("cannot read an item ({e})"))?;
+            row.map_err(|e| (ProblemKind::Malformed, format!("cannot read an item ({e})")))?;
         let content = content.filter(|c| !c.trim().is_empty());
         let is_html = content.as_deref().is_some_and(|c| c.contains('<'));
         let item = Item {

@@ -270,7 +270,7 @@ pub fn page_story(
         return Err(NotStory::FrontPage);
     }
     // "no story text" is judged above; an invalid-UTF-8 note stays
-    let warning = warning.filter(|w| !w.reason.starts_with("no story text"));
+    let warning = warning.filter(|w| w.kind != super::ProblemKind::NoStory);
     if let Some(u) = url {
         a.url = Some(u.to_string());
     }

@@ -4,7 +4,7 @@
 //! them is still one story, its latest capture.
 
 use super::warc::{self, Gather};
-use super::{err, Article, LoadError};
+use super::{err, Article, LoadError, ProblemKind};
 use std::io::{Read, Seek};
 use std::path::Path;
 
@@ -14,7 +14,12 @@ pub fn load_path(path: &Path) -> (Vec<Article>, Vec<LoadError>) {
         Ok(f) => load_reader(path, f),
         Err(e) => (
             Vec::new(),
-            vec![err(path, None, format!("cannot read: {e}"))],
+            vec![err(
+                ProblemKind::Unreadable,
+                path,
+                None,
+                format!("cannot read: {e}"),
+            )],
         ),
     }
 }
@@ -30,7 +35,12 @@ fn load_reader(path: &Path, r: impl Read + Seek) -> (Vec<Article>, Vec<LoadError
         Err(e) => {
             return (
                 Vec::new(),
-                vec![err(path, None, format!("not a readable zip ({e})"))],
+                vec![err(
+                    ProblemKind::Malformed,
+                    path,
+                    None,
+                    format!("not a readable zip ({e})"),
+                )],
             )
         }
     };
@@ -48,6 +58,7 @@ fn load_reader(path: &Path, r: impl Read + Seek) -> (Vec<Article>, Vec<LoadError
         return (
             Vec::new(),
             vec![err(
+                ProblemKind::NoArticles,
                 path,
                 None,
                 "a zip with no archive/*.warc.gz: not a WACZ".into(),
@@ -60,7 +71,12 @@ fn load_reader(path: &Path, r: impl Read + Seek) -> (Vec<Article>, Vec<LoadError
         g.set_place(&name);
         match zip.by_index(i) {
             Ok(f) => g.read(f),
-            Err(e) => problems.push(err(path, Some(name), format!("cannot unpack ({e})"))),
+            Err(e) => problems.push(err(
+                ProblemKind::Malformed,
+                path,
+                Some(name),
+                format!("cannot unpack ({e})"),
+            )),
         }
     }
     g.set_place("");

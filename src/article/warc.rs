@@ -12,7 +12,7 @@
 //! goes on at the next record where it can.
 
 use super::payload::{self, NotStory};
-use super::{err, Article, LoadError};
+use super::{err, Article, LoadError, ProblemKind};
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
@@ -74,6 +74,7 @@ impl Skipped {
         kinds.sort_by_key(|k| std::cmp::Reverse(k.1));
         let list: Vec<String> = kinds.iter().map(|(k, n)| format!("{n} {k}")).collect();
         Some(err(
+            ProblemKind::Skipped,
             path,
             Some(format!("{place}{} records", self.records)),
             format!("{n} not stories: {}", list.join(", ")),
@@ -141,7 +142,12 @@ impl<'p> Gather<'p> {
         let packed = match src.fill_buf() {
             Ok(b) => b.starts_with(&[0x1f, 0x8b]),
             Err(e) => {
-                self.problem(0, None, format!("cannot read: {e}"));
+                self.problem(
+                    0,
+                    None,
+                    ProblemKind::Unreadable,
+                    format!("cannot read: {e}"),
+                );
                 return;
             }
         };
@@ -168,9 +174,9 @@ impl<'p> Gather<'p> {
         )
     }
 
-    fn problem(&mut self, offset: u64, member: Option<u64>, reason: String) {
+    fn problem(&mut self, offset: u64, member: Option<u64>, kind: ProblemKind, reason: String) {
         let at = at(&self.place, member, offset);
-        self.problems.push(err(self.path, Some(at), reason));
+        self.problems.push(err(kind, self.path, Some(at), reason));
     }
 
     fn read_members<R: BufRead>(&mut self, src: &mut Counted<R>) {
@@ -183,6 +189,7 @@ impl<'p> Gather<'p> {
                     self.problem(
                         start,
                         None,
+                        ProblemKind::Malformed,
                         "not a gzip member here; skipped to the next".into(),
                     );
                     if !skip_to_member(src) {
@@ -191,7 +198,12 @@ impl<'p> Gather<'p> {
                     continue;
                 }
                 Err(e) => {
-                    self.problem(src.pos, None, format!("cannot read: {e}"));
+                    self.problem(
+                        src.pos,
+                        None,
+                        ProblemKind::Unreadable,
+                        format!("cannot read: {e}"),
+                    );
                     return;
                 }
             }
@@ -244,6 +256,7 @@ impl<'p> Gather<'p> {
                     self.problem(
                         start,
                         member,
+                        ProblemKind::Malformed,
                         "not a WARC record here (no WARC/1.x line); skipped to the next".into(),
                     );
                     lost = true;
@@ -256,7 +269,12 @@ impl<'p> Gather<'p> {
                 line.clear();
                 match r.by_ref().take(MAX_LINE).read_until(b'\n', &mut line) {
                     Ok(0) => {
-                        self.problem(start, member, "record cut short in its headers".into());
+                        self.problem(
+                            start,
+                            member,
+                            ProblemKind::Malformed,
+                            "record cut short in its headers".into(),
+                        );
                         return true;
                     }
                     Ok(_) => {}
@@ -291,6 +309,7 @@ impl<'p> Gather<'p> {
                 self.problem(
                     start,
                     member,
+                    ProblemKind::Malformed,
                     "record without a Content-Length; skipped to the next".into(),
                 );
                 lost = true;
@@ -312,6 +331,7 @@ impl<'p> Gather<'p> {
                     self.problem(
                         start,
                         member,
+                        ProblemKind::Malformed,
                         format!("record cut short: {n} of {len} bytes"),
                     );
                     return true;
@@ -346,7 +366,7 @@ impl<'p> Gather<'p> {
         } else {
             format!("file {what}")
         };
-        self.problem(start, member, what);
+        self.problem(start, member, ProblemKind::Malformed, what);
     }
 
     fn record(
@@ -382,7 +402,7 @@ impl<'p> Gather<'p> {
                 Err(Skip::Kind(k)) => return self.skipped.add(k),
                 Err(Skip::Broken(why)) => {
                     self.skipped.add("broken responses");
-                    return self.problem(start, member, why);
+                    return self.problem(start, member, ProblemKind::Malformed, why);
                 }
             }
         } else if payload::is_html_type(record_type)
@@ -602,7 +622,12 @@ pub fn load_path(path: &Path) -> (Vec<Article>, Vec<LoadError>) {
         Err(e) => {
             return (
                 Vec::new(),
-                vec![err(path, None, format!("cannot read: {e}"))],
+                vec![err(
+                    ProblemKind::Unreadable,
+                    path,
+                    None,
+                    format!("cannot read: {e}"),
+                )],
             )
         }
     };
@@ -685,7 +710,12 @@ pub fn finish(path: &Path, g: Gather<'_>) -> (Vec<Article>, Vec<LoadError>) {
         a.index_in_file = i;
     }
     if records == 0 && problems.is_empty() {
-        problems.push(err(path, None, "no WARC records in the file".into()));
+        problems.push(err(
+            ProblemKind::NoArticles,
+            path,
+            None,
+            "no WARC records in the file".into(),
+        ));
     }
     (articles, problems)
 }

@@ -17,7 +17,7 @@ pub mod saved;
 use super::db::{self, Ctx, DbError, DbResult};
 use super::paths::{chosen_file, root_range, shown_path};
 use super::search::{self, Hit};
-use crate::article::LoadError;
+use crate::article::{LoadError, ProblemKind};
 use crate::clean::Options;
 use rusqlite::{params, Connection};
 use std::path::{Path, PathBuf};
@@ -344,6 +344,7 @@ impl Index {
                     Ok(LoadError {
                         path: PathBuf::from(r.get::<_, String>(0)?),
                         at: r.get(1)?,
+                        kind: ProblemKind::Recorded,
                         reason: r.get(2)?,
                     })
                 })
