@@ -6,6 +6,7 @@
 #
 #   python3 ../shared/tools/gen_archive.py /tmp/gen100k 100000 --seed 7   # ~830 MB, once
 #   benches/archive.sh [DIR]                                      # default /tmp/gen100k
+#   BIN=/tmp/old/target/release/broadsheet FIRST=0 benches/archive.sh DIR   # another build
 #
 # Needs ripgrep and GNU time (apt-get install ripgrep time). Not a test: figures only.
 # The state and index go to a temporary folder, never the user's.
@@ -16,9 +17,14 @@ DIR=${1:-/tmp/gen100k}
 command -v rg >/dev/null || { echo "needs ripgrep: apt-get install ripgrep" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "needs GNU time: apt-get install time" >&2; exit 2; }
 
-cargo build --release --quiet --bin broadsheet --bench index
-BIN=target/release/broadsheet
-BENCH=$(ls -t target/release/deps/index-* | grep -v '\.d$' | head -1)
+# BIN=path/to/broadsheet measures another build (an older one, say), with the index
+# bench beside it (BENCH=path, else the newest deps/index-* next to BIN); FIRST=0 skips
+# the first two lists with no index (a version whose list builds the index then)
+if [ -z "${BIN:-}" ]; then
+  cargo build --release --quiet --bin broadsheet --bench index
+  BIN=target/release/broadsheet
+fi
+BENCH=${BENCH:-$(ls -t "$(dirname "$BIN")"/deps/index-* | grep -v '\.d$' | head -1)}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 export BROADSHEET_STATE=$TMP/state.sqlite BROADSHEET_INDEX=$TMP/index.sqlite
@@ -45,9 +51,11 @@ rg_scan=(bash -c 'rg -l zzqx "$1"; [ $? -le 1 ]' _ "$DIR")
 run "ripgrep: rg -l zzqx DIR"                 "${rg_scan[@]}"
 run "ripgrep: rg -l zzqx DIR (again)"         "${rg_scan[@]}"
 # a new user: no index yet; list prints what the quick scan finds and builds nothing
-run "first list (no index yet)"               "$BIN" list "$DIR"
-run "ripgrep: rg -l zzqx DIR (again)"         "${rg_scan[@]}"
-run "list again (still no index)"             "$BIN" list "$DIR"
+if [ "${FIRST:-1}" != 0 ]; then
+  run "first list (no index yet)"             "$BIN" list "$DIR"
+  run "ripgrep: rg -l zzqx DIR (again)"       "${rg_scan[@]}"
+  run "list again (still no index)"           "$BIN" list "$DIR"
+fi
 run "list --no-index"                         "$BIN" list --no-index "$DIR"
 # the index: built by `broadsheet index` (or the first search, or the reader)
 run "build the index (broadsheet index)"      "$BIN" index "$DIR"
