@@ -440,7 +440,10 @@ fn full_text_results_show_in_the_list_title() {
     let id = app.entries()[0].id;
     app.update(Msg::SearchResults {
         query: "fer".into(),
-        found: Ok((vec![id], vec!["fer".into()])),
+        found: Ok(broadsheet::app::SearchAnswer {
+            stories: vec![id],
+            terms: vec!["fer".into()],
+        }),
     });
     let screen = render(&app, 100, 30);
     assert!(screen.contains("Stories 1/3 · full text: fer"), "{screen}");

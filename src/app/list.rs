@@ -263,20 +263,19 @@ impl App {
     }
 
     /// The answer to a full-text search.
-    pub(super) fn searched(
-        &mut self,
-        query: String,
-        found: Result<(Vec<StoryId>, Vec<String>), String>,
-    ) {
+    pub(super) fn searched(&mut self, query: String, found: Result<super::SearchAnswer, String>) {
         if query != self.filter {
             return; // the filter changed since: an old answer
         }
         match found {
             Err(why) => self.message = Some(format!("full-text search not available: {why}")),
-            Ok((ids, _)) if ids.is_empty() => {
+            Ok(a) if a.stories.is_empty() => {
                 self.message = Some(format!("no story's text matches {query:?}"));
             }
-            Ok((ids, terms)) => {
+            Ok(super::SearchAnswer {
+                stories: ids,
+                terms,
+            }) => {
                 let at: std::collections::HashMap<StoryId, usize> = self
                     .entries
                     .iter()

@@ -23,7 +23,7 @@ use crate::keymap::{Action, Keymap};
 pub use doc::{Anchor, Doc, Line, LineKind, Pos};
 pub use layout::{Layout, Sizes};
 pub use list::{Entry, FullText, Sort};
-pub use msg::{Effect, Msg, Progress, Stage};
+pub use msg::{Effect, Msg, Progress, SearchAnswer, Stage};
 pub use reader::{Find, Reader};
 pub use stories::{Cache, Opened, ReadStory, CACHED};
 
@@ -1051,12 +1051,18 @@ pub(crate) mod tests {
         // an answer for another query is ignored
         a.update(Msg::SearchResults {
             query: "other".into(),
-            found: Ok((ids.clone(), vec![])),
+            found: Ok(SearchAnswer {
+                stories: ids.clone(),
+                terms: vec![],
+            }),
         });
         assert!(a.search.is_none());
         a.update(Msg::SearchResults {
             query: "harbour".into(),
-            found: Ok((ids, vec!["harbour".into()])),
+            found: Ok(SearchAnswer {
+                stories: ids,
+                terms: vec!["harbour".into()],
+            }),
         });
         assert_eq!(a.visible, vec![3, 1], "best first");
         assert_eq!(a.selected, 0);

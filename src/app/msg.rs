@@ -103,7 +103,7 @@ pub enum Msg {
         /// The query searched.
         query: String,
         /// Found stories and matched words, or why there are none.
-        found: Result<(Vec<StoryId>, Vec<String>), String>,
+        found: Result<SearchAnswer, String>,
     },
     /// The full-text index is built and up to date (or could not be: why).
     IndexReady(Result<(), String>),
@@ -128,6 +128,15 @@ pub enum Msg {
     },
     /// Select the story with this id if it is listed (the last selection, restored).
     SelectId(StoryId),
+}
+
+/// A full-text search's answer ([`Msg::SearchResults`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchAnswer {
+    /// The stories found, best first.
+    pub stories: Vec<StoryId>,
+    /// The words that matched (lower case), to highlight.
+    pub terms: Vec<String>,
 }
 
 /// What the shell must do. [`App::update`] returns `None` or `Quit`; everything else

@@ -748,7 +748,10 @@ mod tests {
         assert_eq!(kinds("a.json", b"{\"title\": "), [K::Malformed]);
         assert_eq!(kinds("a.json", b"[]"), [K::NoArticles]);
         assert_eq!(kinds("a.txt.gz", b"not gzip"), [K::Malformed]);
-        assert_eq!(kinds("a.md", b"+++\ntitle = \n+++\n# T\n\nText.\n"), [K::Malformed]);
+        assert_eq!(
+            kinds("a.md", b"+++\ntitle = \n+++\n# T\n\nText.\n"),
+            [K::Malformed]
+        );
         assert_eq!(kinds("a.html", b"<html><body></body></html>"), [K::NoStory]);
         let bad_utf8 = kinds("a.txt", b"A title\n\nA story \xff of words.\n");
         assert_eq!(bad_utf8, [K::Repaired]);

@@ -8,7 +8,7 @@ use super::error::ShellError;
 use super::loader::panic_text;
 use super::os::export_file;
 use super::story_reader::{read_story, Want};
-use crate::app::Msg;
+use crate::app::{Msg, SearchAnswer};
 use crate::archive::{DbError, Entry, Index, Store, Story, StoryId};
 use crate::clean::{Evidence, Options};
 use std::path::PathBuf;
@@ -282,11 +282,7 @@ impl Work {
 
     /// Ranked full-text search: the stories found, best first, and the words that
     /// matched.
-    fn search(
-        &mut self,
-        query: &str,
-        place: Option<PathBuf>,
-    ) -> Result<(Vec<StoryId>, Vec<String>), String> {
+    fn search(&mut self, query: &str, place: Option<PathBuf>) -> Result<SearchAnswer, String> {
         if self.index.is_none() {
             let ix = Index::open_default(place.as_deref()).map_err(|e| e.to_string())?;
             self.index = Some(ix);
@@ -306,6 +302,9 @@ impl Work {
                 }
             }
         }
-        Ok((hits.into_iter().map(|h| h.entry.id).collect(), terms))
+        Ok(SearchAnswer {
+            stories: hits.into_iter().map(|h| h.entry.id).collect(),
+            terms,
+        })
     }
 }
