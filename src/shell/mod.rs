@@ -506,6 +506,45 @@ mod tests {
         assert!(app.entries()[0].starred);
     }
 
+    #[test]
+    fn an_effect_reaches_its_story_after_the_list_changed() {
+        use crate::app::tests::story;
+        use crate::keymap::Keymap;
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("state.sqlite");
+        let mut sh = Shell::new(Some(Store::open(&db).unwrap()), vec![], Options::default());
+        let stories: Vec<_> = ["One", "Two", "Three"]
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let mut s = story(t, &["Some text."]);
+                s.article.path = PathBuf::from(format!("/archive/{i}.txt"));
+                s
+            })
+            .collect();
+        let mut app = App::with_stories(Settings::default(), Keymap::default(), stories, (100, 30));
+        app.take_effects();
+        app.update(Msg::Key(Key::ch('j'))); // "Two"
+        app.update(Msg::Key(Key::ch('s')));
+        let two = app.entries()[1].id;
+        // before the shell performs the star, the list changes: a story before "Two"
+        let mut list: Vec<crate::app::Entry> = app
+            .entries()
+            .iter()
+            .map(|e| crate::app::Entry::new(e.listed.clone()))
+            .collect();
+        list.rotate_right(1); // Three, One, Two
+        app.update(Msg::Relist(list));
+        assert_ne!(app.entries()[1].id, two, "Two moved");
+        sh.perform(&mut app);
+        sh.take_answers(&mut app, true);
+        drop(sh);
+        let store = Store::open(&db).unwrap();
+        for e in app.entries() {
+            assert_eq!(store.is_starred(e.id), e.id == two, "{}", e.title());
+        }
+    }
+
     /// One story at `/archive/0.txt`, starred in the state file at `db`.
     fn starred_story(db: &std::path::Path) -> crate::archive::Story {
         let mut s = crate::app::tests::story("Harbour fares", &["The ferry fares rise."]);
