@@ -113,7 +113,7 @@ mod tests {
 
     #[test]
     fn a_page_past_its_time_is_read_flat() {
-        let html = page(3000);
+        let html = page(5000);
         let started = std::time::Instant::now();
         match story_html_within(&html, None, 0) {
             Extracted::Unfit(Unfit::Slow(0)) => {}
