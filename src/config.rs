@@ -293,9 +293,17 @@ impl Config {
             ));
         }
         let l = &self.limits;
-        for (key, v) in [("file_mb", l.file_mb), ("unpacked_mb", l.unpacked_mb), ("story_mb", l.story_mb)] {
+        for (key, v) in [
+            ("file_mb", l.file_mb),
+            ("unpacked_mb", l.unpacked_mb),
+            ("story_mb", l.story_mb),
+        ] {
             if v == 0 || v > 1 << 20 {
-                return Err(("limits", key.into(), format!("limits.{key} must be from 1 to 1048576")));
+                return Err((
+                    "limits",
+                    key.into(),
+                    format!("limits.{key} must be from 1 to 1048576"),
+                ));
             }
         }
         if !(l.extract_seconds > 0.0 && l.extract_seconds <= 86_400.0) {

@@ -596,8 +596,17 @@ fn the_reader_on_a_folder_of_bad_files_shows_the_good_stories_and_quits_clean() 
         format!("{title}\n\nPORT ELLIS, 28 February 2020 - The council agreed on Monday to a plan for the harbour.\n\nThe plan was set after a long debate in the chamber.\n")
     };
     std::fs::write(news.join("good-one.txt"), good("Harbour plan agreed")).unwrap();
-    std::fs::write(news.join("good-two.md"), format!("# {}", good("Ferry timetable changes"))).unwrap();
-    rustix::fs::mkfifoat(rustix::fs::CWD, news.join("fifo.txt"), rustix::fs::Mode::from(0o600)).unwrap();
+    std::fs::write(
+        news.join("good-two.md"),
+        format!("# {}", good("Ferry timetable changes")),
+    )
+    .unwrap();
+    rustix::fs::mkfifoat(
+        rustix::fs::CWD,
+        news.join("fifo.txt"),
+        rustix::fs::Mode::from(0o600),
+    )
+    .unwrap();
     std::os::unix::fs::symlink("/dev/zero", news.join("zero.txt")).unwrap();
     {
         use flate2::write::GzEncoder;
@@ -608,7 +617,10 @@ fn the_reader_on_a_folder_of_bad_files_shows_the_good_stories_and_quits_clean() 
     }
     std::fs::write(
         news.join("deep.html"),
-        format!("<html><body><p>Deep page text.</p>{}</body></html>", "<b>x".repeat(30_000)),
+        format!(
+            "<html><body><p>Deep page text.</p>{}</body></html>",
+            "<b>x".repeat(30_000)
+        ),
     )
     .unwrap();
     std::fs::write(news.join("cut.txt"), "2020-01-\u{20ac}\n\nx").unwrap();
@@ -617,7 +629,11 @@ fn the_reader_on_a_folder_of_bad_files_shows_the_good_stories_and_quits_clean() 
         r#"[{"title": "Lone \ud800 surrogate", "body": "A story with a broken escape in its title."}]"#,
     )
     .unwrap();
-    std::fs::write(news.join("esc\u{1b}]0;pwned\u{7}\u{1b}[2J.txt"), good("Named with escapes")).unwrap();
+    std::fs::write(
+        news.join("esc\u{1b}]0;pwned\u{7}\u{1b}[2J.txt"),
+        good("Named with escapes"),
+    )
+    .unwrap();
     std::fs::write(
         news.join(std::ffi::OsStr::from_bytes(b"latin-\xe9t\xe9.txt")),
         good("Named in Latin-1"),

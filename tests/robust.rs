@@ -459,8 +459,14 @@ fn a_million_one_line_paragraphs_load_in_bounded_memory() {
     let news = archive(tmp.path());
     let million = 1_000_000;
     let shapes: [(&str, String); 4] = [
-        ("many.txt", format!("Many paragraphs\n\n{}", "x\n\n".repeat(million))),
-        ("many.md", format!("# Many paragraphs\n\n{}", "x\n\n".repeat(million))),
+        (
+            "many.txt",
+            format!("Many paragraphs\n\n{}", "x\n\n".repeat(million)),
+        ),
+        (
+            "many.md",
+            format!("# Many paragraphs\n\n{}", "x\n\n".repeat(million)),
+        ),
         (
             "many.html",
             format!(
@@ -484,7 +490,13 @@ fn a_million_one_line_paragraphs_load_in_bounded_memory() {
         let started = std::time::Instant::now();
         let (out, peak) = run_measured(
             tmp.path(),
-            &[os("export"), os("--format"), os("json"), os("--no-index"), os(&dir)],
+            &[
+                os("export"),
+                os("--format"),
+                os("json"),
+                os("--no-index"),
+                os(&dir),
+            ],
         );
         let secs = started.elapsed().as_secs_f64();
         let stderr = String::from_utf8_lossy(&out.stderr);
@@ -494,12 +506,12 @@ fn a_million_one_line_paragraphs_load_in_bounded_memory() {
             .map(|l| serde_json::from_str(l).expect("export is JSON Lines"))
             .collect();
         let titles: Vec<&str> = v.iter().filter_map(|s| s["title"].as_str()).collect();
-        assert!(titles.contains(&"Harbour ferry fares to rise"), "{name}: {titles:?}");
+        assert!(
+            titles.contains(&"Harbour ferry fares to rise"),
+            "{name}: {titles:?}"
+        );
         assert!(titles.contains(&"Many paragraphs"), "{name}: {titles:?}");
-        let many = v
-            .iter()
-            .find(|s| s["title"] == "Many paragraphs")
-            .unwrap();
+        let many = v.iter().find(|s| s["title"] == "Many paragraphs").unwrap();
         // nothing of its text is lost: every x is still there
         let xs = many.to_string().matches('x').count();
         assert!(xs >= million, "{name}: {xs} x's of {million}");
@@ -521,7 +533,11 @@ fn a_json_document_of_millions_of_values_is_reported() {
     let tmp = tempfile::tempdir().unwrap();
     let news = archive(tmp.path());
     let body = "1,".repeat(2_500_000);
-    std::fs::write(news.join("values.json"), format!("{{\"title\": \"V\", \"body\": [{body}1]}}")).unwrap();
+    std::fs::write(
+        news.join("values.json"),
+        format!("{{\"title\": \"V\", \"body\": [{body}1]}}"),
+    )
+    .unwrap();
     let (out, peak) = run_measured(tmp.path(), &[os("list"), os("--no-index"), os(&news)]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -542,7 +558,10 @@ fn a_json_document_of_millions_of_values_is_reported() {
 fn the_configs_limits_are_obeyed() {
     let tmp = tempfile::tempdir().unwrap();
     let news = archive(tmp.path());
-    let big = format!("Big story\n\n{}", "A sentence of the big story.\n\n".repeat(50_000));
+    let big = format!(
+        "Big story\n\n{}",
+        "A sentence of the big story.\n\n".repeat(50_000)
+    );
     std::fs::write(news.join("big.txt"), big).unwrap();
     // long enough that no extraction ends within the 0.1 ms the config allows, however
     // the threads are scheduled
@@ -558,21 +577,132 @@ fn the_configs_limits_are_obeyed() {
     std::fs::write(&cfg, "[limits]\nstory_mb = 1\nextract_seconds = 0.0001\n").unwrap();
     let out = run(
         tmp.path(),
-        &[os("export"), os("--config"), os(&cfg), os("--format"), os("json"), os("--no-index"), os(&news)],
+        &[
+            os("export"),
+            os("--config"),
+            os(&cfg),
+            os("--format"),
+            os("json"),
+            os("--no-index"),
+            os(&news),
+        ],
     );
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stdout.contains("Harbour ferry fares"), "{stdout}");
     assert!(!stdout.contains("Big story"), "{stderr}");
-    assert!(stderr.contains("big.txt") && stderr.contains("more than the 1024 KB"), "{stderr}");
+    assert!(
+        stderr.contains("big.txt") && stderr.contains("more than the 1024 KB"),
+        "{stderr}"
+    );
     assert!(
         stderr.contains("page.html") && stderr.contains("the extractor took over"),
         "{stderr}"
     );
-    assert!(stdout.contains("The second paragraph of the page."), "{stdout}");
+    assert!(
+        stdout.contains("The second paragraph of the page."),
+        "{stdout}"
+    );
     // and without the config, both load as ever
-    let out = run(tmp.path(), &[os("export"), os("--format"), os("json"), os("--no-index"), os(&news)]);
+    let out = run(
+        tmp.path(),
+        &[
+            os("export"),
+            os("--format"),
+            os("json"),
+            os("--no-index"),
+            os(&news),
+        ],
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("Big story"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        stdout.contains("Big story"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(!String::from_utf8_lossy(&out.stderr).contains("extractor took"));
+}
+
+/// Every bad shape the bad-input run found, at its real size, in one folder beside a good
+/// story, through the commands that read every file whole: `export` (load and clean
+/// all) and `index` (the index's refresh). Each command ends within its time, in bounded
+/// memory, and has the good story.
+#[cfg(unix)]
+#[test]
+fn a_folder_of_every_bad_shape_is_read_in_bounded_memory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let news = archive(tmp.path());
+    rustix::fs::mkfifoat(
+        rustix::fs::CWD,
+        news.join("fifo.txt"),
+        rustix::fs::Mode::from(0o600),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("/dev/zero", news.join("zero.txt")).unwrap();
+    std::fs::write(news.join("bomb.html.gz"), gzip_bomb(300)).unwrap();
+    let attrs: String = (0..300_000).map(|i| format!(" a{i}=1")).collect();
+    let pages = [
+        ("bold.html", page(&"<b>x".repeat(30_000))),
+        (
+            "divs.html",
+            page(&("<div>x".repeat(10_000) + &"</div>".repeat(10_000))),
+        ),
+        (
+            "items.html",
+            page(&format!("<ul>{}</ul>", "<li>item".repeat(100_000))),
+        ),
+        ("attrs.html", page(&format!("<p{attrs}>text</p>"))),
+        (
+            "slashes.html",
+            page(&format!("<p {}>text</p>", "</".repeat(500_000))),
+        ),
+    ];
+    for (name, html) in pages {
+        std::fs::write(news.join(name), html).unwrap();
+    }
+    let mut repeated = String::from("Ferry fares again\n\n");
+    while repeated.len() < 800_000 {
+        repeated.push_str("The council met on Monday to agree the new ferry fares.\n\n");
+    }
+    std::fs::write(news.join("repeated.txt"), repeated).unwrap();
+    std::fs::write(
+        news.join("bad-lines.jsonl"),
+        "{\"title\": \"x\"\n".repeat(4_000_000),
+    )
+    .unwrap();
+    std::fs::write(news.join("cut.txt"), "2020-01-\u{20ac}\n\nx").unwrap();
+    for args in [
+        vec![
+            os("export"),
+            os("--format"),
+            os("json"),
+            os("--no-index"),
+            os(&news),
+        ],
+        vec![os("index"), os(&news)],
+    ] {
+        let started = std::time::Instant::now();
+        let (out, peak) = run_measured(tmp.path(), &args);
+        let secs = started.elapsed().as_secs_f64();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        eprintln!("{:?}: {secs:.1} s, peak {peak:?} MB", args[0]);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        if let Some(mb) = peak {
+            assert!(mb < 500, "{args:?}: peak {mb} MB");
+        }
+        assert!(secs < 240.0, "{args:?}: {secs:.0} s");
+        for named in ["fifo.txt", "zero.txt", "bomb.html.gz", "bad-lines.jsonl"] {
+            assert!(
+                stderr.contains(named),
+                "{args:?}: {named} not named:\n{stderr}"
+            );
+        }
+        if args[0] == "export" {
+            assert!(stdout.contains("Harbour ferry fares to rise"), "{stderr}");
+        }
+    }
+    // the index has the good story
+    let out = run(tmp.path(), &[os("list"), os(&news)]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Harbour ferry fares to rise"));
 }

@@ -34,7 +34,10 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<(Article, Option<LoadError>), 
     // walked, never collected (30 MB of blank lines made 480 MB of line slices)
     let mut lines = text.lines();
     let mut head: Vec<&str> = lines.next().into_iter().collect();
-    if head.first().is_some_and(|l| matches!(l.trim_end(), "+++" | "---")) {
+    if head
+        .first()
+        .is_some_and(|l| matches!(l.trim_end(), "+++" | "---"))
+    {
         let fence = head[0].trim_end();
         for l in lines.by_ref() {
             head.push(l);
@@ -52,7 +55,12 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<(Article, Option<LoadError>), 
     };
     apply_front_matter(&mut article, &front);
 
-    let mut blocks = body_blocks(head[body_start.min(head.len())..].iter().copied().chain(lines));
+    let mut blocks = body_blocks(
+        head[body_start.min(head.len())..]
+            .iter()
+            .copied()
+            .chain(lines),
+    );
     // the first `# ` heading is the title (or repeats it)
     if let Some(pos) = blocks.iter().position(|(level, _)| *level == 1) {
         let before_prose = blocks[..pos].iter().all(|(l, _)| *l > 0);
@@ -349,13 +357,16 @@ fn body_blocks<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<(u8, Block)> {
             flush(&mut para, &mut out);
             let text = inline(t[level as usize..].trim().trim_end_matches('#').trim());
             if !text.is_empty() {
-                super::limits::push_block(&mut out, (
-                    level,
-                    Block {
-                        text,
-                        markup: Markup::Heading,
-                    },
-                ));
+                super::limits::push_block(
+                    &mut out,
+                    (
+                        level,
+                        Block {
+                            text,
+                            markup: Markup::Heading,
+                        },
+                    ),
+                );
             }
             continue;
         }
@@ -368,13 +379,16 @@ fn body_blocks<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<(u8, Block)> {
             let text = inline(&para[0]);
             para.clear();
             let level = if t.starts_with('=') { 1 } else { 2 };
-            super::limits::push_block(&mut out, (
-                level,
-                Block {
-                    text,
-                    markup: Markup::Heading,
-                },
-            ));
+            super::limits::push_block(
+                &mut out,
+                (
+                    level,
+                    Block {
+                        text,
+                        markup: Markup::Heading,
+                    },
+                ),
+            );
             continue;
         }
         // `* ` and `+ ` bullets become `- ` (inline markup would eat a `*`)

@@ -339,7 +339,8 @@ mod tests {
 
     #[test]
     fn tags_text_and_entities() {
-        let t: Vec<_> = tokens(r#"<p class="a">Tom &amp; Jerry&#8217;s <b>x</b></p><!-- c --><br/>"#).collect();
+        let t: Vec<_> =
+            tokens(r#"<p class="a">Tom &amp; Jerry&#8217;s <b>x</b></p><!-- c --><br/>"#).collect();
         assert_eq!(
             t,
             vec![
@@ -356,7 +357,9 @@ mod tests {
 
     #[test]
     fn scripts_are_raw_and_quotes_hold_brackets() {
-        let t: Vec<_> = tokens(r#"<script type="x">if (a < b) { "</p>" }</script><a title="1 > 0">k</a>"#).collect();
+        let t: Vec<_> =
+            tokens(r#"<script type="x">if (a < b) { "</p>" }</script><a title="1 > 0">k</a>"#)
+                .collect();
         assert_eq!(t[1], Token::Raw(r#"if (a < b) { "</p>" }"#));
         assert_eq!(
             t[3],

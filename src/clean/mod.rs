@@ -176,7 +176,10 @@ pub fn clean(article: &Article, evidence: &Evidence, opts: &Options) -> Cleaned 
         clean_unguarded(article, evidence, opts)
     }))
     .unwrap_or_else(|_| {
-        Cleaned::all_shown(article, "shown as stored: the cleaner met a bug on this story")
+        Cleaned::all_shown(
+            article,
+            "shown as stored: the cleaner met a bug on this story",
+        )
     })
 }
 
