@@ -27,6 +27,47 @@ pub struct Config {
     pub cleaning: CleaningConfig,
     /// `[reading]`
     pub reading: ReadingConfig,
+    /// `[limits]`
+    pub limits: LimitsConfig,
+}
+
+/// What one file may cost ([`crate::article::limits`]): past a limit the file is reported
+/// and skipped (or, for the extraction's time, the page read flat).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LimitsConfig {
+    /// Biggest file read, in MB.
+    pub file_mb: u64,
+    /// Most a gzip file may unpack to, in MB.
+    pub unpacked_mb: u64,
+    /// Biggest file of one story (text, Markdown, a saved page), in MB.
+    pub story_mb: u64,
+    /// Seconds the extraction of one saved page may take.
+    pub extract_seconds: f64,
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        use crate::article::limits as l;
+        LimitsConfig {
+            file_mb: l::MAX_FILE >> 20,
+            unpacked_mb: l::MAX_UNPACKED >> 20,
+            story_mb: l::MAX_STORY >> 20,
+            extract_seconds: l::MAX_EXTRACT_MS as f64 / 1000.0,
+        }
+    }
+}
+
+impl LimitsConfig {
+    /// The limits to [`crate::article::limits::set`].
+    pub fn limits(&self) -> crate::article::limits::Limits {
+        crate::article::limits::Limits {
+            file: self.file_mb << 20,
+            unpacked: self.unpacked_mb << 20,
+            story: self.story_mb << 20,
+            extract_ms: (self.extract_seconds * 1000.0) as u64,
+        }
+    }
 }
 
 /// Where the archive is.
@@ -260,6 +301,27 @@ impl Config {
                 section: "layout",
                 key: "max_width".into(),
                 message: "layout.max_width must be at least 20".into(),
+            });
+        }
+        let l = &self.limits;
+        for (key, v) in [
+            ("file_mb", l.file_mb),
+            ("unpacked_mb", l.unpacked_mb),
+            ("story_mb", l.story_mb),
+        ] {
+            if v == 0 || v > 1 << 20 {
+                return Err(Invalid {
+                    section: "limits",
+                    key: key.into(),
+                    message: format!("limits.{key} must be from 1 to 1048576"),
+                });
+            }
+        }
+        if !(l.extract_seconds > 0.0 && l.extract_seconds <= 86_400.0) {
+            return Err(Invalid {
+                section: "limits",
+                key: "extract_seconds".into(),
+                message: "limits.extract_seconds must be above 0 and at most 86400".into(),
             });
         }
         if self.reading.words_per_minute == 0 {

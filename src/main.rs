@@ -177,6 +177,7 @@ fn named_paths_readable(paths: &[PathBuf]) -> Result<()> {
 
 fn run(cli: Cli) -> Result<()> {
     let (config, _) = Config::load(cli.config.as_deref())?;
+    broadsheet::article::limits::set(config.limits.limits());
     let opts = config.clean_options(cli.no_clean);
     let default_paths = |paths: Vec<PathBuf>| {
         if paths.is_empty() {

@@ -5,7 +5,8 @@
 //! input must be done within seconds. An input that fails is saved to the temp folder
 //! and named in the failure, to become a regression fixture.
 //!
-//! Runs for about [`BUDGET`] in `cargo test`; `BROADSHEET_FUZZ_SECS=600` runs longer.
+//! Runs for about [`BUDGET`] in `cargo test`; `BROADSHEET_FUZZ_SECS=600` runs longer,
+//! `BROADSHEET_FUZZ_SEED=N` makes other mutations.
 
 use broadsheet::article::{load_bytes, Article, Loaded};
 use std::path::{Path, PathBuf};
@@ -206,7 +207,12 @@ fn mutated_samples_and_bad_shapes_never_panic_or_hang() {
     for (name, data) in &seeds {
         exercise(data, name);
     }
-    let mut rng = Rng(0x5eed_0fb0_a2d5_4ee7);
+    // BROADSHEET_FUZZ_SEED=N: other mutations than CI's (a long local run)
+    let seed = std::env::var("BROADSHEET_FUZZ_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x5eed_0fb0_a2d5_4ee7);
+    let mut rng = Rng(seed);
     let mut runs = 0;
     // at least a few dozen mutations, however slow the build or the machine
     while runs < 30 || started.elapsed() < budget {

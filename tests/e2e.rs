@@ -579,3 +579,86 @@ fn a_story_written_while_the_reader_is_open_appears_and_a_removed_one_leaves() {
     assert!(s.contains("Lighthouse keeper"), "{s}");
     quit(t, child, master, pump);
 }
+
+/// The reader on a folder of the bad shapes the bad-input run found (a FIFO, a link to an
+/// endless device, a gzip bomb, a page of 30,000 unclosed tags, a date cut inside a
+/// character, a lone surrogate in JSON, a name holding escape sequences, a name that is
+/// not UTF-8) beside two good stories: the good stories are listed, the bad files said
+/// in the status line, and `q` leaves the terminal clean.
+#[cfg(unix)]
+#[test]
+fn the_reader_on_a_folder_of_bad_files_shows_the_good_stories_and_quits_clean() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let news = dir.path().join("news");
+    std::fs::create_dir_all(&news).unwrap();
+    let good = |title: &str| {
+        format!("{title}\n\nPORT ELLIS, 28 February 2020 - The council agreed on Monday to a plan for the harbour.\n\nThe plan was set after a long debate in the chamber.\n")
+    };
+    std::fs::write(news.join("good-one.txt"), good("Harbour plan agreed")).unwrap();
+    std::fs::write(
+        news.join("good-two.md"),
+        format!("# {}", good("Ferry timetable changes")),
+    )
+    .unwrap();
+    rustix::fs::mkfifoat(
+        rustix::fs::CWD,
+        news.join("fifo.txt"),
+        rustix::fs::Mode::from(0o600),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("/dev/zero", news.join("zero.txt")).unwrap();
+    {
+        use flate2::write::GzEncoder;
+        let page = "<p>All work and no play makes a dull page.</p>\n".repeat((1 << 20) / 47);
+        let mut e = GzEncoder::new(Vec::new(), flate2::Compression::best());
+        e.write_all(page.as_bytes()).unwrap();
+        std::fs::write(news.join("bomb.html.gz"), e.finish().unwrap().repeat(600)).unwrap();
+    }
+    std::fs::write(
+        news.join("deep.html"),
+        format!(
+            "<html><body><p>Deep page text.</p>{}</body></html>",
+            "<b>x".repeat(30_000)
+        ),
+    )
+    .unwrap();
+    std::fs::write(news.join("cut.txt"), "2020-01-\u{20ac}\n\nx").unwrap();
+    std::fs::write(
+        news.join("surrogate.json"),
+        r#"[{"title": "Lone \ud800 surrogate", "body": "A story with a broken escape in its title."}]"#,
+    )
+    .unwrap();
+    std::fs::write(
+        news.join("esc\u{1b}]0;pwned\u{7}\u{1b}[2J.txt"),
+        good("Named with escapes"),
+    )
+    .unwrap();
+    std::fs::write(
+        news.join(std::ffi::OsStr::from_bytes(b"latin-\xe9t\xe9.txt")),
+        good("Named in Latin-1"),
+    )
+    .unwrap();
+
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_broadsheet"));
+    cmd.arg("--config");
+    cmd.arg(root.join("config.toml"));
+    cmd.arg("--state");
+    cmd.arg(dir.path().join("state.sqlite"));
+    cmd.arg("--index");
+    cmd.arg(dir.path().join("index.sqlite"));
+    cmd.arg(&news);
+    cmd.env("TERM", "xterm-256color");
+    cmd.cwd(dir.path());
+    let s = spawn(cmd);
+    let screen = s.term.wait("the good stories", |s| {
+        loaded(s) && s.contains("Harbour plan agreed") && s.contains("Ferry timetable")
+    });
+    for title in ["Named with escapes", "Named in Latin-1", "surrogate"] {
+        assert!(screen.contains(title), "{title} listed:\n{screen}");
+    }
+    let mut s = s;
+    s.term.send("q");
+    assert_left_clean(s, Some(0));
+}

@@ -401,3 +401,308 @@ fn names_are_shown_safely_and_unreadable_paths_fail() {
         assert!(err.contains("/nonexistent"), "{args:?}: {err}");
     }
 }
+
+/// Run the binary, its peak resident memory (VmHWM, polled from /proc while it runs: the
+/// high-water mark, so any read after the peak gives it) in MB; `None` off Linux.
+fn run_measured(dir: &Path, args: &[&std::ffi::OsStr]) -> (Output, Option<u64>) {
+    use std::io::Read;
+    let mut c = common::bin();
+    c.env("BROADSHEET_STATE", dir.join("own-state.sqlite"))
+        .env("BROADSHEET_INDEX", dir.join("own-index.sqlite"))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    // drained on threads, so a full pipe never stops the child
+    let mut so = child.stdout.take().unwrap();
+    let mut se = child.stderr.take().unwrap();
+    let out_t = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        so.read_to_end(&mut v).map(|_| v).unwrap_or_default()
+    });
+    let err_t = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        se.read_to_end(&mut v).map(|_| v).unwrap_or_default()
+    });
+    let status_path = format!("/proc/{}/status", child.id());
+    let mut peak: Option<u64> = None;
+    let status = loop {
+        if let Ok(s) = std::fs::read_to_string(&status_path) {
+            let kb = s
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok());
+            if let Some(kb) = kb {
+                peak = Some(peak.unwrap_or(0).max(kb / 1024));
+            }
+        }
+        if let Some(st) = child.try_wait().unwrap() {
+            break st;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    };
+    let out = Output {
+        status,
+        stdout: out_t.join().unwrap(),
+        stderr: err_t.join().unwrap(),
+    };
+    (out, peak.filter(|_| cfg!(target_os = "linux")))
+}
+
+/// A million one-line paragraphs in one story, in each format that splits a body into
+/// paragraphs: loaded and cleaned in bounded memory (they took 850 MB, the text file 12 s
+/// to clean), the paragraphs past the cap kept as one block, the file named; the good
+/// story beside them loads.
+#[test]
+fn a_million_one_line_paragraphs_load_in_bounded_memory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let news = archive(tmp.path());
+    let million = 1_000_000;
+    let shapes: [(&str, String); 4] = [
+        (
+            "many.txt",
+            format!("Many paragraphs\n\n{}", "x\n\n".repeat(million)),
+        ),
+        (
+            "many.md",
+            format!("# Many paragraphs\n\n{}", "x\n\n".repeat(million)),
+        ),
+        (
+            "many.html",
+            format!(
+                "<html><head><title>Many paragraphs</title></head><body>{}</body></html>",
+                "<p>x</p>".repeat(million)
+            ),
+        ),
+        (
+            "many.json",
+            format!(
+                "{{\"title\": \"Many paragraphs\", \"body\": [{}\"x\"]}}",
+                "\"x\",".repeat(million - 1)
+            ),
+        ),
+    ];
+    for (name, text) in shapes {
+        let dir = tmp.path().join(name.replace('.', "-"));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::copy(news.join("good.txt"), dir.join("good.txt")).unwrap();
+        std::fs::write(dir.join(name), text).unwrap();
+        let started = std::time::Instant::now();
+        let (out, peak) = run_measured(
+            tmp.path(),
+            &[
+                os("export"),
+                os("--format"),
+                os("json"),
+                os("--no-index"),
+                os(&dir),
+            ],
+        );
+        let secs = started.elapsed().as_secs_f64();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        eprintln!("{name}: {secs:.1} s, peak {peak:?} MB; {stderr}");
+        let v: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("export is JSON Lines"))
+            .collect();
+        let titles: Vec<&str> = v.iter().filter_map(|s| s["title"].as_str()).collect();
+        assert!(
+            titles.contains(&"Harbour ferry fares to rise"),
+            "{name}: {titles:?}"
+        );
+        assert!(titles.contains(&"Many paragraphs"), "{name}: {titles:?}");
+        let many = v.iter().find(|s| s["title"] == "Many paragraphs").unwrap();
+        // nothing of its text is lost: every x is still there
+        let xs = many.to_string().matches('x').count();
+        assert!(xs >= million, "{name}: {xs} x's of {million}");
+        assert!(
+            stderr.contains(name) && stderr.contains("paragraphs"),
+            "{name}: {stderr}"
+        );
+        if let Some(mb) = peak {
+            assert!(mb < 500, "{name}: peak {mb} MB");
+        }
+        assert!(secs < 120.0, "{name}: {secs:.0} s");
+    }
+}
+
+/// A JSON document of millions of values is counted before it is parsed (parsed, each
+/// value took 50 to 100 bytes) and reported; the story beside it loads.
+#[test]
+fn a_json_document_of_millions_of_values_is_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let news = archive(tmp.path());
+    let body = "1,".repeat(2_500_000);
+    std::fs::write(
+        news.join("values.json"),
+        format!("{{\"title\": \"V\", \"body\": [{body}1]}}"),
+    )
+    .unwrap();
+    let (out, peak) = run_measured(tmp.path(), &[os("list"), os("--no-index"), os(&news)]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stdout.contains("Harbour ferry fares"), "{stdout}");
+    assert!(
+        stderr.contains("values.json") && stderr.contains("JSON values, more than"),
+        "{stderr}"
+    );
+    if let Some(mb) = peak {
+        assert!(mb < 200, "peak {mb} MB");
+    }
+}
+
+/// `[limits]` in the config is what the loaders obey: a story file over `story_mb` is
+/// skipped and named; a page whose extraction takes longer than `extract_seconds` is read
+/// flat, named, and its story still shown.
+#[test]
+fn the_configs_limits_are_obeyed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let news = archive(tmp.path());
+    let big = format!(
+        "Big story\n\n{}",
+        "A sentence of the big story.\n\n".repeat(50_000)
+    );
+    std::fs::write(news.join("big.txt"), big).unwrap();
+    // long enough that no extraction ends within the 0.1 ms the config allows, however
+    // the threads are scheduled
+    let long: String = (0..5000)
+        .map(|i| format!("<p>Paragraph {i} of the page, told at length so it reads as one.</p>"))
+        .collect();
+    std::fs::write(
+        news.join("page.html"),
+        page(&format!("<p>The second paragraph of the page.</p>{long}")),
+    )
+    .unwrap();
+    let cfg = tmp.path().join("config.toml");
+    std::fs::write(&cfg, "[limits]\nstory_mb = 1\nextract_seconds = 0.0001\n").unwrap();
+    let out = run(
+        tmp.path(),
+        &[
+            os("export"),
+            os("--config"),
+            os(&cfg),
+            os("--format"),
+            os("json"),
+            os("--no-index"),
+            os(&news),
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stdout.contains("Harbour ferry fares"), "{stdout}");
+    assert!(!stdout.contains("Big story"), "{stderr}");
+    assert!(
+        stderr.contains("big.txt") && stderr.contains("more than the 1024 KB"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("page.html") && stderr.contains("the extractor took over"),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains("The second paragraph of the page."),
+        "{stdout}"
+    );
+    // and without the config, both load as ever
+    let out = run(
+        tmp.path(),
+        &[
+            os("export"),
+            os("--format"),
+            os("json"),
+            os("--no-index"),
+            os(&news),
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("Big story"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("extractor took"));
+}
+
+/// Every bad shape the bad-input run found, at its real size, in one folder beside a good
+/// story, through the commands that read every file whole: `export` (load and clean
+/// all) and `index` (the index's refresh). Each command ends within its time, in bounded
+/// memory, and has the good story.
+#[cfg(unix)]
+#[test]
+fn a_folder_of_every_bad_shape_is_read_in_bounded_memory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let news = archive(tmp.path());
+    rustix::fs::mkfifoat(
+        rustix::fs::CWD,
+        news.join("fifo.txt"),
+        rustix::fs::Mode::from(0o600),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("/dev/zero", news.join("zero.txt")).unwrap();
+    std::fs::write(news.join("bomb.html.gz"), gzip_bomb(300)).unwrap();
+    let attrs: String = (0..300_000).map(|i| format!(" a{i}=1")).collect();
+    let pages = [
+        ("bold.html", page(&"<b>x".repeat(30_000))),
+        (
+            "divs.html",
+            page(&("<div>x".repeat(10_000) + &"</div>".repeat(10_000))),
+        ),
+        (
+            "items.html",
+            page(&format!("<ul>{}</ul>", "<li>item".repeat(100_000))),
+        ),
+        ("attrs.html", page(&format!("<p{attrs}>text</p>"))),
+        (
+            "slashes.html",
+            page(&format!("<p {}>text</p>", "</".repeat(500_000))),
+        ),
+    ];
+    for (name, html) in pages {
+        std::fs::write(news.join(name), html).unwrap();
+    }
+    let mut repeated = String::from("Ferry fares again\n\n");
+    while repeated.len() < 800_000 {
+        repeated.push_str("The council met on Monday to agree the new ferry fares.\n\n");
+    }
+    std::fs::write(news.join("repeated.txt"), repeated).unwrap();
+    std::fs::write(
+        news.join("bad-lines.jsonl"),
+        "{\"title\": \"x\"\n".repeat(4_000_000),
+    )
+    .unwrap();
+    std::fs::write(news.join("cut.txt"), "2020-01-\u{20ac}\n\nx").unwrap();
+    for args in [
+        vec![
+            os("export"),
+            os("--format"),
+            os("json"),
+            os("--no-index"),
+            os(&news),
+        ],
+        vec![os("index"), os(&news)],
+    ] {
+        let started = std::time::Instant::now();
+        let (out, peak) = run_measured(tmp.path(), &args);
+        let secs = started.elapsed().as_secs_f64();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        eprintln!("{:?}: {secs:.1} s, peak {peak:?} MB", args[0]);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        if let Some(mb) = peak {
+            assert!(mb < 500, "{args:?}: peak {mb} MB");
+        }
+        assert!(secs < 240.0, "{args:?}: {secs:.0} s");
+        for named in ["fifo.txt", "zero.txt", "bomb.html.gz", "bad-lines.jsonl"] {
+            assert!(
+                stderr.contains(named),
+                "{args:?}: {named} not named:\n{stderr}"
+            );
+        }
+        if args[0] == "export" {
+            assert!(stdout.contains("Harbour ferry fares to rise"), "{stderr}");
+        }
+    }
+    // the index has the good story
+    let out = run(tmp.path(), &[os("list"), os(&news)]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Harbour ferry fares to rise"));
+}

@@ -85,13 +85,12 @@ impl PageMeta {
     /// Read the metadata of a page.
     pub fn read(html: &str) -> PageMeta {
         let mut m = PageMeta::default();
-        let toks = tokens(html);
         let mut in_title = false;
         let mut in_ld = false;
         let mut in_svg = 0usize;
         let mut lds: Vec<serde_json::Map<String, Value>> = Vec::new();
-        for t in &toks {
-            match t {
+        for t in tokens(html) {
+            match &t {
                 Token::Open(name, attrs) => match name.as_str() {
                     "svg" => in_svg += 1,
                     "title" if in_svg == 0 && m.title_tag.is_none() => in_title = true,
@@ -373,7 +372,7 @@ pub fn fragment_blocks(html: &str) -> Vec<Block> {
                 && in_links as f64 >= LINKED_MAX * letters as f64;
             // a "paragraph" that is only punctuation or a bullet is not a block
             if letters > 0 && !all_link {
-                out.push(Block { text: t, markup });
+                super::limits::push_block(out, Block { text: t, markup });
             }
         }
         cur.clear();

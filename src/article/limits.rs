@@ -17,10 +17,15 @@ pub const MAX_UNPACKED: u64 = 512 << 20;
 /// default (32 MiB: the biggest of the news corpora is under 3 MB; the cleaner takes
 /// several times a story's size, so a 300 MB "story" took 1.7 GB and minutes).
 pub const MAX_STORY: u64 = 32 << 20;
+/// The longest the extraction library may take over one saved page, by default (10 s: the
+/// slowest of the news corpora's pages takes under 0.2 s). Past it the page is read flat
+/// and the file reported; the library cannot be stopped, so its thread runs on unheard.
+pub const MAX_EXTRACT_MS: u64 = 10_000;
 
 static FILE: AtomicU64 = AtomicU64::new(MAX_FILE);
 static UNPACKED: AtomicU64 = AtomicU64::new(MAX_UNPACKED);
 static STORY: AtomicU64 = AtomicU64::new(MAX_STORY);
+static EXTRACT_MS: AtomicU64 = AtomicU64::new(MAX_EXTRACT_MS);
 
 /// The limits in force.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +37,8 @@ pub struct Limits {
     pub unpacked: u64,
     /// Bytes of a file of one story (text, Markdown, a saved page), unpacked.
     pub story: u64,
+    /// Milliseconds the extraction of one saved page may take.
+    pub extract_ms: u64,
 }
 
 impl Default for Limits {
@@ -40,6 +47,7 @@ impl Default for Limits {
             file: MAX_FILE,
             unpacked: MAX_UNPACKED,
             story: MAX_STORY,
+            extract_ms: MAX_EXTRACT_MS,
         }
     }
 }
@@ -50,6 +58,7 @@ pub fn get() -> Limits {
         file: FILE.load(Ordering::Relaxed),
         unpacked: UNPACKED.load(Ordering::Relaxed),
         story: STORY.load(Ordering::Relaxed),
+        extract_ms: EXTRACT_MS.load(Ordering::Relaxed),
     }
 }
 
@@ -58,6 +67,7 @@ pub fn set(l: Limits) {
     FILE.store(l.file, Ordering::Relaxed);
     UNPACKED.store(l.unpacked, Ordering::Relaxed);
     STORY.store(l.story, Ordering::Relaxed);
+    EXTRACT_MS.store(l.extract_ms, Ordering::Relaxed);
 }
 
 /// A size for people: "300 MB", "12 KB", "7 bytes".
@@ -127,6 +137,68 @@ pub fn story_too_big(path: &Path, len: usize) -> Option<LoadError> {
             "a story of {}, more than the {} a story may be; skipped",
             size(len as u64),
             size(max)
+        );
+        err(ProblemKind::TooBig, path, None, why)
+    })
+}
+
+/// The most blocks one story is split into. A story of more paragraphs (no news story
+/// comes near: the longest of the news corpora has under 700) keeps the rest as one last
+/// block, so nothing of its text is lost, while the memory each block costs (its own
+/// string, the cleaner's decision and measures) stays bounded: a 3 MB file of a million
+/// one-letter paragraphs took 850 MB and 12 s to clean.
+pub const MAX_BLOCKS: usize = 10_000;
+
+/// Something holding a block's text, as a loader collects blocks.
+pub trait BlockText {
+    /// The text, to append the blocks beyond [`MAX_BLOCKS`] to.
+    fn text_mut(&mut self) -> &mut String;
+}
+
+impl BlockText for super::Block {
+    fn text_mut(&mut self) -> &mut String {
+        &mut self.text
+    }
+}
+
+impl<T> BlockText for (T, super::Block) {
+    fn text_mut(&mut self) -> &mut String {
+        &mut self.1.text
+    }
+}
+
+impl BlockText for String {
+    fn text_mut(&mut self) -> &mut String {
+        self
+    }
+}
+
+/// Add a block to a story's blocks, or past [`MAX_BLOCKS`] its text to the last block
+/// (on a line of its own).
+pub fn push_block<T: BlockText>(out: &mut Vec<T>, mut block: T) {
+    let full = out.len() >= MAX_BLOCKS;
+    match out.last_mut() {
+        Some(last) if full => {
+            CAPPED.with(|c| c.set(true));
+            let last = last.text_mut();
+            last.push('\n');
+            last.push_str(block.text_mut());
+        }
+        _ => out.push(block),
+    }
+}
+
+thread_local! {
+    /// A story loaded on this thread was cut to [`MAX_BLOCKS`] blocks.
+    static CAPPED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// The problem of a file a story of which was cut to [`MAX_BLOCKS`] blocks since the last
+/// call (on this thread: one file is loaded on one thread), or `None`.
+pub fn blocks_capped(path: &Path) -> Option<LoadError> {
+    CAPPED.with(|c| c.replace(false)).then(|| {
+        let why = format!(
+            "a story of more than {MAX_BLOCKS} paragraphs: those past the {MAX_BLOCKS}th are shown as one block"
         );
         err(ProblemKind::TooBig, path, None, why)
     })

@@ -30,15 +30,31 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<(Article, Option<LoadError>), 
             .replace("\r\n", "\n")
             .replace(['\r', '\u{2028}', '\u{2029}'], "\n"),
     );
-    let lines: Vec<&str> = text.lines().collect();
-    let (front, body_start) = front_matter(&lines).map_err(|(line, reason)| {
-        err(
-            ProblemKind::Malformed,
-            path,
-            Some(format!("line {line}")),
-            reason,
-        )
-    })?;
+    // front matter is read from the lines up to its closing fence; the body's lines are
+    // walked, never collected (30 MB of blank lines made 480 MB of line slices)
+    let mut lines = text.lines();
+    let mut head: Vec<&str> = lines.next().into_iter().collect();
+    if head
+        .first()
+        .is_some_and(|l| matches!(l.trim_end(), "+++" | "---"))
+    {
+        let fence = head[0].trim_end();
+        for l in lines.by_ref() {
+            head.push(l);
+            if l.trim_end() == fence {
+                break;
+            }
+        }
+    }
+    let (front, body_start) = front_matter(&head)
+        .map_err(|(line, reason)| {
+            err(
+                ProblemKind::Malformed,
+                path,
+                Some(format!("line {line}")),
+                reason,
+            )
+        })?;
 
     let mut article = Article {
         path: path.to_path_buf(),
@@ -46,7 +62,12 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<(Article, Option<LoadError>), 
     };
     apply_front_matter(&mut article, &front);
 
-    let mut blocks = body_blocks(&lines[body_start..]);
+    let mut blocks = body_blocks(
+        head[body_start.min(head.len())..]
+            .iter()
+            .copied()
+            .chain(lines),
+    );
     // the first `# ` heading is the title (or repeats it)
     if let Some(pos) = blocks.iter().position(|(level, _)| *level == 1) {
         let before_prose = blocks[..pos].iter().all(|(l, _)| *l > 0);
@@ -278,7 +299,7 @@ fn apply_front_matter(a: &mut Article, front: &FrontMatter) {
 }
 
 /// Blocks of the body, each with its heading level (0: not a heading).
-fn body_blocks(lines: &[&str]) -> Vec<(u8, Block)> {
+fn body_blocks<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<(u8, Block)> {
     let mut out: Vec<(u8, Block)> = Vec::new();
     let mut para: Vec<String> = Vec::new();
     let mut in_fence: Option<&str> = None;
@@ -303,7 +324,7 @@ fn body_blocks(lines: &[&str]) -> Vec<(u8, Block)> {
                 if b.markup == Markup::Paragraph {
                     b.markup = Markup::Quote;
                 }
-                out.push((0, b));
+                super::limits::push_block(out, (0, b));
             }
         } else {
             let inl: Vec<String> = refs.iter().map(|l| inline(l)).collect();
@@ -313,7 +334,7 @@ fn body_blocks(lines: &[&str]) -> Vec<(u8, Block)> {
                 .filter(|l| !l.is_empty())
                 .collect();
             if !inl.is_empty() {
-                out.push((0, super::txt::join_lines(&inl)));
+                super::limits::push_block(out, (0, super::txt::join_lines(&inl)));
             }
         }
         para.clear();
@@ -343,13 +364,16 @@ fn body_blocks(lines: &[&str]) -> Vec<(u8, Block)> {
             flush(&mut para, &mut out);
             let text = inline(t[level as usize..].trim().trim_end_matches('#').trim());
             if !text.is_empty() {
-                out.push((
-                    level,
-                    Block {
-                        text,
-                        markup: Markup::Heading,
-                    },
-                ));
+                super::limits::push_block(
+                    &mut out,
+                    (
+                        level,
+                        Block {
+                            text,
+                            markup: Markup::Heading,
+                        },
+                    ),
+                );
             }
             continue;
         }
@@ -362,13 +386,16 @@ fn body_blocks(lines: &[&str]) -> Vec<(u8, Block)> {
             let text = inline(&para[0]);
             para.clear();
             let level = if t.starts_with('=') { 1 } else { 2 };
-            out.push((
-                level,
-                Block {
-                    text,
-                    markup: Markup::Heading,
-                },
-            ));
+            super::limits::push_block(
+                &mut out,
+                (
+                    level,
+                    Block {
+                        text,
+                        markup: Markup::Heading,
+                    },
+                ),
+            );
             continue;
         }
         // `* ` and `+ ` bullets become `- ` (inline markup would eat a `*`)

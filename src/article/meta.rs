@@ -118,7 +118,7 @@ pub fn body_blocks(text: &str) -> Vec<Block> {
         for line in text.split('\n') {
             if line.trim().is_empty() {
                 if !cur.is_empty() {
-                    out.push(super::txt::join_lines(&cur));
+                    super::limits::push_block(&mut out, super::txt::join_lines(&cur));
                     cur.clear();
                 }
             } else {
@@ -126,7 +126,7 @@ pub fn body_blocks(text: &str) -> Vec<Block> {
             }
         }
         if !cur.is_empty() {
-            out.push(super::txt::join_lines(&cur));
+            super::limits::push_block(&mut out, super::txt::join_lines(&cur));
         }
     } else {
         for line in text.split('\n') {
@@ -136,7 +136,7 @@ pub fn body_blocks(text: &str) -> Vec<Block> {
                 } else {
                     Markup::Paragraph
                 };
-                out.push(Block { text: t, markup });
+                super::limits::push_block(&mut out, Block { text: t, markup });
             }
         }
     }

@@ -317,6 +317,7 @@ thread_local! {
 }
 
 fn load_file_unguarded(path: &Path) -> Loaded {
+    limits::blocks_capped(path); // what an earlier file on this thread left
     #[cfg(test)]
     if PANIC_ON.with(|p| p.borrow().as_deref() == path.file_name()) {
         panic!("a bug met on {}", path.display());
@@ -325,6 +326,7 @@ fn load_file_unguarded(path: &Path) -> Loaded {
     if let Some((articles, problems)) = container::load_path(path) {
         out.articles = articles;
         out.problems = problems;
+        note_capped(path, &mut out);
         cap_problems(path, &mut out);
         return out;
     }
@@ -345,8 +347,14 @@ fn load_file_unguarded(path: &Path) -> Loaded {
         }
     };
     load_bytes(path, &bytes, &mut out);
+    note_capped(path, &mut out);
     cap_problems(path, &mut out);
     out
+}
+
+/// A problem when a story of the file was cut to [`limits::MAX_BLOCKS`] blocks.
+fn note_capped(path: &Path, out: &mut Loaded) {
+    out.problems.extend(limits::blocks_capped(path));
 }
 
 /// Story `index_in_file` of a file, read without reading the whole file where the
@@ -389,6 +397,7 @@ fn for_each_unguarded(path: &Path, mut each: impl FnMut(Article)) -> Vec<LoadErr
             )]
         }
     }
+    limits::blocks_capped(path); // what an earlier file on this thread left
     let mut out = Loaded::default(); // problems only, kept to the first few
     let mut more = 0;
     let mut loaded = 0;
@@ -460,6 +469,9 @@ fn for_each_unguarded(path: &Path, mut each: impl FnMut(Article)) -> Vec<LoadErr
             None => {}
             Some(Ok(a)) => {
                 loaded += 1;
+                if let Some(p) = limits::blocks_capped(path) {
+                    problem(&mut out, p);
+                }
                 each(a);
                 record += 1;
             }

@@ -16,90 +16,137 @@ pub enum Token<'a> {
     Raw(&'a str),
 }
 
-/// Split HTML into tokens. Never panics; malformed markup becomes text or is skipped.
-pub fn tokens(html: &str) -> Vec<Token<'_>> {
-    let mut out = Vec::new();
-    let b = html.as_bytes();
-    let mut i = 0;
-    let mut text_start = 0;
-    while i < b.len() {
-        if b[i] != b'<' {
-            i += 1;
-            continue;
-        }
-        let rest = &html[i..];
-        let next = b.get(i + 1).copied().unwrap_or(b' ');
-        let skip = if rest.starts_with("<!--") {
-            Some(rest.find("-->").map(|e| i + e + 3).unwrap_or(b.len()))
-        } else if next == b'!' || next == b'?' {
-            Some(rest.find('>').map(|e| i + e + 1).unwrap_or(b.len()))
-        } else {
-            None
-        };
-        if let Some(end) = skip {
-            if text_start < i {
-                out.push(Token::Text(decode_entities(&html[text_start..i])));
+/// Split HTML into tokens, read as they are asked for (a page of millions of tags is
+/// never held as tokens whole). Never panics; malformed markup becomes text or is skipped.
+pub fn tokens(html: &str) -> Tokens<'_> {
+    Tokens {
+        html,
+        i: 0,
+        text_start: 0,
+        buf: std::collections::VecDeque::new(),
+        done: false,
+    }
+}
+
+/// The tokens of a page, in order ([`tokens`]).
+pub struct Tokens<'a> {
+    html: &'a str,
+    /// Where reading goes on.
+    i: usize,
+    /// Where the text not yet given out starts.
+    text_start: usize,
+    /// Tokens read, not yet given out (a tag can make up to four).
+    buf: std::collections::VecDeque<Token<'a>>,
+    done: bool,
+}
+
+impl<'a> Iterator for Tokens<'a> {
+    type Item = Token<'a>;
+
+    fn next(&mut self) -> Option<Token<'a>> {
+        loop {
+            if let Some(t) = self.buf.pop_front() {
+                return Some(t);
             }
-            i = end;
-            text_start = end;
-            continue;
+            if self.done {
+                return None;
+            }
+            self.read();
         }
-        let end = if next.is_ascii_alphabetic() || next == b'/' {
-            match tag_end(b, i + 1) {
-                Some(e) => e,
-                None => {
-                    i += 1;
+    }
+}
+
+impl<'a> Tokens<'a> {
+    /// Read on until at least one token is made, or to the end.
+    fn read(&mut self) {
+        let html = self.html;
+        let b = html.as_bytes();
+        let (mut i, mut text_start) = (self.i, self.text_start);
+        let out = &mut self.buf;
+        while i < b.len() && out.is_empty() {
+            if b[i] != b'<' {
+                i += 1;
+                continue;
+            }
+            let rest = &html[i..];
+            let next = b.get(i + 1).copied().unwrap_or(b' ');
+            let skip = if rest.starts_with("<!--") {
+                Some(rest.find("-->").map(|e| i + e + 3).unwrap_or(b.len()))
+            } else if next == b'!' || next == b'?' {
+                Some(rest.find('>').map(|e| i + e + 1).unwrap_or(b.len()))
+            } else {
+                None
+            };
+            if let Some(end) = skip {
+                if text_start < i {
+                    out.push_back(Token::Text(decode_entities(&html[text_start..i])));
+                }
+                i = end;
+                text_start = end;
+                continue;
+            }
+            let end = if next.is_ascii_alphabetic() || next == b'/' {
+                match tag_end(b, i + 1) {
+                    Some(e) => e,
+                    None => {
+                        i += 1;
+                        continue;
+                    }
+                }
+            } else {
+                i += 1;
+                continue;
+            };
+            if text_start < i {
+                out.push_back(Token::Text(decode_entities(&html[text_start..i])));
+            }
+            // `end` is just past a `>`, so `end - 1` is a character boundary
+            let inner = &html[i + 1..end - 1];
+            if let Some(close) = inner.strip_prefix('/') {
+                let name = tag_name(close);
+                if !name.is_empty() {
+                    out.push_back(Token::Close(name));
+                }
+            } else if next.is_ascii_alphabetic() {
+                let name = tag_name(inner);
+                let attrs = attributes(&inner[name.len().min(inner.len())..]);
+                let raw = matches!(name.as_str(), "script" | "style" | "textarea" | "title");
+                out.push_back(Token::Open(name.clone(), attrs));
+                if raw {
+                    // raw text runs to the matching close tag
+                    let close = format!("</{name}");
+                    let body_end = find_ci(&html[end..], &close)
+                        .map(|e| end + e)
+                        .unwrap_or(b.len());
+                    let content = &html[end..body_end];
+                    if name == "title" || name == "textarea" {
+                        out.push_back(Token::Text(decode_entities(content)));
+                    } else {
+                        out.push_back(Token::Raw(content));
+                    }
+                    out.push_back(Token::Close(name));
+                    let after = html[body_end..]
+                        .find('>')
+                        .map(|e| body_end + e + 1)
+                        .unwrap_or(b.len());
+                    i = after;
+                    text_start = after;
                     continue;
                 }
             }
-        } else {
-            i += 1;
-            continue;
-        };
-        if text_start < i {
-            out.push(Token::Text(decode_entities(&html[text_start..i])));
+            i = end;
+            text_start = end;
         }
-        // `end` is just past a `>`, so `end - 1` is a character boundary
-        let inner = &html[i + 1..end - 1];
-        if let Some(close) = inner.strip_prefix('/') {
-            let name = tag_name(close);
-            if !name.is_empty() {
-                out.push(Token::Close(name));
+        if i >= b.len() {
+            if text_start < b.len() {
+                out.push_back(Token::Text(decode_entities(&html[text_start..])));
             }
-        } else if next.is_ascii_alphabetic() {
-            let name = tag_name(inner);
-            let attrs = attributes(&inner[name.len().min(inner.len())..]);
-            let raw = matches!(name.as_str(), "script" | "style" | "textarea" | "title");
-            out.push(Token::Open(name.clone(), attrs));
-            if raw {
-                // raw text runs to the matching close tag
-                let close = format!("</{name}");
-                let body_end = find_ci(&html[end..], &close)
-                    .map(|e| end + e)
-                    .unwrap_or(b.len());
-                let content = &html[end..body_end];
-                if name == "title" || name == "textarea" {
-                    out.push(Token::Text(decode_entities(content)));
-                } else {
-                    out.push(Token::Raw(content));
-                }
-                out.push(Token::Close(name));
-                let after = html[body_end..]
-                    .find('>')
-                    .map(|e| body_end + e + 1)
-                    .unwrap_or(b.len());
-                i = after;
-                text_start = after;
-                continue;
-            }
+            text_start = b.len();
+            self.done = true;
         }
-        i = end;
-        text_start = end;
+        self.i = i;
+        self.text_start = text_start;
     }
-    if text_start < b.len() {
-        out.push(Token::Text(decode_entities(&html[text_start..])));
-    }
-    out
 }
 
 /// The index just past the `>` closing a tag that starts before `from`, quotes respected.
@@ -292,7 +339,8 @@ mod tests {
 
     #[test]
     fn tags_text_and_entities() {
-        let t = tokens(r#"<p class="a">Tom &amp; Jerry&#8217;s <b>x</b></p><!-- c --><br/>"#);
+        let t: Vec<_> =
+            tokens(r#"<p class="a">Tom &amp; Jerry&#8217;s <b>x</b></p><!-- c --><br/>"#).collect();
         assert_eq!(
             t,
             vec![
@@ -309,7 +357,9 @@ mod tests {
 
     #[test]
     fn scripts_are_raw_and_quotes_hold_brackets() {
-        let t = tokens(r#"<script type="x">if (a < b) { "</p>" }</script><a title="1 > 0">k</a>"#);
+        let t: Vec<_> =
+            tokens(r#"<script type="x">if (a < b) { "</p>" }</script><a title="1 > 0">k</a>"#)
+                .collect();
         assert_eq!(t[1], Token::Raw(r#"if (a < b) { "</p>" }"#));
         assert_eq!(
             t[3],
@@ -329,7 +379,7 @@ mod tests {
             "<script>",
             "é<é>&",
         ] {
-            let _ = tokens(s);
+            let _ = tokens(s).count();
         }
         assert_eq!(decode_entities("a &bogus; &#x41;"), "a &bogus; A");
     }

@@ -32,15 +32,18 @@ pub enum Unfit {
     Attributes,
     /// More elements than a page has.
     Big,
+    /// The extractor took longer than a page may take ([`super::limits::MAX_EXTRACT_MS`]).
+    Slow(u64),
 }
 
 impl Unfit {
     /// For a person.
-    pub fn reason(self) -> &'static str {
+    pub fn reason(self) -> std::borrow::Cow<'static, str> {
         match self {
-            Unfit::Deep => "markup nested too deep for the extractor",
-            Unfit::Attributes => "a tag with too many attributes for the extractor",
-            Unfit::Big => "too many elements for the extractor",
+            Unfit::Deep => "markup nested too deep for the extractor".into(),
+            Unfit::Attributes => "a tag with too many attributes for the extractor".into(),
+            Unfit::Big => "too many elements for the extractor".into(),
+            Unfit::Slow(ms) => format!("the extractor took over {} s", ms as f64 / 1000.0).into(),
         }
     }
 }
@@ -98,6 +101,8 @@ fn void(name: &[u8]) -> bool {
 pub fn check_markup(html: &str) -> Option<Unfit> {
     let b = html.as_bytes();
     let (mut open, mut i) = (0usize, 0usize);
+    // start tags: a page of more elements than [`MAX_ELEMENTS`] is not parsed at all
+    let mut elements = 0usize;
     let mut name = [0u8; 16];
     while let Some(lt) = memchr::memchr(b'<', &b[i..]) {
         i += lt + 1;
@@ -169,6 +174,12 @@ pub fn check_markup(html: &str) -> Option<Unfit> {
             }
         }
         let self_closed = i > 0 && b.get(i - 1) == Some(&b'/');
+        if !close {
+            elements += 1;
+            if elements > MAX_ELEMENTS {
+                return Some(Unfit::Big);
+            }
+        }
         if void(n) || closed_implicitly(n) {
             continue;
         }

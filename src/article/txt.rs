@@ -22,7 +22,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<(Article, Option<LoadError>), 
     }
     for p in paras {
         let lines: Vec<&str> = p.lines().collect();
-        blocks.push(join_lines(&lines));
+        super::limits::push_block(&mut blocks, join_lines(&lines));
     }
     let article = Article {
         path: path.to_path_buf(),
@@ -59,7 +59,7 @@ fn paragraphs(text: &str) -> Vec<String> {
     for line in text.lines() {
         if line.trim().is_empty() {
             if !cur.is_empty() {
-                out.push(cur.join("\n"));
+                super::limits::push_block(&mut out, cur.join("\n"));
                 cur.clear();
             }
         } else {
@@ -67,7 +67,7 @@ fn paragraphs(text: &str) -> Vec<String> {
         }
     }
     if !cur.is_empty() {
-        out.push(cur.join("\n"));
+        super::limits::push_block(&mut out, cur.join("\n"));
     }
     out
 }

@@ -168,8 +168,32 @@ pub fn rules_only(article: &Article, evidence: &Evidence) -> Cleaned {
 }
 
 /// Clean one article. `evidence` holds what the rest of the archive says
-/// ([`Evidence::default`] for an article alone).
+/// ([`Evidence::default`] for an article alone). Never panics: a bug met while cleaning
+/// one story (caught here, for every caller: the reader, `show`, `export`, the index's
+/// refresh) shows that story as stored, each block saying why, and costs no other story.
 pub fn clean(article: &Article, evidence: &Evidence, opts: &Options) -> Cleaned {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        clean_unguarded(article, evidence, opts)
+    }))
+    .unwrap_or_else(|_| {
+        Cleaned::all_shown(
+            article,
+            "shown as stored: the cleaner met a bug on this story",
+        )
+    })
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Tests: the cleaner panics on this thread.
+    static PANIC: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn clean_unguarded(article: &Article, evidence: &Evidence, opts: &Options) -> Cleaned {
+    #[cfg(test)]
+    if PANIC.with(|p| p.get()) {
+        panic!("a fault made on purpose (cleaner)");
+    }
     let raw_source = article
         .source
         .as_deref()
@@ -255,6 +279,27 @@ fn apply_patterns(out: &mut Cleaned, opts: &Options) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bug_met_while_cleaning_shows_the_story_as_stored() {
+        let a = Article {
+            title: "T".into(),
+            blocks: vec![
+                crate::article::Block::para("Read more: other story"),
+                crate::article::Block::para("The story's only sentence, said here."),
+            ],
+            ..Article::default()
+        };
+        PANIC.with(|p| p.set(true));
+        let out = clean(&a, &Evidence::default(), &Options::default());
+        PANIC.with(|p| p.set(false));
+        assert_eq!(out.blocks.len(), 2);
+        assert!(out.blocks.iter().all(|d| d.shown), "{out:?}");
+        assert!(out.blocks[0].reason.contains("met a bug"), "{out:?}");
+        // and the next story on the thread is cleaned as ever
+        let again = clean(&a, &Evidence::default(), &Options::default());
+        assert!(!again.blocks[0].reason.contains("met a bug"), "{again:?}");
+    }
 
     fn decision(text: &str, shown: bool) -> Decision {
         Decision {
