@@ -16,29 +16,67 @@ pub enum Token<'a> {
     Raw(&'a str),
 }
 
+/// One piece of HTML as it stands in the page, nothing decoded and nothing allocated
+/// ([`walk`]); [`Token`] is the same piece made owned and decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Piece<'a, 'n> {
+    /// `<name ...>`: the name in lower case, and the source of its attributes (read them
+    /// with [`attributes`]).
+    Open(&'n str, &'a str),
+    /// `</name>`; the name in lower case.
+    Close(&'n str),
+    /// Text between tags (also a `<title>`'s or `<textarea>`'s), entities not decoded.
+    Text(&'a str),
+    /// The raw content of a `<script>` or `<style>` element.
+    Raw(&'a str),
+}
+
 /// Split HTML into tokens. Never panics; malformed markup becomes text or is skipped.
 pub fn tokens(html: &str) -> Vec<Token<'_>> {
     let mut out = Vec::new();
+    walk(html, |p| {
+        out.push(match p {
+            Piece::Open(name, attrs) => Token::Open(name.to_string(), attributes(attrs)),
+            Piece::Close(name) => Token::Close(name.to_string()),
+            Piece::Text(t) => Token::Text(decode_entities(t)),
+            Piece::Raw(r) => Token::Raw(r),
+        })
+    });
+    out
+}
+
+/// Hand each piece of HTML to `f`, in order: what [`tokens`] returns, undecoded, so a
+/// reader that wants a few tags (a page's head metadata) pays only for those.
+pub fn walk<'a>(html: &'a str, mut f: impl for<'n> FnMut(Piece<'a, 'n>)) {
     let b = html.as_bytes();
+    let mut lower = String::new();
     let mut i = 0;
     let mut text_start = 0;
     while i < b.len() {
-        if b[i] != b'<' {
-            i += 1;
-            continue;
+        match memchr::memchr(b'<', &b[i..]) {
+            Some(j) => i += j,
+            None => break,
         }
         let rest = &html[i..];
         let next = b.get(i + 1).copied().unwrap_or(b' ');
         let skip = if rest.starts_with("<!--") {
-            Some(rest.find("-->").map(|e| i + e + 3).unwrap_or(b.len()))
+            Some(
+                memchr::memmem::find(rest.as_bytes(), b"-->")
+                    .map(|e| i + e + 3)
+                    .unwrap_or(b.len()),
+            )
         } else if next == b'!' || next == b'?' {
-            Some(rest.find('>').map(|e| i + e + 1).unwrap_or(b.len()))
+            Some(
+                memchr::memchr(b'>', rest.as_bytes())
+                    .map(|e| i + e + 1)
+                    .unwrap_or(b.len()),
+            )
         } else {
             None
         };
         if let Some(end) = skip {
             if text_start < i {
-                out.push(Token::Text(decode_entities(&html[text_start..i])));
+                f(Piece::Text(&html[text_start..i]));
             }
             i = end;
             text_start = end;
@@ -57,35 +95,36 @@ pub fn tokens(html: &str) -> Vec<Token<'_>> {
             continue;
         };
         if text_start < i {
-            out.push(Token::Text(decode_entities(&html[text_start..i])));
+            f(Piece::Text(&html[text_start..i]));
         }
         // `end` is just past a `>`, so `end - 1` is a character boundary
         let inner = &html[i + 1..end - 1];
         if let Some(close) = inner.strip_prefix('/') {
-            let name = tag_name(close);
+            let name = tag_name(close, &mut lower);
             if !name.is_empty() {
-                out.push(Token::Close(name));
+                f(Piece::Close(name));
             }
         } else if next.is_ascii_alphabetic() {
-            let name = tag_name(inner);
-            let attrs = attributes(&inner[name.len().min(inner.len())..]);
-            let raw = matches!(name.as_str(), "script" | "style" | "textarea" | "title");
-            out.push(Token::Open(name.clone(), attrs));
+            let name_len = name_len(inner);
+            let attrs = &inner[name_len..];
+            let name = tag_name(inner, &mut lower);
+            let raw = matches!(name, "script" | "style" | "textarea" | "title");
+            let text = matches!(name, "title" | "textarea");
+            f(Piece::Open(name, attrs));
             if raw {
                 // raw text runs to the matching close tag
-                let close = format!("</{name}");
-                let body_end = find_ci(&html[end..], &close)
+                let name = tag_name(inner, &mut lower);
+                let body_end = find_close(&b[end..], name.as_bytes())
                     .map(|e| end + e)
                     .unwrap_or(b.len());
                 let content = &html[end..body_end];
-                if name == "title" || name == "textarea" {
-                    out.push(Token::Text(decode_entities(content)));
+                if text {
+                    f(Piece::Text(content));
                 } else {
-                    out.push(Token::Raw(content));
+                    f(Piece::Raw(content));
                 }
-                out.push(Token::Close(name));
-                let after = html[body_end..]
-                    .find('>')
+                f(Piece::Close(tag_name(inner, &mut lower)));
+                let after = memchr::memchr(b'>', &b[body_end..])
                     .map(|e| body_end + e + 1)
                     .unwrap_or(b.len());
                 i = after;
@@ -97,9 +136,8 @@ pub fn tokens(html: &str) -> Vec<Token<'_>> {
         text_start = end;
     }
     if text_start < b.len() {
-        out.push(Token::Text(decode_entities(&html[text_start..])));
+        f(Piece::Text(&html[text_start..]));
     }
-    out
 }
 
 /// The index just past the `>` closing a tag that starts before `from`, quotes respected.
@@ -118,14 +156,29 @@ fn tag_end(b: &[u8], from: usize) -> Option<usize> {
     None
 }
 
-fn tag_name(s: &str) -> String {
-    s.chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == ':')
-        .collect::<String>()
-        .to_ascii_lowercase()
+/// The length of the tag name at the start of `s` (ASCII letters, digits, `-`, `:`).
+fn name_len(s: &str) -> usize {
+    s.bytes()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == b'-' || *c == b':')
+        .count()
 }
 
-fn attributes(s: &str) -> Vec<(String, String)> {
+/// The tag name at the start of `s`, in lower case (in `buf` when it had capitals).
+fn tag_name<'s>(s: &'s str, buf: &'s mut String) -> &'s str {
+    let name = &s[..name_len(s)];
+    if name.bytes().any(|c| c.is_ascii_uppercase()) {
+        buf.clear();
+        buf.push_str(name);
+        buf.make_ascii_lowercase();
+        buf
+    } else {
+        name
+    }
+}
+
+/// The attributes of a tag from their source ([`Piece::Open`]): names in lower case,
+/// values with entities decoded.
+pub fn attributes(s: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let cs: Vec<char> = s.chars().collect();
     let mut i = 0;
@@ -173,11 +226,18 @@ fn attributes(s: &str) -> Vec<(String, String)> {
     out
 }
 
-/// Case-insensitive find of an ASCII needle.
-fn find_ci(hay: &str, needle: &str) -> Option<usize> {
-    let h = hay.as_bytes();
-    let n = needle.as_bytes();
-    (0..h.len().saturating_sub(n.len() - 1)).find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
+/// Where `</name` first stands in `hay`, the name in any case.
+fn find_close(hay: &[u8], name: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    while let Some(j) = memchr::memmem::find(&hay[from..], b"</") {
+        let at = from + j;
+        let rest = &hay[at + 2..];
+        if rest.len() >= name.len() && rest[..name.len()].eq_ignore_ascii_case(name) {
+            return Some(at);
+        }
+        from = at + 2;
+    }
+    None
 }
 
 /// The value of an attribute.
