@@ -157,3 +157,46 @@ fn a_cache_made_by_newsboat_lists_every_item() {
         "the cache was changed"
     );
 }
+
+/// A crawl indexed by another process: the index keeps each story's record offset, so
+/// this process, told them by the index, reads each story from its one record, and gets
+/// the story a full read of the crawl gives.
+#[test]
+fn a_story_of_an_indexed_crawl_opens_from_its_record() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("crawls");
+    std::fs::create_dir(&dir).unwrap();
+    let warc = dir.join("harbour.warc.gz");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("articles");
+    std::fs::copy(root.join("023_harbour-captures.warc.gz"), &warc).unwrap();
+    let index = tmp.path().join("index.sqlite");
+    let out = common::bin()
+        .arg("index")
+        .arg("--index")
+        .arg(&index)
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // nothing is known of the crawl in this process until the index tells it
+    assert!(broadsheet::archive::load_story(&warc, 0).is_none());
+    let ix = broadsheet::archive::Index::open(&index).unwrap();
+    assert_eq!(ix.remember_places().unwrap(), 1);
+    let alone: Vec<_> = (0..3)
+        .map(|i| broadsheet::archive::load_story(&warc, i))
+        .collect();
+    assert!(alone[2].is_none(), "the crawl holds two stories");
+    let (all, _) = broadsheet::archive::load_all(std::slice::from_ref(&warc));
+    assert_eq!(all.len(), 2);
+    for (i, a) in all.iter().enumerate() {
+        assert_eq!(alone[i].as_ref(), Some(a), "story {i}");
+    }
+    // a crawl changed since it was indexed is read whole again
+    let bytes = std::fs::read(&warc).unwrap();
+    std::fs::write(&warc, [&bytes[..], &bytes[..]].concat()).unwrap();
+    assert!(broadsheet::archive::load_story(&warc, 0).is_none());
+}

@@ -324,6 +324,14 @@ pub fn load_all(files: &[PathBuf]) -> (Vec<Article>, Vec<LoadError>) {
     (articles, problems)
 }
 
+/// Story `index_in_file` of a file read alone, as [`load_all`] gives it, where the format
+/// allows (a WARC's record whose place is known); `None`: load the file.
+pub fn load_story(path: &Path, index_in_file: usize) -> Option<Article> {
+    let mut a = article::load_story(path, index_in_file)?;
+    fill_date(&mut a);
+    Some(a)
+}
+
 /// A date the text states near its top, else the file's modification time.
 fn fill_date(a: &mut Article) {
     fill_date_with(a, None)

@@ -57,6 +57,9 @@ fn extract_now(html: &str, url: Option<&str>) -> Extracted {
     if let Some(unfit) = shape::check_markup(html) {
         return Extracted::Unfit(unfit);
     }
+    // the parser is handed the page without the text of its long scripts and style
+    // sheets, which the library drops unread (half the bytes of a news page)
+    let html = &*without_long_scripts(html);
     let doc = dom_query::Document::from(html);
     if let Some(unfit) = shape::check_document(&doc) {
         return Extracted::Unfit(unfit);
@@ -91,6 +94,190 @@ fn extract_now(html: &str, url: Option<&str>) -> Extracted {
     }
 }
 
+/// Script and style text at least this long (in characters, trimmed) is left out of the
+/// page the extractor parses. Shorter text is kept: before it drops scripts the library
+/// looks for a byline among the body's elements, any under 100 characters long.
+const LONG_SCRIPT: usize = 100;
+
+/// The page with the text of its long `<script>`s (but JSON-LD, which the library reads)
+/// and `<style>`s left out; the elements stay, empty. The page is read as the HTML
+/// tokenizer reads it (comments, raw text, SVG and MathML); where that is in any doubt
+/// (a script holding `<!--`, `<plaintext>`, HTML inside SVG) the rest is left whole.
+pub fn without_long_scripts(html: &str) -> std::borrow::Cow<'_, str> {
+    use memchr::{memchr, memmem};
+    let b = html.as_bytes();
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut foreign = 0usize; // SVG and MathML elements open
+    let mut i = 0;
+    let end_of = |from: usize, pat: &[u8]| memmem::find(&b[from..], pat).map(|e| from + e);
+    while let Some(lt) = memchr(b'<', &b[i..]) {
+        let at = i + lt;
+        i = at + 1;
+        let rest = &b[i..];
+        if rest.starts_with(b"!--") {
+            // a comment ends at the first `-->` or `--!>`, counting the opening's dashes
+            let end = [
+                end_of(at + 2, b"-->").map(|e| e + 3),
+                end_of(at + 2, b"--!>").map(|e| e + 4),
+            ]
+            .into_iter()
+            .flatten()
+            .min();
+            match end {
+                Some(e) => i = e,
+                None => break,
+            }
+            continue;
+        }
+        if rest.starts_with(b"![CDATA[") && foreign > 0 {
+            break;
+        }
+        let close = rest.first() == Some(&b'/');
+        let name_at = if close { i + 1 } else { i };
+        if matches!(rest.first(), Some(b'!' | b'?'))
+            || (close && !b.get(name_at).is_some_and(u8::is_ascii_alphabetic))
+        {
+            // a doctype or a bogus comment, to the first `>`
+            match memchr(b'>', &b[i..]) {
+                Some(e) => i += e + 1,
+                None => break,
+            }
+            continue;
+        }
+        if !b.get(name_at).is_some_and(u8::is_ascii_alphabetic) {
+            continue; // text
+        }
+        let mut j = name_at;
+        while j < b.len() && !matches!(b[j], b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'>') {
+            j += 1;
+        }
+        let name = html[name_at..j].to_ascii_lowercase();
+        let (gt, _) = super::shape::tag_rest(b, j);
+        if gt >= b.len() {
+            break;
+        }
+        i = gt + 1;
+        let self_closed = b[gt - 1] == b'/';
+        let name = name.as_str();
+        if close {
+            if matches!(name, "svg" | "math") {
+                foreign = foreign.saturating_sub(1);
+            }
+            continue;
+        }
+        if matches!(name, "svg" | "math") {
+            foreign += usize::from(!self_closed);
+            continue;
+        }
+        if foreign > 0 {
+            // HTML met inside SVG or MathML may end it, as the parser sees it: no telling
+            if breaks_out(name) || matches!(name, "script" | "style") {
+                break;
+            }
+            continue;
+        }
+        let raw = matches!(
+            name,
+            "script" | "style" | "xmp" | "iframe" | "noembed" | "noframes" | "textarea" | "title"
+        );
+        if name == "plaintext" {
+            break;
+        }
+        if !raw {
+            continue;
+        }
+        // raw text to the first `</name` the tokenizer takes as its end tag
+        let mut from = i;
+        let end = loop {
+            let Some(e) = end_of(from, b"</") else {
+                break None;
+            };
+            let n = e + 2;
+            let after = b.get(n + name.len());
+            if b.get(n..n + name.len())
+                .is_some_and(|x| x.eq_ignore_ascii_case(name.as_bytes()))
+                && after.is_some_and(|c| {
+                    matches!(c, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'>')
+                })
+            {
+                break Some(e);
+            }
+            from = n;
+        };
+        let Some(end) = end else {
+            break;
+        };
+        let text = &html[i..end];
+        if name == "script" && memmem::find(text.as_bytes(), b"<!--").is_some() {
+            break; // the tokenizer's escaped states: where it ends is in doubt
+        }
+        let json_ld = name == "script" && html[at..gt].to_ascii_lowercase().contains("ld+json");
+        let long = || text.trim().chars().filter(|&c| c != '\r').count() >= LONG_SCRIPT;
+        if matches!(name, "script" | "style") && !json_ld && long() {
+            out.push_str(&html[copied..i]);
+            copied = end;
+        }
+        i = end;
+    }
+    if copied == 0 {
+        return std::borrow::Cow::Borrowed(html);
+    }
+    out.push_str(&html[copied..]);
+    std::borrow::Cow::Owned(out)
+}
+
+/// HTML elements that end SVG or MathML content when met inside it.
+fn breaks_out(name: &str) -> bool {
+    matches!(
+        name,
+        "b" | "big"
+            | "blockquote"
+            | "body"
+            | "br"
+            | "center"
+            | "code"
+            | "dd"
+            | "div"
+            | "dl"
+            | "dt"
+            | "em"
+            | "embed"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "head"
+            | "hr"
+            | "i"
+            | "img"
+            | "li"
+            | "listing"
+            | "menu"
+            | "meta"
+            | "nobr"
+            | "ol"
+            | "p"
+            | "pre"
+            | "ruby"
+            | "s"
+            | "small"
+            | "span"
+            | "strong"
+            | "strike"
+            | "sub"
+            | "sup"
+            | "table"
+            | "tt"
+            | "u"
+            | "ul"
+            | "var"
+            | "font"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,5 +308,45 @@ mod tests {
         }
         // the answer does not wait for the library
         assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    }
+
+    #[test]
+    fn long_scripts_and_styles_are_left_out_and_the_rest_kept() {
+        let js = "var a = 1; ".repeat(20);
+        let page = format!(
+            "<html><head><script src=x>{js}</script><style>{js}</style><script type=\"application/ld+json\">{{\"headline\": \"{js}\"}}</script><script class=author>By Ann</script></head><body><p>Story</p></body></html>"
+        );
+        let lean = without_long_scripts(&page);
+        assert_eq!(
+            lean,
+            format!("<html><head><script src=x></script><style></style><script type=\"application/ld+json\">{{\"headline\": \"{js}\"}}</script><script class=author>By Ann</script></head><body><p>Story</p></body></html>")
+        );
+        // comments, and raw text that holds what looks like a script, are not scripts
+        for kept in [
+            format!("<!-- <script>{js}</script> --><p>x</p>"),
+            format!("<textarea><script>{js}</script></textarea>"),
+            format!("<title><style>{js}</style></title>"),
+            format!("<svg><script>{js}</script></svg>"),
+            format!("<script><!--{js}</script>"),
+            format!("<script>{js}</scriptx>"),
+            format!("<plaintext><script>{js}</script>"),
+            format!("<svg><p></svg><script>{js}</script>"),
+        ] {
+            assert_eq!(without_long_scripts(&kept), kept);
+        }
+        // after SVG closes, and after an empty comment, scripts are scripts again
+        assert_eq!(
+            without_long_scripts(&format!("<svg><path/></svg><!--><script>{js}</script>")),
+            "<svg><path/></svg><!--><script></script>"
+        );
+        assert_eq!(
+            without_long_scripts(&format!("<a title='<script>'><STYLE media=x>{js}</Style >")),
+            "<a title='<script>'><STYLE media=x></Style >"
+        );
+        for junk in [
+            "<", "<script>", "<script", "<!--", "</", "<svg", "<a b='", "é<é>",
+        ] {
+            let _ = without_long_scripts(junk);
+        }
     }
 }

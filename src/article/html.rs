@@ -3,13 +3,22 @@
 //! the story found by an extraction library, then split into blocks that keep what the
 //! markup said (paragraph, heading, list item, quote) for the cleaning core.
 
-use super::scan::{attr, tokens, Token};
+use super::scan::{attr, attributes, decode_entities, walk, Piece, Token};
 use super::{decode, err, looks_binary, meta, Article, Block, LoadError, Markup, ProblemKind};
 use serde_json::Value;
 use std::path::Path;
 
 /// Parse a saved page. The warning, if any, is about invalid UTF-8 or an empty story.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<(Article, Option<LoadError>), LoadError> {
+    parse_keeping_story(path, bytes).map(|(a, w, _)| (a, w))
+}
+
+/// [`parse`], also handing back the story's HTML as the extractor found it (`None` when
+/// it found none, or the page was read flat), for a caller that judges it further.
+pub fn parse_keeping_story(
+    path: &Path,
+    bytes: &[u8],
+) -> Result<(Article, Option<LoadError>, Option<String>), LoadError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(err(ProblemKind::Empty, path, None, "empty file".into()));
     }
@@ -41,8 +50,13 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<(Article, Option<LoadError>), 
     };
     head.fill(&mut article);
     use super::extract::{story_html, Extracted};
+    let mut story = None;
     article.blocks = match story_html(&html, article.url.as_deref()) {
-        Extracted::Story(s) => fragment_blocks(&s),
+        Extracted::Story(s) => {
+            let blocks = fragment_blocks(&s);
+            story = Some(s);
+            blocks
+        }
         Extracted::Nothing => Vec::new(),
         Extracted::Unfit(why) => {
             // the page's text, split at its block tags, for the cleaner to sort
@@ -65,7 +79,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<(Article, Option<LoadError>), 
     if article.title.is_empty() {
         article.title = super::txt::file_title(path);
     }
-    Ok((article, warning))
+    Ok((article, warning, story))
 }
 
 /// What a page's head says about it.
@@ -82,60 +96,61 @@ pub struct PageMeta {
 }
 
 impl PageMeta {
-    /// Read the metadata of a page.
+    /// Read the metadata of a page (a walk over its pieces: only the tags read here have
+    /// their attributes parsed, only a title's text is decoded).
     pub fn read(html: &str) -> PageMeta {
         let mut m = PageMeta::default();
         let mut in_title = false;
         let mut in_ld = false;
         let mut in_svg = 0usize;
         let mut lds: Vec<serde_json::Map<String, Value>> = Vec::new();
-        for t in tokens(html) {
-            match &t {
-                Token::Open(name, attrs) => match name.as_str() {
-                    "svg" => in_svg += 1,
-                    "title" if in_svg == 0 && m.title_tag.is_none() => in_title = true,
-                    "meta" => {
-                        let key = attr(attrs, "property")
-                            .or_else(|| attr(attrs, "name"))
-                            .or_else(|| attr(attrs, "itemprop"));
-                        if let (Some(k), Some(v)) = (key, attr(attrs, "content")) {
-                            m.metas.push((k.to_ascii_lowercase(), v.to_string()));
-                        }
-                    }
-                    "link" => {
-                        let rel = attr(attrs, "rel").unwrap_or("");
-                        if rel
-                            .split_whitespace()
-                            .any(|r| r.eq_ignore_ascii_case("canonical"))
-                        {
-                            m.canonical = m.canonical.take().or_else(|| {
-                                attr(attrs, "href")
-                                    .and_then(meta::clean)
-                                    .filter(|h| h.contains("://"))
-                            });
-                        }
-                    }
-                    "script" => {
-                        in_ld = attr(attrs, "type")
-                            .is_some_and(|t| t.eq_ignore_ascii_case("application/ld+json"));
-                    }
-                    _ => {}
-                },
-                Token::Close(name) => match name.as_str() {
-                    "svg" => in_svg = in_svg.saturating_sub(1),
-                    "title" => in_title = false,
-                    "script" => in_ld = false,
-                    _ => {}
-                },
-                Token::Text(s) if in_title => m.title_tag = meta::clean(s),
-                Token::Raw(s) if in_ld => {
-                    if let Ok(v) = serde_json::from_str::<Value>(s.trim()) {
-                        collect_ld(&v, &mut lds, 0);
+        walk(html, |p| match p {
+            Piece::Open(name, src) => match name {
+                "svg" => in_svg += 1,
+                "title" if in_svg == 0 && m.title_tag.is_none() => in_title = true,
+                "meta" => {
+                    let attrs = attributes(src);
+                    let key = attr(&attrs, "property")
+                        .or_else(|| attr(&attrs, "name"))
+                        .or_else(|| attr(&attrs, "itemprop"));
+                    if let (Some(k), Some(v)) = (key, attr(&attrs, "content")) {
+                        m.metas.push((k.to_ascii_lowercase(), v.to_string()));
                     }
                 }
+                "link" => {
+                    let attrs = attributes(src);
+                    let rel = attr(&attrs, "rel").unwrap_or("");
+                    if rel
+                        .split_whitespace()
+                        .any(|r| r.eq_ignore_ascii_case("canonical"))
+                    {
+                        m.canonical = m.canonical.take().or_else(|| {
+                            attr(&attrs, "href")
+                                .and_then(meta::clean)
+                                .filter(|h| h.contains("://"))
+                        });
+                    }
+                }
+                "script" => {
+                    in_ld = attr(&attributes(src), "type")
+                        .is_some_and(|t| t.eq_ignore_ascii_case("application/ld+json"));
+                }
                 _ => {}
+            },
+            Piece::Close(name) => match name {
+                "svg" => in_svg = in_svg.saturating_sub(1),
+                "title" => in_title = false,
+                "script" => in_ld = false,
+                _ => {}
+            },
+            Piece::Text(s) if in_title => m.title_tag = meta::clean(&decode_entities(s)),
+            Piece::Raw(s) if in_ld => {
+                if let Ok(v) = serde_json::from_str::<Value>(s.trim()) {
+                    collect_ld(&v, &mut lds, 0);
+                }
             }
-        }
+            _ => {}
+        });
         m.json_ld = lds
             .iter()
             .find(|o| is_article_type(o))
@@ -388,81 +403,78 @@ pub fn fragment_blocks(html: &str) -> Vec<Block> {
             Markup::Paragraph
         }
     };
-    for t in tokens(html) {
-        match t {
-            Token::Open(name, attrs) => {
-                if is_hidden_tag(&name) {
-                    hidden += 1;
-                    continue;
-                }
-                if name == "a" {
-                    let links = attr(&attrs, "href").is_some_and(|h| !h.trim().is_empty());
-                    linking += usize::from(links);
-                    anchors.push(links);
-                    brs = 0;
-                    continue;
-                }
-                if name == "br" {
-                    brs += 1;
-                    if brs >= 2 {
-                        flush(&mut cur, &mut linked, markup, &mut out);
-                    } else {
-                        cur.push(' ');
-                    }
-                    continue;
-                }
-                if matches!(name.as_str(), "img" | "input" | "meta" | "link" | "wbr") {
-                    continue;
-                }
-                brs = 0;
-                if is_block_tag(&name) {
-                    flush(&mut cur, &mut linked, markup, &mut out);
-                    match name.as_str() {
-                        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => heading += 1,
-                        "li" | "dt" | "dd" => list_item += 1,
-                        "blockquote" => quote += 1,
-                        _ => {}
-                    }
-                    markup = current(heading, list_item, quote);
-                }
+    // token by token as the page is walked, never all held (see [`Token::of`])
+    walk(html, |p| match Token::of(p) {
+        Token::Open(name, attrs) => {
+            if is_hidden_tag(&name) {
+                hidden += 1;
+                return;
             }
-            Token::Close(name) => {
-                if is_hidden_tag(&name) {
-                    hidden = hidden.saturating_sub(1);
-                    continue;
-                }
-                if name == "a" {
-                    linking -= usize::from(anchors.pop().unwrap_or(false));
-                    continue;
-                }
-                if is_block_tag(&name) {
-                    brs = 0;
+            if name == "a" {
+                let links = attr(&attrs, "href").is_some_and(|h| !h.trim().is_empty());
+                linking += usize::from(links);
+                anchors.push(links);
+                brs = 0;
+                return;
+            }
+            if name == "br" {
+                brs += 1;
+                if brs >= 2 {
                     flush(&mut cur, &mut linked, markup, &mut out);
-                    match name.as_str() {
-                        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
-                            heading = heading.saturating_sub(1)
-                        }
-                        "li" | "dt" | "dd" => list_item = list_item.saturating_sub(1),
-                        "blockquote" => quote = quote.saturating_sub(1),
-                        _ => {}
-                    }
-                    markup = current(heading, list_item, quote);
-                } else if matches!(name.as_str(), "td" | "th") {
+                } else {
                     cur.push(' ');
                 }
+                return;
             }
-            Token::Text(s) if hidden == 0 => {
-                if !s.trim().is_empty() {
-                    brs = 0;
-                }
-                if linking > 0 {
-                    linked += s.chars().filter(|c| c.is_alphanumeric()).count();
-                }
-                cur.push_str(&s);
+            if matches!(name.as_str(), "img" | "input" | "meta" | "link" | "wbr") {
+                return;
             }
-            _ => {}
+            brs = 0;
+            if is_block_tag(&name) {
+                flush(&mut cur, &mut linked, markup, &mut out);
+                match name.as_str() {
+                    "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => heading += 1,
+                    "li" | "dt" | "dd" => list_item += 1,
+                    "blockquote" => quote += 1,
+                    _ => {}
+                }
+                markup = current(heading, list_item, quote);
+            }
         }
-    }
+        Token::Close(name) => {
+            if is_hidden_tag(&name) {
+                hidden = hidden.saturating_sub(1);
+                return;
+            }
+            if name == "a" {
+                linking -= usize::from(anchors.pop().unwrap_or(false));
+                return;
+            }
+            if is_block_tag(&name) {
+                brs = 0;
+                flush(&mut cur, &mut linked, markup, &mut out);
+                match name.as_str() {
+                    "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => heading = heading.saturating_sub(1),
+                    "li" | "dt" | "dd" => list_item = list_item.saturating_sub(1),
+                    "blockquote" => quote = quote.saturating_sub(1),
+                    _ => {}
+                }
+                markup = current(heading, list_item, quote);
+            } else if matches!(name.as_str(), "td" | "th") {
+                cur.push(' ');
+            }
+        }
+        Token::Text(s) if hidden == 0 => {
+            if !s.trim().is_empty() {
+                brs = 0;
+            }
+            if linking > 0 {
+                linked += s.chars().filter(|c| c.is_alphanumeric()).count();
+            }
+            cur.push_str(&s);
+        }
+        _ => {}
+    });
     flush(&mut cur, &mut linked, markup, &mut out);
     out
 }

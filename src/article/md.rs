@@ -46,15 +46,14 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<(Article, Option<LoadError>), 
             }
         }
     }
-    let (front, body_start) = front_matter(&head)
-        .map_err(|(line, reason)| {
-            err(
-                ProblemKind::Malformed,
-                path,
-                Some(format!("line {line}")),
-                reason,
-            )
-        })?;
+    let (front, body_start) = front_matter(&head).map_err(|(line, reason)| {
+        err(
+            ProblemKind::Malformed,
+            path,
+            Some(format!("line {line}")),
+            reason,
+        )
+    })?;
 
     let mut article = Article {
         path: path.to_path_buf(),

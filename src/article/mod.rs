@@ -17,6 +17,7 @@ pub mod mhtml;
 mod mime;
 pub mod newsboat;
 pub mod payload;
+mod pool;
 mod scan;
 pub mod shape;
 pub mod txt;

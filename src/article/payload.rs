@@ -4,7 +4,7 @@
 //! or a page of links (a front, section or tag page). A page goes through the saved-page
 //! pipeline ([`super::html::parse`]) like a saved `.html` file.
 
-use super::scan::{attr, tokens, Token};
+use super::scan::{attr, attributes, decode_entities, walk, Piece};
 use super::{html, Article, LoadError};
 use std::io::Read;
 use std::path::Path;
@@ -188,30 +188,31 @@ pub fn link_density(html: &str) -> f64 {
     let (mut all, mut linked) = (0usize, 0usize);
     let mut hidden = 0usize;
     let mut anchors = 0usize;
-    for t in tokens(html) {
-        match t {
-            Token::Open(n, attrs) => match n.as_str() {
-                "head" | "script" | "style" | "noscript" | "template" | "svg" => hidden += 1,
-                "a" if attr(&attrs, "href").is_some() => anchors += 1,
-                _ => {}
-            },
-            Token::Close(n) => match n.as_str() {
-                "head" | "script" | "style" | "noscript" | "template" | "svg" => {
-                    hidden = hidden.saturating_sub(1)
-                }
-                "a" => anchors = anchors.saturating_sub(1),
-                _ => {}
-            },
-            Token::Text(s) if hidden == 0 => {
-                let n = s.chars().filter(|c| c.is_alphanumeric()).count();
-                all += n;
-                if anchors > 0 {
-                    linked += n;
-                }
-            }
+    walk(html, |p| match p {
+        Piece::Open(n, src) => match n {
+            "head" | "script" | "style" | "noscript" | "template" | "svg" => hidden += 1,
+            "a" if attr(&attributes(src), "href").is_some() => anchors += 1,
             _ => {}
+        },
+        Piece::Close(n) => match n {
+            "head" | "script" | "style" | "noscript" | "template" | "svg" => {
+                hidden = hidden.saturating_sub(1)
+            }
+            "a" => anchors = anchors.saturating_sub(1),
+            _ => {}
+        },
+        Piece::Text(s) if hidden == 0 => {
+            let n = decode_entities(s)
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .count();
+            all += n;
+            if anchors > 0 {
+                linked += n;
+            }
         }
-    }
+        _ => {}
+    });
     if all == 0 {
         1.0
     } else {
@@ -242,7 +243,7 @@ pub fn page_story(
     url: Option<&str>,
     captured: Option<&str>,
 ) -> Result<(Article, Option<LoadError>), NotStory> {
-    let (mut a, warning) = match html::parse(path, html_text.as_bytes()) {
+    let (mut a, warning, story) = match html::parse_keeping_story(path, html_text.as_bytes()) {
         Ok(x) => x,
         Err(_) => return Err(NotStory::Empty),
     };
@@ -262,11 +263,7 @@ pub fn page_story(
     // a short story: is what the extractor found mostly links (a front or section
     // page's list)? Measured on the story, not the page: an article's page is often
     // mostly links around a short story (up to 85 % on news-sh)
-    if words < MIN_WORDS
-        || (words < 150
-            && matches!(super::extract::story_html(html_text, url),
-                super::extract::Extracted::Story(s) if link_density(&s) >= LINKS_PAGE))
-    {
+    if words < MIN_WORDS || (words < 150 && story.is_some_and(|s| link_density(&s) >= LINKS_PAGE)) {
         return Err(NotStory::FrontPage);
     }
     // "no story text" is judged above; an invalid-UTF-8 note stays

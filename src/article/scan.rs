@@ -16,136 +16,135 @@ pub enum Token<'a> {
     Raw(&'a str),
 }
 
-/// Split HTML into tokens, read as they are asked for (a page of millions of tags is
-/// never held as tokens whole). Never panics; malformed markup becomes text or is skipped.
-pub fn tokens(html: &str) -> Tokens<'_> {
-    Tokens {
-        html,
-        i: 0,
-        text_start: 0,
-        buf: std::collections::VecDeque::new(),
-        done: false,
-    }
+/// One piece of HTML as it stands in the page, nothing decoded and nothing allocated
+/// ([`walk`]); [`Token`] is the same piece made owned and decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Piece<'a, 'n> {
+    /// `<name ...>`: the name in lower case, and the source of its attributes (read them
+    /// with [`attributes`]).
+    Open(&'n str, &'a str),
+    /// `</name>`; the name in lower case.
+    Close(&'n str),
+    /// Text between tags (also a `<title>`'s or `<textarea>`'s), entities not decoded.
+    Text(&'a str),
+    /// The raw content of a `<script>` or `<style>` element.
+    Raw(&'a str),
 }
 
-/// The tokens of a page, in order ([`tokens`]).
-pub struct Tokens<'a> {
-    html: &'a str,
-    /// Where reading goes on.
-    i: usize,
-    /// Where the text not yet given out starts.
-    text_start: usize,
-    /// Tokens read, not yet given out (a tag can make up to four).
-    buf: std::collections::VecDeque<Token<'a>>,
-    done: bool,
+/// Split HTML into tokens. Never panics; malformed markup becomes text or is skipped.
+#[cfg(test)]
+pub fn tokens(html: &str) -> Vec<Token<'_>> {
+    let mut out = Vec::new();
+    walk(html, |p| out.push(Token::of(p)));
+    out
 }
 
-impl<'a> Iterator for Tokens<'a> {
-    type Item = Token<'a>;
-
-    fn next(&mut self) -> Option<Token<'a>> {
-        loop {
-            if let Some(t) = self.buf.pop_front() {
-                return Some(t);
-            }
-            if self.done {
-                return None;
-            }
-            self.read();
+impl<'a> Token<'a> {
+    /// A piece made owned and decoded. A reader of a whole page walks it ([`walk`])
+    /// making each token as it comes, never holding them all (a page of millions of tags
+    /// held as tokens took a gigabyte).
+    pub fn of(p: Piece<'a, '_>) -> Token<'a> {
+        match p {
+            Piece::Open(name, attrs) => Token::Open(name.to_string(), attributes(attrs)),
+            Piece::Close(name) => Token::Close(name.to_string()),
+            Piece::Text(t) => Token::Text(decode_entities(t)),
+            Piece::Raw(r) => Token::Raw(r),
         }
     }
 }
 
-impl<'a> Tokens<'a> {
-    /// Read on until at least one token is made, or to the end.
-    fn read(&mut self) {
-        let html = self.html;
-        let b = html.as_bytes();
-        let (mut i, mut text_start) = (self.i, self.text_start);
-        let out = &mut self.buf;
-        while i < b.len() && out.is_empty() {
-            if b[i] != b'<' {
-                i += 1;
-                continue;
-            }
-            let rest = &html[i..];
-            let next = b.get(i + 1).copied().unwrap_or(b' ');
-            let skip = if rest.starts_with("<!--") {
-                Some(rest.find("-->").map(|e| i + e + 3).unwrap_or(b.len()))
-            } else if next == b'!' || next == b'?' {
-                Some(rest.find('>').map(|e| i + e + 1).unwrap_or(b.len()))
-            } else {
-                None
-            };
-            if let Some(end) = skip {
-                if text_start < i {
-                    out.push_back(Token::Text(decode_entities(&html[text_start..i])));
-                }
-                i = end;
-                text_start = end;
-                continue;
-            }
-            let end = if next.is_ascii_alphabetic() || next == b'/' {
-                match tag_end(b, i + 1) {
-                    Some(e) => e,
-                    None => {
-                        i += 1;
-                        continue;
-                    }
-                }
-            } else {
-                i += 1;
-                continue;
-            };
+/// Hand each piece of HTML to `f`, in order: what [`tokens`] returns, undecoded, so a
+/// reader that wants a few tags (a page's head metadata) pays only for those.
+pub fn walk<'a>(html: &'a str, mut f: impl for<'n> FnMut(Piece<'a, 'n>)) {
+    let b = html.as_bytes();
+    let mut lower = String::new();
+    let mut i = 0;
+    let mut text_start = 0;
+    while i < b.len() {
+        match memchr::memchr(b'<', &b[i..]) {
+            Some(j) => i += j,
+            None => break,
+        }
+        let rest = &html[i..];
+        let next = b.get(i + 1).copied().unwrap_or(b' ');
+        let skip = if rest.starts_with("<!--") {
+            Some(
+                memchr::memmem::find(rest.as_bytes(), b"-->")
+                    .map(|e| i + e + 3)
+                    .unwrap_or(b.len()),
+            )
+        } else if next == b'!' || next == b'?' {
+            Some(
+                memchr::memchr(b'>', rest.as_bytes())
+                    .map(|e| i + e + 1)
+                    .unwrap_or(b.len()),
+            )
+        } else {
+            None
+        };
+        if let Some(end) = skip {
             if text_start < i {
-                out.push_back(Token::Text(decode_entities(&html[text_start..i])));
-            }
-            // `end` is just past a `>`, so `end - 1` is a character boundary
-            let inner = &html[i + 1..end - 1];
-            if let Some(close) = inner.strip_prefix('/') {
-                let name = tag_name(close);
-                if !name.is_empty() {
-                    out.push_back(Token::Close(name));
-                }
-            } else if next.is_ascii_alphabetic() {
-                let name = tag_name(inner);
-                let attrs = attributes(&inner[name.len().min(inner.len())..]);
-                let raw = matches!(name.as_str(), "script" | "style" | "textarea" | "title");
-                out.push_back(Token::Open(name.clone(), attrs));
-                if raw {
-                    // raw text runs to the matching close tag
-                    let close = format!("</{name}");
-                    let body_end = find_ci(&html[end..], &close)
-                        .map(|e| end + e)
-                        .unwrap_or(b.len());
-                    let content = &html[end..body_end];
-                    if name == "title" || name == "textarea" {
-                        out.push_back(Token::Text(decode_entities(content)));
-                    } else {
-                        out.push_back(Token::Raw(content));
-                    }
-                    out.push_back(Token::Close(name));
-                    let after = html[body_end..]
-                        .find('>')
-                        .map(|e| body_end + e + 1)
-                        .unwrap_or(b.len());
-                    i = after;
-                    text_start = after;
-                    continue;
-                }
+                f(Piece::Text(&html[text_start..i]));
             }
             i = end;
             text_start = end;
+            continue;
         }
-        if i >= b.len() {
-            if text_start < b.len() {
-                out.push_back(Token::Text(decode_entities(&html[text_start..])));
+        let end = if next.is_ascii_alphabetic() || next == b'/' {
+            match tag_end(b, i + 1) {
+                Some(e) => e,
+                None => {
+                    i += 1;
+                    continue;
+                }
             }
-            text_start = b.len();
-            self.done = true;
+        } else {
+            i += 1;
+            continue;
+        };
+        if text_start < i {
+            f(Piece::Text(&html[text_start..i]));
         }
-        self.i = i;
-        self.text_start = text_start;
+        // `end` is just past a `>`, so `end - 1` is a character boundary
+        let inner = &html[i + 1..end - 1];
+        if let Some(close) = inner.strip_prefix('/') {
+            let name = tag_name(close, &mut lower);
+            if !name.is_empty() {
+                f(Piece::Close(name));
+            }
+        } else if next.is_ascii_alphabetic() {
+            let name_len = name_len(inner);
+            let attrs = &inner[name_len..];
+            let name = tag_name(inner, &mut lower);
+            let raw = matches!(name, "script" | "style" | "textarea" | "title");
+            let text = matches!(name, "title" | "textarea");
+            f(Piece::Open(name, attrs));
+            if raw {
+                // raw text runs to the matching close tag
+                let name = tag_name(inner, &mut lower);
+                let body_end = find_close(&b[end..], name.as_bytes())
+                    .map(|e| end + e)
+                    .unwrap_or(b.len());
+                let content = &html[end..body_end];
+                if text {
+                    f(Piece::Text(content));
+                } else {
+                    f(Piece::Raw(content));
+                }
+                f(Piece::Close(tag_name(inner, &mut lower)));
+                let after = memchr::memchr(b'>', &b[body_end..])
+                    .map(|e| body_end + e + 1)
+                    .unwrap_or(b.len());
+                i = after;
+                text_start = after;
+                continue;
+            }
+        }
+        i = end;
+        text_start = end;
+    }
+    if text_start < b.len() {
+        f(Piece::Text(&html[text_start..]));
     }
 }
 
@@ -165,14 +164,29 @@ fn tag_end(b: &[u8], from: usize) -> Option<usize> {
     None
 }
 
-fn tag_name(s: &str) -> String {
-    s.chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == ':')
-        .collect::<String>()
-        .to_ascii_lowercase()
+/// The length of the tag name at the start of `s` (ASCII letters, digits, `-`, `:`).
+fn name_len(s: &str) -> usize {
+    s.bytes()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == b'-' || *c == b':')
+        .count()
 }
 
-fn attributes(s: &str) -> Vec<(String, String)> {
+/// The tag name at the start of `s`, in lower case (in `buf` when it had capitals).
+fn tag_name<'s>(s: &'s str, buf: &'s mut String) -> &'s str {
+    let name = &s[..name_len(s)];
+    if name.bytes().any(|c| c.is_ascii_uppercase()) {
+        buf.clear();
+        buf.push_str(name);
+        buf.make_ascii_lowercase();
+        buf
+    } else {
+        name
+    }
+}
+
+/// The attributes of a tag from their source ([`Piece::Open`]): names in lower case,
+/// values with entities decoded.
+pub fn attributes(s: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let cs: Vec<char> = s.chars().collect();
     let mut i = 0;
@@ -220,11 +234,18 @@ fn attributes(s: &str) -> Vec<(String, String)> {
     out
 }
 
-/// Case-insensitive find of an ASCII needle.
-fn find_ci(hay: &str, needle: &str) -> Option<usize> {
-    let h = hay.as_bytes();
-    let n = needle.as_bytes();
-    (0..h.len().saturating_sub(n.len() - 1)).find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
+/// Where `</name` first stands in `hay`, the name in any case.
+fn find_close(hay: &[u8], name: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    while let Some(j) = memchr::memmem::find(&hay[from..], b"</") {
+        let at = from + j;
+        let rest = &hay[at + 2..];
+        if rest.len() >= name.len() && rest[..name.len()].eq_ignore_ascii_case(name) {
+            return Some(at);
+        }
+        from = at + 2;
+    }
+    None
 }
 
 /// The value of an attribute.
@@ -339,8 +360,7 @@ mod tests {
 
     #[test]
     fn tags_text_and_entities() {
-        let t: Vec<_> =
-            tokens(r#"<p class="a">Tom &amp; Jerry&#8217;s <b>x</b></p><!-- c --><br/>"#).collect();
+        let t = tokens(r#"<p class="a">Tom &amp; Jerry&#8217;s <b>x</b></p><!-- c --><br/>"#);
         assert_eq!(
             t,
             vec![
@@ -357,9 +377,7 @@ mod tests {
 
     #[test]
     fn scripts_are_raw_and_quotes_hold_brackets() {
-        let t: Vec<_> =
-            tokens(r#"<script type="x">if (a < b) { "</p>" }</script><a title="1 > 0">k</a>"#)
-                .collect();
+        let t = tokens(r#"<script type="x">if (a < b) { "</p>" }</script><a title="1 > 0">k</a>"#);
         assert_eq!(t[1], Token::Raw(r#"if (a < b) { "</p>" }"#));
         assert_eq!(
             t[3],
@@ -379,7 +397,7 @@ mod tests {
             "<script>",
             "é<é>&",
         ] {
-            let _ = tokens(s).count();
+            let _ = tokens(s);
         }
         assert_eq!(decode_entities("a &bogus; &#x41;"), "a &bogus; A");
     }

@@ -128,50 +128,10 @@ pub fn check_markup(html: &str) -> Option<Unfit> {
         n.make_ascii_lowercase();
         let n: &[u8] = if len > 16 { b"-" } else { n };
         // the attributes, to the `>` that ends the tag
-        let mut attrs = 0usize;
-        loop {
-            while i < b.len() && matches!(b[i], b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/') {
-                i += 1;
-            }
-            if i >= b.len() || b[i] == b'>' {
-                break;
-            }
-            attrs += 1;
-            if attrs > MAX_ATTRS {
-                return Some(Unfit::Attributes);
-            }
-            // the name: the first character whatever it is, then to a space, `/`, `>`, `=`
-            i += 1;
-            while i < b.len()
-                && !matches!(
-                    b[i],
-                    b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'>' | b'='
-                )
-            {
-                i += 1;
-            }
-            while i < b.len() && matches!(b[i], b'\t' | b'\n' | b'\x0c' | b'\r' | b' ') {
-                i += 1;
-            }
-            if b.get(i) != Some(&b'=') {
-                continue;
-            }
-            i += 1;
-            while i < b.len() && matches!(b[i], b'\t' | b'\n' | b'\x0c' | b'\r' | b' ') {
-                i += 1;
-            }
-            match b.get(i) {
-                Some(&q @ (b'"' | b'\'')) => {
-                    i = memchr::memchr(q, &b[i + 1..]).map_or(b.len(), |e| i + 1 + e + 1);
-                }
-                _ => {
-                    while i < b.len()
-                        && !matches!(b[i], b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'>')
-                    {
-                        i += 1;
-                    }
-                }
-            }
+        let attrs;
+        (i, attrs) = tag_rest(b, i);
+        if attrs > MAX_ATTRS {
+            return Some(Unfit::Attributes);
         }
         let self_closed = i > 0 && b.get(i - 1) == Some(&b'/');
         if !close {
@@ -210,6 +170,53 @@ pub fn check_markup(html: &str) -> Option<Unfit> {
         }
     }
     None
+}
+
+/// From just after a tag's name: the index of the `>` that ends the tag (or the end of
+/// the page) and how many attributes it has, counted as the HTML tokenizer counts them
+/// (`</` inside a tag starts attributes; quotes hold `>` only in a value).
+pub fn tag_rest(b: &[u8], mut i: usize) -> (usize, usize) {
+    let mut attrs = 0usize;
+    loop {
+        while i < b.len() && matches!(b[i], b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/') {
+            i += 1;
+        }
+        if i >= b.len() || b[i] == b'>' {
+            return (i, attrs);
+        }
+        attrs += 1;
+        // the name: the first character whatever it is, then to a space, `/`, `>`, `=`
+        i += 1;
+        while i < b.len()
+            && !matches!(
+                b[i],
+                b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'>' | b'='
+            )
+        {
+            i += 1;
+        }
+        while i < b.len() && matches!(b[i], b'\t' | b'\n' | b'\x0c' | b'\r' | b' ') {
+            i += 1;
+        }
+        if b.get(i) != Some(&b'=') {
+            continue;
+        }
+        i += 1;
+        while i < b.len() && matches!(b[i], b'\t' | b'\n' | b'\x0c' | b'\r' | b' ') {
+            i += 1;
+        }
+        match b.get(i) {
+            Some(&q @ (b'"' | b'\'')) => {
+                i = memchr::memchr(q, &b[i + 1..]).map_or(b.len(), |e| i + 1 + e + 1);
+            }
+            _ => {
+                while i < b.len() && !matches!(b[i], b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'>')
+                {
+                    i += 1;
+                }
+            }
+        }
+    }
 }
 
 /// The parsed page judged: deeper than [`MAX_DEPTH`] or with more than

@@ -12,6 +12,7 @@
 //! goes on at the next record where it can.
 
 use super::payload::{self, NotStory};
+use super::pool::Pool;
 use super::{err, Article, LoadError, ProblemKind};
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
@@ -100,13 +101,19 @@ pub struct Gather<'p> {
     /// Each story, its capture's date and its record's place (see [`Pending::loc`]).
     stories: Vec<(Article, String, Option<u64>)>,
     by_url: HashMap<String, usize>,
-    pending: Vec<Pending>,
+    /// Captured pages being read on rayon's threads while the records are read on.
+    pages: Pool<Pending, Done>,
     /// Read one record and stop ([`load_story`]).
     one: bool,
     /// What was not listed.
     pub skipped: Skipped,
     /// Problems met so far.
     pub problems: Vec<LoadError>,
+    /// Pages read and not listed, and the problems of pages read: kept apart from the
+    /// records' (and told after them), since pages are read on other threads, finishing
+    /// when they do.
+    page_skipped: Skipped,
+    page_problems: Vec<LoadError>,
 }
 
 impl<'p> Gather<'p> {
@@ -117,10 +124,15 @@ impl<'p> Gather<'p> {
             place: place.to_string(),
             stories: Vec::new(),
             by_url: HashMap::new(),
-            pending: Vec::new(),
+            pages: Pool::new(BATCH, {
+                let path = path.to_path_buf();
+                move |p: Pending| read_page(&path, p)
+            }),
             one: false,
             skipped: Skipped::default(),
             problems: Vec::new(),
+            page_skipped: Skipped::default(),
+            page_problems: Vec::new(),
         }
     }
 
@@ -162,12 +174,18 @@ impl<'p> Gather<'p> {
     /// The stories, in the order their URLs were first met, numbered; then the problems,
     /// the count of what was not a story first.
     pub fn finish(mut self) -> (Vec<Article>, Vec<LoadError>) {
+        for (kind, n) in std::mem::take(&mut self.page_skipped.kinds) {
+            for _ in 0..n {
+                self.skipped.add(kind);
+            }
+        }
         let mut problems: Vec<LoadError> = self
             .skipped
             .notice(self.path, &self.place)
             .into_iter()
             .collect();
         problems.append(&mut self.problems);
+        problems.append(&mut self.page_problems);
         (
             self.stories.into_iter().map(|(a, ..)| a).collect(),
             problems,
@@ -422,7 +440,7 @@ impl<'p> Gather<'p> {
         if let Some(&i) = self.by_url.get(&url) {
             if self.stories[i].1 > date {
                 // this capture is older than the one kept: not even read
-                self.skipped.add("earlier captures");
+                self.page_skipped.add("earlier captures");
                 return;
             }
         }
@@ -433,42 +451,46 @@ impl<'p> Gather<'p> {
             Some(_) => None,
             None => Some(start),
         };
-        self.pending.push(Pending {
+        let done = self.pages.push(Pending {
             url,
             date,
             page,
             place,
             loc,
         });
-        if self.pending.len() >= BATCH {
-            self.flush();
-        }
+        self.keep(done);
     }
 
-    /// Read the pages waiting, in parallel (the extractor is most of the time a crawl
-    /// takes), then keep them in record order: one story per URL, its latest capture.
+    /// Wait for the pages still being read, and keep them.
     fn flush(&mut self) {
-        use rayon::prelude::*;
-        let path = self.path;
-        let done: Vec<_> = std::mem::take(&mut self.pending)
-            .into_par_iter()
-            .map(|p| {
-                let text = payload::to_utf8(&p.page.0, p.page.1.as_deref());
-                let captured = (!p.date.is_empty()).then_some(p.date.as_str());
-                let r = payload::page_story(path, &text, Some(&p.url), captured);
-                (p.url, p.date, p.place, p.loc, r)
-            })
-            .collect();
-        for (url, date, place, loc, r) in done {
-            match r {
+        let done = self.pages.finish();
+        self.keep(done);
+    }
+
+    /// Keep pages read, in record order: one story per URL, its latest capture.
+    fn keep(&mut self, done: Vec<Option<Done>>) {
+        for d in done {
+            let Some(Done {
+                url,
+                date,
+                place,
+                loc,
+                story,
+            }) = d
+            else {
+                // caught in read_page; never met
+                self.page_skipped.add("pages that could not be read");
+                continue;
+            };
+            match story {
                 Ok((a, warning)) => {
                     if let Some(mut w) = warning {
                         w.at = Some(place);
-                        self.problems.push(w);
+                        self.page_problems.push(w);
                     }
                     match self.by_url.get(&url) {
                         Some(&i) => {
-                            self.skipped.add("earlier captures");
+                            self.page_skipped.add("earlier captures");
                             if self.stories[i].1 <= date {
                                 self.stories[i] = (a, date, loc);
                             }
@@ -479,15 +501,55 @@ impl<'p> Gather<'p> {
                         }
                     }
                 }
-                Err(NotStory::FrontPage) => self.skipped.add("pages of links"),
-                Err(NotStory::Empty) => self.skipped.add("pages without story text"),
+                Err(Some(NotStory::FrontPage)) => self.page_skipped.add("pages of links"),
+                Err(Some(NotStory::Empty)) => self.page_skipped.add("pages without story text"),
+                Err(None) => {
+                    self.page_skipped.add("pages that could not be read");
+                    self.page_problems.push(err(
+                        ProblemKind::Internal,
+                        self.path,
+                        Some(place),
+                        "could not be read: an internal error".into(),
+                    ));
+                }
             }
         }
     }
 }
 
-/// Pages read together by [`Gather::flush`].
-const BATCH: usize = 32;
+/// A captured page read through the saved-page pipeline (on one of rayon's threads): a
+/// story, or why not (`None`: the pipeline failed on it, a bug caught).
+fn read_page(path: &Path, p: Pending) -> Done {
+    let story = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let text = payload::to_utf8(&p.page.0, p.page.1.as_deref());
+        let captured = (!p.date.is_empty()).then_some(p.date.as_str());
+        payload::page_story(path, &text, Some(&p.url), captured)
+    }));
+    Done {
+        story: match story {
+            Ok(Ok(s)) => Ok(s),
+            Ok(Err(why)) => Err(Some(why)),
+            Err(_) => Err(None),
+        },
+        url: p.url,
+        date: p.date,
+        place: p.place,
+        loc: p.loc,
+    }
+}
+
+/// A captured page, read.
+struct Done {
+    url: String,
+    date: String,
+    place: String,
+    loc: Option<u64>,
+    story: Result<(Article, Option<LoadError>), Option<NotStory>>,
+}
+
+/// Pages handed to rayon's threads together (a few: the caller reads the next records
+/// meanwhile, and takes a batch itself when [`super::pool::IN_FLIGHT`] wait).
+const BATCH: usize = 8;
 
 /// A captured page waiting to be read.
 struct Pending {
@@ -637,25 +699,52 @@ pub fn load_path(path: &Path) -> (Vec<Article>, Vec<LoadError>) {
     finish(path, g)
 }
 
-/// The record places of the stories of WARC files loaded in this process, by path, with
-/// the size and time the file had.
-type Places = HashMap<std::path::PathBuf, (u64, Option<std::time::SystemTime>, Vec<Option<u64>>)>;
+/// The record places of the stories of WARC files loaded in this process (or told by the
+/// index, [`remember_places`]), by path, with the size and time (nanoseconds since 1970)
+/// the file had.
+type Places = HashMap<std::path::PathBuf, (u64, i64, Vec<Option<u64>>)>;
 
 fn places() -> &'static std::sync::Mutex<Places> {
     static PLACES: std::sync::OnceLock<std::sync::Mutex<Places>> = std::sync::OnceLock::new();
     PLACES.get_or_init(Default::default)
 }
 
+/// A file's size and modification time, as places are kept with.
+fn stamp(path: &Path) -> Option<(u64, i64)> {
+    let meta = std::fs::metadata(path).ok()?;
+    let t = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as i64);
+    Some((meta.len(), t))
+}
+
 fn remember(path: &Path, locs: Vec<Option<u64>>) {
-    let Ok(meta) = std::fs::metadata(path) else {
-        return;
-    };
+    if let Some((size, time)) = stamp(path) {
+        remember_places(path, size, time, locs);
+    }
+}
+
+/// Keep the record places of a WARC file's stories (in story order; `None` where a story
+/// cannot be read alone), as they were when the file had this size and time: the index
+/// tells those it keeps, so a story of a crawl indexed before opens from its record.
+pub fn remember_places(path: &Path, size: u64, mtime_ns: i64, locs: Vec<Option<u64>>) {
     if let Ok(mut p) = places().lock() {
-        if p.len() >= 256 {
+        if p.len() >= 4096 {
             p.clear();
         }
-        p.insert(path.to_path_buf(), (meta.len(), meta.modified().ok(), locs));
+        p.insert(path.to_path_buf(), (size, mtime_ns, locs));
     }
+}
+
+/// The record places of a WARC file's stories known in this process, when the file has
+/// not changed since.
+pub fn known_places(path: &Path) -> Option<Vec<Option<u64>>> {
+    let now = stamp(path)?;
+    let p = places().lock().ok()?;
+    let (size, time, locs) = p.get(path)?;
+    ((*size, *time) == now).then(|| locs.clone())
 }
 
 /// Story `index` of a WARC file loaded before in this process (and not changed since),
@@ -663,15 +752,7 @@ fn remember(path: &Path, locs: Vec<Option<u64>>) {
 /// when its place is not known: load the file.
 pub fn load_story(path: &Path, index: usize) -> Option<Article> {
     use std::io::Seek;
-    let meta = std::fs::metadata(path).ok()?;
-    let loc = {
-        let p = places().lock().ok()?;
-        let (size, time, locs) = p.get(path)?;
-        if *size != meta.len() || *time != meta.modified().ok() {
-            return None;
-        }
-        (*locs.get(index)?)?
-    };
+    let loc = (*known_places(path)?.get(index)?)?;
     let mut f = std::fs::File::open(path).ok()?;
     f.seek(std::io::SeekFrom::Start(loc)).ok()?;
     let mut src = Counted {

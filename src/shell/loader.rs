@@ -103,6 +103,8 @@ fn load(
     if let Some(place) = index {
         match Index::open_default(place.as_deref()) {
             Ok(i) => {
+                // a crawl's stories open from their records (the story reader's read)
+                let _ = i.remember_places();
                 if let Ok(entries) = i.entries_with(paths, app::Entry::new) {
                     if !entries.is_empty() {
                         timing::reader(&format!("{} entries from the index", entries.len()));

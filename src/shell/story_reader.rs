@@ -89,6 +89,11 @@ pub fn read_story(
     ev: Option<&Evidence>,
     opts: &Options,
 ) -> Result<ReadStory, String> {
+    // a story whose place in its file is known (a WARC's record) is read alone
+    if let Some(article) = archive::load_story(path, index_in_file).filter(|a| StoryId::of(a) == id)
+    {
+        return Ok(ready(article, ev, opts));
+    }
     let (mut articles, problems) = archive::load_all(&[path.to_path_buf()]);
     let at = articles
         .iter()
@@ -102,7 +107,12 @@ pub fn read_story(
     };
     let article = articles.swap_remove(at);
     drop(articles);
-    Ok(match ev {
+    Ok(ready(article, ev, opts))
+}
+
+/// A story read, cleaned with the evidence when there is some.
+fn ready(article: crate::article::Article, ev: Option<&Evidence>, opts: &Options) -> ReadStory {
+    match ev {
         Some(ev) => {
             let cleaned = clean::clean(&article, ev, opts);
             ReadStory::new(Story { article, cleaned }, true)
@@ -114,7 +124,7 @@ pub fn read_story(
             },
             false,
         ),
-    })
+    }
 }
 
 #[cfg(test)]

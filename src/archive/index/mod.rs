@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 
 /// Bumped whenever what the index stores, or how it is computed, changes: an index made
 /// by another version is rebuilt.
-const INDEX_VERSION: i64 = 2;
+const INDEX_VERSION: i64 = 3;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS meta (
@@ -53,6 +53,10 @@ CREATE TABLE IF NOT EXISTS problem (
     reason TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS problem_file ON problem (file);
+CREATE TABLE IF NOT EXISTS place (  -- a WARC's stories' record offsets, so one is read alone
+    file INTEGER PRIMARY KEY,
+    data BLOB NOT NULL             -- u64 LE per story in file order; u64::MAX: none
+);
 CREATE TABLE IF NOT EXISTS listing (  -- entries() of a root, ready to show; dropped on any change
     root TEXT PRIMARY KEY,
     data BLOB NOT NULL
@@ -356,6 +360,43 @@ impl Index {
             }
         }
         Ok(out)
+    }
+
+    /// Tell this process where the stories of the WARCs the index holds are (their
+    /// records' offsets, with each file's size and time), so that opening one reads its
+    /// record, not the crawl. The number of files told.
+    pub fn remember_places(&self) -> DbResult<usize> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT file.path, file.size, file.mtime, place.data
+                 FROM place JOIN file ON file.id = place.file",
+            )
+            .at(&self.path)?;
+        let rows = st
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, Vec<u8>>(3)?,
+                ))
+            })
+            .at(&self.path)?;
+        let mut n = 0;
+        for row in rows {
+            let (path, size, mtime, data) = row.at(&self.path)?;
+            let locs = data
+                .chunks_exact(8)
+                .map(|c| {
+                    let v = u64::from_le_bytes(c.try_into().unwrap_or([0xff; 8]));
+                    (v != u64::MAX).then_some(v)
+                })
+                .collect();
+            crate::article::warc::remember_places(Path::new(&path), size as u64, mtime, locs);
+            n += 1;
+        }
+        Ok(n)
     }
 
     /// The problems recorded for files under the roots.

@@ -120,7 +120,7 @@ impl Index {
             self.conn
                 .execute_batch(
                     "DELETE FROM fts; DELETE FROM story; DELETE FROM problem; DELETE FROM file;
-                     DELETE FROM listing; DELETE FROM evidence;",
+                     DELETE FROM listing; DELETE FROM evidence; DELETE FROM place;",
                 )
                 .at(&self.path)?;
             self.conn
@@ -234,11 +234,13 @@ impl Index {
                 .at(p)?;
             let mut del_story = tx.prepare("DELETE FROM story WHERE file = ?1").at(p)?;
             let mut del_problem = tx.prepare("DELETE FROM problem WHERE file = ?1").at(p)?;
+            let mut del_place = tx.prepare("DELETE FROM place WHERE file = ?1").at(p)?;
             let mut del_file = tx.prepare("DELETE FROM file WHERE id = ?1").at(p)?;
             let mut clear = |id: i64| -> DbResult<()> {
                 del_fts.execute([id]).at(p)?;
                 del_story.execute([id]).at(p)?;
                 del_problem.execute([id]).at(p)?;
+                del_place.execute([id]).at(p)?;
                 Ok(())
             };
             for &id in &gone {
@@ -277,6 +279,9 @@ impl Index {
             let (send, recv) = std::sync::mpsc::sync_channel::<Vec<(Entry, String)>>(2);
             let ev = &ev;
             let rest = &rest;
+            // the record places of the WARCs read, kept so a story opens from its record
+            let places = std::sync::Mutex::new(Vec::new());
+            let places_ref = &places;
             std::thread::scope(|scope| -> DbResult<()> {
                 scope.spawn(move || {
                     for files in rest.chunks(BATCH) {
@@ -289,6 +294,11 @@ impl Index {
                                     return None;
                                 }
                                 let loaded = crate::article::load_file(f);
+                                if let Some(locs) = crate::article::warc::known_places(f) {
+                                    if let Ok(mut p) = places_ref.lock() {
+                                        p.push((f.to_path_buf(), locs));
+                                    }
+                                }
                                 Some(
                                     loaded
                                         .articles
@@ -358,6 +368,20 @@ impl Index {
                 }
                 Ok(())
             })?;
+            let mut ins_place = tx
+                .prepare("INSERT OR REPLACE INTO place (file, data) VALUES (?1, ?2)")
+                .at(p)?;
+            for (path, locs) in places.into_inner().unwrap_or_default() {
+                if let Some(f) = abs_of.get(path.as_path()) {
+                    let data: Vec<u8> = locs
+                        .iter()
+                        .flat_map(|l| l.unwrap_or(u64::MAX).to_le_bytes())
+                        .collect();
+                    ins_place
+                        .execute(params![file_ids[f.abs.as_str()], data])
+                        .at(p)?;
+                }
+            }
             let mut ins_problem = tx
                 .prepare("INSERT INTO problem (file, at, reason) VALUES (?1, ?2, ?3)")
                 .at(p)?;
