@@ -8,7 +8,7 @@ use crate::clean::features::Features;
 use crate::clean::limits::*;
 use crate::clean::shapes::{furniture_only, has_phrase, is_byline, PROMO_MARKERS};
 use crate::clean::Kind;
-use crate::text::{norm_key, words};
+use crate::text::words;
 
 /// Words that make even a full sentence page furniture when the sentence is short:
 /// sign-up boxes, cookie notices, comment forms.
@@ -121,7 +121,8 @@ fn caption_label(t: &str) -> bool {
 }
 
 /// What a block is on its own: its shape and the furniture words it carries.
-pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, title_key: &str) -> Verdict {
+/// (`is_title`: the block's key is the title's.)
+pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, is_title: bool) -> Verdict {
     let t = text.trim();
     // the furniture checks read short blocks only; the first words are enough
     let lw: Vec<String> = words(t)
@@ -131,7 +132,7 @@ pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, title_key: &st
     if f.words == 0 {
         return Verdict::Hide(Kind::Promo, "has no words".into());
     }
-    if t.len() <= title_key.len() * 2 + 16 && norm_key(t) == title_key {
+    if is_title {
         return Verdict::Hide(Kind::Duplicate, "repeats the title".into());
     }
     if t.starts_with('©')

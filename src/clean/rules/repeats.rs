@@ -19,9 +19,9 @@ use crate::text::norm_key;
 /// is hashed too: so each sentence is looked for only in the blocks that hold it, longest
 /// first. (Comparing blocks with each other took 4 s on a story of 800 KB whose
 /// paragraphs all begin alike, and minutes on 5 MB.)
-pub(super) fn repeat_pass(article: &Article, verdicts: &mut [Verdict]) {
+/// (`keys`: every block's `norm_key`.)
+pub(super) fn repeat_pass(article: &Article, keys: &[String], verdicts: &mut [Verdict]) {
     use std::collections::HashMap;
-    let keys: Vec<String> = article.blocks.iter().map(|b| norm_key(&b.text)).collect();
     let hidden = |v: &Verdict| matches!(v, Verdict::Hide(..));
     // never 0, which stands for "no last word" (a sentence of three)
     let word_hash = |w: &[u8]| {
