@@ -10,7 +10,7 @@
 //! where the model agrees; where it is confident the rules were wrong, the model's
 //! decision is taken, and the reason names the measurements that weighed most.
 
-use super::evidence::Evidence;
+use super::evidence::{Evidence, Fnv};
 use super::features;
 use super::measure::Measured;
 use std::collections::HashMap;
@@ -171,8 +171,8 @@ pub fn block_features(article: &Article, out: &Cleaned, ev: &Evidence) -> Vec<Ve
 }
 
 /// The title's distinct words in lower case, numbered, for [`title_overlap`].
-fn title_words(title: &str) -> HashMap<String, usize> {
-    let mut out = HashMap::new();
+fn title_words(title: &str) -> HashMap<String, usize, Fnv> {
+    let mut out = HashMap::default();
     for w in crate::text::words(title) {
         let n = out.len();
         out.entry(w.to_lowercase()).or_insert(n);
@@ -183,7 +183,7 @@ fn title_words(title: &str) -> HashMap<String, usize> {
 /// The share of the title's distinct words (in lower case) that the text holds. `seen`
 /// and `buf` are reused between blocks.
 fn title_overlap(
-    title: &HashMap<String, usize>,
+    title: &HashMap<String, usize, Fnv>,
     text: &str,
     seen: &mut Vec<bool>,
     buf: &mut String,

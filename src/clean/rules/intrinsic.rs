@@ -124,11 +124,18 @@ fn caption_label(t: &str) -> bool {
 /// (`is_title`: the block's key is the title's.)
 pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, is_title: bool) -> Verdict {
     let t = text.trim();
-    // the furniture checks read short blocks only; the first words are enough
-    let lw: Vec<String> = words(t)
-        .take(FURNITURE_READ_WORDS)
-        .map(|w| w.to_lowercase())
-        .collect();
+    // the furniture checks read short blocks only; the first words are enough (in lower
+    // case, made when a check first needs them: most blocks are long prose that none
+    // reads)
+    let lw_once = std::cell::OnceCell::new();
+    let lw = || -> &Vec<String> {
+        lw_once.get_or_init(|| {
+            words(t)
+                .take(FURNITURE_READ_WORDS)
+                .map(|w| w.to_lowercase())
+                .collect()
+        })
+    };
     if f.words == 0 {
         return Verdict::Hide(Kind::Promo, "has no words".into());
     }
@@ -136,8 +143,10 @@ pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, is_title: bool
         return Verdict::Hide(Kind::Duplicate, "repeats the title".into());
     }
     if t.starts_with('©')
-        || lw.first().is_some_and(|w| w == "copyright")
-        || has_phrase(&lw, "all rights reserved")
+        || words(t)
+            .next()
+            .is_some_and(|w| w.eq_ignore_ascii_case("copyright"))
+        || (holds_ascii_word(t, "reserved") && has_phrase(lw(), "all rights reserved"))
         || t.starts_with("(c) ")
         || t.starts_with("(C) ")
     {
@@ -150,7 +159,7 @@ pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, is_title: bool
         );
     }
     if f.words <= CAPTION_MAX_WORDS
-        && lw
+        && lw()
             .first()
             .is_some_and(|w| CAPTION_MARKERS.contains(&w.as_str()))
         && caption_label(t)
@@ -168,10 +177,10 @@ pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, is_title: bool
     {
         return Verdict::Hide(Kind::Caption, "carries a picture credit".into());
     }
-    if f.words <= FURNITURE_SENTENCE_MAX_WORDS && speaks_to_the_reader(&lw) {
+    if f.words <= FURNITURE_SENTENCE_MAX_WORDS && speaks_to_the_reader(lw()) {
         if let Some(m) = FURNITURE_SENTENCE_MARKERS
             .iter()
-            .find(|m| has_phrase(&lw, m))
+            .find(|m| has_phrase(lw(), m))
         {
             return Verdict::Hide(
                 Kind::Promo,
@@ -180,7 +189,7 @@ pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, is_title: bool
         }
     }
     if f.words > LIST_MIN_WORDS && !f.ends_sentence {
-        if let Some(m) = LIST_HEADINGS.iter().find(|m| starts_with_phrase(&lw, m)) {
+        if let Some(m) = LIST_HEADINGS.iter().find(|m| starts_with_phrase(lw(), m)) {
             return Verdict::Hide(
                 Kind::HeadlineList,
                 format!("a list of other stories under {m:?}"),
@@ -196,9 +205,9 @@ pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, is_title: bool
     if f.words <= FURNITURE_LINE_MAX_WORDS && !f.ends_sentence {
         if let Some(m) = PROMO_MARKERS
             .iter()
-            .find(|m| has_phrase(&lw, m))
+            .find(|m| has_phrase(lw(), m))
             .copied()
-            .or_else(|| furniture_only(&lw))
+            .or_else(|| furniture_only(lw()))
         {
             return Verdict::Hide(
                 Kind::Promo,
@@ -239,6 +248,16 @@ pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, is_title: bool
     } else {
         Verdict::Fragment
     }
+}
+
+/// Could `text` hold `word` (lower-case ASCII) as one of its words in lower case? Only
+/// where it holds those letters in some case: a word in lower case is ASCII only when it
+/// was ASCII (or held the Kelvin sign, which is "k" in lower case; no word asked has a k).
+fn holds_ascii_word(text: &str, word: &str) -> bool {
+    debug_assert!(!word.contains('k'));
+    text.as_bytes()
+        .windows(word.len())
+        .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
 }
 
 /// Several headlines run together into one block: long, unpunctuated, and either
