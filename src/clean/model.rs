@@ -171,23 +171,33 @@ pub fn block_features(article: &Article, out: &Cleaned, ev: &Evidence) -> Vec<Ve
 }
 
 /// The title's distinct words in lower case, numbered, for [`title_overlap`].
-fn title_words(title: &str) -> HashMap<String, usize, Fnv> {
-    let mut out = HashMap::default();
+struct TitleWords {
+    numbers: HashMap<String, usize, Fnv>,
+    /// Bit `n` set when a word of `n` bytes is among them (bit 63: 63 bytes or more).
+    lengths: u64,
+}
+
+/// The bit of a word's length in [`TitleWords::lengths`].
+fn length_bit(len: usize) -> u64 {
+    1 << len.min(63)
+}
+
+fn title_words(title: &str) -> TitleWords {
+    let mut numbers = HashMap::default();
+    let mut lengths = 0;
     for w in crate::text::words(title) {
-        let n = out.len();
-        out.entry(w.to_lowercase()).or_insert(n);
+        let n = numbers.len();
+        let lower = w.to_lowercase();
+        lengths |= length_bit(lower.len());
+        numbers.entry(lower).or_insert(n);
     }
-    out
+    TitleWords { numbers, lengths }
 }
 
 /// The share of the title's distinct words (in lower case) that the text holds. `seen`
 /// and `buf` are reused between blocks.
-fn title_overlap(
-    title: &HashMap<String, usize, Fnv>,
-    text: &str,
-    seen: &mut Vec<bool>,
-    buf: &mut String,
-) -> f64 {
+fn title_overlap(title: &TitleWords, text: &str, seen: &mut Vec<bool>, buf: &mut String) -> f64 {
+    let (lengths, title) = (title.lengths, &title.numbers);
     if title.is_empty() {
         return 0.0;
     }
@@ -196,6 +206,10 @@ fn title_overlap(
     let mut found = 0usize;
     for w in crate::text::words(text) {
         let at = if w.is_ascii() {
+            // in lower case an ASCII word keeps its length: none of the title's, not one
+            if lengths & length_bit(w.len()) == 0 {
+                continue;
+            }
             buf.clear();
             buf.push_str(w);
             buf.make_ascii_lowercase();
@@ -247,10 +261,12 @@ pub(super) fn block_features_measured(
             let d = &out.blocks[i];
             let f = &feats[i];
             let t = d.text.trim();
-            let (mut chars, mut digits) = (0usize, 0usize);
+            // characters, digits and separator marks, in one pass
+            let (mut chars, mut digits, mut separators) = (0usize, 0usize, false);
             for c in t.chars() {
                 chars += 1;
                 digits += usize::from(c.is_ascii_digit());
+                separators |= matches!(c, '|' | '»' | '›' | '•' | '·');
             }
             let chars = chars.max(1);
             let overlap = title_overlap(&title, t, &mut seen, &mut buf);
@@ -297,7 +313,7 @@ pub(super) fn block_features_measured(
                 near(2),
                 shown(-1),
                 shown(1),
-                f64::from(u8::from(t.contains(['|', '»', '›', '•', '·']))),
+                f64::from(u8::from(separators)),
                 f64::from(u8::from(c0.is_lowercase())),
                 f64::from(u8::from(
                     c0.is_ascii_digit() || matches!(c0, '-' | '*' | '•'),
