@@ -113,6 +113,53 @@ fn unmark(s: &str) -> (String, Vec<Range<usize>>) {
     (out, marks)
 }
 
+/// A query that matches more stories than this is ranked among those that match it in
+/// their title (see [`ranked_query`]).
+const CANDIDATES: i64 = 10_000;
+
+/// The query the hits are ranked by: `q` itself, unless it matches more than
+/// `candidates` stories (a word in nearly every story, such as "said" or "the") and at
+/// least `limit` under the roots (`filter`, with `root_args` as ?2...) match it in their
+/// title: then `q` in the title only, so that BM25 is worked out for those stories alone
+/// (on 100,000 generated stories, 13,842 of the 99,873 holding "to": 0.04 s instead of
+/// 0.22). Those are the hits a title match ranks first (the title weighs ten times the
+/// body); among them the order is by the title's matches and the story's length. The
+/// snippets still mark every match.
+fn ranked_query(
+    conn: &Connection,
+    db: &Path,
+    q: &str,
+    limit: usize,
+    candidates: i64,
+    filter: &str,
+    root_args: &[Value],
+) -> DbResult<String> {
+    let most = conn
+        .prepare_cached("SELECT count(*) FROM (SELECT 1 FROM fts WHERE fts MATCH ?1 LIMIT ?2)")
+        .at(db)?
+        .query_row(rusqlite::params![q, candidates + 1], |r| r.get::<_, i64>(0))
+        .at(db)?;
+    if most <= candidates {
+        return Ok(q.to_string());
+    }
+    let in_title = format!("title : ({q})");
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let mut args = vec![Value::Text(in_title.clone())];
+    args.extend_from_slice(root_args);
+    args.push(Value::Integer(limit));
+    let sql = format!(
+        "SELECT count(*) FROM (SELECT 1 FROM fts JOIN story s ON s.id = fts.rowid
+         JOIN file f ON f.id = s.file WHERE fts MATCH ?1 AND {filter} LIMIT ?{})",
+        args.len()
+    );
+    let in_titles: i64 = conn
+        .prepare_cached(&sql)
+        .at(db)?
+        .query_row(params_from_iter(args.iter()), |r| r.get(0))
+        .at(db)?;
+    Ok(if in_titles >= limit { in_title } else { q.to_string() })
+}
+
 /// A hit as the ranking query returns it.
 struct Row {
     /// The story's row id (also its text's in `fts`).
@@ -188,6 +235,7 @@ pub(crate) fn run<'h>(
     } else {
         format!("({})", where_roots.join(" OR "))
     };
+    args[0] = Value::Text(ranked_query(conn, db, &q, limit, CANDIDATES, &filter, &args[1..])?);
     // FTS5 ranks every match and SQLite keeps the best `limit` (bm25() in ORDER BY with a
     // LIMIT keeps a small heap; ordering by FTS5's `rank` column sorted every match, 2-3x
     // slower for a word in every story); only the hits kept are joined to their story
@@ -400,6 +448,65 @@ mod tests {
             assert!(one.len() >= limit.min(5), "{word}: {}", one.len());
             assert_eq!(one, two, "{word}, {limit}");
         }
+    }
+
+    #[test]
+    fn a_word_in_most_stories_is_ranked_among_the_title_matches() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+        std::fs::create_dir_all(&a).unwrap();
+        std::fs::create_dir_all(&b).unwrap();
+        let body = "The council met on Monday and heard from residents before it adjourned.";
+        for i in 0..3 {
+            // in b the word is in the title, in a only in the text
+            std::fs::write(
+                b.join(format!("{i}.txt")),
+                format!(
+                    "Harbour story number {i}\n\n{body} The mayor of {} spoke.\n",
+                    ["Gull Point", "the north pier", "Seal Rock"][i]
+                ),
+            )
+            .unwrap();
+            std::fs::write(
+                a.join(format!("{i}.txt")),
+                format!(
+                    "Council story number {i}\n\n{body} The harbour at {} was quiet.\n",
+                    ["Gull Point", "the north pier", "Seal Rock"][i]
+                ),
+            )
+            .unwrap();
+        }
+        let db = tmp.path().join("i.sqlite");
+        let mut ix = super::super::Index::open(&db).unwrap();
+        let both = [a.clone(), b.clone()];
+        ix.refresh(&both, &crate::clean::Options::default())
+            .unwrap();
+        let conn = Connection::open(&db).unwrap();
+        let q = fts_query("harbour").unwrap();
+        let ranked = |limit: usize, candidates: i64, root: Option<&PathBuf>| {
+            let (filter, args) = match root {
+                None => ("1".to_string(), Vec::new()),
+                Some(r) => {
+                    let (exact, lo, hi) = sql_root_range(r);
+                    (
+                        "(f.path = ?2 OR (f.path >= ?3 AND f.path < ?4))".to_string(),
+                        [exact, lo, hi].map(Value::Text).to_vec(),
+                    )
+                }
+            };
+            ranked_query(&conn, &db, &q, limit, candidates, &filter, &args).unwrap()
+        };
+        let in_title = format!("title : ({q})");
+        // six stories match: more than 5 candidates, and enough of them in the title
+        assert_eq!(ranked(3, 5, None), in_title);
+        assert_eq!(ranked(2, 5, Some(&b)), in_title);
+        // not when few enough match, nor when too few under the roots match in the title
+        assert_eq!(ranked(3, 6, None), q);
+        assert_eq!(ranked(4, 5, None), q);
+        assert_eq!(ranked(1, 5, Some(&a)), q);
+        // and the search itself: the title matches first, every match in the snippets
+        let hits = ix.search("harbour", &both, 3).unwrap();
+        assert!(hits.iter().all(|h| h.entry.path().starts_with(&b)));
     }
 
     #[test]

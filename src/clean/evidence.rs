@@ -306,9 +306,17 @@ impl Evidence {
         if self.titles.is_empty() {
             return None;
         }
-        let k = norm_key(block);
-        let &n = self.titles.get(&hash64(k.as_bytes()))?;
-        (k != norm_key(own_title)).then(|| self.title(n))
+        self.title_of_other_keyed(&norm_key(block), &norm_key(own_title))
+    }
+
+    /// [`Evidence::title_of_other`] with the block's and the own title's [`norm_key`]s
+    /// already computed.
+    pub(super) fn title_of_other_keyed(&self, key: &str, own_title_key: &str) -> Option<&str> {
+        if self.titles.is_empty() {
+            return None;
+        }
+        let &n = self.titles.get(&hash64(key.as_bytes()))?;
+        (key != own_title_key).then(|| self.title(n))
     }
 
     /// In how many stories of this article's source the block appears; for a story of

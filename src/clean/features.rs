@@ -37,6 +37,17 @@ fn unspaced(c: char) -> bool {
 /// Number of words, counting text in scripts written without spaces (Chinese, Japanese)
 /// as one word per two characters, so that a Japanese sentence weighs like an English one.
 pub fn word_count(t: &str) -> usize {
+    if t.is_ascii() {
+        // every word one: the runs of letters, digits and apostrophes, a byte at a time
+        let mut n = 0;
+        let mut in_word = false;
+        for &b in t.as_bytes() {
+            let w = b.is_ascii_alphanumeric() || b == b'\'';
+            n += usize::from(w && !in_word);
+            in_word = w;
+        }
+        return n;
+    }
     words(t)
         .map(|w| {
             if w.is_ascii() {
@@ -136,39 +147,35 @@ fn inner_breaks(t: &str) -> usize {
 /// Split a block into sentences (at `.`, `!`, `?` followed by a space and a capital).
 pub fn sentences(t: &str) -> Vec<String> {
     let mut out = Vec::new();
-    let mut cur = String::new();
-    let cs: Vec<char> = t.chars().collect();
+    // the sentence under way is t[start..]
+    let mut start = 0;
     let mut i = 0;
-    while i < cs.len() {
-        let c = cs[i];
-        cur.push(c);
+    while let Some(c) = t[i..].chars().next() {
+        let mut j = i + c.len_utf8();
         if matches!(c, '.' | '!' | '?' | '。' | '！' | '？') {
-            let mut j = i + 1;
-            while j < cs.len() && CLOSERS.contains(&cs[j]) {
-                cur.push(cs[j]);
-                j += 1;
+            while let Some(x) = t[j..].chars().next().filter(|x| CLOSERS.contains(x)) {
+                j += x.len_utf8();
             }
-            let boundary = j >= cs.len()
-                || (cs[j] == ' '
-                    && cs
-                        .get(j + 1)
+            let mut rest = t[j..].chars();
+            let boundary = j >= t.len()
+                || (rest.next() == Some(' ')
+                    && rest
+                        .next()
                         .is_some_and(|n| n.is_uppercase() || matches!(n, '"' | '“')))
                 || matches!(c, '。' | '！' | '？');
             if boundary {
-                let s = cur.trim().to_string();
+                let s = t[start..j].trim();
                 if !s.is_empty() {
-                    out.push(s);
+                    out.push(s.to_string());
                 }
-                cur.clear();
+                start = j;
             }
-            i = j;
-            continue;
         }
-        i += 1;
+        i = j;
     }
-    let s = cur.trim().to_string();
+    let s = t[start..].trim();
     if !s.is_empty() {
-        out.push(s);
+        out.push(s.to_string());
     }
     out
 }
@@ -184,6 +191,19 @@ mod tests {
         assert!(!of("Storm closes coast road").ends_sentence);
         assert!(of("Here are the highlights:").ends_colon);
         assert!(of("We will see you all at the harbour next summer \u{1F642}").ends_sentence);
+    }
+
+    #[test]
+    fn ascii_words_counted_as_split() {
+        for t in [
+            "",
+            "   ",
+            "The harbour's 12 boats -- and 3,000 fish!",
+            "'quoted' words, don't split; a-b c_d e.f",
+            "' ,,, x '' y",
+        ] {
+            assert_eq!(word_count(t), words(t).count(), "{t:?}");
+        }
     }
 
     #[test]
@@ -207,6 +227,60 @@ mod tests {
     fn inner_breaks_count_sentences() {
         assert_eq!(of("One two. Three four. Five").inner_breaks, 2);
         assert_eq!(of("Mr. smith went").inner_breaks, 0);
+    }
+
+    #[test]
+    fn splits_sentences_as_char_by_char() {
+        // the sentences as the split was first written, a char at a time
+        fn by_chars(t: &str) -> Vec<String> {
+            let mut out = Vec::new();
+            let mut cur = String::new();
+            let cs: Vec<char> = t.chars().collect();
+            let mut i = 0;
+            while i < cs.len() {
+                let c = cs[i];
+                cur.push(c);
+                if matches!(c, '.' | '!' | '?' | '。' | '！' | '？') {
+                    let mut j = i + 1;
+                    while j < cs.len() && CLOSERS.contains(&cs[j]) {
+                        cur.push(cs[j]);
+                        j += 1;
+                    }
+                    let boundary = j >= cs.len()
+                        || (cs[j] == ' '
+                            && cs
+                                .get(j + 1)
+                                .is_some_and(|n| n.is_uppercase() || matches!(n, '"' | '“')))
+                        || matches!(c, '。' | '！' | '？');
+                    if boundary {
+                        let s = cur.trim().to_string();
+                        if !s.is_empty() {
+                            out.push(s);
+                        }
+                        cur.clear();
+                    }
+                    i = j;
+                    continue;
+                }
+                i += 1;
+            }
+            let s = cur.trim().to_string();
+            if !s.is_empty() {
+                out.push(s);
+            }
+            out
+        }
+        for t in [
+            "A b c. D e f! G?",
+            "  He said \"Go.\" Then left.  ",
+            "港の朝市。再開した！ Yes? no. Ünder. “Quoted.” End",
+            "Mr. smith went. . . Done!)] Next.",
+            "",
+            "...",
+            "Ends with a space. ",
+        ] {
+            assert_eq!(sentences(t), by_chars(t), "{t:?}");
+        }
     }
 
     #[test]

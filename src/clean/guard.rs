@@ -25,14 +25,23 @@ use crate::article::Markup;
 const LEDE_MIN_WORDS: usize = 4;
 
 /// Apply the guarantees to an article's decisions.
+#[cfg(test)]
 pub(super) fn keep_the_story(out: &mut Cleaned) {
+    let feats: Vec<features::Features> =
+        out.blocks.iter().map(|d| features::of(&d.text)).collect();
+    keep_the_story_with(out, &feats);
+}
+
+/// [`keep_the_story`] with each block's features (`feats`, by block) measured.
+pub(super) fn keep_the_story_with(out: &mut Cleaned, feats: &[features::Features]) {
     let beside = supported_by_evidence(&out.blocks);
     let carries_evidence = out.blocks.iter().any(|d| d.grounds == Grounds::Evidence);
     // the story's first sentence as the rules and the model left it
     let lede = out
         .blocks
         .iter()
-        .position(|d| d.shown && reads_as_sentence(d));
+        .zip(feats)
+        .position(|(d, f)| d.shown && reads_as_sentence(d, f));
     for (i, (d, beside)) in out.blocks.iter_mut().zip(beside).enumerate() {
         if d.grounds != Grounds::Shape {
             continue;
@@ -51,11 +60,12 @@ pub(super) fn keep_the_story(out: &mut Cleaned) {
             restore(d, why);
         }
     }
-    if let Some(d) = out
+    if let Some((d, _)) = out
         .blocks
         .iter_mut()
-        .filter(|d| !matches!(d.grounds, Grounds::Evidence | Grounds::Empty))
-        .find(|d| reads_as_sentence(d))
+        .zip(feats)
+        .filter(|(d, _)| !matches!(d.grounds, Grounds::Evidence | Grounds::Empty))
+        .find(|(d, f)| reads_as_sentence(d, f))
     {
         if d.grounds == Grounds::Shape {
             restore(
@@ -91,11 +101,11 @@ fn supported_by_evidence(blocks: &[Decision]) -> Vec<bool> {
 }
 
 /// Does the block read as a sentence (the kind of block a story opens with)?
-fn reads_as_sentence(d: &Decision) -> bool {
+/// (`f`: the block's features.)
+fn reads_as_sentence(d: &Decision, f: &features::Features) -> bool {
     if d.markup == Markup::Heading {
         return false;
     }
-    let f = features::of(&d.text);
     f.words >= LEDE_MIN_WORDS && (f.ends_sentence || f.inner_breaks >= 1)
 }
 

@@ -9,6 +9,7 @@ mod evidence;
 mod features;
 mod guard;
 mod limits;
+mod measure;
 pub mod model;
 mod rules;
 mod shapes;
@@ -164,7 +165,7 @@ impl Cleaned {
 
 /// The rules' decisions alone, before the model's: what [`model::block_features`] reads.
 pub fn rules_only(article: &Article, evidence: &Evidence) -> Cleaned {
-    rules::decide(article, evidence)
+    rules::decide_measured(article, evidence, &measure::Measured::of(article))
 }
 
 /// Clean one article. `evidence` holds what the rest of the archive says
@@ -201,14 +202,16 @@ fn clean_unguarded(article: &Article, evidence: &Evidence, opts: &Options) -> Cl
     let mut out = if opts.disabled || raw_source {
         Cleaned::all_shown(article, "cleaning is off")
     } else {
-        let mut out = rules::decide(article, evidence);
+        // every block measured once, read by every pass
+        let m = measure::Measured::of(article);
+        let mut out = rules::decide_measured(article, evidence, &m);
         if !article.extracted {
-            model::judge(article, &mut out, evidence);
+            model::judge_measured(article, &mut out, evidence, &m);
         }
         if article.extracted {
             trust_extractor(&mut out);
         }
-        guard::keep_the_story(&mut out);
+        guard::keep_the_story_with(&mut out, &m.feats);
         out
     };
     if !opts.disabled {

@@ -10,8 +10,10 @@
 //! where the model agrees; where it is confident the rules were wrong, the model's
 //! decision is taken, and the reason names the measurements that weighed most.
 
-use super::evidence::Evidence;
+use super::evidence::{Evidence, Fnv};
 use super::features;
+use super::measure::Measured;
+use std::collections::HashMap;
 use super::{Cleaned, Decision, Kind};
 use crate::article::{Article, Markup};
 use std::sync::OnceLock;
@@ -165,16 +167,82 @@ fn ln1p(n: usize) -> f64 {
 
 /// The features of every block of an article, given the rules' decisions.
 pub fn block_features(article: &Article, out: &Cleaned, ev: &Evidence) -> Vec<Vec<f64>> {
+    block_features_measured(article, out, ev, &Measured::of(article))
+}
+
+/// The title's distinct words in lower case, numbered, for [`title_overlap`].
+struct TitleWords {
+    numbers: HashMap<String, usize, Fnv>,
+    /// Bit `n` set when a word of `n` bytes is among them (bit 63: 63 bytes or more).
+    lengths: u64,
+}
+
+/// The bit of a word's length in [`TitleWords::lengths`].
+fn length_bit(len: usize) -> u64 {
+    1 << len.min(63)
+}
+
+fn title_words(title: &str) -> TitleWords {
+    let mut numbers = HashMap::default();
+    let mut lengths = 0;
+    for w in crate::text::words(title) {
+        let n = numbers.len();
+        let lower = w.to_lowercase();
+        lengths |= length_bit(lower.len());
+        numbers.entry(lower).or_insert(n);
+    }
+    TitleWords { numbers, lengths }
+}
+
+/// The share of the title's distinct words (in lower case) that the text holds. `seen`
+/// and `buf` are reused between blocks.
+fn title_overlap(title: &TitleWords, text: &str, seen: &mut Vec<bool>, buf: &mut String) -> f64 {
+    let (lengths, title) = (title.lengths, &title.numbers);
+    if title.is_empty() {
+        return 0.0;
+    }
+    seen.clear();
+    seen.resize(title.len(), false);
+    let mut found = 0usize;
+    for w in crate::text::words(text) {
+        let at = if w.is_ascii() {
+            // in lower case an ASCII word keeps its length: none of the title's, not one
+            if lengths & length_bit(w.len()) == 0 {
+                continue;
+            }
+            buf.clear();
+            buf.push_str(w);
+            buf.make_ascii_lowercase();
+            title.get(buf.as_str())
+        } else {
+            title.get(w.to_lowercase().as_str())
+        };
+        if let Some(&j) = at {
+            if !seen[j] {
+                seen[j] = true;
+                found += 1;
+            }
+        }
+    }
+    found as f64 / title.len() as f64
+}
+
+/// [`block_features`] with the article's blocks measured (`m`, by block).
+pub(super) fn block_features_measured(
+    article: &Article,
+    out: &Cleaned,
+    ev: &Evidence,
+    m: &Measured,
+) -> Vec<Vec<f64>> {
     let n = out.blocks.len();
-    let feats: Vec<features::Features> = out.blocks.iter().map(|d| features::of(&d.text)).collect();
+    let feats = &m.feats;
     let words: Vec<usize> = feats.iter().map(|f| f.words).collect();
     let total: usize = words.iter().sum();
     let prose: Vec<usize> = (0..n).filter(|&i| is_prose(&feats[i])).collect();
     let first = prose.first().copied().unwrap_or(n) as f64;
     let last = prose.last().map_or(-1.0, |&l| l as f64);
-    let title: std::collections::HashSet<String> = crate::text::words(&article.title)
-        .map(str::to_lowercase)
-        .collect();
+    let title = title_words(&article.title);
+    let (mut seen, mut buf) = (Vec::new(), String::new());
     // the length of the run of short blocks each block belongs to (0 for a long one)
     let mut run = vec![0usize; n];
     let mut i = 0;
@@ -193,15 +261,15 @@ pub fn block_features(article: &Article, out: &Cleaned, ev: &Evidence) -> Vec<Ve
             let d = &out.blocks[i];
             let f = &feats[i];
             let t = d.text.trim();
-            let chars = t.chars().count().max(1);
-            let digits = t.chars().filter(char::is_ascii_digit).count();
-            let overlap = if title.is_empty() {
-                0.0
-            } else {
-                let own: std::collections::HashSet<String> =
-                    crate::text::words(t).map(str::to_lowercase).collect();
-                title.intersection(&own).count() as f64 / title.len() as f64
-            };
+            // characters, digits and separator marks, in one pass
+            let (mut chars, mut digits, mut separators) = (0usize, 0usize, false);
+            for c in t.chars() {
+                chars += 1;
+                digits += usize::from(c.is_ascii_digit());
+                separators |= matches!(c, '|' | '»' | '›' | '•' | '·');
+            }
+            let chars = chars.max(1);
+            let overlap = title_overlap(&title, t, &mut seen, &mut buf);
             let near = |k: isize| -> f64 {
                 let j = i as isize + k;
                 if j < 0 || j as usize >= n {
@@ -220,7 +288,8 @@ pub fn block_features(article: &Article, out: &Cleaned, ev: &Evidence) -> Vec<Ve
             };
             let c0 = t.chars().next().unwrap_or(' ');
             let fi = i as f64;
-            let mut v = vec![
+            let mut v = Vec::with_capacity(FEATURES.len() + CONTEXT.len());
+            v.extend_from_slice(&[
                 ln1p(f.words),
                 f64::from(u8::from(f.ends_sentence)),
                 f64::from(u8::from(f.ends_colon)),
@@ -244,19 +313,19 @@ pub fn block_features(article: &Article, out: &Cleaned, ev: &Evidence) -> Vec<Ve
                 near(2),
                 shown(-1),
                 shown(1),
-                f64::from(u8::from(t.contains(['|', '»', '›', '•', '·']))),
+                f64::from(u8::from(separators)),
                 f64::from(u8::from(c0.is_lowercase())),
                 f64::from(u8::from(
                     c0.is_ascii_digit() || matches!(c0, '-' | '*' | '•'),
                 )),
-                ln1p(ev.repeats(article, t)),
+                ln1p(ev.repeats_keyed(&m.source_key, t, &m.repeat_keys[i])),
                 f64::from(u8::from(d.shown)),
                 ln1p(total),
                 words[i] as f64 / total.max(1) as f64,
                 f64::from(u8::from(d.markup == Markup::Heading)),
                 f64::from(u8::from(d.markup == Markup::ListItem)),
                 ln1p(run[i]),
-            ];
+            ]);
             v.extend(KINDS.iter().map(|&k| f64::from(u8::from(d.kind == k))));
             v
         })
@@ -280,6 +349,48 @@ struct Ensemble {
     features: Vec<String>,
     baseline: f64,
     trees: Vec<Tree>,
+    /// Every tree's nodes in one array, made from `trees` when the model is read: what
+    /// [`Ensemble::probability`] walks.
+    #[serde(skip)]
+    flat: Flat,
+}
+
+/// The trees of an ensemble as one array of nodes (a node's threshold and children side
+/// by side, a leaf holding its score), and where each tree's root is.
+#[derive(Debug, Default)]
+struct Flat {
+    nodes: Vec<Node>,
+    roots: Vec<u32>,
+}
+
+/// A node of [`Flat`]: an inner node sends a block left when `x[feature] <= value`; a
+/// leaf (`feature < 0`) holds its score in `value`.
+#[derive(Debug, Clone, Copy)]
+struct Node {
+    value: f64,
+    feature: i32,
+    left: u32,
+    right: u32,
+}
+
+impl Flat {
+    fn of(trees: &[Tree]) -> Flat {
+        let mut flat = Flat::default();
+        for t in trees {
+            let base = flat.nodes.len() as u32;
+            flat.roots.push(base);
+            for k in 0..t.feature.len() {
+                let leaf = t.feature[k] < 0;
+                flat.nodes.push(Node {
+                    value: if leaf { t.value[k] } else { t.threshold[k] },
+                    feature: t.feature[k],
+                    left: if leaf { 0 } else { base + t.left[k] },
+                    right: if leaf { 0 } else { base + t.right[k] },
+                });
+            }
+        }
+        flat
+    }
 }
 
 /// The trained model: a first pass over each block's own features, and a second that
@@ -299,8 +410,10 @@ struct Model {
 fn model() -> &'static Model {
     static MODEL: OnceLock<Model> = OnceLock::new();
     MODEL.get_or_init(|| {
-        let m: Model =
+        let mut m: Model =
             serde_json::from_str(include_str!("model.json")).expect("model.json is valid");
+        m.first.flat = Flat::of(&m.first.trees);
+        m.context.flat = Flat::of(&m.context.trees);
         let names: Vec<&str> = FEATURES.iter().map(|f| f.0).collect();
         assert_eq!(
             m.first.features, names,
@@ -316,6 +429,26 @@ fn model() -> &'static Model {
 }
 
 impl Ensemble {
+    /// The probability that a block is story: [`Ensemble::score`] without the parts,
+    /// walking the flat array of nodes (the same leaves, summed in the same order).
+    fn probability(&self, x: &[f64]) -> f64 {
+        let nodes = &self.flat.nodes;
+        let mut raw = self.baseline;
+        for &root in &self.flat.roots {
+            let mut n = nodes[root as usize];
+            while n.feature >= 0 {
+                let next = if x[n.feature as usize] <= n.value {
+                    n.left
+                } else {
+                    n.right
+                };
+                n = nodes[next as usize];
+            }
+            raw += n.value;
+        }
+        1.0 / (1.0 + (-raw).exp())
+    }
+
     /// The probability that a block is story, and each feature's part in the log-odds
     /// (the change in score along each tree's path, credited to the feature split on).
     fn score(&self, x: &[f64], parts: Option<&mut Vec<f64>>) -> f64 {
@@ -345,7 +478,7 @@ impl Ensemble {
 /// pass's reading.
 fn both_passes(xs: Vec<Vec<f64>>) -> Vec<Vec<f64>> {
     let m = model();
-    let first: Vec<f64> = xs.iter().map(|x| m.first.score(x, None)).collect();
+    let first: Vec<f64> = xs.iter().map(|x| m.first.probability(x)).collect();
     xs.into_iter()
         .zip(context_features(&first))
         .map(|(mut x, c)| {
@@ -361,7 +494,7 @@ pub fn probabilities(article: &Article, out: &Cleaned, ev: &Evidence) -> Vec<f64
     let m = model();
     both_passes(block_features(article, out, ev))
         .iter()
-        .map(|x| m.context.score(x, None))
+        .map(|x| m.context.probability(x))
         .collect()
 }
 
@@ -369,36 +502,86 @@ pub fn probabilities(article: &Article, out: &Cleaned, ev: &Evidence) -> Vec<f64
 /// (hidden only on the rules' or the archive's word), marked-up blocks (headings, list
 /// items, quotes: the plain text it learned from had none), scripts without spaces,
 /// or a block hidden on the archive's evidence.
+#[cfg(test)]
 fn may_overrule(article: &Article, d: &Decision, ev: &Evidence) -> bool {
-    !((d.shown && is_prose(&features::of(&d.text)))
+    let m = Measured::of(article);
+    let key = crate::text::norm_key(&d.text);
+    let block = Block {
+        feats: &features::of(&d.text),
+        key: &key,
+        repeat_key: &super::evidence::repeat_key(&d.text),
+    };
+    overrule_check(d, ev, &block, &m)
+}
+
+/// [`may_overrule`] for block `i` of an article measured (`m`).
+fn may_overrule_measured(d: &Decision, ev: &Evidence, m: &Measured, i: usize) -> bool {
+    let block = Block {
+        feats: &m.feats[i],
+        key: &m.keys[i],
+        repeat_key: &m.repeat_keys[i],
+    };
+    overrule_check(d, ev, &block, m)
+}
+
+/// A block's measurements, as [`overrule_check`] reads them.
+struct Block<'a> {
+    feats: &'a features::Features,
+    key: &'a str,
+    repeat_key: &'a str,
+}
+
+/// [`may_overrule`], the cheap tests first; of `m` only the title's and the source's
+/// keys are read.
+fn overrule_check(d: &Decision, ev: &Evidence, b: &Block, m: &Measured) -> bool {
+    !(d.markup != Markup::Paragraph
+        || (d.shown && is_prose(b.feats))
         || in_an_unspaced_script(&d.text)
-        || d.markup != Markup::Paragraph
-        || (!d.shown && backed_by_archive(article, &d.text, ev)))
+        || (!d.shown && backed_by_archive(ev, m, b, &d.text)))
 }
 
 /// Take the model's side wherever it disagrees with the rules: a block the rules showed
 /// is hidden as [`Kind::Clutter`]; a block the rules hid is shown as story. Every changed
 /// decision says why, naming what weighed most.
 pub fn judge(article: &Article, out: &mut Cleaned, ev: &Evidence) {
-    let xs = both_passes(block_features(article, out, ev));
-    let m = model();
-    let words = |d: &Decision| features::word_count(&d.text);
-    let shown_before: usize = out.body().map(words).sum();
+    judge_measured(article, out, ev, &Measured::of(article));
+}
+
+/// [`judge`] with the article's blocks measured (`m`, by block). Blocks the model may
+/// not overrule are not scored by the second pass; an article with none it may
+/// overrule is not scored at all.
+pub(super) fn judge_measured(article: &Article, out: &mut Cleaned, ev: &Evidence, m: &Measured) {
+    let open: Vec<bool> = (out.blocks.iter().enumerate())
+        .map(|(i, d)| may_overrule_measured(d, ev, m, i))
+        .collect();
+    if !open.contains(&true) {
+        return;
+    }
+    let xs = both_passes(block_features_measured(article, out, ev, m));
+    let model = model();
+    let words = |i: usize| m.feats[i].words;
+    let shown_before: usize = (0..out.blocks.len())
+        .filter(|&i| out.blocks[i].shown)
+        .map(words)
+        .sum();
     // (block, probability, what weighed most) for every decision the model changes
     let mut changes: Vec<(usize, f64, String)> = Vec::new();
     for (i, (d, x)) in out.blocks.iter().zip(&xs).enumerate() {
-        let p = m.context.score(x, None);
+        if !open[i] {
+            continue;
+        }
+        let p = model.context.probability(x);
         let story = if d.shown {
-            p >= m.hide_below
+            p >= model.hide_below
         } else {
-            p >= m.show_from
+            p >= model.show_from
         };
-        if story == d.shown || !may_overrule(article, d, ev) {
+        if story == d.shown {
             continue;
         }
         // what weighed most, only for the decisions it changes
         let mut parts = vec![0.0; x.len()];
-        m.context.score(x, Some(&mut parts));
+        model.context.score(x, Some(&mut parts));
         changes.push((i, p, weightiest(&parts, story)));
     }
     // it never takes most of what the rules showed: the story itself, as in a brief of
@@ -406,7 +589,7 @@ pub fn judge(article: &Article, out: &mut Cleaned, ev: &Evidence) {
     let hidden: usize = changes
         .iter()
         .filter(|c| out.blocks[c.0].shown)
-        .map(|c| words(&out.blocks[c.0]))
+        .map(|c| words(c.0))
         .sum();
     let keep_hides = 2 * hidden <= shown_before;
     for (i, p, why) in changes {
@@ -456,9 +639,9 @@ fn in_an_unspaced_script(text: &str) -> bool {
 /// across a source's stories)? The corpora the model learned from are single pages of
 /// many sites, where such evidence is rare, so it cannot judge it: the rules' decision
 /// stands.
-fn backed_by_archive(article: &Article, text: &str, ev: &Evidence) -> bool {
-    ev.title_of_other(text, &article.title).is_some()
-        || ev.repeats(article, text) >= super::evidence::MIN_REPEATS
+fn backed_by_archive(ev: &Evidence, m: &Measured, b: &Block, text: &str) -> bool {
+    ev.title_of_other_keyed(b.key, &m.title_key).is_some()
+        || ev.repeats_keyed(&m.source_key, text, b.repeat_key) >= super::evidence::MIN_REPEATS
 }
 
 /// The two descriptions that weighed most for (`story`) or against the block being story.

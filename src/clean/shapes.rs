@@ -11,30 +11,48 @@ use crate::text::{norm_key, words};
 /// The lone source line among the blocks above the story, if there is one: the first
 /// block naming a publication, with only a standfirst, bylines or dates above it.
 pub(super) fn stated_source(article: &Article) -> Option<usize> {
+    let n = article.blocks.len().min(HEADER_BLOCKS + 1);
+    let feats: Vec<Features> = article.blocks[..n]
+        .iter()
+        .map(|b| features::of(&b.text))
+        .collect();
+    let title_key = norm_key(&article.title);
+    stated_source_with(article, &feats, |i| {
+        norm_key(&article.blocks[i].text) == title_key
+    })
+}
+
+/// [`stated_source`] with the blocks already measured: `feats` holds (at least) the
+/// first `HEADER_BLOCKS + 1` blocks' features, and `is_title(i)` says whether block `i`
+/// repeats the title.
+pub(super) fn stated_source_with(
+    article: &Article,
+    feats: &[Features],
+    is_title: impl Fn(usize) -> bool,
+) -> Option<usize> {
     // a header line: a standfirst (first block, a full sentence), a byline or a date
     let header = |i: usize| -> bool {
         let t = article.blocks[i].text.trim();
-        let f = features::of(t);
-        is_byline(t, &f)
-            || is_dateline(t, &f)
-            || norm_key(t) == norm_key(&article.title)
+        let f = &feats[i];
+        is_byline(t, f)
+            || is_dateline(t, f)
+            || is_title(i)
             || (i == 0 && f.ends_sentence && f.words >= PARAGRAPH_MIN_WORDS)
     };
     // the line after it must start the story or be another header line, so that a run
     // of navigation links ("Home", "Contact") is never taken for a publication
     let story_or_header = |i: usize| -> bool {
-        article.blocks.get(i).is_some_and(|b| {
-            let f = features::of(&b.text);
+        feats.get(i).is_some_and(|f| {
             header(i) || (f.ends_sentence && f.words >= PARAGRAPH_MIN_WORDS)
         })
     };
     for (i, b) in article.blocks.iter().enumerate().take(HEADER_BLOCKS) {
-        let f = features::of(&b.text);
+        let f = &feats[i];
         // under a paragraph, a single capitalised word is more likely a subheading
-        let under_prose = i > 0 && features::of(&article.blocks[i - 1].text).ends_sentence;
+        let under_prose = i > 0 && feats[i - 1].ends_sentence;
         let lone_word_under_prose = under_prose && f.words < 2;
-        if looks_like_source(&b.text, &f)
-            && !is_byline(&b.text, &f)
+        if looks_like_source(&b.text, f)
+            && !is_byline(&b.text, f)
             && !is_furniture_line(&b.text)
             && !lone_word_under_prose
         {

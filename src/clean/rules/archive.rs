@@ -4,7 +4,7 @@
 use super::Verdict;
 use crate::article::Article;
 use crate::clean::evidence::{Fnv, MIN_REPEATS};
-use crate::clean::features::Features;
+use crate::clean::measure::Measured;
 use crate::clean::limits::*;
 use crate::clean::{Evidence, Kind};
 use crate::text::words;
@@ -12,24 +12,16 @@ use crate::text::words;
 /// Archive evidence: another story's title, or furniture repeated across a source.
 /// A block the story itself says more than once (a refrain, a repeated subheading) is
 /// the story's own and is never hidden for appearing elsewhere.
-/// (`stated` is [`stated_source`], found once by the caller.)
-pub(super) fn archive_pass(
-    article: &Article,
-    stated: Option<usize>,
-    ev: &Evidence,
-    feats: &[Features],
-    verdicts: &mut [Verdict],
-) {
-    let src_key = crate::clean::evidence::source_key_with(article, stated);
+/// (`m`: the article's blocks measured.)
+pub(super) fn archive_pass(article: &Article, m: &Measured, ev: &Evidence, verdicts: &mut [Verdict]) {
+    let stated = m.stated;
+    let feats = &m.feats;
+    let src_key = &m.source_key;
     let src_name = article
         .source
         .clone()
         .or_else(|| stated.map(|i| article.blocks[i].text.trim().to_string()));
-    let keys: Vec<String> = article
-        .blocks
-        .iter()
-        .map(|b| crate::clean::evidence::repeat_key(&b.text))
-        .collect();
+    let keys = &m.repeat_keys;
     let first = verdicts.iter().position(|v| matches!(v, Verdict::Prose));
     let last = verdicts.iter().rposition(|v| matches!(v, Verdict::Prose));
     let inside = |j: usize| first.is_some_and(|s| j > s) && last.is_some_and(|e| j < e);
@@ -59,7 +51,7 @@ pub(super) fn archive_pass(
     // stories of no known source (or a small one) are compared with the whole archive,
     // which may hold many sites: there a line is furniture only when a share of all its
     // stories carry it ("Conclusion", "Pros" and "FAQs" head sections of many stories)
-    let min_repeats = if ev.source_is_large(&src_key) {
+    let min_repeats = if ev.source_is_large(src_key) {
         MIN_REPEATS
     } else {
         MIN_REPEATS.max(ev.stories() / ARCHIVE_SHARE)
@@ -68,7 +60,7 @@ pub(super) fn archive_pass(
         if matches!(verdicts[i], Verdict::Hide(..)) {
             continue;
         }
-        if let Some(other) = ev.title_of_other(&b.text, &article.title) {
+        if let Some(other) = ev.title_of_other_keyed(&m.keys[i], &m.title_key) {
             verdicts[i] = Verdict::Hide(
                 Kind::RelatedHeadline,
                 format!("the title of another story, \u{201c}{other}\u{201d}"),
@@ -78,14 +70,14 @@ pub(super) fn archive_pass(
         if refrains[i] {
             continue;
         }
-        let n = ev.repeats_keyed(&src_key, &b.text, &keys[i]);
+        let n = ev.repeats_keyed(src_key, &b.text, &keys[i]);
         // long prose repeated across stories is usually a shared paragraph of wire copy;
         // keep the story's own words and hide only furniture-sized repeats
         if n >= min_repeats
             && (feats[i].words <= ARCHIVE_PROSE_MAX_WORDS || !feats[i].ends_sentence)
         {
             let src = match &src_name {
-                Some(s) if ev.source_is_large(&src_key) => s.as_str(),
+                Some(s) if ev.source_is_large(src_key) => s.as_str(),
                 _ => "this archive",
             };
             let kind = if feats[i].words >= ARCHIVE_LIST_MIN_WORDS && !feats[i].ends_sentence {

@@ -4,23 +4,24 @@
 
 use super::Verdict;
 use crate::article::{Article, Markup};
-use crate::clean::features::{self, Features};
+use crate::clean::features::Features;
+use crate::clean::measure::Measured;
 use crate::clean::limits::*;
 use crate::clean::shapes::is_dateline;
 use crate::clean::{Cleaned, Decision, Grounds, Kind};
-use crate::text::{norm_key, words};
+use crate::text::words;
 
 /// Where the story is: from the first to the last paragraph of prose. Outside it,
 /// fragments are page furniture; inside it, short fragments are subheadings and
 /// headline-length ones are other stories' headlines.
 pub(super) fn context_pass(
     article: &Article,
-    feats: &[Features],
+    m: &Measured,
     verdicts: &[Verdict],
     placed: &[bool],
-    title_key: &str,
     out: &mut Cleaned,
 ) {
+    let feats = &m.feats;
     let span = story_span(feats, verdicts);
     let first = span.map(|s| s.0);
     let last = span.map(|s| s.1);
@@ -99,7 +100,7 @@ pub(super) fn context_pass(
                         true,
                         "a short heading inside the story".into(),
                     )
-                } else if let Some(why) = inline_story_line(article, verdicts, i) {
+                } else if let Some(why) = inline_story_line(article, feats, verdicts, i) {
                     (Kind::Story, true, why.into())
                 } else {
                     (
@@ -113,7 +114,7 @@ pub(super) fn context_pass(
         let grounds = match &verdicts[i] {
             _ if shown => Grounds::Shown,
             Verdict::Hide(..) if placed[i] => Grounds::Shape,
-            Verdict::Hide(..) if f.words == 0 || norm_key(&b.text) == title_key => Grounds::Empty,
+            Verdict::Hide(..) if f.words == 0 || m.keys[i] == m.title_key => Grounds::Empty,
             Verdict::Hide(..) => Grounds::Evidence,
             // a dateline's shape is evidence of what it is
             Verdict::Fragment if first.is_none_or(|s| i < s) && is_dateline(b.text.trim(), f) => {
@@ -143,14 +144,19 @@ pub(super) fn context_pass(
 /// introduces it (a list), it starts in lower case (it continues a sentence), it carries
 /// an address or a handle (an embedded post), or it has a comma and no headline-style
 /// attribution at its end ("...: Name").
-fn inline_story_line(article: &Article, verdicts: &[Verdict], i: usize) -> Option<&'static str> {
+fn inline_story_line(
+    article: &Article,
+    feats: &[Features],
+    verdicts: &[Verdict],
+    i: usize,
+) -> Option<&'static str> {
     let t = article.blocks[i].text.trim();
     // the paragraph above the run of lines this one belongs to
     let mut p = i;
     while p > 0 && matches!(verdicts[p - 1], Verdict::Fragment) {
         p -= 1;
     }
-    if p > 0 && features::of(&article.blocks[p - 1].text).ends_colon {
+    if p > 0 && feats[p - 1].ends_colon {
         return Some("a line of a list that the paragraph above introduces with a colon");
     }
     if t.starts_with(|c: char| c.is_lowercase()) {

@@ -8,7 +8,7 @@ use crate::clean::features::Features;
 use crate::clean::limits::*;
 use crate::clean::shapes::{furniture_only, has_phrase, is_byline, PROMO_MARKERS};
 use crate::clean::Kind;
-use crate::text::{norm_key, words};
+use crate::text::words;
 
 /// Words that make even a full sentence page furniture when the sentence is short:
 /// sign-up boxes, cookie notices, comment forms.
@@ -121,22 +121,32 @@ fn caption_label(t: &str) -> bool {
 }
 
 /// What a block is on its own: its shape and the furniture words it carries.
-pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, title_key: &str) -> Verdict {
+/// (`is_title`: the block's key is the title's.)
+pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, is_title: bool) -> Verdict {
     let t = text.trim();
-    // the furniture checks read short blocks only; the first words are enough
-    let lw: Vec<String> = words(t)
-        .take(FURNITURE_READ_WORDS)
-        .map(|w| w.to_lowercase())
-        .collect();
+    // the furniture checks read short blocks only; the first words are enough (in lower
+    // case, made when a check first needs them: most blocks are long prose that none
+    // reads)
+    let lw_once = std::cell::OnceCell::new();
+    let lw = || -> &Vec<String> {
+        lw_once.get_or_init(|| {
+            words(t)
+                .take(FURNITURE_READ_WORDS)
+                .map(|w| w.to_lowercase())
+                .collect()
+        })
+    };
     if f.words == 0 {
         return Verdict::Hide(Kind::Promo, "has no words".into());
     }
-    if t.len() <= title_key.len() * 2 + 16 && norm_key(t) == title_key {
+    if is_title {
         return Verdict::Hide(Kind::Duplicate, "repeats the title".into());
     }
     if t.starts_with('©')
-        || lw.first().is_some_and(|w| w == "copyright")
-        || has_phrase(&lw, "all rights reserved")
+        || words(t)
+            .next()
+            .is_some_and(|w| w.eq_ignore_ascii_case("copyright"))
+        || (holds_ascii_word(t, "reserved") && has_phrase(lw(), "all rights reserved"))
         || t.starts_with("(c) ")
         || t.starts_with("(C) ")
     {
@@ -149,7 +159,7 @@ pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, title_key: &st
         );
     }
     if f.words <= CAPTION_MAX_WORDS
-        && lw
+        && lw()
             .first()
             .is_some_and(|w| CAPTION_MARKERS.contains(&w.as_str()))
         && caption_label(t)
@@ -167,10 +177,10 @@ pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, title_key: &st
     {
         return Verdict::Hide(Kind::Caption, "carries a picture credit".into());
     }
-    if f.words <= FURNITURE_SENTENCE_MAX_WORDS && speaks_to_the_reader(&lw) {
+    if f.words <= FURNITURE_SENTENCE_MAX_WORDS && speaks_to_the_reader(lw()) {
         if let Some(m) = FURNITURE_SENTENCE_MARKERS
             .iter()
-            .find(|m| has_phrase(&lw, m))
+            .find(|m| has_phrase(lw(), m))
         {
             return Verdict::Hide(
                 Kind::Promo,
@@ -179,7 +189,7 @@ pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, title_key: &st
         }
     }
     if f.words > LIST_MIN_WORDS && !f.ends_sentence {
-        if let Some(m) = LIST_HEADINGS.iter().find(|m| starts_with_phrase(&lw, m)) {
+        if let Some(m) = LIST_HEADINGS.iter().find(|m| starts_with_phrase(lw(), m)) {
             return Verdict::Hide(
                 Kind::HeadlineList,
                 format!("a list of other stories under {m:?}"),
@@ -195,9 +205,9 @@ pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, title_key: &st
     if f.words <= FURNITURE_LINE_MAX_WORDS && !f.ends_sentence {
         if let Some(m) = PROMO_MARKERS
             .iter()
-            .find(|m| has_phrase(&lw, m))
+            .find(|m| has_phrase(lw(), m))
             .copied()
-            .or_else(|| furniture_only(&lw))
+            .or_else(|| furniture_only(lw()))
         {
             return Verdict::Hide(
                 Kind::Promo,
@@ -238,6 +248,16 @@ pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, title_key: &st
     } else {
         Verdict::Fragment
     }
+}
+
+/// Could `text` hold `word` (lower-case ASCII) as one of its words in lower case? Only
+/// where it holds those letters in some case: a word in lower case is ASCII only when it
+/// was ASCII (or held the Kelvin sign, which is "k" in lower case; no word asked has a k).
+fn holds_ascii_word(text: &str, word: &str) -> bool {
+    debug_assert!(!word.contains('k'));
+    text.as_bytes()
+        .windows(word.len())
+        .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
 }
 
 /// Several headlines run together into one block: long, unpunctuated, and either

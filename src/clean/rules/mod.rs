@@ -20,9 +20,10 @@ mod context;
 mod intrinsic;
 mod repeats;
 
-use super::features::{self, sentences, Features};
+use super::features::{self, sentences};
 use super::limits::*;
-use super::shapes::{copyright_holder, stated_source};
+use super::measure::Measured;
+use super::shapes::copyright_holder;
 use super::{Cleaned, Evidence, Kind};
 use crate::article::Article;
 use crate::text::norm_key;
@@ -43,23 +44,26 @@ enum Verdict {
 }
 
 /// Run every pass over an article.
+#[cfg(test)]
 pub(super) fn decide(article: &Article, ev: &Evidence) -> Cleaned {
-    let feats: Vec<Features> = article
-        .blocks
-        .iter()
-        .map(|b| features::of(&b.text))
-        .collect();
-    let title_key = norm_key(&article.title);
+    decide_measured(article, ev, &Measured::of(article))
+}
+
+/// Run every pass over an article whose blocks are measured (`m`).
+pub(super) fn decide_measured(article: &Article, ev: &Evidence, m: &Measured) -> Cleaned {
+    let feats = &m.feats;
+    let title_key = &m.title_key;
     let mut verdicts: Vec<Verdict> = article
         .blocks
         .iter()
-        .zip(&feats)
-        .map(|(b, f)| intrinsic(&b.text, b.markup, f, &title_key))
+        .zip(feats)
+        .zip(&m.keys)
+        .map(|((b, f), k)| intrinsic(&b.text, b.markup, f, k == title_key))
         .collect();
 
     standfirst_pass(article, &mut verdicts);
     let mut out = Cleaned::default();
-    let stated = stated_source(article);
+    let stated = m.stated;
     // hides on the header's shape alone (a lone capitalised line, what stands above it)
     let mut placed = vec![false; verdicts.len()];
     if let Some(k) = stated {
@@ -76,10 +80,10 @@ pub(super) fn decide(article: &Article, ev: &Evidence) -> Cleaned {
             }
         }
     }
-    archive_pass(article, stated, ev, &feats, &mut verdicts);
-    repeat_pass(article, &mut verdicts);
+    archive_pass(article, m, ev, &mut verdicts);
+    repeat_pass(article, &m.keys, &mut verdicts);
 
-    context_pass(article, &feats, &verdicts, &placed, &title_key, &mut out);
+    context_pass(article, m, &verdicts, &placed, &mut out);
     if out.source_line.is_none() {
         // no source line: the publisher a copyright line names, if the story has one
         out.source_line = out

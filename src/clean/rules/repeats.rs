@@ -8,6 +8,15 @@ use crate::clean::limits::*;
 use crate::clean::Kind;
 use crate::text::norm_key;
 
+/// The sieve of the openings wanted, in 64-bit words.
+const SIEVE_WORDS: usize = 64;
+
+/// The bit of the sieve for an opening's hash and its number of words.
+fn sieve_bit(h: u64, n: usize) -> usize {
+    let x = (h ^ (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    (x >> 52) as usize % (SIEVE_WORDS * 64)
+}
+
 /// Repeats inside the article: a block whose every sentence is said again by other
 /// blocks (a standfirst the first paragraph repeats, a pull quote) is hidden once.
 ///
@@ -19,9 +28,9 @@ use crate::text::norm_key;
 /// is hashed too: so each sentence is looked for only in the blocks that hold it, longest
 /// first. (Comparing blocks with each other took 4 s on a story of 800 KB whose
 /// paragraphs all begin alike, and minutes on 5 MB.)
-pub(super) fn repeat_pass(article: &Article, verdicts: &mut [Verdict]) {
+/// (`keys`: every block's `norm_key`.)
+pub(super) fn repeat_pass(article: &Article, keys: &[String], verdicts: &mut [Verdict]) {
     use std::collections::HashMap;
-    let keys: Vec<String> = article.blocks.iter().map(|b| norm_key(&b.text)).collect();
     let hidden = |v: &Verdict| matches!(v, Verdict::Hide(..));
     // never 0, which stands for "no last word" (a sentence of three)
     let word_hash = |w: &[u8]| {
@@ -61,15 +70,22 @@ pub(super) fn repeat_pass(article: &Article, verdicts: &mut [Verdict]) {
     // the openings wanted (of sentences of blocks of 8 to 60 words), each with the
     // lengths of the last words that follow it (0: none)
     let mut wanted: HashMap<(u64, usize), Vec<usize>, Fnv> = Default::default();
+    // a sieve before the map: a bit for every (opening hash, words) wanted, so that the
+    // runs no sentence opens with (nearly all) cost a bit test, not a map lookup
+    let mut sieve = [0u64; SIEVE_WORDS];
     let mut counts = [false; PULL_QUOTE_MAX_WORDS + 1];
+    // each block's sentence keys, when worked out (read again below)
+    let mut sentences_of: Vec<Option<Vec<String>>> = vec![None; keys.len()];
     for (i, k) in keys.iter().enumerate() {
         if (PULL_QUOTE_MIN_WORDS..=PULL_QUOTE_MAX_WORDS).contains(&k.split(' ').count())
             && !hidden(&verdicts[i])
         {
-            for sk in sentence_keys(i) {
-                let Some((h, n, last)) = sentence_key(&sk) else {
+            for sk in sentences_of[i].insert(sentence_keys(i)).iter() {
+                let Some((h, n, last)) = sentence_key(sk) else {
                     continue;
                 };
+                let bit = sieve_bit(h, n);
+                sieve[bit / 64] |= 1 << (bit % 64);
                 let len = if last == 0 {
                     0
                 } else {
@@ -102,7 +118,13 @@ pub(super) fn repeat_pass(article: &Article, verdicts: &mut [Verdict]) {
                 let mut h = run_hash(&hs[..n]);
                 for w in n..=hs.len() {
                     // the run is hs[w - n..w]; the word after it, ws[w]
-                    for &len in wanted.get(&(h, n)).map_or(&[][..], |l| l.as_slice()) {
+                    let bit = sieve_bit(h, n);
+                    let lens = if sieve[bit / 64] & (1 << (bit % 64)) == 0 {
+                        &[][..]
+                    } else {
+                        wanted.get(&(h, n)).map_or(&[][..], |l| l.as_slice())
+                    };
+                    for &len in lens {
                         let last = match ws.get(w) {
                             _ if len == 0 => 0,
                             Some(next) if next.len() >= len => word_hash(&next[..len]),
@@ -148,7 +170,7 @@ pub(super) fn repeat_pass(article: &Article, verdicts: &mut [Verdict]) {
         // found inside longer paragraphs) and rarely more than a few sentences
         let n_words = keys[i].split(' ').count();
         let all_elsewhere = (PULL_QUOTE_MIN_WORDS..=PULL_QUOTE_MAX_WORDS).contains(&n_words) && {
-            let sents = sentence_keys(i);
+            let sents = sentences_of[i].take().unwrap_or_else(|| sentence_keys(i));
             !sents.is_empty()
                 && sents.iter().all(|k| {
                     // a key only for a sentence of three words or more
