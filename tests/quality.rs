@@ -109,28 +109,31 @@ fn stored_clean(corpus: &str, min_recall: f64, max_touched: f64, max_lede: f64) 
 // Issue 11 asks, on the gate parts, for the earlier floors (0.985 / 0.88 and
 // 0.97 / 0.812) with the first paragraph hidden in at most 1 % of articles. Hiding only on
 // evidence costs boiler_hidden on these corpora (one page per site: little evidence to
-// find); the floors below are what the cleaner reaches now (see README, "Cleaning").
+// find), and the model now learns from the training parts only (tools/train_model.py), so
+// these are figures on articles it never saw: lower than those of the model that had
+// seen them (0.8359 and 0.7793), and honest. The floors are what the cleaner reaches now
+// (see README, "Cleaning").
 
 #[test]
 fn news_sh_text_quality() {
-    scraped("news-sh", 0.985, 0.80, 0.03);
+    scraped("news-sh", 0.985, 0.77, 0.03);
 }
 
 #[test]
 fn news_wcxb_dev_text_quality() {
-    scraped("news-wcxb-dev", 0.97, 0.76, 0.05);
+    scraped("news-wcxb-dev", 0.97, 0.74, 0.05);
 }
 
 #[test]
 fn news_sh_stored_clean_loses_nothing() {
     // issue 11: body_recall >= 0.999, 95 % untouched, lede hidden in at most 1 %
-    stored_clean("news-sh", 0.996, 0.10, 0.01);
+    stored_clean("news-sh", 0.999, 0.05, 0.01);
 }
 
 #[test]
 fn news_wcxb_dev_stored_clean_loses_nothing() {
     // issue 11: body_recall >= 0.995, 80 % untouched, lede hidden in at most 1 %
-    stored_clean("news-wcxb-dev", 0.993, 0.20, 0.015);
+    stored_clean("news-wcxb-dev", 0.995, 0.10, 0.01);
 }
 
 fn generated(
@@ -164,7 +167,7 @@ fn generated_archive_quality() {
     let Some((shared, _tmp, out)) = generated(2000, 1, None) else {
         return;
     };
-    // issue 6: 0.999 / 0.99. The model learned from an archive of another seed (7).
+    // issue 6: 0.999 / 0.99. The model learned from an archive of another seed (5).
     Figures::of(&shared, "generated 2k", &out)
         .at_least("body_recall", 0.999)
         .at_least("boiler_hidden", 0.99);

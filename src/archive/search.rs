@@ -157,7 +157,11 @@ fn ranked_query(
         .at(db)?
         .query_row(params_from_iter(args.iter()), |r| r.get(0))
         .at(db)?;
-    Ok(if in_titles >= limit { in_title } else { q.to_string() })
+    Ok(if in_titles >= limit {
+        in_title
+    } else {
+        q.to_string()
+    })
 }
 
 /// A hit as the ranking query returns it.
@@ -235,7 +239,15 @@ pub(crate) fn run<'h>(
     } else {
         format!("({})", where_roots.join(" OR "))
     };
-    args[0] = Value::Text(ranked_query(conn, db, &q, limit, CANDIDATES, &filter, &args[1..])?);
+    args[0] = Value::Text(ranked_query(
+        conn,
+        db,
+        &q,
+        limit,
+        CANDIDATES,
+        &filter,
+        &args[1..],
+    )?);
     // FTS5 ranks every match and SQLite keeps the best `limit` (bm25() in ORDER BY with a
     // LIMIT keeps a small heap; ordering by FTS5's `rank` column sorted every match, 2-3x
     // slower for a word in every story); only the hits kept are joined to their story

@@ -27,8 +27,7 @@ const LEDE_MIN_WORDS: usize = 4;
 /// Apply the guarantees to an article's decisions.
 #[cfg(test)]
 pub(super) fn keep_the_story(out: &mut Cleaned) {
-    let feats: Vec<features::Features> =
-        out.blocks.iter().map(|d| features::of(&d.text)).collect();
+    let feats: Vec<features::Features> = out.blocks.iter().map(|d| features::of(&d.text)).collect();
     keep_the_story_with(out, &feats);
 }
 

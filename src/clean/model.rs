@@ -13,9 +13,9 @@
 use super::evidence::{Evidence, Fnv};
 use super::features;
 use super::measure::Measured;
-use std::collections::HashMap;
 use super::{Cleaned, Decision, Kind};
 use crate::article::{Article, Markup};
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// Every kind, in the order of the one-hot features.
@@ -501,7 +501,8 @@ pub fn probabilities(article: &Article, out: &Cleaned, ev: &Evidence) -> Vec<f64
 /// May the model overrule the rules on this block? Not for the story's long prose
 /// (hidden only on the rules' or the archive's word), marked-up blocks (headings, list
 /// items, quotes: the plain text it learned from had none), scripts without spaces,
-/// or a block hidden on the archive's evidence.
+/// a block hidden on the archive's evidence, or a block hidden because the story repeats
+/// it (a standfirst the body repeats, a duplicate): shown, its words would be read twice.
 #[cfg(test)]
 fn may_overrule(article: &Article, d: &Decision, ev: &Evidence) -> bool {
     let m = Measured::of(article);
@@ -537,7 +538,14 @@ fn overrule_check(d: &Decision, ev: &Evidence, b: &Block, m: &Measured) -> bool 
     !(d.markup != Markup::Paragraph
         || (d.shown && is_prose(b.feats))
         || in_an_unspaced_script(&d.text)
+        || (!d.shown && repeated_by_the_story(d))
         || (!d.shown && backed_by_archive(ev, m, b, &d.text)))
+}
+
+/// Hidden on the evidence that the story repeats it (a standfirst or a duplicate found
+/// again in the body), not for its place.
+fn repeated_by_the_story(d: &Decision) -> bool {
+    d.grounds == super::Grounds::Evidence && matches!(d.kind, Kind::Duplicate | Kind::Standfirst)
 }
 
 /// Take the model's side wherever it disagrees with the rules: a block the rules showed

@@ -42,9 +42,9 @@ pub(super) fn stated_source_with(
     // the line after it must start the story or be another header line, so that a run
     // of navigation links ("Home", "Contact") is never taken for a publication
     let story_or_header = |i: usize| -> bool {
-        feats.get(i).is_some_and(|f| {
-            header(i) || (f.ends_sentence && f.words >= PARAGRAPH_MIN_WORDS)
-        })
+        feats
+            .get(i)
+            .is_some_and(|f| header(i) || (f.ends_sentence && f.words >= PARAGRAPH_MIN_WORDS))
     };
     for (i, b) in article.blocks.iter().enumerate().take(HEADER_BLOCKS) {
         let f = &feats[i];

@@ -4,8 +4,8 @@
 use super::Verdict;
 use crate::article::Article;
 use crate::clean::evidence::{Fnv, MIN_REPEATS};
-use crate::clean::measure::Measured;
 use crate::clean::limits::*;
+use crate::clean::measure::Measured;
 use crate::clean::{Evidence, Kind};
 use crate::text::words;
 
@@ -13,7 +13,12 @@ use crate::text::words;
 /// A block the story itself says more than once (a refrain, a repeated subheading) is
 /// the story's own and is never hidden for appearing elsewhere.
 /// (`m`: the article's blocks measured.)
-pub(super) fn archive_pass(article: &Article, m: &Measured, ev: &Evidence, verdicts: &mut [Verdict]) {
+pub(super) fn archive_pass(
+    article: &Article,
+    m: &Measured,
+    ev: &Evidence,
+    verdicts: &mut [Verdict],
+) {
     let stated = m.stated;
     let feats = &m.feats;
     let src_key = &m.source_key;

@@ -5,8 +5,8 @@
 use super::Verdict;
 use crate::article::{Article, Markup};
 use crate::clean::features::Features;
-use crate::clean::measure::Measured;
 use crate::clean::limits::*;
+use crate::clean::measure::Measured;
 use crate::clean::shapes::is_dateline;
 use crate::clean::{Cleaned, Decision, Grounds, Kind};
 use crate::text::words;

@@ -13,7 +13,8 @@ const SIEVE_WORDS: usize = 64;
 
 /// The bit of the sieve for an opening's hash and its number of words.
 fn sieve_bit(h: u64, n: usize) -> usize {
-    let x = (h ^ (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    let x =
+        (h ^ (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     (x >> 52) as usize % (SIEVE_WORDS * 64)
 }
 
