@@ -372,6 +372,13 @@ fn a_star_set_in_one_run_is_shown_in_the_next() {
 /// `dir`, with these variables set.
 fn spawn_with(dir: &Path, env: &[(&str, &str)]) -> Session {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    spawn_on(dir, &root.join("articles"), env)
+}
+
+/// The reader on `folder` in a fresh pseudo-terminal (the shipped config), its state and
+/// index in `dir`, with these variables set.
+fn spawn_on(dir: &Path, folder: &Path, env: &[(&str, &str)]) -> Session {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_broadsheet"));
     cmd.arg("--config");
     cmd.arg(root.join("config.toml"));
@@ -379,7 +386,7 @@ fn spawn_with(dir: &Path, env: &[(&str, &str)]) -> Session {
     cmd.arg(dir.join("state.sqlite"));
     cmd.arg("--index");
     cmd.arg(dir.join("index.sqlite"));
-    cmd.arg(root.join("articles"));
+    cmd.arg(folder);
     cmd.env("TERM", "xterm-256color");
     for (k, v) in env {
         cmd.env(k, v);
@@ -553,18 +560,7 @@ fn a_story_written_while_the_reader_is_open_appears_and_a_removed_one_leaves() {
         format!("{t}\n\nThe harbour board met on Monday and agreed the plan for the quay.\n")
     };
     std::fs::write(arch.join("a.txt"), story("Harbour board agrees quay plan")).unwrap();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_broadsheet"));
-    cmd.arg("--config");
-    cmd.arg(root.join("config.toml"));
-    cmd.arg("--state");
-    cmd.arg(dir.path().join("state.sqlite"));
-    cmd.arg("--index");
-    cmd.arg(dir.path().join("index.sqlite"));
-    cmd.arg(&arch);
-    cmd.env("TERM", "xterm-256color");
-    cmd.cwd(dir.path());
-    let x = spawn(cmd);
+    let x = spawn_on(dir.path(), &arch, &[]);
     let (t, child, master, pump) = (x.term, x.child, x.master, x.pump);
     t.wait("the list", |s| loaded(s) && s.contains("Harbour board"));
     // the reader is idle now: the folder is watched
@@ -601,13 +597,7 @@ fn the_reader_on_a_folder_of_bad_files_shows_the_good_stories_and_quits_clean() 
         format!("# {}", good("Ferry timetable changes")),
     )
     .unwrap();
-    rustix::fs::mkfifoat(
-        rustix::fs::CWD,
-        news.join("fifo.txt"),
-        rustix::fs::Mode::from(0o600),
-    )
-    .unwrap();
-    std::os::unix::fs::symlink("/dev/zero", news.join("zero.txt")).unwrap();
+    common::endless_files(&news);
     {
         use flate2::write::GzEncoder;
         let page = "<p>All work and no play makes a dull page.</p>\n".repeat((1 << 20) / 47);
@@ -640,18 +630,7 @@ fn the_reader_on_a_folder_of_bad_files_shows_the_good_stories_and_quits_clean() 
     )
     .unwrap();
 
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_broadsheet"));
-    cmd.arg("--config");
-    cmd.arg(root.join("config.toml"));
-    cmd.arg("--state");
-    cmd.arg(dir.path().join("state.sqlite"));
-    cmd.arg("--index");
-    cmd.arg(dir.path().join("index.sqlite"));
-    cmd.arg(&news);
-    cmd.env("TERM", "xterm-256color");
-    cmd.cwd(dir.path());
-    let s = spawn(cmd);
+    let s = spawn_on(dir.path(), &news, &[]);
     let screen = s.term.wait("the good stories", |s| {
         loaded(s) && s.contains("Harbour plan agreed") && s.contains("Ferry timetable")
     });

@@ -157,13 +157,7 @@ fn only_regular_files_are_read_and_each_within_its_size() {
     let tmp = tempfile::tempdir().unwrap();
     let news = archive(tmp.path());
     // a FIFO, links to a device and to a FIFO, a socket, a link to a folder
-    rustix::fs::mkfifoat(
-        rustix::fs::CWD,
-        news.join("fifo.txt"),
-        rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR,
-    )
-    .unwrap();
-    std::os::unix::fs::symlink("/dev/zero", news.join("zero.txt")).unwrap();
+    common::endless_files(&news);
     std::os::unix::fs::symlink(news.join("fifo.txt"), news.join("to-fifo.md")).unwrap();
     std::os::unix::fs::symlink(&news, news.join("loop.json")).unwrap();
     let _sock = std::os::unix::net::UnixListener::bind(news.join("sock.jsonl")).unwrap();
@@ -632,13 +626,7 @@ fn the_configs_limits_are_obeyed() {
 fn a_folder_of_every_bad_shape_is_read_in_bounded_memory() {
     let tmp = tempfile::tempdir().unwrap();
     let news = archive(tmp.path());
-    rustix::fs::mkfifoat(
-        rustix::fs::CWD,
-        news.join("fifo.txt"),
-        rustix::fs::Mode::from(0o600),
-    )
-    .unwrap();
-    std::os::unix::fs::symlink("/dev/zero", news.join("zero.txt")).unwrap();
+    common::endless_files(&news);
     std::fs::write(news.join("bomb.html.gz"), gzip_bomb(300)).unwrap();
     let attrs: String = (0..300_000).map(|i| format!(" a{i}=1")).collect();
     let pages = [

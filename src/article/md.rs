@@ -363,16 +363,7 @@ fn body_blocks<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<(u8, Block)> {
             flush(&mut para, &mut out);
             let text = inline(t[level as usize..].trim().trim_end_matches('#').trim());
             if !text.is_empty() {
-                super::limits::push_block(
-                    &mut out,
-                    (
-                        level,
-                        Block {
-                            text,
-                            markup: Markup::Heading,
-                        },
-                    ),
-                );
+                push_heading(&mut out, level, text);
             }
             continue;
         }
@@ -385,16 +376,7 @@ fn body_blocks<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<(u8, Block)> {
             let text = inline(&para[0]);
             para.clear();
             let level = if t.starts_with('=') { 1 } else { 2 };
-            super::limits::push_block(
-                &mut out,
-                (
-                    level,
-                    Block {
-                        text,
-                        markup: Markup::Heading,
-                    },
-                ),
-            );
+            push_heading(&mut out, level, text);
             continue;
         }
         // `* ` and `+ ` bullets become `- ` (inline markup would eat a `*`)
@@ -406,6 +388,15 @@ fn body_blocks<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<(u8, Block)> {
     }
     flush(&mut para, &mut out);
     out
+}
+
+/// A heading of `level` among the body's blocks.
+fn push_heading(out: &mut Vec<(u8, Block)>, level: u8, text: String) {
+    let b = Block {
+        text,
+        markup: Markup::Heading,
+    };
+    super::limits::push_block(out, (level, b));
 }
 
 fn heading_level(t: &str) -> Option<u8> {

@@ -135,3 +135,16 @@ fn rand_suffix() -> u128 {
         .unwrap()
         .as_nanos()
 }
+
+/// Files no loader may read whole in `dir`: a FIFO `fifo.txt` (a read waits for ever) and
+/// a link `zero.txt` to `/dev/zero` (a read never ends).
+#[cfg(unix)]
+pub fn endless_files(dir: &Path) {
+    rustix::fs::mkfifoat(
+        rustix::fs::CWD,
+        dir.join("fifo.txt"),
+        rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR,
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("/dev/zero", dir.join("zero.txt")).unwrap();
+}
