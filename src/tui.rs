@@ -242,7 +242,26 @@ mod abort {
 /// The terminal the reader draws on. Frames are buffered whole (ratatui flushes once at
 /// the end of each draw), so a frame reaches the terminal in one write instead of in
 /// stdout's 1 KB line-buffer pieces.
-type Terminal = ratatui::Terminal<CrosstermBackend<io::BufWriter<io::Stdout>>>;
+type Terminal = ratatui::Terminal<CrosstermBackend<io::BufWriter<Gate>>>;
+
+/// Standard output for frames, closed the moment the terminal is restored (by quitting, a
+/// signal or an abort on another thread): a frame finished after that is dropped, checked
+/// just before each write, so it cannot hide the cursor or take the screen back.
+struct Gate(io::Stdout);
+
+impl io::Write for Gate {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if IN_READER.load(Ordering::SeqCst) {
+            self.0.write(buf)
+        } else {
+            Ok(buf.len())
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
 
 /// Raw mode and the alternate screen, as `ratatui::try_init` sets them up, on a buffered
 /// backend. On failure the terminal is left as it was.
@@ -251,7 +270,7 @@ fn init_terminal() -> io::Result<Terminal> {
     enable_raw_mode()?;
     execute!(io::stdout(), EnterAlternateScreen)
         .and_then(|()| {
-            let out = io::BufWriter::with_capacity(1 << 16, io::stdout());
+            let out = io::BufWriter::with_capacity(1 << 16, Gate(io::stdout()));
             ratatui::Terminal::new(CrosstermBackend::new(out))
         })
         .inspect_err(|_| ratatui::restore())
