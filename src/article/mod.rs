@@ -338,12 +338,7 @@ fn load_file_unguarded(path: &Path) -> Loaded {
             return out;
         }
         Err(e) => {
-            out.problems.push(err(
-                ProblemKind::Unreadable,
-                path,
-                None,
-                format!("cannot read: {e}"),
-            ));
+            out.problems.push(cannot_read(path, e));
             return out;
         }
     };
@@ -389,14 +384,7 @@ fn for_each_unguarded(path: &Path, mut each: impl FnMut(Article)) -> Vec<LoadErr
     {
         Ok(Some(not_articles)) => return vec![not_articles],
         Ok(None) => {}
-        Err(e) => {
-            return vec![err(
-                ProblemKind::Unreadable,
-                path,
-                None,
-                format!("cannot read: {e}"),
-            )]
-        }
+        Err(e) => return vec![cannot_read(path, e)],
     }
     limits::blocks_capped(path); // what an earlier file on this thread left
     let mut out = Loaded::default(); // problems only, kept to the first few
@@ -413,14 +401,7 @@ fn for_each_unguarded(path: &Path, mut each: impl FnMut(Article)) -> Vec<LoadErr
     let file = match limits::open_regular(path, None) {
         Ok((f, _)) => f,
         Err(Ok(refused)) => return vec![refused],
-        Err(Err(e)) => {
-            return vec![err(
-                ProblemKind::Unreadable,
-                path,
-                None,
-                format!("cannot read: {e}"),
-            )]
-        }
+        Err(Err(e)) => return vec![cannot_read(path, e)],
     };
     let max_line = limits::get().file;
     let mut r = std::io::BufReader::with_capacity(1 << 16, file);
@@ -448,15 +429,7 @@ fn for_each_unguarded(path: &Path, mut each: impl FnMut(Article)) -> Vec<LoadErr
             }
             Ok(_) => {}
             Err(e) => {
-                problem(
-                    &mut out,
-                    err(
-                        ProblemKind::Unreadable,
-                        path,
-                        None,
-                        format!("cannot read: {e}"),
-                    ),
-                );
+                problem(&mut out, cannot_read(path, e));
                 break;
             }
         }
@@ -743,6 +716,16 @@ pub(crate) fn err(kind: ProblemKind, path: &Path, at: Option<String>, reason: St
         kind,
         reason,
     }
+}
+
+/// The problem of a file the system would not let us read.
+pub(crate) fn cannot_read(path: &Path, e: impl std::fmt::Display) -> LoadError {
+    err(
+        ProblemKind::Unreadable,
+        path,
+        None,
+        format!("cannot read: {e}"),
+    )
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! them is still one story, its latest capture.
 
 use super::warc::{self, Gather};
-use super::{err, Article, LoadError, ProblemKind};
+use super::{cannot_read, err, Article, LoadError, ProblemKind};
 use std::io::{Read, Seek};
 use std::path::Path;
 
@@ -12,15 +12,7 @@ use std::path::Path;
 pub fn load_path(path: &Path) -> (Vec<Article>, Vec<LoadError>) {
     match std::fs::File::open(path) {
         Ok(f) => load_reader(path, f),
-        Err(e) => (
-            Vec::new(),
-            vec![err(
-                ProblemKind::Unreadable,
-                path,
-                None,
-                format!("cannot read: {e}"),
-            )],
-        ),
+        Err(e) => (Vec::new(), vec![cannot_read(path, e)]),
     }
 }
 

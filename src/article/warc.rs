@@ -13,7 +13,7 @@
 
 use super::payload::{self, NotStory};
 use super::pool::Pool;
-use super::{err, Article, LoadError, ProblemKind};
+use super::{cannot_read, err, Article, LoadError, ProblemKind};
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
@@ -681,17 +681,7 @@ fn http_page(body: &[u8]) -> Result<(Vec<u8>, Option<String>), Skip> {
 pub fn load_path(path: &Path) -> (Vec<Article>, Vec<LoadError>) {
     let f = match std::fs::File::open(path) {
         Ok(f) => f,
-        Err(e) => {
-            return (
-                Vec::new(),
-                vec![err(
-                    ProblemKind::Unreadable,
-                    path,
-                    None,
-                    format!("cannot read: {e}"),
-                )],
-            )
-        }
+        Err(e) => return (Vec::new(), vec![cannot_read(path, e)]),
     };
     let mut g = Gather::new(path, "");
     g.read(f);

@@ -545,6 +545,14 @@ mod tests {
         }
     }
 
+    /// A shell on the state file at `db` and an empty reader of 100x30.
+    fn shell_on(db: &std::path::Path) -> (Shell, App) {
+        let sh = Shell::new(Some(Store::open(db).unwrap()), vec![], Options::default());
+        let mut app = App::new(Settings::default(), crate::keymap::Keymap::default());
+        app.update(Msg::Resize(100, 30));
+        (sh, app)
+    }
+
     /// One story at `/archive/0.txt`, starred in the state file at `db`.
     fn starred_story(db: &std::path::Path) -> crate::archive::Story {
         let mut s = crate::app::tests::story("Harbour fares", &["The ferry fares rise."]);
@@ -558,13 +566,10 @@ mod tests {
 
     #[test]
     fn the_ui_thread_does_not_wait_for_a_locked_state_file() {
-        use crate::keymap::Keymap;
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("state.sqlite");
         let s = starred_story(&db);
-        let mut sh = Shell::new(Some(Store::open(&db).unwrap()), vec![], Options::default());
-        let mut app = App::new(Settings::default(), Keymap::default());
-        app.update(Msg::Resize(100, 30));
+        let (mut sh, mut app) = shell_on(&db);
         sh.receive(&mut app, Msg::Stories(vec![s]));
         sh.receive(&mut app, Msg::Loaded);
         sh.take_answers(&mut app, true);
@@ -594,13 +599,10 @@ mod tests {
 
     #[test]
     fn remembered_state_answered_after_a_write_does_not_undo_it() {
-        use crate::keymap::Keymap;
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("state.sqlite");
         let s = starred_story(&db);
-        let mut sh = Shell::new(Some(Store::open(&db).unwrap()), vec![], Options::default());
-        let mut app = App::new(Settings::default(), Keymap::default());
-        app.update(Msg::Resize(100, 30));
+        let (mut sh, mut app) = shell_on(&db);
         sh.receive(&mut app, Msg::Stories(vec![s])); // its state asked for
         assert!(
             !app.entries()[0].starred,
