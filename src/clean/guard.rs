@@ -24,6 +24,9 @@ use crate::article::Markup;
 /// Words a block needs, ending like a sentence, to be read as the story's first sentence.
 const LEDE_MIN_WORDS: usize = 4;
 
+/// Most characters of a divider line.
+const DIVIDER_MAX_CHARS: usize = 40;
+
 /// Apply the guarantees to an article's decisions.
 #[cfg(test)]
 pub(super) fn keep_the_story(out: &mut Cleaned) {
@@ -34,15 +37,15 @@ pub(super) fn keep_the_story(out: &mut Cleaned) {
 /// [`keep_the_story`] with each block's features (`feats`, by block) measured.
 pub(super) fn keep_the_story_with(out: &mut Cleaned, feats: &[features::Features]) {
     let beside = supported_by_evidence(&out.blocks);
-    let carries_evidence = out.blocks.iter().any(|d| d.grounds == Grounds::Evidence);
-    // the story's first sentence as the rules and the model left it
-    let lede = out
-        .blocks
-        .iter()
-        .zip(feats)
-        .position(|(d, f)| d.shown && reads_as_sentence(d, f));
+    let carries_evidence = out.blocks.iter().any(of_the_page);
+    // the story's first sentence: the first block that reads as one, unless it is hidden
+    // on evidence of its own (it is shown, below)
+    let lede = out.blocks.iter().zip(feats).position(|(d, f)| {
+        !matches!(d.grounds, Grounds::Evidence | Grounds::Empty) && reads_as_sentence(d, f)
+    });
     for (i, (d, beside)) in out.blocks.iter_mut().zip(beside).enumerate() {
-        if d.grounds != Grounds::Shape {
+        // the first sentence itself is judged below
+        if d.grounds != Grounds::Shape || lede == Some(i) {
             continue;
         }
         // below the story's start, clutter found anywhere in the story backs a hide on
@@ -50,6 +53,10 @@ pub(super) fn keep_the_story_with(out: &mut Cleaned, feats: &[features::Features
         // above it (where a story opens with its place names, a heading, a date) only
         // clutter beside the block does
         let below_the_start = lede.is_some_and(|l| i > l);
+        // above the story's start, the evidence must stand between the block and the
+        // story: a heading just above the first sentence, under a byline, opens the story
+        // (a lone source line, found among the header's lines, is the header's own)
+        let beside = beside.0 && (below_the_start || beside.1 || d.kind == Kind::SourceLine);
         if !(beside || (carries_evidence && below_the_start)) {
             let why = if carries_evidence {
                 "hidden for its place or shape alone, above the story's start with no evidence of clutter beside it"
@@ -57,6 +64,15 @@ pub(super) fn keep_the_story_with(out: &mut Cleaned, feats: &[features::Features
                 "nothing in this story is clutter on evidence, so nothing is hidden for its place or shape"
             };
             restore(d, why);
+        }
+    }
+    if !carries_evidence {
+        // a divider ("* * *", "___") of a story with no clutter is the story's own
+        for d in out.blocks.iter_mut().filter(|d| is_divider(d)) {
+            restore(
+                d,
+                "a divider of the story, in which nothing is clutter on evidence",
+            );
         }
     }
     if let Some((d, _)) = out
@@ -69,7 +85,11 @@ pub(super) fn keep_the_story_with(out: &mut Cleaned, feats: &[features::Features
         if d.grounds == Grounds::Shape {
             restore(
                 d,
-                "the story's first sentence, hidden on no evidence of its own",
+                if carries_evidence {
+                    "the story's first sentence, hidden on no evidence of its own"
+                } else {
+                    "nothing in this story is clutter on evidence, so nothing is hidden for its place or shape"
+                },
             );
         }
     }
@@ -79,8 +99,10 @@ pub(super) fn keep_the_story_with(out: &mut Cleaned, feats: &[features::Features
 /// run of hidden blocks that holds a block hidden on evidence (the "Most read" heading
 /// above a list of headlines, the share bar beside a row of links)? A story in which
 /// nothing is clutter on evidence is then shown whole.
-fn supported_by_evidence(blocks: &[Decision]) -> Vec<bool> {
-    let mut out = vec![false; blocks.len()];
+///
+/// Each block gets (the run holds evidence, evidence stands in the run after the block).
+fn supported_by_evidence(blocks: &[Decision]) -> Vec<(bool, bool)> {
+    let mut out = vec![(false, false); blocks.len()];
     let mut i = 0;
     while i < blocks.len() {
         if blocks[i].shown {
@@ -90,13 +112,30 @@ fn supported_by_evidence(blocks: &[Decision]) -> Vec<bool> {
         let end = (i..blocks.len())
             .find(|&j| blocks[j].shown)
             .unwrap_or(blocks.len());
-        let evidence = blocks[i..end]
-            .iter()
-            .any(|d| d.grounds == Grounds::Evidence);
-        out[i..end].iter_mut().for_each(|s| *s = evidence);
+        let evidence = blocks[i..end].iter().any(of_the_page);
+        let mut after = false;
+        for j in (i..end).rev() {
+            out[j] = (evidence, after);
+            after |= of_the_page(&blocks[j]);
+        }
         i = end;
     }
     out
+}
+
+/// A line of marks with no words between a story's parts ("* * *", "___", "—").
+fn is_divider(d: &Decision) -> bool {
+    let t = d.text.trim();
+    d.grounds == Grounds::Empty
+        && !t.is_empty()
+        && t.chars().count() <= DIVIDER_MAX_CHARS
+        && !t.chars().any(char::is_alphanumeric)
+}
+
+/// Is the block hidden on evidence of page clutter around the story? A picture's caption
+/// or credit is evidence of itself only: stories stored clean keep theirs.
+fn of_the_page(d: &Decision) -> bool {
+    d.grounds == Grounds::Evidence && d.kind != Kind::Caption
 }
 
 /// Does the block read as a sentence (the kind of block a story opens with)?
@@ -183,6 +222,48 @@ mod tests {
         // evidence elsewhere: shape hides stand, but not the first sentence's
         assert_eq!(shown(&out), [false, false, true, false]);
         assert!(out.blocks[2].reason.contains("first sentence"));
+    }
+
+    #[test]
+    fn a_heading_above_the_first_sentence_needs_evidence_below_it() {
+        let mut out = Cleaned {
+            blocks: vec![
+                block("Menu", Grounds::Shape),
+                block("By Jo Doe | May 6, 2025", Grounds::Evidence),
+                block("What this handout is about", Grounds::Shape),
+                block(
+                    "Fares across the harbour will rise in April.",
+                    Grounds::Shown,
+                ),
+            ],
+            ..Cleaned::default()
+        };
+        keep_the_story(&mut out);
+        // the menu has the byline between it and the story; the heading has nothing
+        assert_eq!(shown(&out), [false, false, true, true]);
+        assert!(out.blocks[2].reason.contains("above the story's start"));
+    }
+
+    #[test]
+    fn a_divider_is_hidden_only_in_a_story_that_carries_clutter() {
+        let story = |first: Grounds| Cleaned {
+            blocks: vec![
+                block("Share this story", first),
+                block(
+                    "Fares across the harbour will rise in April.",
+                    Grounds::Shown,
+                ),
+                block("* * *", Grounds::Empty),
+                block("The ferry company said costs had doubled.", Grounds::Shown),
+            ],
+            ..Cleaned::default()
+        };
+        let mut clean = story(Grounds::Shown);
+        keep_the_story(&mut clean);
+        assert_eq!(shown(&clean), [true, true, true, true]);
+        let mut scraped = story(Grounds::Evidence);
+        keep_the_story(&mut scraped);
+        assert_eq!(shown(&scraped), [false, true, false, true]);
     }
 
     #[test]

@@ -110,3 +110,14 @@ pub(super) const LABEL_MAX_WORDS: usize = 2;
 pub(super) const HEADER_LINE_MAX_WORDS: usize = 12;
 /// Words from which a line between story paragraphs is longer than a headline.
 pub(super) const INLINE_PROSE_MIN_WORDS: usize = 15;
+/// Most words of a line of story metadata (a byline with its date, a reading time).
+pub(super) const METADATA_MAX_WORDS: usize = 30;
+/// Most words of a reading time ("Reading time: 8 minutes").
+pub(super) const READ_TIME_MAX_WORDS: usize = 6;
+/// Most words of one step of a breadcrumb trail.
+pub(super) const BREADCRUMB_STEP_MAX_WORDS: usize = 6;
+/// Most words of a dateline that closes with a reading time ("Nov 18, 2019 at 9:24 pm ET
+/// • 2 min read").
+pub(super) const READ_TIME_LINE_MAX_WORDS: usize = 16;
+/// Most words of a picture credit on a line of its own ("Jane Roe, Associated Press").
+pub(super) const CREDIT_LINE_MAX_WORDS: usize = 8;

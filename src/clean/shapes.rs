@@ -54,6 +54,7 @@ pub(super) fn stated_source_with(
         if looks_like_source(&b.text, f)
             && !is_byline(&b.text, f)
             && !is_furniture_line(&b.text)
+            && !agency_credit(&b.text, f)
             && !lone_word_under_prose
         {
             return story_or_header(i + 1).then_some(i);
@@ -121,6 +122,119 @@ pub(super) fn is_byline(t: &str, f: &Features) -> bool {
             .is_some_and(|w| w.eq_ignore_ascii_case("by"))
 }
 
+/// A line of the story's metadata, not of the story, and what it is: a reading time ("4
+/// min read", "Reading time: 8 minutes"), a byline that carries a date or a separator
+/// ("By Jo Doe | May 6, 2025", "Written by Jo Doe, RD on May 6", "Updated May 6, 2025"),
+/// a lone social handle ("@jodoe"), a breadcrumb trail ("Home » Guides » Costs").
+pub(super) fn story_metadata(t: &str, f: &Features) -> Option<&'static str> {
+    if f.ends_sentence || f.ends_colon || f.words == 0 || f.words > METADATA_MAX_WORDS {
+        return None;
+    }
+    let lw: Vec<String> = words(t)
+        .take(READ_TIME_LINE_MAX_WORDS)
+        .map(|w| w.to_lowercase())
+        .collect();
+    let at = |i: usize| lw.get(i).map(String::as_str).unwrap_or_default();
+    // "4 min read", "8-minute read", "Reading time: 8 minutes", "Lesezeit: 3 Min."
+    let minutes = |w: &str| {
+        matches!(w, "min" | "mins" | "minute" | "minutes" | "minuten")
+            || w.strip_suffix("-minute")
+                .is_some_and(|n| n.parse::<u32>().is_ok())
+            || w.strip_suffix("min")
+                .is_some_and(|n| n.parse::<u32>().is_ok())
+    };
+    let timed = lw.iter().any(|w| minutes(w));
+    // "... • 2 min read" closing a dateline
+    let min_read = lw
+        .windows(2)
+        .any(|w| (minutes(&w[0]) || w[0].ends_with("min")) && w[1] == "read");
+    if (f.words <= READ_TIME_MAX_WORDS
+        && timed
+        && (has_phrase(&lw, "reading time") || lw.iter().any(|w| w == "read")))
+        || (f.words <= READ_TIME_LINE_MAX_WORDS && min_read)
+    {
+        return Some("a reading time");
+    }
+    // bylines and stamps that carry a date or a separator
+    let dated = crate::text::find_date(t).is_some();
+    let separated = t.contains(['|', '•', '⋅', '·']);
+    let contact = t.contains('@');
+    let signed = (at(0) == "by" && (dated || separated || contact))
+        || (matches!(
+            at(0),
+            "written" | "reviewed" | "posted" | "edited" | "fact" | "medically"
+        ) && lw.iter().take(3).any(|w| w == "by"))
+        || (matches!(at(0), "updated" | "published" | "posted" | "last")
+            && (dated || (at(0) == "posted" && lw.iter().any(|w| w == "by"))));
+    if signed {
+        return Some("a byline or a date stamp");
+    }
+    // "@jodoe"
+    if t.trim().starts_with('@') && !t.trim().contains(char::is_whitespace) {
+        return Some("a social media handle");
+    }
+    // "Home » Guides » Costs": short steps between two or more arrows
+    let arrows = t.matches(['»', '›']).count();
+    if arrows >= 2
+        && t.split(['»', '›'])
+            .all(|s| (1..=BREADCRUMB_STEP_MAX_WORDS).contains(&words(s).count()))
+    {
+        return Some("a breadcrumb trail");
+    }
+    // "BC-EU--Britain-Brexit-Election, 1st Ld-Writethru": a news agency's slug
+    let first = t.split_whitespace().next().unwrap_or_default();
+    if first.contains("--")
+        && first
+            .split('-')
+            .next()
+            .is_some_and(|p| p.len() >= 2 && p.chars().all(|c| c.is_ascii_uppercase()))
+    {
+        return Some("a news agency's slug");
+    }
+    None
+}
+
+/// Picture and wire agencies, whose names alone on a short line, or closing one after a
+/// comma or a slash, credit a picture ("Getty", "Jane Roe, Associated Press").
+const AGENCIES: &[&str] = &[
+    "associated press",
+    "ap",
+    "ap photo",
+    "reuters",
+    "afp",
+    "afp photo",
+    "getty",
+    "getty images",
+    "epa",
+    "epa-efe",
+    "shutterstock",
+    "istock",
+    "istockphoto",
+    "alamy",
+    "ansa",
+    "dpa",
+    "xinhua",
+    "anadolu",
+    "tass",
+];
+
+/// A picture credit on a short line of its own: an agency's name alone or after a
+/// comma or a slash ("Getty", "Jane Roe, Associated Press", "Jane Roe/AFP via Getty
+/// Images"), or "Courtesy" and a name.
+pub(super) fn agency_credit(t: &str, f: &Features) -> bool {
+    if f.ends_sentence || f.words == 0 || f.words > CREDIT_LINE_MAX_WORDS {
+        return false;
+    }
+    let t = t.trim();
+    let tail = t.rsplit([',', '/']).next().unwrap_or(t);
+    let tail = tail.rsplit(" via ").next().unwrap_or(tail);
+    let key: Vec<String> = words(tail).map(|w| w.to_lowercase()).collect();
+    let courtesy = words(t)
+        .next()
+        .is_some_and(|w| w.eq_ignore_ascii_case("courtesy"));
+    courtesy || AGENCIES.contains(&key.join(" ").as_str())
+}
+
 /// A short line of furniture words only ("Home", "Menu").
 fn is_furniture_line(text: &str) -> bool {
     let lw: Vec<String> = words(text).map(|w| w.to_lowercase()).collect();
@@ -167,6 +281,15 @@ const FURNITURE_WORDS: &[&str] = &[
     "linkedin",
     "pinterest",
     "instagram",
+    "reddit",
+    "flipboard",
+    "tumblr",
+    "telegram",
+    "messenger",
+    "sms",
+    "submit",
+    "sharing",
+    "buttons",
     "youtube",
     "email",
     "mail",

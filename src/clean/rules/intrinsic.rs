@@ -6,7 +6,9 @@ use super::Verdict;
 use crate::article::Markup;
 use crate::clean::features::Features;
 use crate::clean::limits::*;
-use crate::clean::shapes::{furniture_only, has_phrase, is_byline, PROMO_MARKERS};
+use crate::clean::shapes::{
+    agency_credit, furniture_only, has_phrase, is_byline, story_metadata, PROMO_MARKERS,
+};
 use crate::clean::Kind;
 use crate::text::words;
 
@@ -157,6 +159,12 @@ pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, is_title: bool
             Kind::Byline,
             "a byline: \"By\" and a name, no sentence".into(),
         );
+    }
+    if agency_credit(t, f) {
+        return Verdict::Hide(Kind::Caption, "a picture credit: an agency's name".into());
+    }
+    if let Some(what) = story_metadata(t, f) {
+        return Verdict::Hide(Kind::Byline, format!("{what}: the story's metadata"));
     }
     if f.words <= CAPTION_MAX_WORDS
         && lw()

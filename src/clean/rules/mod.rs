@@ -72,7 +72,9 @@ pub(super) fn decide_measured(article: &Article, ev: &Evidence, m: &Measured) ->
             Kind::SourceLine,
             "a lone line naming the publication".into(),
         );
-        placed[k] = true;
+        // the name of a publication with stories of its own in the archive is evidence
+        // of what the line is; an unknown capitalised line is a hide on its shape
+        placed[k] = !ev.source_is_large(&norm_key(&article.blocks[k].text));
         for (v, p) in verdicts[..k].iter_mut().zip(&mut placed) {
             if matches!(v, Verdict::Prose) {
                 *v = Verdict::Hide(Kind::Standfirst, "a summary above the source line".into());

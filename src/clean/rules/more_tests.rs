@@ -1,5 +1,6 @@
 use super::tests::{art, kinds as decided, P1, P2, P3};
 use super::*;
+use crate::clean::Grounds;
 
 const P4: &str = "Ferry crews welcomed the decision, which pays for two new engines this year.";
 
@@ -252,4 +253,52 @@ fn repeats_are_counted_per_stated_source() {
     let ev = Evidence::gather(&arts);
     let c = decide(&arts[0], &ev);
     assert!(c.blocks[3].reason.contains("in 5 stories of Harbour Times"));
+}
+
+#[test]
+fn a_storys_metadata_and_picture_credits_are_hidden_on_evidence() {
+    for line in [
+        "4 min read",
+        "Reading time: 8 minutes",
+        "Nov 18, 2019 at 9:24 pm ET • 2 min read",
+        "By Jo Doe | May 6, 2025",
+        "By Jo Doe jodoe@harbourtimes.example",
+        "Written by Jo Doe, RD on May 6, 2025",
+        "Updated on May 6, 2025",
+        "Posted on May 6, 2025 by Admin",
+        "@jodoe",
+        "Home » Guides » Ferry fares",
+        "BC-EU--Harbour-Fares, 1st Ld-Writethru",
+        "Getty Images",
+        "Jane Roe, Associated Press",
+        "Jane Roe/AFP via Getty Images",
+        "Courtesy Harbour Museum",
+    ] {
+        let a = art("Fares rise", &[P1, line, P2, P3]);
+        let c = decide(&a, &Evidence::default());
+        let d = &c.blocks[1];
+        assert!(!d.shown, "{line:?} shown");
+        assert_eq!(d.grounds, Grounds::Evidence, "{line:?}: {}", d.reason);
+    }
+}
+
+#[test]
+fn story_lines_like_metadata_are_not_taken_for_it() {
+    for line in [
+        "Updated figures show fares rose by four per cent last year.",
+        "Posted on the harbour forum on 2025-07-09:",
+        "June 26 -- PPL Center, Allentown, PA",
+        "Published by Harbour Press",
+        "The AP reported the closure on Monday, citing two officials.",
+        "Reading the report took the committee three months.",
+    ] {
+        let a = art("Fares rise", &[P1, line, P2, P3]);
+        let c = decide(&a, &Evidence::default());
+        assert_ne!(
+            c.blocks[1].grounds,
+            Grounds::Evidence,
+            "{line:?}: {}",
+            c.blocks[1].reason
+        );
+    }
 }
