@@ -606,7 +606,7 @@ fn entry_json(e: &Entry, state: Option<&Store>) -> serde_json::Value {
         "source": e.source(),
         "date": e.date(),
         "id": e.id.to_string(),
-        "read": state.is_some_and(|s| s.is_read(e.id)),
+        "read": state.map_or(e.feed_read(), |s| s.marks_or(e.id, e.feed_read()).0),
         "starred": state.is_some_and(|s| s.is_starred(e.id)),
     })
 }

@@ -22,6 +22,9 @@ use crate::clean::{self, Cleaned, Evidence, Options};
 use crate::text::find_date;
 use std::path::{Path, PathBuf};
 
+/// What the meta line says of a story that is only its feed's summary.
+pub const SUMMARY_ONLY: &str = "feed summary only";
+
 /// A story: the article as stored and the cleaner's decisions about it.
 #[derive(Debug, Clone)]
 pub struct Story {
@@ -56,9 +59,15 @@ impl Story {
         if let Some(d) = &self.article.date {
             parts.push(crate::text::pretty_date(d));
         }
+        if let Some(c) = self.article.captured.as_deref().and_then(crate::article::meta::date) {
+            parts.push(format!("captured {}", crate::text::pretty_date(&c)));
+        }
         let authors = self.authors();
         if !authors.is_empty() {
             parts.push(authors.join(", "));
+        }
+        if self.article.summary_only {
+            parts.push(SUMMARY_ONLY.into());
         }
         parts
     }

@@ -352,9 +352,16 @@ impl Store {
     /// Read, starred and the paragraph scrolled to, at once (one lookup, for filling
     /// in a whole list).
     pub fn marks(&self, id: StoryId) -> (bool, bool, Option<u32>) {
+        self.marks_or(id, false)
+    }
+
+    /// [`Store::marks`], read as `read_elsewhere` says when broadsheet has no record of
+    /// the story of its own (a story newsboat has read starts read; once read or unread
+    /// here, broadsheet's own record is what counts).
+    pub fn marks_or(&self, id: StoryId, read_elsewhere: bool) -> (bool, bool, Option<u32>) {
         self.stories
             .get(&id)
-            .map_or((false, false, None), |s| (s.read, s.starred, s.scroll))
+            .map_or((read_elsewhere, false, None), |s| (s.read, s.starred, s.scroll))
     }
 
     /// How many stories have any state.

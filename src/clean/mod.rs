@@ -212,6 +212,9 @@ fn clean_unguarded(article: &Article, evidence: &Evidence, opts: &Options) -> Cl
             trust_extractor(&mut out);
         }
         guard::keep_the_story_with(&mut out, &m.feats);
+        if article.summary_only {
+            keep_the_summary(&mut out);
+        }
         out
     };
     if !opts.disabled {
@@ -246,6 +249,26 @@ fn trust_extractor(out: &mut Cleaned) {
             total - shown,
             total
         );
+    }
+}
+
+/// A story that is only its feed's summary has no other text: every block of it is shown
+/// but those hidden on evidence of links and furniture ("Read more", "The post ...
+/// appeared first on ...", a copyright line). The summary repeating the title, or read as
+/// a standfirst or a fragment, stays: it is the story.
+fn keep_the_summary(out: &mut Cleaned) {
+    for d in out.blocks.iter_mut().filter(|d| !d.shown) {
+        let furniture = d.grounds == Grounds::Evidence
+            && matches!(
+                d.kind,
+                Kind::Promo | Kind::Copyright | Kind::RelatedHeadline | Kind::HeadlineList
+            );
+        if (!furniture && d.grounds != Grounds::Empty) || d.kind == Kind::Duplicate {
+            d.shown = true;
+            d.kind = Kind::Story;
+            d.grounds = Grounds::Shown;
+            d.reason = "the feed's summary: the only text the feed carries".into();
+        }
     }
 }
 

@@ -229,8 +229,17 @@ impl Shell {
                     self.reconcile_due = true; // once the list is on screen: see `settle`
                 }
                 if app.entries().len() > before {
-                    let ids = app.entries()[before..].iter().map(|e| e.id).collect();
-                    self.ask(app, Job::Marks { from: before, ids });
+                    let new = &app.entries()[before..];
+                    let ids = new.iter().map(|e| e.id).collect();
+                    let feed_read = new.iter().map(|e| e.feed_read()).collect();
+                    self.ask(
+                        app,
+                        Job::Marks {
+                            from: before,
+                            ids,
+                            feed_read,
+                        },
+                    );
                 }
             }
             if first_load {
