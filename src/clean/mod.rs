@@ -374,4 +374,25 @@ mod tests {
         trust_extractor(&mut out);
         assert_eq!(out, before);
     }
+    #[test]
+    fn a_summary_alone_is_shown_whole_but_its_links() {
+        let mut a = Article {
+            title: "Valley choir sings in the market hall".into(),
+            blocks: vec![
+                crate::article::Block::para("Valley choir sings in the market hall"),
+                crate::article::Block::para("Read more"),
+            ],
+            ..Article::default()
+        };
+        let ev = Evidence::default();
+        // as an ordinary story: the repeat of the title is hidden
+        let out = clean(&a, &ev, &Options::default());
+        assert!(!out.blocks[0].shown, "{out:?}");
+        // the feed's summary, its only text: shown; the link line stays hidden
+        a.summary_only = true;
+        let out = clean(&a, &ev, &Options::default());
+        assert!(out.blocks[0].shown, "{out:?}");
+        assert!(out.blocks[0].reason.contains("summary"), "{out:?}");
+        assert!(!out.blocks[1].shown, "{out:?}");
+    }
 }
