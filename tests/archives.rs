@@ -86,7 +86,8 @@ fn archive_samples_load() {
         ("027_shiomi-evening.json", 1),
         (".mhtml", 1),
         (".mbox", 2),
-        ("cache.db", 1),
+        (".eml", 1),
+        ("cache.db", 2),
     ] {
         let got = stories
             .iter()
