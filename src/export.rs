@@ -158,7 +158,11 @@ pub fn explain(s: &Story) -> String {
             a.url.as_deref().unwrap_or("its URL")
         ));
         for (i, c) in a.captures.iter().enumerate() {
-            let shown = if i + 1 == n { "  (shown: the latest)" } else { "" };
+            let shown = if i + 1 == n {
+                "  (shown: the latest)"
+            } else {
+                ""
+            };
             out.push_str(&format!("  {}  {}{shown}\n", c.date, c.place));
         }
     } else if let Some(c) = &a.captured {

@@ -153,7 +153,10 @@ fn a_cache_made_by_newsboat_lists_every_item() {
     );
     assert!(stories.iter().all(|s| s["source"] == "Marden Weekly"));
     // newly fetched, every item is unread in newsboat, and so shown
-    assert!(stories.iter().all(|s| s["feed_unread"] == true), "{stories:?}");
+    assert!(
+        stories.iter().all(|s| s["feed_unread"] == true),
+        "{stories:?}"
+    );
     assert_eq!(
         std::fs::read(&cache).unwrap(),
         before,
@@ -184,20 +187,35 @@ fn newsboats_read_flag_starts_the_reading_state(cache: &Path) {
             .arg(cache)
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let mut read: Vec<(String, bool)> = common::json_lines(out, "list")
             .iter()
-            .map(|s| (s["title"].as_str().unwrap().to_string(), s["read"].as_bool().unwrap()))
+            .map(|s| {
+                (
+                    s["title"].as_str().unwrap().to_string(),
+                    s["read"].as_bool().unwrap(),
+                )
+            })
             .collect();
         read.sort();
         read
     };
     let choir = "Valley choir sings in the market hall".to_string();
     let allotments = "Marden allotments waiting list closes at two hundred".to_string();
-    assert_eq!(list(), vec![(allotments.clone(), false), (choir.clone(), true)]);
+    assert_eq!(
+        list(),
+        vec![(allotments.clone(), false), (choir.clone(), true)]
+    );
     let stories = common::export_json(&[cache]);
     let flag = |t: &str| stories.iter().find(|s| s["title"] == t).unwrap()["feed_unread"].clone();
-    assert_eq!((flag(&choir), flag(&allotments)), (false.into(), true.into()));
+    assert_eq!(
+        (flag(&choir), flag(&allotments)),
+        (false.into(), true.into())
+    );
     // marked unread in broadsheet: its own record counts from then on
     let (articles, _) = broadsheet::archive::load_all(&[cache.to_path_buf()]);
     let a = articles.iter().find(|a| a.title == choir).unwrap();
@@ -214,7 +232,11 @@ fn newsboats_read_flag_starts_the_reading_state(cache: &Path) {
         .unwrap();
     drop(store);
     assert_eq!(list(), vec![(allotments, false), (choir, false)]);
-    assert_eq!(std::fs::read(cache).unwrap(), before, "the cache was changed");
+    assert_eq!(
+        std::fs::read(cache).unwrap(),
+        before,
+        "the cache was changed"
+    );
 }
 
 /// The same without newsboat: the sample cache (made by tools/make_archive_samples.py
@@ -303,7 +325,10 @@ fn a_captured_page_keeps_its_date_and_says_when_it_was_captured() {
     let gz = std::fs::read(&warc).unwrap();
     let text = String::from_utf8_lossy(&gunzip(&gz)).into_owned();
     let first = &text[..text[1..].find("WARC/1.1").unwrap() + 1];
-    let later = first.replace("WARC-Date: 2020-03-05T09:00:00Z", "WARC-Date: 2020-04-01T08:00:00Z");
+    let later = first.replace(
+        "WARC-Date: 2020-03-05T09:00:00Z",
+        "WARC-Date: 2020-04-01T08:00:00Z",
+    );
     let two = tmp.path().join("two.warc");
     std::fs::write(&two, format!("{first}{later}")).unwrap();
     let stories = common::export_json(&[two.as_path()]);
@@ -313,9 +338,15 @@ fn a_captured_page_keeps_its_date_and_says_when_it_was_captured() {
     assert!(out.status.success());
     let said = String::from_utf8(out.stdout).unwrap();
     assert!(said.contains("captured 1 Apr 2020"), "{said}");
-    assert!(said.contains("captures of https://harbour-times.example/2020/03/pilot-cutter-restored: 2"), "{said}");
+    assert!(
+        said.contains("captures of https://harbour-times.example/2020/03/pilot-cutter-restored: 2"),
+        "{said}"
+    );
     assert!(said.contains("  2020-03-05T09:00:00Z  byte 0\n"), "{said}");
-    let second = format!("  2020-04-01T08:00:00Z  byte {}  (shown: the latest)\n", first.len());
+    let second = format!(
+        "  2020-04-01T08:00:00Z  byte {}  (shown: the latest)\n",
+        first.len()
+    );
     assert!(said.contains(&second), "{said}");
 }
 
@@ -349,5 +380,8 @@ fn a_feed_item_with_only_a_summary_says_so() {
     let out = common::bin().arg("explain").arg(&one).output().unwrap();
     let said = String::from_utf8(out.stdout).unwrap();
     assert!(said.contains("feed summary only"), "{said}");
-    assert!(said.contains("summary only: the feed carries no full text"), "{said}");
+    assert!(
+        said.contains("summary only: the feed carries no full text"),
+        "{said}"
+    );
 }

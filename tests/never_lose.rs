@@ -155,13 +155,19 @@ fn a_newsletters_subscription_notes_are_hidden_not_its_story() {
         .map(|b| b.as_str().unwrap())
         .collect();
     assert_eq!(body.len(), 3, "{body:#?}");
-    assert!(body[1].starts_with("Subscribers who unsubscribe"), "{body:#?}");
+    assert!(
+        body[1].starts_with("Subscribers who unsubscribe"),
+        "{body:#?}"
+    );
     let hidden = out[0]["hidden"].as_array().unwrap();
     assert_eq!(hidden.len(), 3, "{hidden:#?}");
     for h in hidden {
         assert_eq!(h["kind"], "promo", "{h}");
         assert!(
-            h["reason"].as_str().unwrap().contains("about the subscription"),
+            h["reason"]
+                .as_str()
+                .unwrap()
+                .contains("about the subscription"),
             "{h}"
         );
     }

@@ -468,14 +468,18 @@ fn stories_from_archives_say_what_they_are() {
         "Pilot cutter restored after ten-year appeal",
         "The Harbour Times",
         "2020-03-05",
-        vec![s("The pilot cutter Marigold sailed out of Port Ellis on Thursday.")],
+        vec![s(
+            "The pilot cutter Marigold sailed out of Port Ellis on Thursday.",
+        )],
     );
     dated.article.captured = Some("2020-04-01T08:00:00Z".into());
     let mut undated = story(
         "New lights for the north quay",
         "Quay News",
         "",
-        vec![s("Twenty lamp posts along the north quay will be replaced in April.")],
+        vec![s(
+            "Twenty lamp posts along the north quay will be replaced in April.",
+        )],
     );
     undated.article.date = None;
     undated.article.captured = Some("2020-03-06T09:00:00Z".into());
@@ -490,7 +494,9 @@ fn stories_from_archives_say_what_they_are() {
         "Valley choir sings in the market hall",
         "Marden Weekly",
         "2020-02-26",
-        vec![s("The valley choir gave its first concert in the restored market hall.")],
+        vec![s(
+            "The valley choir gave its first concert in the restored market hall.",
+        )],
     );
     summary.article.summary_only = true;
     let mut app = app_with(vec![dated, undated, read_there, summary], 100, 30);

@@ -484,17 +484,20 @@ impl EntryBuilder {
     fn seal(&mut self) {
         let texts = Arc::new(std::mem::take(&mut self.texts));
         self.done.reserve(self.made.len());
-        self.done
-            .extend(self.made.drain(..).map(|(id, index_in_file, s, flags)| Entry {
-                id,
-                index_in_file,
-                texts: Arc::clone(&texts),
-                path: s[0],
-                title: s[1],
-                source: s[2],
-                date: s[3],
-                flags,
-            }));
+        self.done.extend(
+            self.made
+                .drain(..)
+                .map(|(id, index_in_file, s, flags)| Entry {
+                    id,
+                    index_in_file,
+                    texts: Arc::clone(&texts),
+                    path: s[0],
+                    title: s[1],
+                    source: s[2],
+                    date: s[3],
+                    flags,
+                }),
+        );
     }
 
     /// The entries, in the order pushed.
@@ -569,5 +572,39 @@ mod tests {
         assert_eq!(one, got[1]);
         assert_ne!(one, got[0]);
         assert!(format!("{one:?}").contains("\"Été\""));
+    }
+
+    #[test]
+    fn flags_say_what_the_feed_reader_and_the_capture_said() {
+        let mut a = Article {
+            path: PathBuf::from("c.warc"),
+            title: "Quay lights".into(),
+            captured: Some("2020-03-06T09:00:00Z".into()),
+            ..Article::default()
+        };
+        // no date of its own: listed (and sorted) by the day it was captured, marked so
+        let e = Entry::of_article(&a);
+        assert_eq!(e.date(), Some("2020-03-06"));
+        assert!(e.date_is_capture() && !e.feed_read());
+        // its own date wins, the capture stays beside it
+        a.date = Some("2020-03-01".into());
+        let e = Entry::of_article(&a);
+        assert_eq!(e.date(), Some("2020-03-01"));
+        assert!(!e.date_is_capture());
+        a.feed_unread = Some(false);
+        let e = Entry::of_article(&a);
+        assert!(e.feed_read());
+        a.feed_unread = Some(true);
+        assert!(!Entry::of_article(&a).feed_read());
+        // flags are part of what an entry is, and survive a change of source
+        let read = Entry::of_article(&a).with_flags(Entry::FEED_READ);
+        assert_ne!(read, Entry::of_article(&a));
+        assert!(read.with_source(Some("Quay News")).feed_read());
+        let mut b = EntryBuilder::with_capacity(2, 0);
+        b.push(StoryId(1), Path::new("x"), 0, "T", None, None);
+        b.set_flags(Entry::CAPTURE_DATE);
+        b.push(StoryId(2), Path::new("x"), 1, "U", None, None);
+        let got = b.finish();
+        assert_eq!((got[0].flags(), got[1].flags()), (Entry::CAPTURE_DATE, 0));
     }
 }

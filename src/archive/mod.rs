@@ -59,7 +59,12 @@ impl Story {
         if let Some(d) = &self.article.date {
             parts.push(crate::text::pretty_date(d));
         }
-        if let Some(c) = self.article.captured.as_deref().and_then(crate::article::meta::date) {
+        if let Some(c) = self
+            .article
+            .captured
+            .as_deref()
+            .and_then(crate::article::meta::date)
+        {
             parts.push(format!("captured {}", crate::text::pretty_date(&c)));
         }
         let authors = self.authors();

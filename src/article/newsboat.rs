@@ -167,7 +167,10 @@ CREATE TABLE rss_item (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, guid VARCH
         assert_eq!(a[0].blocks[1].text, "A caf\u{e9} opens.");
         assert_eq!(a[1].blocks[0].text, "Three routes end in June.");
         // newsboat's flag as it kept it: the first unread, the second read
-        assert_eq!((a[0].feed_unread, a[1].feed_unread), (Some(true), Some(false)));
+        assert_eq!(
+            (a[0].feed_unread, a[1].feed_unread),
+            (Some(true), Some(false))
+        );
         assert_eq!(l.problems.len(), 1);
         assert!(l.problems[0].reason.contains("1 not stories"));
         assert_eq!(std::fs::read(&p).unwrap(), before);

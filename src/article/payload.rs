@@ -410,8 +410,13 @@ mod tests {
             "<title>",
             "<meta property=\"article:published_time\" content=\"2019-12-24T08:00:00Z\"><title>",
         );
-        let (a, _) = page_story(Path::new("f.warc"), &dated, None, Some("2020-03-01T10:00:00Z"))
-            .unwrap();
+        let (a, _) = page_story(
+            Path::new("f.warc"),
+            &dated,
+            None,
+            Some("2020-03-01T10:00:00Z"),
+        )
+        .unwrap();
         assert_eq!(a.date.as_deref(), Some("2019-12-24"));
         assert_eq!(a.captured.as_deref(), Some("2020-03-01T10:00:00Z"));
         // a WARC-Date that is no time is not shown as one

@@ -438,15 +438,17 @@ impl Index {
         found.sort_unstable_by_key(|f| (f.0, f.1));
         let raws: Vec<Raw<'_>> = found
             .iter()
-            .map(|(file, index_in_file, id, title, source, date, flags)| Raw {
-                id: *id,
-                file: *file,
-                index_in_file: *index_in_file,
-                title,
-                source: source.as_deref(),
-                date: date.as_deref(),
-                flags: *flags,
-            })
+            .map(
+                |(file, index_in_file, id, title, source, date, flags)| Raw {
+                    id: *id,
+                    file: *file,
+                    index_in_file: *index_in_file,
+                    title,
+                    source: source.as_deref(),
+                    date: date.as_deref(),
+                    flags: *flags,
+                },
+            )
             .collect();
         Ok(encode(None, &head, &raws))
     }

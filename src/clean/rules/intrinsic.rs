@@ -96,7 +96,15 @@ const SUBSCRIPTION_MARKERS: &[&str] = &[
 
 /// Words that make a sentence a report of what someone said, not the letter's own note.
 const REPORTING: &[&str] = &[
-    "said", "says", "told", "tells", "warned", "wrote", "according", "asked", "announced",
+    "said",
+    "says",
+    "told",
+    "tells",
+    "warned",
+    "wrote",
+    "according",
+    "asked",
+    "announced",
 ];
 
 /// Is this block a newsletter's note to its reader about the subscription ("You are
@@ -107,9 +115,7 @@ const REPORTING: &[&str] = &[
 /// ("Subscribers who unsubscribe from the print edition...", "..., the editor said")
 /// stays.
 pub(in crate::clean) fn subscription_note(t: &str, f: &Features) -> Option<&'static str> {
-    if f.words > SUBSCRIPTION_NOTE_MAX_WORDS
-        || t.contains(['"', '“', '”', '‘', '«', '»'])
-    {
+    if f.words > SUBSCRIPTION_NOTE_MAX_WORDS || t.contains(['"', '“', '”', '‘', '«', '»']) {
         return None;
     }
     let lw: Vec<String> = words(t).map(|w| w.to_lowercase()).collect();
