@@ -348,6 +348,29 @@ fn a_captured_page_keeps_its_date_and_says_when_it_was_captured() {
         first.len()
     );
     assert!(said.contains(&second), "{said}");
+    // another story of a crawl, named by its URL; a URL it does not hold is an error
+    let quay = "https://harbour-times.example/2020/03/quay-lights";
+    let out = common::bin()
+        .args(["explain", "--url", quay])
+        .arg(&warc)
+        .output()
+        .unwrap();
+    let said = String::from_utf8(out.stdout).unwrap();
+    assert!(said.starts_with("New lights for the north quay"), "{said}");
+    assert!(said.contains(&format!("captures of {quay}: 1\n")), "{said}");
+    let out = common::bin()
+        .args(["explain", "--url", "https://nowhere.example/"])
+        .arg(&warc)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains(
+            "023_harbour-captures.warc.gz: no story with the URL https://nowhere.example/"
+        ),
+        "{err}"
+    );
 }
 
 /// The sample WARC unpacked (its records are gzip members, one after another).
