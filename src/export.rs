@@ -13,8 +13,9 @@ pub struct JsonStory<'a> {
     pub title: &'a str,
     /// The source, stored or stated.
     pub source: Option<&'a str>,
-    /// `YYYY-MM-DD`: the story's own date.
-    pub date: Option<&'a str>,
+    /// `YYYY-MM-DD`: the story's own date; for a captured page with none, the day it was
+    /// captured (as before `captured` was added).
+    pub date: Option<String>,
     /// When a web archive captured it (its `WARC-Date`), only when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub captured: Option<&'a str>,
@@ -52,7 +53,7 @@ pub fn json_story(s: &Story) -> JsonStory<'_> {
         path: s.article.path.display().to_string(),
         title: &s.article.title,
         source: s.source(),
-        date: s.article.date.as_deref(),
+        date: s.article.list_date(),
         captured: s.article.captured.as_deref(),
         summary_only: s.article.summary_only,
         feed_unread: s.article.feed_unread,

@@ -329,6 +329,23 @@ fn a_captured_page_keeps_its_date_and_says_when_it_was_captured() {
         "WARC-Date: 2020-03-05T09:00:00Z",
         "WARC-Date: 2020-04-01T08:00:00Z",
     );
+    // a page with no date of its own (the meta tag renamed, the record's length kept):
+    // JSON's `date` is the day it was captured, as it always was; `captured` beside it
+    let undated = tmp.path().join("undated.warc");
+    std::fs::write(
+        &undated,
+        first.replace("article:published_time", "article:xublished_time"),
+    )
+    .unwrap();
+    let stories = common::export_json(&[undated.as_path()]);
+    assert_eq!(stories[0]["date"], "2020-03-05");
+    assert_eq!(stories[0]["captured"], "2020-03-05T09:00:00Z");
+    let out = common::bin().arg("show").arg(&undated).output().unwrap();
+    let shown = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        shown.contains("The Harbour Times · captured 5 Mar 2020 · "),
+        "{shown}"
+    );
     let two = tmp.path().join("two.warc");
     std::fs::write(&two, format!("{first}{later}")).unwrap();
     let stories = common::export_json(&[two.as_path()]);

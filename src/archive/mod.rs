@@ -346,7 +346,9 @@ pub fn load_story(path: &Path, index_in_file: usize) -> Option<Article> {
     Some(a)
 }
 
-/// A date the text states near its top, else the file's modification time.
+/// A date the text states near its top, else the file's modification time (not for a
+/// captured page: the day it was captured dates it, [`Article::list_date`]; the web
+/// archive's file time says nothing of it).
 fn fill_date(a: &mut Article) {
     fill_date_with(a, None)
 }
@@ -365,6 +367,9 @@ fn fill_date_with(a: &mut Article, mtime: Option<std::time::SystemTime>) {
         .filter(|b| may_hold_a_date(&b.text))
         .find_map(|b| find_date(&b.text))
         .or_else(|| {
+            if a.captured.is_some() {
+                return None;
+            }
             let m = match mtime {
                 Some(m) => m,
                 None => std::fs::metadata(&a.path).ok()?.modified().ok()?,
