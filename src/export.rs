@@ -13,8 +13,19 @@ pub struct JsonStory<'a> {
     pub title: &'a str,
     /// The source, stored or stated.
     pub source: Option<&'a str>,
-    /// `YYYY-MM-DD`.
-    pub date: Option<&'a str>,
+    /// `YYYY-MM-DD`: the story's own date; for a captured page with none, the day it was
+    /// captured (as before `captured` was added).
+    pub date: Option<String>,
+    /// When a web archive captured it (its `WARC-Date`), only when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub captured: Option<&'a str>,
+    /// The story is only its feed's summary (the feed carries no full text); only when so.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub summary_only: bool,
+    /// The feed reader it came from has it unread (`true`) or read (`false`): newsboat's
+    /// flag, only when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub feed_unread: Option<bool>,
     /// The story's address.
     pub url: Option<&'a str>,
     /// Authors.
@@ -42,7 +53,10 @@ pub fn json_story(s: &Story) -> JsonStory<'_> {
         path: s.article.path.display().to_string(),
         title: &s.article.title,
         source: s.source(),
-        date: s.article.date.as_deref(),
+        date: s.article.list_date(),
+        captured: s.article.captured.as_deref(),
+        summary_only: s.article.summary_only,
+        feed_unread: s.article.feed_unread,
         url: s.article.url.as_deref(),
         authors: s.authors(),
         body: s.cleaned.body().map(|d| d.text.as_str()).collect(),
@@ -123,9 +137,39 @@ pub fn text(s: &Story, width: usize, raw: bool) -> String {
     out
 }
 
-/// `explain`: every block, shown or hidden, its kind and why.
+/// `explain`: what is known of the story beyond its meta line (its captures, its feed
+/// reader's flag, a summary alone), then every block, shown or hidden, its kind and why.
 pub fn explain(s: &Story) -> String {
-    let mut out = format!("{}\n{}\n\n", s.article.title, meta_line(s));
+    let a = &s.article;
+    let mut out = format!("{}\n{}\n", a.title, meta_line(s));
+    if a.summary_only {
+        out.push_str("summary only: the feed carries no full text; its summary is the story\n");
+    }
+    if let Some(u) = a.feed_unread {
+        out.push_str(if u {
+            "feed reader (newsboat): unread\n"
+        } else {
+            "feed reader (newsboat): read (shown read until read or unread here)\n"
+        });
+    }
+    if !a.captures.is_empty() {
+        let n = a.captures.len();
+        out.push_str(&format!(
+            "captures of {}: {n}\n",
+            a.url.as_deref().unwrap_or("its URL")
+        ));
+        for (i, c) in a.captures.iter().enumerate() {
+            let shown = if i + 1 == n {
+                "  (shown: the latest)"
+            } else {
+                ""
+            };
+            out.push_str(&format!("  {}  {}{shown}\n", c.date, c.place));
+        }
+    } else if let Some(c) = &a.captured {
+        out.push_str(&format!("captured {c}\n"));
+    }
+    out.push('\n');
     for (i, d) in s.cleaned.blocks.iter().enumerate() {
         let head: String = d.text.chars().take(72).collect();
         let more = if d.text.chars().count() > 72 {

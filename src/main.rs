@@ -73,6 +73,10 @@ enum Command {
     Explain {
         /// The file.
         file: PathBuf,
+        /// Of a file of many stories (a web archive, a feed), the one with this URL
+        /// (else the first).
+        #[arg(long)]
+        url: Option<String>,
     },
     /// Ranked full-text search: title matches first, with a snippet of each story.
     Search {
@@ -276,8 +280,8 @@ fn run(cli: Cli) -> Result<()> {
             out.flush()?;
             named_paths_readable(&paths)?;
         }
-        Some(Command::Explain { file }) => {
-            let s = one(&file, &opts)?;
+        Some(Command::Explain { file, url }) => {
+            let s = one_of(&file, url.as_deref(), &opts)?;
             out.write_all(export::explain(&s).as_bytes())?;
         }
     }
@@ -296,6 +300,15 @@ fn open(paths: &[PathBuf], opts: &broadsheet::clean::Options) -> Archive {
 
 /// The one story in a file (the first, if it holds several).
 fn one(file: &PathBuf, opts: &broadsheet::clean::Options) -> Result<archive::Story> {
+    one_of(file, None, opts)
+}
+
+/// The story of `file` with this URL (the first, with none), cleaned as the reader does.
+fn one_of(
+    file: &PathBuf,
+    url: Option<&str>,
+    opts: &broadsheet::clean::Options,
+) -> Result<archive::Story> {
     if !file.exists() {
         bail!("{}: no such file", line(&file.display().to_string()));
     }
@@ -307,7 +320,17 @@ fn one(file: &PathBuf, opts: &broadsheet::clean::Options) -> Result<archive::Sto
     if articles.is_empty() {
         bail!("{}: no story found", file.display());
     }
-    let story = articles.swap_remove(0);
+    let at = match url {
+        None => 0,
+        Some(u) => articles
+            .iter()
+            .position(|a| a.url.as_deref() == Some(u))
+            .ok_or_else(|| {
+                let f = line(&file.display().to_string()).into_owned();
+                anyhow::anyhow!("{f}: no story with the URL {}", line(u))
+            })?,
+    };
+    let story = articles.swap_remove(at);
     // The file is cleaned as it is in the reader: with the evidence of the folder it
     // sits in (other stories' titles, blocks repeated across a source). Problems with
     // the other files are theirs, not this command's, and are not reported here.
@@ -606,7 +629,7 @@ fn entry_json(e: &Entry, state: Option<&Store>) -> serde_json::Value {
         "source": e.source(),
         "date": e.date(),
         "id": e.id.to_string(),
-        "read": state.is_some_and(|s| s.is_read(e.id)),
+        "read": state.map_or(e.feed_read(), |s| s.marks_or(e.id, e.feed_read()).0),
         "starred": state.is_some_and(|s| s.is_starred(e.id)),
     })
 }

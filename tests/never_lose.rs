@@ -71,6 +71,15 @@ const STORIES: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "Paper keeps its letter free",
+        &[
+            "Subscribers who unsubscribe from the paper's print edition will keep the morning letter free, the editor said on Monday.",
+            "Readers who unsubscribed from the old mailing list last year were asked back in a letter from the chair.",
+            "Numbers had fallen by half since the price rose, and the board wants you to know why, the chair wrote.",
+            "Print subscriptions have fallen for six years in a row.",
+        ],
+    ),
+    (
         "Steam crane returns to the quay",
         &[
             "ALDMOOR, North Quay",
@@ -118,6 +127,50 @@ fn stories_stored_clean_show_whole_in_a_folder() {
     let out = common::export_json(&[tmp.path()]);
     assert_eq!(out.len(), STORIES.len());
     nothing_hidden(&out);
+}
+
+/// A newsletter's notes to its reader about the subscription are hidden; its story's
+/// sentence about subscribers is not.
+#[test]
+fn a_newsletters_subscription_notes_are_hidden_not_its_story() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("letter.eml");
+    std::fs::write(
+        &p,
+        "From: \"Valley Notes\" <notes@valley.example>\r\nSubject: Flood wardens wanted\r\n\
+         Date: Fri, 28 Feb 2020 07:00:00 +0000\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
+         Having trouble reading this? View it in your browser: https://valley.example/web/28\n\n\
+         Lyle's flood group is looking for six new wardens to check the river gauges after heavy rain.\n\n\
+         Subscribers who unsubscribe from the paper's print edition will keep the letter free, the editor said.\n\n\
+         Training is on two Saturday mornings in March at the village hall.\n\n\
+         You received this message because you are subscribed to Valley Notes. To stop receiving these emails, unsubscribe here: https://valley.example/u\n\n\
+         Manage your preferences: https://valley.example/p\n",
+    )
+    .unwrap();
+    let out = common::export_json(&[&p]);
+    let body: Vec<&str> = out[0]["body"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b.as_str().unwrap())
+        .collect();
+    assert_eq!(body.len(), 3, "{body:#?}");
+    assert!(
+        body[1].starts_with("Subscribers who unsubscribe"),
+        "{body:#?}"
+    );
+    let hidden = out[0]["hidden"].as_array().unwrap();
+    assert_eq!(hidden.len(), 3, "{hidden:#?}");
+    for h in hidden {
+        assert_eq!(h["kind"], "promo", "{h}");
+        assert!(
+            h["reason"]
+                .as_str()
+                .unwrap()
+                .contains("about the subscription"),
+            "{h}"
+        );
+    }
 }
 
 #[test]

@@ -128,12 +128,19 @@ fn first_screen_on_the_sample_articles_at_100x30() {
     let a = archive::open(&[dir], &Config::default().clean_options(false));
     let first = a.stories[0].clone();
     let n = a.stories.len();
+    // a story newsboat has read (the sample cache holds one) is listed read
+    let unread = a
+        .stories
+        .iter()
+        .filter(|s| s.article.feed_unread != Some(false))
+        .count();
+    assert_eq!(unread, n - 1);
     let app = app_with(a.stories, 100, 30);
     let screen = render(&app, 100, 30);
     let rows: Vec<&str> = screen.lines().collect();
     assert_eq!(rows.len(), 30);
     assert!(
-        rows[0].starts_with(&format!("┌ Stories {n} · {n} unread ")),
+        rows[0].starts_with(&format!("┌ Stories {n} · {unread} unread ")),
         "{screen}"
     );
     // the first story is selected and shown in the reading pane
@@ -448,4 +455,59 @@ fn full_text_results_show_in_the_list_title() {
     let screen = render(&app, 100, 30);
     assert!(screen.contains("Stories 1/3 · full text: fer"), "{screen}");
     assert!(screen.contains("1 story found"), "{screen}");
+}
+
+/// Stories from archives: a captured page with its own date (the header says when it was
+/// captured too), one dated only by its capture (the list says "captured"), an item
+/// newsboat has read (no unread dot), a feed item that is only its summary (the header
+/// says so).
+#[test]
+fn stories_from_archives_say_what_they_are() {
+    let s = |t: &str| block(t, Kind::Story, true, "a story paragraph");
+    let mut dated = story(
+        "Pilot cutter restored after ten-year appeal",
+        "The Harbour Times",
+        "2020-03-05",
+        vec![s(
+            "The pilot cutter Marigold sailed out of Port Ellis on Thursday.",
+        )],
+    );
+    dated.article.captured = Some("2020-04-01T08:00:00Z".into());
+    let mut undated = story(
+        "New lights for the north quay",
+        "Quay News",
+        "",
+        vec![s(
+            "Twenty lamp posts along the north quay will be replaced in April.",
+        )],
+    );
+    undated.article.date = None;
+    undated.article.captured = Some("2020-03-06T09:00:00Z".into());
+    let mut read_there = story(
+        "Seal count finds record number of pups",
+        "Gull Point Post",
+        "2020-02-26",
+        vec![s("Volunteers counting seals found 212 pups this winter.")],
+    );
+    read_there.article.feed_unread = Some(false);
+    let mut summary = story(
+        "Valley choir sings in the market hall",
+        "Marden Weekly",
+        "2020-02-26",
+        vec![s(
+            "The valley choir gave its first concert in the restored market hall.",
+        )],
+    );
+    summary.article.summary_only = true;
+    let mut app = app_with(vec![dated, undated, read_there, summary], 100, 30);
+    let screen = render(&app, 100, 30);
+    snapshot("archives_100x30", &screen);
+    let rows: Vec<&str> = screen.lines().collect();
+    assert!(rows[0].contains("Stories 4 · 3 unread"), "{}", rows[0]);
+    assert!(rows[1].contains("captured 1 Apr 2020"), "{}", rows[1]);
+    assert!(rows[4].contains("captured 6 Mar 2020"), "{}", rows[4]);
+    assert!(rows[5].starts_with("│  Seal count"), "{}", rows[5]);
+    press(&mut app, &[Key::ch('j'), Key::ch('j'), Key::ch('j')]);
+    let screen = render(&app, 100, 30);
+    assert!(screen.contains("feed summary only"), "{screen}");
 }

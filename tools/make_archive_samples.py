@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Write the sample archives in articles/ (fictional news, written by this project):
-a WARC, a WACZ, RSS, Atom, JSON Feed, MHTML, an mbox and a newsboat cache.db.
+a WARC, a WACZ, RSS, Atom, JSON Feed, MHTML, an mbox, an .eml newsletter and a newsboat
+cache.db.
 
   python3 tools/make_archive_samples.py   (from the repository's top)
 """
@@ -178,6 +179,27 @@ Training is on two Saturday mornings in March at the village hall, and the group
 """
 
 
+# A newsletter as one message: a note to read it in a browser above the story, and the
+# subscription footer below it (hidden as clutter); a story sentence about subscribers.
+EML = """From: "Valley Notes" <notes@valley-notes.example>
+To: reader@example.org
+Subject: Marden bookshop changes hands after forty years
+Date: Mon, 02 Mar 2020 07:00:00 +0000
+MIME-Version: 1.0
+Content-Type: text/html; charset=utf-8
+
+<html><body><table>
+<tr><td><p>Having trouble reading this? View this email in your browser.</p>
+<h1>Marden bookshop changes hands after forty years</h1>
+<p>The bookshop on Marden's market square has been sold to two of its staff, who have worked there for a combined thirty years and plan to keep its name.</p>
+<p>Subscribers who unsubscribe from the shop's printed catalogue will get the same list of new books by post each season, the new owners said.</p>
+<p>The former owner, Ruth Adler, will stay on two days a week to run the children's reading hour on Saturdays.</p>
+<p>You are receiving this email because you signed up for Valley Notes at valley-notes.example.</p>
+<p>Update your email preferences or unsubscribe from this list.</p></td></tr>
+</table></body></html>
+"""
+
+
 def newsboat():
     os.makedirs(os.path.join(OUT, "newsboat"), exist_ok=True)
     p = os.path.join(OUT, "newsboat", "cache.db")
@@ -197,6 +219,14 @@ CREATE TABLE rss_item (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, guid VARCH
                 "<p>Volunteers counting seals on the sandbanks off Gull Point found 212 pups this winter, the most since the count began in 1994.</p>"
                 "<p>The wardens asked walkers to keep dogs on leads on the spit until the end of March, when the pups leave.</p>",
                 1, "text/html"))
+    # an item already read in newsboat (unread = 0): broadsheet lists it read
+    db.execute("INSERT INTO rss_item (guid, title, author, url, feedurl, pubDate, content, unread, content_mime_type) VALUES (?,?,?,?,?,?,?,?,?)",
+               ("spit-path", "Spit path reopens after winter repairs", "Hal Moss",
+                "https://gull-point-post.example/2020/02/spit-path", "https://gull-point-post.example/feed.xml",
+                1582794000,
+                "<p>The footpath along Gull Point spit reopened on Thursday after six weeks of repairs to the boardwalk washed out in the January storms.</p>"
+                "<p>The wardens said the new planks were laid on higher posts, and that the path would close again only for the highest spring tides.</p>",
+                0, "text/html"))
     db.commit()
     db.close()
 
@@ -208,6 +238,7 @@ def main():
     open(os.path.join(OUT, "027_shiomi-evening.json"), "w").write(json.dumps(JSONFEED, indent=1, ensure_ascii=False) + "\n")
     mhtml()
     open(os.path.join(OUT, "029_lyle-bulletin.mbox"), "w").write(MBOX)
+    open(os.path.join(OUT, "030_valley-notes.eml"), "w").write(EML)
     newsboat()
 
 

@@ -33,11 +33,12 @@ impl std::ops::Deref for Entry {
 }
 
 impl Entry {
-    /// A new, unread, unstarred entry.
+    /// A new, unstarred entry: unread, unless the feed reader it came from has it read
+    /// (until the reading state says otherwise).
     pub fn new(listed: ListEntry) -> Entry {
         Entry {
+            read: listed.feed_read(),
             listed,
-            read: false,
             starred: false,
             position: Anchor::default(),
         }

@@ -45,9 +45,49 @@ pub struct Entry {
     title: Span,
     source: Span,
     date: Span,
+    flags: u8,
 }
 
 impl Entry {
+    /// [`Entry::flags`]: the feed reader it came from (newsboat) has it read.
+    pub const FEED_READ: u8 = 1;
+    /// [`Entry::flags`]: the date is the day a web archive captured it (none of its own).
+    pub const CAPTURE_DATE: u8 = 2;
+
+    /// What an article says that the list shows beside its texts ([`Entry::FEED_READ`],
+    /// [`Entry::CAPTURE_DATE`]).
+    pub fn flags_of(a: &Article) -> u8 {
+        let mut f = 0;
+        if a.feed_unread == Some(false) {
+            f |= Entry::FEED_READ;
+        }
+        if a.date.is_none() && a.list_date().is_some() {
+            f |= Entry::CAPTURE_DATE;
+        }
+        f
+    }
+
+    /// The flags ([`Entry::FEED_READ`], [`Entry::CAPTURE_DATE`]).
+    pub fn flags(&self) -> u8 {
+        self.flags
+    }
+
+    /// The same entry with these flags.
+    pub fn with_flags(mut self, flags: u8) -> Entry {
+        self.flags = flags;
+        self
+    }
+
+    /// The feed reader it came from has it read (no state of broadsheet's own yet).
+    pub fn feed_read(&self) -> bool {
+        self.flags & Entry::FEED_READ != 0
+    }
+
+    /// The date shown is the day it was captured, not its own.
+    pub fn date_is_capture(&self) -> bool {
+        self.flags & Entry::CAPTURE_DATE != 0
+    }
+
     /// An entry of its own (a list made at once is better made by an [`EntryBuilder`]).
     pub fn new(
         id: StoryId,
@@ -71,8 +111,9 @@ impl Entry {
             a.index_in_file,
             &a.title,
             story.source(),
-            a.date.as_deref(),
+            a.list_date().as_deref(),
         )
+        .with_flags(Entry::flags_of(a))
     }
 
     /// The entry of an article not yet cleaned: the source only when the file stores it
@@ -84,8 +125,9 @@ impl Entry {
             a.index_in_file,
             &a.title,
             a.source.as_deref(),
-            a.date.as_deref(),
+            a.list_date().as_deref(),
         )
+        .with_flags(Entry::flags_of(a))
     }
 
     fn text(&self, s: Span) -> Option<&str> {
@@ -127,6 +169,7 @@ impl Entry {
             source,
             date,
         )
+        .with_flags(self.flags)
     }
 
     /// The key for the reading state's actions.
@@ -147,6 +190,7 @@ impl PartialEq for Entry {
             && self.title() == o.title()
             && self.source() == o.source()
             && self.date() == o.date()
+            && self.flags == o.flags
     }
 }
 
@@ -161,6 +205,7 @@ impl std::fmt::Debug for Entry {
             .field("title", &self.title())
             .field("source", &self.source())
             .field("date", &self.date())
+            .field("flags", &self.flags)
             .finish()
     }
 }
@@ -299,6 +344,7 @@ impl Shared {
             title: title.0,
             source: source.map_or(Span::NONE, |p| p.0),
             date: date.map_or(Span::NONE, |p| p.0),
+            flags: 0,
         }
     }
 }
@@ -307,7 +353,7 @@ impl Shared {
 /// for several entries in a row is kept once.
 pub struct EntryBuilder {
     texts: Texts,
-    made: Vec<(StoryId, usize, [Span; 4])>,
+    made: Vec<(StoryId, usize, [Span; 4], u8)>,
     done: Vec<Entry>,
     /// The buffer's size limit (spans are 32-bit).
     limit: usize,
@@ -398,7 +444,14 @@ impl EntryBuilder {
         let source = self.put(source);
         let date = self.put(date);
         self.made
-            .push((id, index_in_file, [path, title, source, date]));
+            .push((id, index_in_file, [path, title, source, date], 0));
+    }
+
+    /// The flags of the entry pushed last ([`Entry::flags`]).
+    pub fn set_flags(&mut self, flags: u8) {
+        if let Some(m) = self.made.last_mut() {
+            m.3 = flags;
+        }
     }
 
     fn put(&mut self, s: Option<&str>) -> Span {
@@ -431,16 +484,20 @@ impl EntryBuilder {
     fn seal(&mut self) {
         let texts = Arc::new(std::mem::take(&mut self.texts));
         self.done.reserve(self.made.len());
-        self.done
-            .extend(self.made.drain(..).map(|(id, index_in_file, s)| Entry {
-                id,
-                index_in_file,
-                texts: Arc::clone(&texts),
-                path: s[0],
-                title: s[1],
-                source: s[2],
-                date: s[3],
-            }));
+        self.done.extend(
+            self.made
+                .drain(..)
+                .map(|(id, index_in_file, s, flags)| Entry {
+                    id,
+                    index_in_file,
+                    texts: Arc::clone(&texts),
+                    path: s[0],
+                    title: s[1],
+                    source: s[2],
+                    date: s[3],
+                    flags,
+                }),
+        );
     }
 
     /// The entries, in the order pushed.
@@ -515,5 +572,39 @@ mod tests {
         assert_eq!(one, got[1]);
         assert_ne!(one, got[0]);
         assert!(format!("{one:?}").contains("\"Été\""));
+    }
+
+    #[test]
+    fn flags_say_what_the_feed_reader_and_the_capture_said() {
+        let mut a = Article {
+            path: PathBuf::from("c.warc"),
+            title: "Quay lights".into(),
+            captured: Some("2020-03-06T09:00:00Z".into()),
+            ..Article::default()
+        };
+        // no date of its own: listed (and sorted) by the day it was captured, marked so
+        let e = Entry::of_article(&a);
+        assert_eq!(e.date(), Some("2020-03-06"));
+        assert!(e.date_is_capture() && !e.feed_read());
+        // its own date wins, the capture stays beside it
+        a.date = Some("2020-03-01".into());
+        let e = Entry::of_article(&a);
+        assert_eq!(e.date(), Some("2020-03-01"));
+        assert!(!e.date_is_capture());
+        a.feed_unread = Some(false);
+        let e = Entry::of_article(&a);
+        assert!(e.feed_read());
+        a.feed_unread = Some(true);
+        assert!(!Entry::of_article(&a).feed_read());
+        // flags are part of what an entry is, and survive a change of source
+        let read = Entry::of_article(&a).with_flags(Entry::FEED_READ);
+        assert_ne!(read, Entry::of_article(&a));
+        assert!(read.with_source(Some("Quay News")).feed_read());
+        let mut b = EntryBuilder::with_capacity(2, 0);
+        b.push(StoryId(1), Path::new("x"), 0, "T", None, None);
+        b.set_flags(Entry::CAPTURE_DATE);
+        b.push(StoryId(2), Path::new("x"), 1, "U", None, None);
+        let got = b.finish();
+        assert_eq!((got[0].flags(), got[1].flags()), (Entry::CAPTURE_DATE, 0));
     }
 }

@@ -22,6 +22,9 @@ use crate::clean::{self, Cleaned, Evidence, Options};
 use crate::text::find_date;
 use std::path::{Path, PathBuf};
 
+/// What the meta line says of a story that is only its feed's summary.
+pub const SUMMARY_ONLY: &str = "feed summary only";
+
 /// A story: the article as stored and the cleaner's decisions about it.
 #[derive(Debug, Clone)]
 pub struct Story {
@@ -56,9 +59,20 @@ impl Story {
         if let Some(d) = &self.article.date {
             parts.push(crate::text::pretty_date(d));
         }
+        if let Some(c) = self
+            .article
+            .captured
+            .as_deref()
+            .and_then(crate::article::meta::date)
+        {
+            parts.push(format!("captured {}", crate::text::pretty_date(&c)));
+        }
         let authors = self.authors();
         if !authors.is_empty() {
             parts.push(authors.join(", "));
+        }
+        if self.article.summary_only {
+            parts.push(SUMMARY_ONLY.into());
         }
         parts
     }
@@ -332,7 +346,9 @@ pub fn load_story(path: &Path, index_in_file: usize) -> Option<Article> {
     Some(a)
 }
 
-/// A date the text states near its top, else the file's modification time.
+/// A date the text states near its top, else the file's modification time (not for a
+/// captured page: the day it was captured dates it, [`Article::list_date`]; the web
+/// archive's file time says nothing of it).
 fn fill_date(a: &mut Article) {
     fill_date_with(a, None)
 }
@@ -351,6 +367,9 @@ fn fill_date_with(a: &mut Article, mtime: Option<std::time::SystemTime>) {
         .filter(|b| may_hold_a_date(&b.text))
         .find_map(|b| find_date(&b.text))
         .or_else(|| {
+            if a.captured.is_some() {
+                return None;
+            }
             let m = match mtime {
                 Some(m) => m,
                 None => std::fs::metadata(&a.path).ok()?.modified().ok()?,

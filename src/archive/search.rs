@@ -177,6 +177,8 @@ struct Row {
     title: String,
     source: Option<String>,
     date: Option<String>,
+    /// [`Entry::flags`].
+    flags: u8,
     /// BM25: lower is better.
     bm25: f64,
     /// Under one of the roots searched?
@@ -197,6 +199,7 @@ fn query(conn: &Connection, db: &Path, sql: &str, args: &[Value]) -> DbResult<Ve
                 date: r.get(6)?,
                 bm25: r.get(7)?,
                 inside: r.get(8)?,
+                flags: r.get::<_, i64>(9)? as u8,
             })
         })
         .at(db)?;
@@ -257,7 +260,8 @@ pub(crate) fn run<'h>(
     let n = args.len() + 1;
     // the best of the stories with ids in (?{n+1}, ?{n+2}]
     let top_sql = format!(
-        "SELECT s.id, s.sid, f.path, s.idx, s.title, s.source, s.date, top.r, ({filter})
+        "SELECT s.id, s.sid, f.path, s.idx, s.title, s.source, s.date, top.r, ({filter}),
+                s.flags
          FROM (SELECT rowid, {rank} AS r FROM fts
                WHERE fts MATCH ?1 AND rowid > ?{} AND rowid <= ?{}
                ORDER BY r, rowid LIMIT ?{n}) AS top
@@ -267,7 +271,8 @@ pub(crate) fn run<'h>(
         n + 2
     );
     let all_sql = format!(
-        "SELECT s.id, s.sid, f.path, s.idx, s.title, s.source, s.date, {rank} AS r, 1
+        "SELECT s.id, s.sid, f.path, s.idx, s.title, s.source, s.date, {rank} AS r, 1,
+                s.flags
          FROM fts JOIN story s ON s.id = fts.rowid JOIN file f ON f.id = s.file
          WHERE fts MATCH ?1 AND {filter}
          ORDER BY r, fts.rowid LIMIT ?{n}"
@@ -342,7 +347,8 @@ pub(crate) fn run<'h>(
                 &row.title,
                 row.source.as_deref(),
                 row.date.as_deref(),
-            ),
+            )
+            .with_flags(row.flags),
             score: -row.bm25,
             snippet,
             marks,

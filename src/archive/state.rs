@@ -352,9 +352,18 @@ impl Store {
     /// Read, starred and the paragraph scrolled to, at once (one lookup, for filling
     /// in a whole list).
     pub fn marks(&self, id: StoryId) -> (bool, bool, Option<u32>) {
+        self.marks_or(id, false)
+    }
+
+    /// [`Store::marks`], read as `read_elsewhere` says when broadsheet has no record of
+    /// the story of its own (a story newsboat has read starts read; once read or unread
+    /// here, broadsheet's own record is what counts).
+    pub fn marks_or(&self, id: StoryId, read_elsewhere: bool) -> (bool, bool, Option<u32>) {
         self.stories
             .get(&id)
-            .map_or((false, false, None), |s| (s.read, s.starred, s.scroll))
+            .map_or((read_elsewhere, false, None), |s| {
+                (s.read, s.starred, s.scroll)
+            })
     }
 
     /// How many stories have any state.
@@ -524,6 +533,29 @@ mod tests {
             blocks: body.iter().map(|b| Block::para(*b)).collect(),
             ..Article::default()
         }
+    }
+
+    #[test]
+    fn a_feed_readers_flag_counts_until_a_record_of_our_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(&dir.path().join("s.sqlite")).unwrap();
+        let a = art("cache.db", "Seal count", &["Volunteers found 212 pups."]);
+        let id = StoryId::of(&a);
+        assert_eq!(s.marks_or(id, true), (true, false, None));
+        assert_eq!(s.marks_or(id, false), (false, false, None));
+        let key = Key {
+            id,
+            path: &a.path,
+            index_in_file: 0,
+        };
+        s.set_read(key, false).unwrap();
+        assert_eq!(
+            s.marks_or(id, true),
+            (false, false, None),
+            "our own record wins"
+        );
+        s.set_read(key, true).unwrap();
+        assert!(s.marks_or(id, false).0);
     }
 
     #[test]

@@ -254,6 +254,7 @@ impl Item {
             _ => Vec::new(),
         };
         let mut description = None;
+        let mut summary_only = false;
         let summary = self.summary.as_deref().map(|s| {
             if html::looks_like_markup(s) || s.contains("&lt;") || s.contains('<') {
                 html_blocks(s)
@@ -263,7 +264,10 @@ impl Item {
         });
         match summary {
             // only a summary: shown as what it is, the item's text
-            Some(s) if blocks.is_empty() => blocks = s,
+            Some(s) if blocks.is_empty() => {
+                summary_only = !s.is_empty();
+                blocks = s;
+            }
             Some(s) => {
                 let joined: Vec<&str> = s.iter().map(|b| b.text.as_str()).collect();
                 description = meta::clean(&joined.join(" "));
@@ -291,6 +295,8 @@ impl Item {
             description,
             blocks,
             extracted: self.html.is_some(),
+            summary_only,
+            ..Article::default()
         })
     }
 }

@@ -453,6 +453,7 @@ fn article(path: &Path, map: &Map<String, Value>, index: usize) -> Result<Articl
         description: get(map, meta::DESCRIPTION).and_then(text),
         blocks,
         extracted: false,
+        ..Article::default()
     })
 }
 

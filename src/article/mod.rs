@@ -85,6 +85,35 @@ pub struct Article {
     /// The blocks are the story an extraction library found in a saved page, so most of
     /// the page's clutter is already gone (the cleaner trusts them more).
     pub extracted: bool,
+    /// When a web archive captured the page: its record's `WARC-Date` (an ISO 8601 time,
+    /// e.g. `2020-03-01T10:00:00Z`). The page's own date stays in `date`.
+    pub captured: Option<String>,
+    /// A WARC story's captures of its URL, oldest first (the last is the one shown):
+    /// each capture's `WARC-Date` and where its record is. Only dates and places.
+    pub captures: Vec<Capture>,
+    /// What the feed reader the story came from says of it: `Some(true)` unread,
+    /// `Some(false)` read (newsboat's flag); `None` where no reader kept one.
+    pub feed_unread: Option<bool>,
+    /// The story is only the summary a feed carried: the feed holds no full text.
+    pub summary_only: bool,
+}
+
+impl Article {
+    /// The date a list shows and sorts by: the story's own, else the day it was captured.
+    pub fn list_date(&self) -> Option<String> {
+        self.date
+            .clone()
+            .or_else(|| self.captured.as_deref().and_then(meta::date))
+    }
+}
+
+/// One capture of a web archive story's URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Capture {
+    /// Its `WARC-Date`.
+    pub date: String,
+    /// Where its record is ("byte 1234", with the WARC's name inside a WACZ).
+    pub place: String,
 }
 
 /// Why a file could not be loaded (or loaded only in part).

@@ -100,7 +100,7 @@ fn read(path: &Path) -> Result<(Vec<Article>, usize), (ProblemKind, String)> {
     let mut out = Vec::new();
     let mut skipped = 0;
     for row in rows {
-        let (title, author, url, date, content, _unread, feed) =
+        let (title, author, url, date, content, unread, feed) =
             row.map_err(|e| (ProblemKind::Malformed, format!("cannot read an item ({e})")))?;
         let content = content.filter(|c| !c.trim().is_empty());
         let is_html = content.as_deref().is_some_and(|c| c.contains('<'));
@@ -117,7 +117,11 @@ fn read(path: &Path) -> Result<(Vec<Article>, usize), (ProblemKind, String)> {
         };
         let feed = feed.and_then(|f| meta::clean(&f));
         match item.article(path, feed.as_deref(), out.len()) {
-            Some(a) => out.push(a),
+            Some(mut a) => {
+                // newsboat's flag, kept as it said it (the reader decides what it means)
+                a.feed_unread = unread.map(|u| u != 0);
+                out.push(a);
+            }
             None => skipped += 1,
         }
     }
@@ -162,6 +166,11 @@ CREATE TABLE rss_item (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, guid VARCH
         assert_eq!(a[0].authors, vec!["Ann Lee"]);
         assert_eq!(a[0].blocks[1].text, "A caf\u{e9} opens.");
         assert_eq!(a[1].blocks[0].text, "Three routes end in June.");
+        // newsboat's flag as it kept it: the first unread, the second read
+        assert_eq!(
+            (a[0].feed_unread, a[1].feed_unread),
+            (Some(true), Some(false))
+        );
         assert_eq!(l.problems.len(), 1);
         assert!(l.problems[0].reason.contains("1 not stories"));
         assert_eq!(std::fs::read(&p).unwrap(), before);

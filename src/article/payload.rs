@@ -235,8 +235,9 @@ pub enum NotStory {
 }
 
 /// Read a captured page (UTF-8) through the saved-page pipeline and judge it: an article,
-/// or a page that is not one. The article's URL is the capture's; the date, when the page
-/// has none, the capture's; the source, when the page names none, the URL's host.
+/// or a page that is not one. The article's URL is the capture's; its capture time the
+/// record's (`captured`, beside the page's own date); the source, when the page names
+/// none, the URL's host.
 pub fn page_story(
     path: &Path,
     html_text: &str,
@@ -271,9 +272,10 @@ pub fn page_story(
     if let Some(u) = url {
         a.url = Some(u.to_string());
     }
-    if a.date.is_none() {
-        a.date = captured.and_then(super::meta::date);
-    }
+    // the page's own date stays the date; the capture's time is kept beside it
+    a.captured = captured
+        .map(|c| crate::text::sanitize(c.trim()))
+        .filter(|c| c.len() <= 64 && super::meta::date(c).is_some());
     if a.source.is_none() {
         a.source = a.url.as_deref().and_then(host);
     }
@@ -398,8 +400,27 @@ mod tests {
         )
         .unwrap();
         assert_eq!(a.url.as_deref(), Some("https://www.valley.example/library"));
-        assert_eq!(a.date.as_deref(), Some("2020-03-01"));
+        // no date of its own: the capture's time is kept apart, not made its date
+        assert_eq!(a.date, None);
+        assert_eq!(a.captured.as_deref(), Some("2020-03-01T10:00:00Z"));
         assert_eq!(a.source.as_deref(), Some("valley.example"));
         assert!(a.extracted);
+        // a page that states its date keeps it; the capture stays beside it
+        let dated = page.replace(
+            "<title>",
+            "<meta property=\"article:published_time\" content=\"2019-12-24T08:00:00Z\"><title>",
+        );
+        let (a, _) = page_story(
+            Path::new("f.warc"),
+            &dated,
+            None,
+            Some("2020-03-01T10:00:00Z"),
+        )
+        .unwrap();
+        assert_eq!(a.date.as_deref(), Some("2019-12-24"));
+        assert_eq!(a.captured.as_deref(), Some("2020-03-01T10:00:00Z"));
+        // a WARC-Date that is no time is not shown as one
+        let (a, _) = page_story(Path::new("f.warc"), &page, None, Some("\x1b[2Jsoon")).unwrap();
+        assert_eq!(a.captured, None);
     }
 }

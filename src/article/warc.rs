@@ -439,8 +439,9 @@ impl<'p> Gather<'p> {
         let date = get("warc-date").unwrap_or("").to_string();
         if let Some(&i) = self.by_url.get(&url) {
             if self.stories[i].1 > date {
-                // this capture is older than the one kept: not even read
+                // this capture is older than the one kept: not even read, only listed
                 self.page_skipped.add("earlier captures");
+                add_capture(&mut self.stories[i].0.captures, date, place);
                 return;
             }
         }
@@ -485,17 +486,22 @@ impl<'p> Gather<'p> {
             match story {
                 Ok((a, warning)) => {
                     if let Some(mut w) = warning {
-                        w.at = Some(place);
+                        w.at = Some(place.clone());
                         self.page_problems.push(w);
                     }
                     match self.by_url.get(&url) {
                         Some(&i) => {
                             self.page_skipped.add("earlier captures");
+                            let mut caps = std::mem::take(&mut self.stories[i].0.captures);
+                            add_capture(&mut caps, date.clone(), place);
                             if self.stories[i].1 <= date {
                                 self.stories[i] = (a, date, loc);
                             }
+                            self.stories[i].0.captures = caps;
                         }
                         None => {
+                            let mut a = a;
+                            add_capture(&mut a.captures, date.clone(), place);
                             self.by_url.insert(url, self.stories.len());
                             self.stories.push((a, date, loc));
                         }
@@ -516,6 +522,22 @@ impl<'p> Gather<'p> {
         }
     }
 }
+
+/// The captures of one URL kept, oldest first (the latest is the story shown): a date and
+/// a place each, at most [`MAX_CAPTURES`] (the oldest beyond that dropped), so a URL
+/// captured every hour costs little.
+fn add_capture(caps: &mut Vec<super::Capture>, date: String, place: String) {
+    let date = crate::text::sanitize(&date);
+    let at = caps.partition_point(|c| c.date <= date);
+    let place = crate::text::sanitize(&place);
+    caps.insert(at, super::Capture { date, place });
+    if caps.len() > MAX_CAPTURES {
+        caps.remove(0);
+    }
+}
+
+/// The most captures of one URL kept for `explain`.
+const MAX_CAPTURES: usize = 64;
 
 /// A captured page read through the saved-page pipeline (on one of rayon's threads): a
 /// story, or why not (`None`: the pipeline failed on it, a bug caught).
@@ -926,7 +948,16 @@ mod tests {
             let titles: Vec<&str> = a.iter().map(|a| a.title.as_str()).collect();
             assert_eq!(titles, vec!["First story, updated", "Second story"]);
             assert_eq!(a[0].url.as_deref(), Some("https://news.example/a"));
-            assert_eq!(a[0].date.as_deref(), Some("2020-02-01"));
+            // the page states no date: none of its own; the capture's time beside it
+            assert_eq!(a[0].date, None);
+            assert_eq!(a[0].captured.as_deref(), Some("2020-02-01T10:00:00Z"));
+            assert_eq!(a[0].list_date().as_deref(), Some("2020-02-01"));
+            // both captures of its URL, oldest first, each with its record's place
+            let caps: Vec<&str> = a[0].captures.iter().map(|c| c.date.as_str()).collect();
+            assert_eq!(caps, vec!["2020-01-01T10:00:00Z", "2020-02-01T10:00:00Z"]);
+            assert!(a[0].captures.iter().all(|c| c.place.starts_with("byte ")));
+            assert_ne!(a[0].captures[0].place, a[0].captures[1].place);
+            assert_eq!(a[1].captures.len(), 1);
             assert_eq!(a[0].source.as_deref(), Some("news.example"));
             assert_eq!((a[0].index_in_file, a[1].index_in_file), (0, 1));
             assert!(a[0].extracted);
@@ -937,6 +968,56 @@ mod tests {
                 "8 not stories: 1 warcinfo records, 1 requests, 1 redirects, 1 error answers, 1 images, 1 revisits, 1 metadata records, 1 earlier captures"
             );
         }
+    }
+
+    /// The latest capture met first: an older one after it is not read, but listed.
+    #[test]
+    fn every_capture_is_listed_whatever_the_order() {
+        let later = response(
+            "https://news.example/a",
+            "2020-03-01T00:00:00Z",
+            "200 OK",
+            HTML,
+            page("Latest").as_bytes(),
+        );
+        let older = |d: &str| {
+            response(
+                "https://news.example/a",
+                d,
+                "200 OK",
+                HTML,
+                page("Older").as_bytes(),
+            )
+        };
+        let recs = [
+            older("2020-02-01T00:00:00Z"),
+            later,
+            older("2020-01-01T00:00:00Z"),
+        ];
+        let plain = recs.concat();
+        let (a, _) = load("c.warc", &plain);
+        assert_eq!(a.len(), 1);
+        assert_eq!(a[0].title, "Latest");
+        let caps: Vec<&str> = a[0].captures.iter().map(|c| c.date.as_str()).collect();
+        assert_eq!(
+            caps,
+            vec![
+                "2020-01-01T00:00:00Z",
+                "2020-02-01T00:00:00Z",
+                "2020-03-01T00:00:00Z"
+            ]
+        );
+        // the places are the records' byte offsets, in the file's order
+        let at = |i: usize| recs[..i].iter().map(Vec::len).sum::<usize>();
+        let places: Vec<&str> = a[0].captures.iter().map(|c| c.place.as_str()).collect();
+        assert_eq!(
+            places,
+            vec![
+                format!("byte {}", at(2)),
+                format!("byte {}", at(0)),
+                format!("byte {}", at(1))
+            ]
+        );
     }
 
     #[test]
@@ -1077,7 +1158,12 @@ mod tests {
             let (all, _) = load_path(&p);
             assert_eq!(all.len(), 2);
             for (i, a) in all.iter().enumerate() {
-                assert_eq!(load_story(&p, i).as_ref(), Some(a), "{name} {i}");
+                // read from its one record, a story knows that capture only (the one
+                // shown); `explain` reads the crawl for the others
+                let mut one = load_story(&p, i).expect("read from its record");
+                assert_eq!(one.captures.as_slice(), &a.captures[a.captures.len() - 1..]);
+                one.captures.clone_from(&a.captures);
+                assert_eq!(&one, a, "{name} {i}");
             }
             assert!(load_story(&p, 2).is_none());
             std::fs::write(&p, [&bytes[..], b"\r\n"].concat()).unwrap();

@@ -29,6 +29,9 @@ pub(super) const CAPTION_MAX_WORDS: usize = 30;
 pub(super) const CREDIT_MAX_WORDS: usize = 40;
 /// Most words of a sentence that is furniture for addressing the reader (a sign-up box).
 pub(super) const FURNITURE_SENTENCE_MAX_WORDS: usize = 25;
+/// The most words of a newsletter's note about the subscription (an unsubscribe footer,
+/// "view in your browser"): two or three sentences with their links.
+pub(super) const SUBSCRIPTION_NOTE_MAX_WORDS: usize = 60;
 /// More words than this, unpunctuated, after a list heading: other stories run together.
 pub(super) const LIST_MIN_WORDS: usize = 12;
 /// Most words of an unpunctuated line hidden for its furniture words.

@@ -212,6 +212,9 @@ fn clean_unguarded(article: &Article, evidence: &Evidence, opts: &Options) -> Cl
             trust_extractor(&mut out);
         }
         guard::keep_the_story_with(&mut out, &m.feats);
+        if article.summary_only {
+            keep_the_summary(&mut out);
+        }
         out
     };
     if !opts.disabled {
@@ -246,6 +249,26 @@ fn trust_extractor(out: &mut Cleaned) {
             total - shown,
             total
         );
+    }
+}
+
+/// A story that is only its feed's summary has no other text: every block of it is shown
+/// but those hidden on evidence of links and furniture ("Read more", "The post ...
+/// appeared first on ...", a copyright line). The summary repeating the title, or read as
+/// a standfirst or a fragment, stays: it is the story.
+fn keep_the_summary(out: &mut Cleaned) {
+    for d in out.blocks.iter_mut().filter(|d| !d.shown) {
+        let furniture = d.grounds == Grounds::Evidence
+            && matches!(
+                d.kind,
+                Kind::Promo | Kind::Copyright | Kind::RelatedHeadline | Kind::HeadlineList
+            );
+        if (!furniture && d.grounds != Grounds::Empty) || d.kind == Kind::Duplicate {
+            d.shown = true;
+            d.kind = Kind::Story;
+            d.grounds = Grounds::Shown;
+            d.reason = "the feed's summary: the only text the feed carries".into();
+        }
     }
 }
 
@@ -350,5 +373,26 @@ mod tests {
         let before = out.clone();
         trust_extractor(&mut out);
         assert_eq!(out, before);
+    }
+    #[test]
+    fn a_summary_alone_is_shown_whole_but_its_links() {
+        let mut a = Article {
+            title: "Valley choir sings in the market hall".into(),
+            blocks: vec![
+                crate::article::Block::para("Valley choir sings in the market hall"),
+                crate::article::Block::para("Read more"),
+            ],
+            ..Article::default()
+        };
+        let ev = Evidence::default();
+        // as an ordinary story: the repeat of the title is hidden
+        let out = clean(&a, &ev, &Options::default());
+        assert!(!out.blocks[0].shown, "{out:?}");
+        // the feed's summary, its only text: shown; the link line stays hidden
+        a.summary_only = true;
+        let out = clean(&a, &ev, &Options::default());
+        assert!(out.blocks[0].shown, "{out:?}");
+        assert!(out.blocks[0].reason.contains("summary"), "{out:?}");
+        assert!(!out.blocks[1].shown, "{out:?}");
     }
 }

@@ -539,7 +539,14 @@ fn overrule_check(d: &Decision, ev: &Evidence, b: &Block, m: &Measured) -> bool 
         || (d.shown && is_prose(b.feats))
         || in_an_unspaced_script(&d.text)
         || (!d.shown && repeated_by_the_story(d))
+        || (!d.shown && d.kind == Kind::Promo && speaks_of_the_subscription(d, b))
         || (!d.shown && backed_by_archive(ev, m, b, &d.text)))
+}
+
+/// Hidden as a newsletter's note to its reader about the subscription: what it says is
+/// the evidence, which the model (reading no words) cannot weigh.
+fn speaks_of_the_subscription(d: &Decision, b: &Block) -> bool {
+    super::rules::subscription_note(&d.text, b.feats).is_some()
 }
 
 /// Hidden on the evidence that the story repeats it (a standfirst or a duplicate found

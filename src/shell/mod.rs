@@ -229,8 +229,17 @@ impl Shell {
                     self.reconcile_due = true; // once the list is on screen: see `settle`
                 }
                 if app.entries().len() > before {
-                    let ids = app.entries()[before..].iter().map(|e| e.id).collect();
-                    self.ask(app, Job::Marks { from: before, ids });
+                    let new = &app.entries()[before..];
+                    let ids = new.iter().map(|e| e.id).collect();
+                    let feed_read = new.iter().map(|e| e.feed_read()).collect();
+                    self.ask(
+                        app,
+                        Job::Marks {
+                            from: before,
+                            ids,
+                            feed_read,
+                        },
+                    );
                 }
             }
             if first_load {
@@ -595,6 +604,36 @@ mod tests {
             !store.is_starred(app.entries()[0].id),
             "the writes in order"
         );
+    }
+
+    /// In the reader: stories newsboat has read are listed read, unless the state file
+    /// has a record of broadsheet's own for them.
+    #[test]
+    fn the_feed_readers_flag_starts_the_list_and_our_record_wins() {
+        use crate::app::tests::story;
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("state.sqlite");
+        let mut stories: Vec<crate::archive::Story> = ["Seal count", "Spit path", "Choir"]
+            .iter()
+            .map(|t| story(t, &[&format!("{t} made the news today.")]))
+            .collect();
+        for (i, s) in stories.iter_mut().enumerate() {
+            s.article.path = PathBuf::from(format!("/feeds/cache.db#{i}"));
+            s.article.index_in_file = i;
+        }
+        stories[1].article.feed_unread = Some(false);
+        stories[2].article.feed_unread = Some(false);
+        // the third: read in newsboat, but marked unread here before
+        Store::open(&db)
+            .unwrap()
+            .set_read(archive::Key::of(&stories[2].article), false)
+            .unwrap();
+        let (mut sh, mut app) = shell_on(&db);
+        sh.receive(&mut app, Msg::Stories(stories));
+        sh.receive(&mut app, Msg::Loaded);
+        sh.take_answers(&mut app, true);
+        let read: Vec<bool> = app.entries().iter().map(|e| e.read).collect();
+        assert_eq!(read, vec![false, true, false]);
     }
 
     #[test]

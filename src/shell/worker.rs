@@ -32,8 +32,13 @@ pub(crate) enum Job {
     LastSelection(StoryId),
     /// Remember a reader setting.
     Setting(&'static str, String),
-    /// The remembered state of these stories (the list's entries from `from` on).
-    Marks { from: usize, ids: Vec<StoryId> },
+    /// The remembered state of these stories (the list's entries from `from` on; each
+    /// with whether its feed reader has it read, for a story with no record here).
+    Marks {
+        from: usize,
+        ids: Vec<StoryId>,
+        feed_read: Vec<bool>,
+    },
     /// Match the remembered state to the list (edited stories get theirs back by path),
     /// then the state of every entry, if any moved (or `always`).
     Reconcile { entries: Vec<Entry>, always: bool },
@@ -232,9 +237,17 @@ impl Work {
             Job::Scroll(e, para) => (None, store.and_then(|s| saved(s.set_scroll(e.key(), para)))),
             Job::LastSelection(id) => (None, store.and_then(|s| saved(s.set_last_selection(id)))),
             Job::Setting(k, v) => (None, store.and_then(|s| saved(s.set_setting(k, &v)))),
-            Job::Marks { from, ids } => {
+            Job::Marks {
+                from,
+                ids,
+                feed_read,
+            } => {
                 let marks = store.map(|s| {
-                    let marks = ids.iter().map(|&id| s.marks(id)).collect();
+                    let marks = ids
+                        .iter()
+                        .zip(feed_read.iter().chain(std::iter::repeat(&false)))
+                        .map(|(&id, &elsewhere)| s.marks_or(id, elsewhere))
+                        .collect();
                     Marked { from, ids, marks }
                 });
                 (marks, None)
@@ -249,7 +262,10 @@ impl Work {
                 };
                 let marks = (moved || always).then(|| {
                     let ids: Vec<StoryId> = entries.iter().map(|e| e.id).collect();
-                    let marks = ids.iter().map(|&id| s.marks(id)).collect();
+                    let marks = entries
+                        .iter()
+                        .map(|e| s.marks_or(e.id, e.feed_read()))
+                        .collect();
                     Marked {
                         from: 0,
                         ids,

@@ -142,7 +142,11 @@ fn draw_list(app: &App, t: &Theme, r: Rect, buf: &mut Buffer) {
             meta.push(s.to_string());
         }
         if let Some(d) = e.date() {
-            meta.push(pretty_date(d));
+            meta.push(if e.date_is_capture() {
+                format!("captured {}", pretty_date(d))
+            } else {
+                pretty_date(d)
+            });
         }
         let line2 = Line::from(vec![
             Span::raw("  "),

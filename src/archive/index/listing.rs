@@ -8,8 +8,8 @@
 //! and a time; every indexed file: a count, per file its size, modification time and the
 //! length of its path after the root (8 + 8 + 4 bytes), then those paths end to end (an
 //! 8-byte length, then UTF-8); the entries: a count, per entry its id (8 bytes), its
-//! file's number (4), its index in the file (4) and the lengths of its title, source and
-//! date (4 each, `u32::MAX` for none); then, last, those texts end to end (UTF-8), so
+//! file's number (4), its index in the file (4), the lengths of its title, source and
+//! date (4 each, `u32::MAX` for none) and its flags (4, [`Entry::flags`]); then, last, those texts end to end (UTF-8), so
 //! that they can be read from the file straight into the entries' buffer. Times are
 //! nanoseconds since 1970 (`UNKNOWN`: not to be trusted).
 
@@ -23,7 +23,7 @@ use rusqlite::params;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-const MAGIC: &[u8; 4] = b"BSL\x04";
+const MAGIC: &[u8; 4] = b"BSL\x05";
 /// Where the folders start (after the magic and the texts' length).
 const DIRS_AT: usize = 12;
 /// A folder time that proves nothing (the folder changed too recently to tell).
@@ -32,7 +32,7 @@ pub(super) const UNKNOWN: i64 = i64::MIN;
 const NONE: u32 = u32::MAX;
 /// The bytes of a file's record, and of an entry's.
 const FILE: usize = 20;
-const ENTRY: usize = 28;
+const ENTRY: usize = 32;
 
 fn put_dirs(out: &mut Vec<u8>, dirs: Option<&[(String, i64)]>) {
     match dirs {
@@ -82,6 +82,7 @@ pub(super) fn encode(
         for s in texts(e) {
             out.extend_from_slice(&s.map_or(NONE, |s| s.len() as u32).to_le_bytes());
         }
+        out.extend_from_slice(&u32::from(e.flags).to_le_bytes());
     }
     for s in entries.iter().flat_map(texts).flatten() {
         out.extend_from_slice(s.as_bytes());
@@ -174,6 +175,7 @@ pub(super) struct Raw<'a> {
     pub title: &'a str,
     pub source: Option<&'a str>,
     pub date: Option<&'a str>,
+    pub flags: u8,
 }
 
 /// `None` when the data is not a listing this code wrote (it is rebuilt then). The
@@ -249,6 +251,7 @@ impl<'a> Listing<'a> {
                 title: next(r.3[0])??,
                 source: next(r.3[1])?,
                 date: next(r.3[2])?,
+                flags: r.4,
             });
         }
         (at == texts.len()).then_some(())
@@ -256,12 +259,19 @@ impl<'a> Listing<'a> {
 }
 
 /// An entry's record: id, file (checked against how many there are), index in the
-/// file, lengths of title, source and date.
-fn record(r: &[u8], files: usize) -> Option<(StoryId, usize, usize, [u32; 3])> {
+/// file, lengths of title, source and date, flags.
+fn record(r: &[u8], files: usize) -> Option<(StoryId, usize, usize, [u32; 3], u8)> {
     let word = |i: usize| u32::from_le_bytes(r[i..i + 4].try_into().expect("4 bytes"));
     let file = word(8) as usize;
     let id = StoryId(u64::from_le_bytes(r[..8].try_into().ok()?));
-    (file < files).then_some((id, file, word(12) as usize, [word(16), word(20), word(24)]))
+    let flags = u8::try_from(word(28)).ok()?;
+    (file < files).then_some((
+        id,
+        file,
+        word(12) as usize,
+        [word(16), word(20), word(24)],
+        flags,
+    ))
 }
 
 /// The entries, paths as named by `given`, each made into what `out` keeps by `f`;
@@ -295,7 +305,7 @@ pub(super) fn decode<T>(
     out.reserve(l.records.len() / ENTRY);
     huge_pages(out);
     for r in l.records.chunks_exact(ENTRY) {
-        let (id, file, index_in_file, lens) = record(r, file_at.len())?;
+        let (id, file, index_in_file, lens, flags) = record(r, file_at.len())?;
         let mut next = |len: u32| -> Option<Option<Place>> {
             if len == NONE {
                 return Some(None);
@@ -305,14 +315,9 @@ pub(super) fn decode<T>(
             Some(Some(p))
         };
         let (title, source, date) = (next(lens[0])??, next(lens[1])?, next(lens[2])?);
-        out.push(f(shared.entry(
-            id,
-            index_in_file,
-            file_at[file],
-            title,
-            source,
-            date,
-        )));
+        out.push(f(shared
+            .entry(id, index_in_file, file_at[file], title, source, date)
+            .with_flags(flags)));
     }
     (at == shared.len()).then_some(())
 }
@@ -377,7 +382,7 @@ impl Index {
             .at(&self.path)?;
         let mut stories_q = self
             .conn
-            .prepare_cached("SELECT file, idx, sid, title, source, date FROM story")
+            .prepare_cached("SELECT file, idx, sid, title, source, date, flags FROM story")
             .at(&self.path)?;
         let (exact, lo, hi) = root_range(root);
         let mut files: Vec<(i64, String, i64, i64)> = files_q
@@ -398,7 +403,7 @@ impl Index {
             })
             .collect();
         clock.lap("entries: sort files, paths");
-        // (file's position in walk order, index in file, id, title, source, date)
+        // (file's position in walk order, index in file, id, title, source, date, flags)
         type StoryRow = (
             usize,
             usize,
@@ -406,6 +411,7 @@ impl Index {
             String,
             Option<String>,
             Option<String>,
+            u8,
         );
         let mut found: Vec<StoryRow> = Vec::with_capacity(pos.len());
         let mut rows = stories_q.query([]).at(&self.path)?;
@@ -422,6 +428,7 @@ impl Index {
                     r.get(3)?,
                     r.get(4)?,
                     r.get(5)?,
+                    r.get::<_, i64>(6)? as u8,
                 ))
             })()
             .at(&self.path)?;
@@ -431,14 +438,17 @@ impl Index {
         found.sort_unstable_by_key(|f| (f.0, f.1));
         let raws: Vec<Raw<'_>> = found
             .iter()
-            .map(|(file, index_in_file, id, title, source, date)| Raw {
-                id: *id,
-                file: *file,
-                index_in_file: *index_in_file,
-                title,
-                source: source.as_deref(),
-                date: date.as_deref(),
-            })
+            .map(
+                |(file, index_in_file, id, title, source, date, flags)| Raw {
+                    id: *id,
+                    file: *file,
+                    index_in_file: *index_in_file,
+                    title,
+                    source: source.as_deref(),
+                    date: date.as_deref(),
+                    flags: *flags,
+                },
+            )
             .collect();
         Ok(encode(None, &head, &raws))
     }
@@ -586,6 +596,7 @@ mod tests {
             title,
             source,
             date,
+            flags: (id % 4) as u8,
         };
         let raws = [
             raw(7, 0, 0, "First", Some("Wire"), Some("2020-02-28")),
@@ -621,8 +632,8 @@ mod tests {
                 assert_eq!(e.path(), Path::new(&want), "{given}");
                 assert_eq!((e.id, e.index_in_file), (r.id, r.index_in_file));
                 assert_eq!(
-                    (e.title(), e.source(), e.date()),
-                    (r.title, r.source, r.date)
+                    (e.title(), e.source(), e.date(), e.flags()),
+                    (r.title, r.source, r.date, r.flags)
                 );
             }
         }
@@ -632,8 +643,8 @@ mod tests {
         let mut n = 0;
         l.each(|r| {
             assert_eq!(
-                (r.id, r.file, r.title),
-                (raws[n].id, raws[n].file, raws[n].title)
+                (r.id, r.file, r.title, r.flags),
+                (raws[n].id, raws[n].file, raws[n].title, raws[n].flags)
             );
             n += 1;
         })

@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 
 /// Bumped whenever what the index stores, or how it is computed, changes: an index made
 /// by another version is rebuilt.
-const INDEX_VERSION: i64 = 3;
+const INDEX_VERSION: i64 = 4;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS meta (
@@ -44,7 +44,8 @@ CREATE TABLE IF NOT EXISTS story (
     sid    INTEGER NOT NULL,      -- StoryId, the key of the reading state
     title  TEXT NOT NULL,
     source TEXT,
-    date   TEXT
+    date   TEXT,                  -- the story's own, else the day it was captured
+    flags  INTEGER NOT NULL DEFAULT 0  -- Entry::flags: read in the feed reader, date captured
 );
 CREATE INDEX IF NOT EXISTS story_file ON story (file);
 CREATE TABLE IF NOT EXISTS problem (

@@ -266,8 +266,8 @@ impl Index {
             }
             let mut ins_story = tx
                 .prepare(
-                    "INSERT INTO story (file, idx, sid, title, source, date)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    "INSERT INTO story (file, idx, sid, title, source, date, flags)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 )
                 .at(p)?;
             let mut ins_fts = tx
@@ -359,7 +359,8 @@ impl Index {
                                 e.id.to_sql(),
                                 e.title(),
                                 e.source(),
-                                e.date()
+                                e.date(),
+                                i64::from(e.flags())
                             ])
                             .at(p)?;
                         let rowid = tx.last_insert_rowid();

@@ -87,6 +87,8 @@ pub struct Row<'a> {
     pub source: Option<&'a str>,
     /// `YYYY-MM-DD`.
     pub date: Option<&'a str>,
+    /// [`Entry::flags`].
+    pub flags: u8,
 }
 
 impl Row<'_> {
@@ -102,6 +104,7 @@ impl Row<'_> {
             self.source,
             self.date,
         );
+        b.set_flags(self.flags);
         b.finish().pop().expect("one entry")
     }
 }
@@ -123,6 +126,7 @@ impl Saved {
                         title: raw.title,
                         source: raw.source,
                         date: raw.date,
+                        flags: raw.flags,
                     });
                 }
             });

@@ -61,6 +61,76 @@ fn speaks_to_the_reader(lower_words: &[String]) -> bool {
         })
 }
 
+/// What a newsletter says to its reader about the letter itself: how to leave it, set
+/// what it sends, read it elsewhere, and why it came.
+const SUBSCRIPTION_MARKERS: &[&str] = &[
+    "unsubscribe",
+    "manage preferences",
+    "manage your preferences",
+    "email preferences",
+    "update your preferences",
+    "update preferences",
+    "modify your preferences",
+    "subscription preferences",
+    "manage your subscription",
+    "manage subscription",
+    "view this email",
+    "view this message",
+    "view in browser",
+    "view in your browser",
+    "view it in your browser",
+    "read it in your browser",
+    "view it online",
+    "view online",
+    "receiving this email",
+    "received this email",
+    "receiving this message",
+    "received this message",
+    "receiving this newsletter",
+    "received this newsletter",
+    "receiving these emails",
+    "stop receiving",
+    "you are subscribed",
+    "you're subscribed",
+    "you signed up",
+    "you subscribed",
+];
+
+/// Words that make a sentence a report of what someone said, not the letter's own note.
+const REPORTING: &[&str] = &[
+    "said",
+    "says",
+    "told",
+    "tells",
+    "warned",
+    "wrote",
+    "according",
+    "asked",
+    "announced",
+];
+
+/// Is this block a newsletter's note to its reader about the subscription ("You are
+/// receiving this because you signed up...", "Unsubscribe | Manage your preferences",
+/// "View this email in your browser")? It names one of [`SUBSCRIPTION_MARKERS`] and
+/// speaks to the reader (or bids them: "Unsubscribe", "Manage", "Update", "View"), and
+/// is short, quotes no one and reports nothing: a story's sentence about subscribers
+/// ("Subscribers who unsubscribe from the print edition...", "..., the editor said")
+/// stays.
+pub(in crate::clean) fn subscription_note(t: &str, f: &Features) -> Option<&'static str> {
+    if f.words > SUBSCRIPTION_NOTE_MAX_WORDS || t.contains(['"', '“', '”', '‘', '«', '»']) {
+        return None;
+    }
+    let lw: Vec<String> = words(t).map(|w| w.to_lowercase()).collect();
+    let marker = SUBSCRIPTION_MARKERS.iter().find(|m| has_phrase(&lw, m))?;
+    if lw.iter().any(|w| REPORTING.contains(&w.as_str())) {
+        return None;
+    }
+    let bids = lw
+        .first()
+        .is_some_and(|w| matches!(w.as_str(), "unsubscribe" | "manage" | "update" | "view"));
+    (bids || speaks_to_the_reader(&lw)).then_some(marker)
+}
+
 /// Headings of lists of other stories; a long unpunctuated block opening with one is
 /// that list run together.
 const LIST_HEADINGS: &[&str] = &[
@@ -184,6 +254,12 @@ pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, is_title: bool
             || t.contains("(Image"))
     {
         return Verdict::Hide(Kind::Caption, "carries a picture credit".into());
+    }
+    if let Some(m) = subscription_note(t, f) {
+        return Verdict::Hide(
+            Kind::Promo,
+            format!("a newsletter's note to the reader about the subscription ({m:?})"),
+        );
     }
     if f.words <= FURNITURE_SENTENCE_MAX_WORDS && speaks_to_the_reader(lw()) {
         if let Some(m) = FURNITURE_SENTENCE_MARKERS

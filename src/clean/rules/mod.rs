@@ -30,6 +30,7 @@ use crate::text::norm_key;
 use archive::archive_pass;
 use context::context_pass;
 use intrinsic::intrinsic;
+pub(super) use intrinsic::subscription_note;
 use repeats::repeat_pass;
 
 /// A verdict before context: hidden with a kind and reason, or a candidate.

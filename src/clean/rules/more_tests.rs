@@ -302,3 +302,29 @@ fn story_lines_like_metadata_are_not_taken_for_it() {
         );
     }
 }
+
+#[test]
+fn a_newsletters_notes_about_the_subscription_are_hidden_on_evidence() {
+    let notes = [
+        "View this email in your browser",
+        "You are receiving this email because you signed up for The Lyle Bulletin.",
+        "Unsubscribe | Manage your preferences",
+        "Update your email preferences or unsubscribe from this list.",
+    ];
+    for n in notes {
+        let k = decided(&art("Fares rise", &[P1, P2, n]));
+        assert_eq!(k[2], (Kind::Promo, false), "{n}");
+        let c = decide(&art("Fares rise", &[P1, P2, n]), &Evidence::default());
+        assert!(c.blocks[2].reason.contains("subscription"), "{n}");
+    }
+    // a story's sentences about subscribers report, quote or speak of no one's own letter
+    for s in [
+        "Subscribers who unsubscribe from the paper's print edition will keep the letter free, the editor said on Monday.",
+        "Readers who unsubscribed from the old mailing list were asked back in a letter from the chair.",
+        "\"You can unsubscribe at any time,\" the company's letter to customers promised.",
+        "If you unsubscribe now you lose the discount, the company warned its customers.",
+    ] {
+        let k = decided(&art("Fares rise", &[P1, s, P2]));
+        assert_eq!(k[1], (Kind::Story, true), "{s}");
+    }
+}
