@@ -423,6 +423,7 @@ fn build(
     let mut last = started;
     let mut said = false;
     let folders = archive::index::saved::folders(paths);
+    ix.build_alone(); // a command: nothing else here reads the index meanwhile
     let (r, problems) = ix.refresh_with(paths, opts, &mut |done, total| {
         if !said {
             said = true;
