@@ -562,6 +562,64 @@ mod tests {
     use crate::archive::scan::scan_articles;
 
     #[test]
+    fn a_first_build_alone_is_written_straight_and_ends_in_wal_with_the_same_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let arch = dir.path().join("news");
+        std::fs::create_dir_all(&arch).unwrap();
+        // more files than a "big" refresh
+        for i in 0..1010 {
+            let text = format!(
+                "Story number {i} of the town\n\nThe council met on day {i} and agreed \
+                 the plan for the {i}th bridge.\n"
+            );
+            std::fs::write(arch.join(format!("{i:04}.txt")), text).unwrap();
+        }
+        let roots = vec![arch.clone()];
+        let opts = Options::default();
+        let texts = |ix: &Index| -> Vec<(i64, String, String)> {
+            let mut q = ix
+                .conn
+                .prepare("SELECT rowid, title, body FROM fts ORDER BY rowid")
+                .unwrap();
+            q.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect()
+        };
+        let mode = |ix: &Index| -> String {
+            ix.conn
+                .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+                .unwrap()
+        };
+        let mut shared = Index::open(&dir.path().join("shared.sqlite")).unwrap();
+        shared.refresh(&roots, &opts).unwrap();
+        let mut alone = Index::open(&dir.path().join("alone.sqlite")).unwrap();
+        alone.build_alone();
+        let (r, _) = alone.refresh(&roots, &opts).unwrap();
+        assert_eq!(r.added, 1010);
+        assert_eq!(mode(&alone), "wal");
+        assert_eq!(texts(&alone).len(), 1010);
+        assert_eq!(texts(&alone), texts(&shared));
+        let hits = alone.search("bridge", &roots, 5).unwrap();
+        assert_eq!(hits.len(), 5);
+        // another connection open on a new index: it stays in WAL, built all the same
+        let path = dir.path().join("busy.sqlite");
+        let mut busy = Index::open(&path).unwrap();
+        let other = rusqlite::Connection::open(&path).unwrap();
+        let _: i64 = other
+            .query_row("SELECT count(*) FROM story", [], |r| r.get(0))
+            .unwrap();
+        busy.build_alone();
+        assert!(
+            !busy.journal_mode("DELETE"),
+            "refused while another has it open"
+        );
+        busy.refresh(&roots, &opts).unwrap();
+        assert_eq!(mode(&busy), "wal");
+        assert_eq!(texts(&busy), texts(&shared));
+    }
+
+    #[test]
     fn evidence_is_kept_by_a_full_refresh_and_gathered_again_after_a_change() {
         let dir = tempfile::tempdir().unwrap();
         let arch = dir.path().join("news");
