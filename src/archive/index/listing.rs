@@ -176,9 +176,12 @@ pub(super) struct Raw<'a> {
     pub date: Option<&'a str>,
 }
 
+/// Folders (the path after the root) and their modification times.
+pub(super) type Dirs<'a> = Vec<(&'a str, i64)>;
+
 /// The folders at the start of a listing (after [`DIRS_AT`]): `Some(None)` when not yet
 /// seen, `None` when they are cut short or not text.
-fn dirs_of<'a>(d: &mut &'a [u8]) -> Option<Option<Vec<(&'a str, i64)>>> {
+fn dirs_of<'a>(d: &mut &'a [u8]) -> Option<Option<Dirs<'a>>> {
     let n_dirs = u32_of(d)?;
     if n_dirs == u32::MAX {
         return Some(None);
@@ -193,7 +196,7 @@ fn dirs_of<'a>(d: &mut &'a [u8]) -> Option<Option<Vec<(&'a str, i64)>>> {
 /// The folders (`None`: not yet seen) and the number of files of a listing, from its
 /// first bytes alone (what [`Index::listing_start`] reads): `None` when those bytes do
 /// not hold them.
-pub(super) fn parse_start(start: &[u8]) -> Option<(Option<Vec<(&str, i64)>>, usize)> {
+pub(super) fn parse_start(start: &[u8]) -> Option<(Option<Dirs<'_>>, usize)> {
     texts_len(start)?;
     let mut d = start.get(DIRS_AT..)?;
     let dirs = dirs_of(&mut d)?;
