@@ -6,8 +6,8 @@ use broadsheet::archive::{self, Archive, Entry, Index, Store};
 use broadsheet::config::Config;
 use broadsheet::export;
 use clap::{Parser, Subcommand, ValueEnum};
-use std::io::Write;
-use std::path::PathBuf;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser, Debug)]
@@ -251,6 +251,11 @@ fn run(cli: Cli) -> Result<()> {
             named_paths_readable(&paths)?;
         }
         Some(Command::Check { what, paths }) => {
+            // started by a list or search still answering: begin when it has ended (its
+            // end closes our stdin), so as not to take the cores from its answer
+            if !std::io::stdin().is_terminal() {
+                let _ = std::io::copy(&mut std::io::stdin().lock(), &mut std::io::sink());
+            }
             let mut ix = Index::open_default(places.index.as_deref())?;
             if let Some(saved) = ix.saved_listing(&paths)? {
                 let mut to = Printer {
@@ -355,6 +360,7 @@ fn one_of(
 
 /// Where the state and the index are, from the command line (and what a background
 /// [`Command::Check`] needs to be run as this one was).
+#[derive(Clone)]
 struct Places {
     state: Option<PathBuf>,
     index: Option<PathBuf>,
@@ -440,6 +446,7 @@ fn build(
     let mut last = started;
     let mut said = false;
     let folders = archive::index::saved::folders(paths);
+    ix.build_alone(); // a command: nothing else here reads the index meanwhile
     let (r, problems) = ix.refresh_with(paths, opts, &mut |done, total| {
         if !said {
             said = true;
@@ -591,14 +598,32 @@ fn check_later<W: Write>(
     places: &Places,
     to: &mut Printer<'_, W>,
 ) -> Result<()> {
-    if saved.file_count() >= CHECK_IN_BACKGROUND_FROM && spawn_check(ix, paths, places, to.what) {
+    if saved.file_count() >= CHECK_IN_BACKGROUND_FROM
+        && spawn_check(ix.path(), paths, places, to.what)
+    {
         return Ok(());
     }
     Ok(archive::list::check(ix, saved, paths, opts, to)?)
 }
 
-/// Start [`Command::Check`] in the background: stdin and stdout closed, stderr shared.
-fn spawn_check(ix: &Index, paths: &[PathBuf], places: &Places, what: &str) -> bool {
+/// [`spawn_check`] on a thread of its own, started before the answer is printed: the
+/// wait for the new process to start (tens of milliseconds on a busy machine) overlaps
+/// the printing, and the check itself waits for this process to end. `true` from the
+/// thread when it started.
+fn spawn_check_early(
+    index: &Path,
+    paths: &[PathBuf],
+    places: &Places,
+    what: &'static str,
+) -> std::thread::JoinHandle<bool> {
+    let (index, paths) = (index.to_path_buf(), paths.to_vec());
+    let places = places.clone();
+    std::thread::spawn(move || spawn_check(&index, &paths, &places, what))
+}
+
+/// Start [`Command::Check`] in the background: stdout closed, stderr shared, and stdin
+/// a pipe kept open until this process ends (the check begins then).
+fn spawn_check(index: &Path, paths: &[PathBuf], places: &Places, what: &str) -> bool {
     use std::process::{Command, Stdio};
     let Ok(exe) = std::env::current_exe() else {
         return false;
@@ -610,15 +635,22 @@ fn spawn_check(ix: &Index, paths: &[PathBuf], places: &Places, what: &str) -> bo
     if places.no_clean {
         cmd.arg("--no-clean");
     }
-    cmd.arg("--index").arg(ix.path());
+    cmd.arg("--index").arg(index);
     cmd.args(["check", what, "--"]).args(paths);
-    cmd.stdin(Stdio::null()).stdout(Stdio::null());
+    cmd.stdin(Stdio::piped()).stdout(Stdio::null());
     #[cfg(unix)]
     {
         use std::os::unix::process::CommandExt;
         cmd.process_group(0); // not stopped by the terminal's ^C meant for the next command
     }
-    cmd.spawn().is_ok()
+    match cmd.spawn() {
+        Ok(mut child) => {
+            // closed when this process ends, whatever way it ends: the check's signal
+            std::mem::forget(child.stdin.take());
+            true
+        }
+        Err(_) => false,
+    }
 }
 
 /// A story of the list as JSON: path, title, source, date, id, read, starred.
@@ -754,8 +786,16 @@ impl Search<'_> {
             *printed = true;
             return self.print(index, out);
         }
-        // trusted while no folder changed, as the saved listing is
-        let saved = index.saved_heads(paths)?;
+        // trusted while no folder changed, as the saved listing is; a big archive's
+        // check of every file is started in the background at once
+        let count = index.saved_file_count(paths)?;
+        let early = count
+            .filter(|&n| n >= CHECK_IN_BACKGROUND_FROM)
+            .map(|_| spawn_check_early(index.path(), paths, self.places, "search"));
+        let saved = match (&early, count) {
+            (None, Some(_)) => index.saved_heads(paths)?,
+            _ => None,
+        };
         report(&index.problems(paths)?);
         *printed = true;
         self.print(index, out)?;
@@ -765,6 +805,12 @@ impl Search<'_> {
             state: self.state,
             json: self.json,
             what: "search",
+        };
+        let started = early.map(|t| t.join().unwrap_or(false));
+        let saved = match started {
+            Some(true) => return Ok(()),
+            Some(false) => index.saved_heads(paths)?, // checked here after all
+            None => saved,
         };
         match saved {
             Some(saved) => check_later(index, &saved, paths, opts, self.places, &mut to)?,

@@ -178,21 +178,39 @@ pub(super) struct Raw<'a> {
     pub flags: u8,
 }
 
+/// Folders (the path after the root) and their modification times.
+pub(super) type Dirs<'a> = Vec<(&'a str, i64)>;
+
+/// The folders at the start of a listing (after [`DIRS_AT`]): `Some(None)` when not yet
+/// seen, `None` when they are cut short or not text.
+fn dirs_of<'a>(d: &mut &'a [u8]) -> Option<Option<Dirs<'a>>> {
+    let n_dirs = u32_of(d)?;
+    if n_dirs == u32::MAX {
+        return Some(None);
+    }
+    let mut dirs = Vec::with_capacity((n_dirs as usize).min(d.len() / 12));
+    for _ in 0..n_dirs {
+        dirs.push((text(d)?, i64_of(d)?));
+    }
+    Some(Some(dirs))
+}
+
+/// The folders (`None`: not yet seen) and the number of files of a listing, from its
+/// first bytes alone (what [`Index::listing_start`] reads): `None` when those bytes do
+/// not hold them.
+pub(super) fn parse_start(start: &[u8]) -> Option<(Option<Dirs<'_>>, usize)> {
+    texts_len(start)?;
+    let mut d = start.get(DIRS_AT..)?;
+    let dirs = dirs_of(&mut d)?;
+    Some((dirs, u32_of(&mut d)? as usize))
+}
+
 /// `None` when the data is not a listing this code wrote (it is rebuilt then). The
 /// data may stop where the entries' texts begin (see [`decode`]).
 pub(super) fn parse(data: &[u8]) -> Option<Listing<'_>> {
     let texts_len = texts_len(data)?;
     let mut d = &data[DIRS_AT..];
-    let n_dirs = u32_of(&mut d)?;
-    let dirs = if n_dirs == u32::MAX {
-        None
-    } else {
-        let mut dirs = Vec::with_capacity((n_dirs as usize).min(d.len() / 12));
-        for _ in 0..n_dirs {
-            dirs.push((text(&mut d)?, i64_of(&mut d)?));
-        }
-        Some(dirs)
-    };
+    let dirs = dirs_of(&mut d)?;
     let files_at = data.len() - d.len();
     let n = u32_of(&mut d)? as usize;
     let recs = take(&mut d, n.checked_mul(FILE)?)?;
@@ -528,6 +546,38 @@ impl Index {
             (head.len() == head_len).then_some((head, Some(f)))
         })();
         Ok(head)
+    }
+
+    /// The first `at_most` bytes of a root's listing (its token checked first, as
+    /// [`Index::open_listing`] does), for [`parse_start`]: a listing's folders and its
+    /// number of files without reading its files' and entries' records.
+    pub(super) fn listing_start(
+        &self,
+        abs_root: &str,
+        at_most: usize,
+    ) -> DbResult<Option<Vec<u8>>> {
+        use std::io::{Read, Seek, SeekFrom};
+        let row = self.listing_row(abs_root)?;
+        let Some(row) = row else { return Ok(None) };
+        let Some(token) = row.strip_prefix(LISTING_IN_FILE) else {
+            return Ok(Some(row.into_iter().take(at_most).collect()));
+        };
+        let start = (|| {
+            let mut f = std::fs::File::open(self.listing_file(abs_root)).ok()?;
+            let len = f.metadata().ok()?.len();
+            let mut end = [0u8; 8];
+            f.seek(SeekFrom::Start(len.checked_sub(8)?)).ok()?;
+            f.read_exact(&mut end).ok()?;
+            if end[..] != *token {
+                return None;
+            }
+            f.seek(SeekFrom::Start(0)).ok()?;
+            let want = (len - 8).min(at_most as u64);
+            let mut start = Vec::with_capacity(want as usize);
+            f.take(want).read_to_end(&mut start).ok()?;
+            Some(start)
+        })();
+        Ok(start)
     }
 
     /// Store a root's listing: in its file, the row holding a fresh token (in the row

@@ -217,6 +217,80 @@ impl Index {
                 )
                 .at(&self.path)?;
         }
+        let direct = big && self.alone && known.is_empty() && self.holds_no_file()?;
+        let direct = direct && self.journal_mode("DELETE");
+        if direct {
+            // a power cut during the build must not corrupt the file: every commit
+            // reaches the disk (there is one)
+            self.conn
+                .pragma_update(None, "synchronous", "FULL")
+                .at(&self.path)?;
+        }
+        let written = self.write_stale(
+            paths,
+            &stale,
+            &gone,
+            &known,
+            &rest,
+            &abs_of,
+            whole,
+            &ev,
+            opts,
+            &load_problems,
+        );
+        if direct {
+            // back as every index is opened; were it refused, the next opening does it
+            self.journal_mode("WAL");
+            let _ = self.conn.pragma_update(None, "synchronous", "NORMAL");
+        }
+        written?;
+        if big {
+            self.conn
+                .execute_batch("PRAGMA cache_size = -2000; PRAGMA shrink_memory;")
+                .at(&self.path)?;
+        }
+        clock.lap("clean + write + commit");
+        problems.extend(self.stored_problems(paths)?);
+        Ok((report, problems))
+    }
+
+    /// Switch the index's journal to `mode`, without waiting: `false` when refused
+    /// (another connection has the index open).
+    fn journal_mode(&self, mode: &str) -> bool {
+        let _ = self.conn.busy_timeout(std::time::Duration::ZERO);
+        let now: Option<String> = self
+            .conn
+            .query_row(&format!("PRAGMA journal_mode = {mode}"), [], |r| r.get(0))
+            .ok();
+        let _ = self.conn.busy_timeout(std::time::Duration::from_secs(5));
+        now.is_some_and(|m| m.eq_ignore_ascii_case(mode))
+    }
+
+    /// True when the index holds no file at all (under any root).
+    fn holds_no_file(&self) -> DbResult<bool> {
+        self.conn
+            .query_row("SELECT NOT EXISTS (SELECT 1 FROM file)", [], |r| r.get(0))
+            .at(&self.path)
+    }
+
+    /// Write what was read in one transaction: the files gone dropped, the stale ones
+    /// read again (cleaned on rayon's threads while this one writes), their stories,
+    /// texts, record places and problems.
+    #[allow(clippy::too_many_arguments)]
+    fn write_stale(
+        &self,
+        paths: &[PathBuf],
+        stale: &[&FileStat],
+        gone: &[i64],
+        known: &HashMap<String, (i64, i64, i64)>,
+        rest: &[&Path],
+        abs_of: &HashMap<&Path, &FileStat>,
+        whole: bool,
+        ev: &Evidence,
+        opts: &Options,
+        load_problems: &[LoadError],
+    ) -> DbResult<()> {
+        use rayon::prelude::*;
         let tx = self.conn.unchecked_transaction().at(&self.path)?;
         tx.execute_batch("DELETE FROM listing; DELETE FROM evidence;")
             .at(&self.path)?;
@@ -243,7 +317,7 @@ impl Index {
                 del_place.execute([id]).at(p)?;
                 Ok(())
             };
-            for &id in &gone {
+            for &id in gone {
                 clear(id)?;
                 del_file.execute([id]).at(p)?;
             }
@@ -255,7 +329,7 @@ impl Index {
                 )
                 .at(p)?;
             let mut file_ids: HashMap<&str, i64> = HashMap::with_capacity(stale.len());
-            for f in &stale {
+            for f in stale {
                 let id: i64 = upsert_file
                     .query_row(params![f.abs, f.size, f.mtime], |r| r.get(0))
                     .at(p)?;
@@ -386,7 +460,7 @@ impl Index {
             let mut ins_problem = tx
                 .prepare("INSERT INTO problem (file, at, reason) VALUES (?1, ?2, ?3)")
                 .at(p)?;
-            for pr in &load_problems {
+            for pr in load_problems {
                 if let Some(f) = abs_of.get(pr.path.as_path()) {
                     ins_problem
                         .execute(params![file_ids[f.abs.as_str()], pr.at, pr.reason])
@@ -394,15 +468,7 @@ impl Index {
                 }
             }
         }
-        tx.commit().at(&self.path)?;
-        if big {
-            self.conn
-                .execute_batch("PRAGMA cache_size = -2000; PRAGMA shrink_memory;")
-                .at(&self.path)?;
-        }
-        clock.lap("clean + write + commit");
-        problems.extend(self.stored_problems(paths)?);
-        Ok((report, problems))
+        tx.commit().at(&self.path)
     }
 
     /// Every indexed file under the roots: absolute path -> (id, size, mtime).
@@ -495,6 +561,64 @@ impl Index {
 mod tests {
     use super::*;
     use crate::archive::scan::scan_articles;
+
+    #[test]
+    fn a_first_build_alone_is_written_straight_and_ends_in_wal_with_the_same_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let arch = dir.path().join("news");
+        std::fs::create_dir_all(&arch).unwrap();
+        // more files than a "big" refresh
+        for i in 0..1010 {
+            let text = format!(
+                "Story number {i} of the town\n\nThe council met on day {i} and agreed \
+                 the plan for the {i}th bridge.\n"
+            );
+            std::fs::write(arch.join(format!("{i:04}.txt")), text).unwrap();
+        }
+        let roots = vec![arch.clone()];
+        let opts = Options::default();
+        let texts = |ix: &Index| -> Vec<(i64, String, String)> {
+            let mut q = ix
+                .conn
+                .prepare("SELECT rowid, title, body FROM fts ORDER BY rowid")
+                .unwrap();
+            q.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect()
+        };
+        let mode = |ix: &Index| -> String {
+            ix.conn
+                .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+                .unwrap()
+        };
+        let mut shared = Index::open(&dir.path().join("shared.sqlite")).unwrap();
+        shared.refresh(&roots, &opts).unwrap();
+        let mut alone = Index::open(&dir.path().join("alone.sqlite")).unwrap();
+        alone.build_alone();
+        let (r, _) = alone.refresh(&roots, &opts).unwrap();
+        assert_eq!(r.added, 1010);
+        assert_eq!(mode(&alone), "wal");
+        assert_eq!(texts(&alone).len(), 1010);
+        assert_eq!(texts(&alone), texts(&shared));
+        let hits = alone.search("bridge", &roots, 5).unwrap();
+        assert_eq!(hits.len(), 5);
+        // another connection open on a new index: it stays in WAL, built all the same
+        let path = dir.path().join("busy.sqlite");
+        let mut busy = Index::open(&path).unwrap();
+        let other = rusqlite::Connection::open(&path).unwrap();
+        let _: i64 = other
+            .query_row("SELECT count(*) FROM story", [], |r| r.get(0))
+            .unwrap();
+        busy.build_alone();
+        assert!(
+            !busy.journal_mode("DELETE"),
+            "refused while another has it open"
+        );
+        busy.refresh(&roots, &opts).unwrap();
+        assert_eq!(mode(&busy), "wal");
+        assert_eq!(texts(&busy), texts(&shared));
+    }
 
     #[test]
     fn evidence_is_kept_by_a_full_refresh_and_gathered_again_after_a_change() {

@@ -191,6 +191,44 @@ impl Index {
         })
     }
 
+    /// How many files the saved listings of the roots name, when they can be trusted
+    /// (as [`Index::saved_listing`] tells): read from each listing's start, the folders
+    /// and the count, not its records. For a search that only needs to know whether the
+    /// check of every file goes to the background; `None`: not trusted.
+    pub fn saved_file_count(&self, paths: &[PathBuf]) -> DbResult<Option<usize>> {
+        /// Enough for the folders of nearly every archive; more is read when not.
+        const START: usize = 64 << 10;
+        let mut count = 0;
+        for root in paths {
+            let (exact, _, _) = root_range(root);
+            let mut start = self.listing_start(&exact, START)?;
+            if start
+                .as_deref()
+                .is_some_and(|s| s.len() == START && listing::parse_start(s).is_none())
+            {
+                start = self.listing_start(&exact, usize::MAX)?; // many folders
+            }
+            let Some((dirs, files)) = start.as_deref().and_then(listing::parse_start) else {
+                return Ok(None);
+            };
+            match dirs {
+                // a root that is a file: its time is in the files' records
+                Some(dirs) if dirs.is_empty() => {
+                    return Ok(self.saved_heads(paths)?.map(|s| s.file_count()))
+                }
+                Some(dirs)
+                    if dirs.iter().all(|&(rel, want)| {
+                        want != listing::UNKNOWN && mtime_of(&format!("{exact}{rel}")) == Some(want)
+                    }) =>
+                {
+                    count += files
+                }
+                _ => return Ok(None),
+            }
+        }
+        Ok(Some(count))
+    }
+
     fn saved_with(
         &self,
         paths: &[PathBuf],
@@ -360,5 +398,60 @@ mod tests {
         assert_eq!(rows(&saved)[0].path(), one[0]);
         std::fs::remove_file(&one[0]).unwrap();
         assert!(ix.saved_listing(&one).unwrap().is_none());
+    }
+
+    #[test]
+    fn file_count_from_the_listings_start_agrees_with_the_whole_listing() {
+        let dir = tempfile::tempdir().unwrap();
+        let arch = dir.path().join("news");
+        std::fs::create_dir_all(arch.join("sub")).unwrap();
+        let story = |t: &str| format!("{t}\n\nThe council met on Monday and agreed the plan.\n");
+        std::fs::write(arch.join("a.txt"), story("A title")).unwrap();
+        std::fs::write(arch.join("sub/b.txt"), story("B title")).unwrap();
+        let settle = || {
+            for d in ["sub", ""] {
+                age(&arch.join(d), 60);
+            }
+        };
+        let mut ix = Index::open(&dir.path().join("i.sqlite")).unwrap();
+        let opts = Options::default();
+        let list = |ix: &mut Index, roots: &[PathBuf]| {
+            let folders = folders(roots);
+            ix.refresh(roots, &opts).unwrap();
+            ix.entries(roots).unwrap();
+            ix.keep_folders(&folders).unwrap();
+        };
+        let agree = |ix: &Index, roots: &[PathBuf]| {
+            let count = ix.saved_file_count(roots).unwrap();
+            let whole = ix.saved_listing(roots).unwrap().map(|s| s.file_count());
+            assert_eq!(count, whole);
+            count
+        };
+        let roots = vec![arch.clone()];
+        assert_eq!(agree(&ix, &roots), None, "nothing saved yet");
+        settle();
+        list(&mut ix, &roots);
+        assert_eq!(agree(&ix, &roots), Some(2));
+        // a file added: its folder's time changed
+        std::fs::write(arch.join("sub/c.txt"), story("C title")).unwrap();
+        assert_eq!(agree(&ix, &roots), None);
+        settle();
+        list(&mut ix, &roots);
+        assert_eq!(agree(&ix, &roots), Some(3));
+        // a listing file cut short is not trusted
+        let files = super::super::listing_files(ix.path());
+        assert_eq!(files.len(), 1);
+        let whole = std::fs::read(&files[0]).unwrap();
+        std::fs::write(&files[0], &whole[..whole.len() - 1]).unwrap();
+        assert_eq!(agree(&ix, &roots), None);
+        std::fs::write(&files[0], &whole).unwrap();
+        assert_eq!(agree(&ix, &roots), Some(3));
+        // a root that is a file, then gone
+        let one = vec![arch.join("a.txt")];
+        age(&one[0], 60);
+        list(&mut ix, &one);
+        assert_eq!(agree(&ix, &one), Some(1));
+        std::fs::remove_file(&one[0]).unwrap();
+        assert_eq!(agree(&ix, &one), None);
     }
 }
