@@ -36,13 +36,13 @@ pub(super) fn keep_the_story(out: &mut Cleaned) {
 
 /// [`keep_the_story`] with each block's features (`feats`, by block) measured.
 pub(super) fn keep_the_story_with(out: &mut Cleaned, feats: &[features::Features]) {
-    let beside = supported_by_evidence(&out.blocks);
     let carries_evidence = out.blocks.iter().any(of_the_page);
     // the story's first sentence: the first block that reads as one, unless it is hidden
     // on evidence of its own (it is shown, below)
     let lede = out.blocks.iter().zip(feats).position(|(d, f)| {
         !matches!(d.grounds, Grounds::Evidence | Grounds::Empty) && reads_as_sentence(d, f)
     });
+    let beside = supported_by_evidence(&out.blocks, lede);
     for (i, (d, beside)) in out.blocks.iter_mut().zip(beside).enumerate() {
         // the first sentence itself is judged below
         if d.grounds != Grounds::Shape || lede == Some(i) {
@@ -100,8 +100,9 @@ pub(super) fn keep_the_story_with(out: &mut Cleaned, feats: &[features::Features
 /// above a list of headlines, the share bar beside a row of links)? A story in which
 /// nothing is clutter on evidence is then shown whole.
 ///
-/// Each block gets (the run holds evidence, evidence stands in the run after the block).
-fn supported_by_evidence(blocks: &[Decision]) -> Vec<(bool, bool)> {
+/// Each block gets (the run holds evidence, evidence stands in the run after the block
+/// and above the story's first sentence, `lede`).
+fn supported_by_evidence(blocks: &[Decision], lede: Option<usize>) -> Vec<(bool, bool)> {
     let mut out = vec![(false, false); blocks.len()];
     let mut i = 0;
     while i < blocks.len() {
@@ -116,7 +117,8 @@ fn supported_by_evidence(blocks: &[Decision]) -> Vec<(bool, bool)> {
         let mut after = false;
         for j in (i..end).rev() {
             out[j] = (evidence, after);
-            after |= of_the_page(&blocks[j]);
+            // evidence between a block and the story's first sentence
+            after |= of_the_page(&blocks[j]) && lede.is_none_or(|l| j < l);
         }
         i = end;
     }
@@ -141,8 +143,10 @@ fn of_the_page(d: &Decision) -> bool {
 /// Does the block read as a sentence (the kind of block a story opens with)?
 /// (`f`: the block's features.)
 fn reads_as_sentence(d: &Decision, f: &features::Features) -> bool {
+    // a heading reads as a sentence only when it ends like one (a standfirst set as a
+    // heading: "The retailer earned $2.8 billion in the third quarter.")
     if d.markup == Markup::Heading {
-        return false;
+        return f.words >= LEDE_MIN_WORDS && f.ends_sentence;
     }
     f.words >= LEDE_MIN_WORDS && (f.ends_sentence || f.inner_breaks >= 1)
 }
@@ -242,6 +246,30 @@ mod tests {
         // the menu has the byline between it and the story; the heading has nothing
         assert_eq!(shown(&out), [false, false, true, true]);
         assert!(out.blocks[2].reason.contains("above the story's start"));
+    }
+
+    #[test]
+    fn a_standfirst_set_as_a_heading_is_the_first_sentence() {
+        let mut dek = block(
+            "The retailer earned $2.8 billion in the third quarter.",
+            Grounds::Shape,
+        );
+        dek.markup = Markup::Heading;
+        let mut out = Cleaned {
+            blocks: vec![
+                block("Published 1 day ago", Grounds::Shape),
+                dek,
+                block(
+                    "The company reported earnings that topped estimates.",
+                    Grounds::Shown,
+                ),
+                // evidence below the story's start backs nothing above it
+                block("Continue reading below", Grounds::Evidence),
+            ],
+            ..Cleaned::default()
+        };
+        keep_the_story(&mut out);
+        assert_eq!(shown(&out), [true, true, true, false]);
     }
 
     #[test]
