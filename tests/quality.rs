@@ -116,12 +116,12 @@ fn stored_clean(corpus: &str, min_recall: f64, max_touched: f64, max_lede: f64) 
 
 #[test]
 fn news_sh_text_quality() {
-    scraped("news-sh", 0.985, 0.77, 0.03);
+    scraped("news-sh", 0.985, 0.79, 0.03);
 }
 
 #[test]
 fn news_wcxb_dev_text_quality() {
-    scraped("news-wcxb-dev", 0.97, 0.74, 0.05);
+    scraped("news-wcxb-dev", 0.97, 0.75, 0.02);
 }
 
 #[test]
@@ -133,7 +133,7 @@ fn news_sh_stored_clean_loses_nothing() {
 #[test]
 fn news_wcxb_dev_stored_clean_loses_nothing() {
     // issue 11: body_recall >= 0.995, 80 % untouched, lede hidden in at most 1 %
-    stored_clean("news-wcxb-dev", 0.995, 0.10, 0.01);
+    stored_clean("news-wcxb-dev", 0.995, 0.08, 0.01);
 }
 
 fn generated(
