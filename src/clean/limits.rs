@@ -124,3 +124,5 @@ pub(super) const BREADCRUMB_STEP_MAX_WORDS: usize = 6;
 pub(super) const READ_TIME_LINE_MAX_WORDS: usize = 16;
 /// Most words of a picture credit on a line of its own ("Jane Roe, Associated Press").
 pub(super) const CREDIT_LINE_MAX_WORDS: usize = 8;
+/// Most words of a subheading set in capitals.
+pub(super) const CAPITAL_SUBHEADING_MAX_WORDS: usize = 8;

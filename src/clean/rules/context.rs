@@ -94,7 +94,7 @@ pub(super) fn context_pass(
                             short_run[i]
                         ),
                     )
-                } else if b.markup == Markup::Heading || is_subheading(f) {
+                } else if b.markup == Markup::Heading || is_subheading(&b.text, f) {
                     (
                         Kind::Subheading,
                         true,
@@ -261,6 +261,8 @@ fn short_runs(feats: &[Features], verdicts: &[Verdict]) -> Vec<usize> {
 }
 
 /// A subheading: a few words, no sentence end.
-fn is_subheading(f: &Features) -> bool {
-    f.words <= SUBHEADING_MAX_WORDS
+fn is_subheading(text: &str, f: &Features) -> bool {
+    // a crosshead in capitals ("LOOK WHAT YOU MADE ME DO") may run a little longer
+    let capitals = text.chars().any(char::is_uppercase) && !text.chars().any(char::is_lowercase);
+    f.words <= SUBHEADING_MAX_WORDS || (capitals && f.words <= CAPITAL_SUBHEADING_MAX_WORDS)
 }

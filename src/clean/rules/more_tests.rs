@@ -328,3 +328,23 @@ fn a_newsletters_notes_about_the_subscription_are_hidden_on_evidence() {
         assert_eq!(k[1], (Kind::Story, true), "{s}");
     }
 }
+
+#[test]
+fn a_crosshead_in_capitals_is_a_subheading_not_another_storys_headline() {
+    let a = art(
+        "Fares rise",
+        &[P1, "WHAT THE NEW FARES MEAN FOR YOU", P2, P3],
+    );
+    assert_eq!(decided(&a)[1], (Kind::Subheading, true));
+    // a headline-length line in title case between paragraphs is still another story's
+    let b = art(
+        "Fares rise",
+        &[
+            P1,
+            "Council Votes To Close Harbour Library After Long Review",
+            P2,
+            P3,
+        ],
+    );
+    assert_eq!(decided(&b)[1], (Kind::RelatedHeadline, false));
+}
