@@ -126,14 +126,17 @@ pub(super) fn is_byline(t: &str, f: &Features) -> bool {
 /// min read", "Reading time: 8 minutes"), a byline that carries a date or a separator
 /// ("By Jo Doe | May 6, 2025", "Written by Jo Doe, RD on May 6", "Updated May 6, 2025"),
 /// a lone social handle ("@jodoe"), a breadcrumb trail ("Home » Guides » Costs").
-pub(super) fn story_metadata(t: &str, f: &Features) -> Option<&'static str> {
+/// (`lower_words`: the line's first words in lower case, as the furniture checks read
+/// them.)
+pub(super) fn story_metadata(
+    t: &str,
+    f: &Features,
+    lower_words: &[String],
+) -> Option<&'static str> {
     if f.ends_sentence || f.ends_colon || f.words == 0 || f.words > METADATA_MAX_WORDS {
         return None;
     }
-    let lw: Vec<String> = words(t)
-        .take(READ_TIME_LINE_MAX_WORDS)
-        .map(|w| w.to_lowercase())
-        .collect();
+    let lw = &lower_words[..lower_words.len().min(READ_TIME_LINE_MAX_WORDS)];
     let at = |i: usize| lw.get(i).map(String::as_str).unwrap_or_default();
     // "4 min read", "8-minute read", "Reading time: 8 minutes", "Lesezeit: 3 Min."
     let minutes = |w: &str| {
@@ -143,29 +146,25 @@ pub(super) fn story_metadata(t: &str, f: &Features) -> Option<&'static str> {
             || w.strip_suffix("min")
                 .is_some_and(|n| n.parse::<u32>().is_ok())
     };
-    let timed = lw.iter().any(|w| minutes(w));
     // "... • 2 min read" closing a dateline
-    let min_read = lw
-        .windows(2)
-        .any(|w| (minutes(&w[0]) || w[0].ends_with("min")) && w[1] == "read");
+    let min_read = lw.windows(2).any(|w| minutes(&w[0]) && w[1] == "read");
     if (f.words <= READ_TIME_MAX_WORDS
-        && timed
-        && (has_phrase(&lw, "reading time") || lw.iter().any(|w| w == "read")))
+        && lw.iter().any(|w| minutes(w))
+        && (has_phrase(lw, "reading time") || lw.iter().any(|w| w == "read")))
         || (f.words <= READ_TIME_LINE_MAX_WORDS && min_read)
     {
         return Some("a reading time");
     }
-    // bylines and stamps that carry a date or a separator
-    let dated = crate::text::find_date(t).is_some();
-    let separated = t.contains(['|', '•', '⋅', '·']);
-    let contact = t.contains('@');
-    let signed = (at(0) == "by" && (dated || separated || contact))
-        || (matches!(
-            at(0),
-            "written" | "reviewed" | "posted" | "edited" | "fact" | "medically"
-        ) && lw.iter().take(3).any(|w| w == "by"))
-        || (matches!(at(0), "updated" | "published" | "posted" | "last")
-            && (dated || (at(0) == "posted" && lw.iter().any(|w| w == "by"))));
+    // bylines and stamps that carry a date, a separator or an address
+    let dated = || crate::text::find_date(t).is_some();
+    let by_within = |n: usize| lw.iter().take(n).any(|w| w == "by");
+    let signed = match at(0) {
+        "by" => t.contains(['|', '•', '⋅', '·', '@']) || dated(),
+        "written" | "reviewed" | "edited" | "fact" | "medically" => by_within(3),
+        "posted" => by_within(lw.len()) || dated(),
+        "updated" | "published" | "last" => dated(),
+        _ => false,
+    };
     if signed {
         return Some("a byline or a date stamp");
     }

@@ -63,7 +63,7 @@ fn speaks_to_the_reader(lower_words: &[String]) -> bool {
 
 /// What a newsletter says to its reader about the letter itself: how to leave it, set
 /// what it sends, read it elsewhere, and why it came.
-const SUBSCRIPTION_MARKERS: &[&str] = &[
+pub(super) const SUBSCRIPTION_MARKERS: &[&str] = &[
     "unsubscribe",
     "manage preferences",
     "manage your preferences",
@@ -96,6 +96,16 @@ const SUBSCRIPTION_MARKERS: &[&str] = &[
     "you subscribed",
 ];
 
+/// Letters every one of [`SUBSCRIPTION_MARKERS`] holds one of.
+pub(super) const SUBSCRIPTION_KEYS: &[&str] = &[
+    "subscri",
+    "preferences",
+    "view",
+    "browser",
+    "receiv",
+    "signed",
+];
+
 /// Words that make a sentence a report of what someone said, not the letter's own note.
 const REPORTING: &[&str] = &[
     "said",
@@ -118,6 +128,10 @@ const REPORTING: &[&str] = &[
 /// stays.
 pub(in crate::clean) fn subscription_note(t: &str, f: &Features) -> Option<&'static str> {
     if f.words > SUBSCRIPTION_NOTE_MAX_WORDS || t.contains(['"', '“', '”', '‘', '«', '»']) {
+        return None;
+    }
+    // most blocks hold no marker's key: no words are made for them
+    if !SUBSCRIPTION_KEYS.iter().any(|k| holds_ascii_word(t, k)) {
         return None;
     }
     let lw: Vec<String> = words(t).map(|w| w.to_lowercase()).collect();
@@ -233,7 +247,7 @@ pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, is_title: bool
     if agency_credit(t, f) {
         return Verdict::Hide(Kind::Caption, "a picture credit: an agency's name".into());
     }
-    if let Some(what) = story_metadata(t, f) {
+    if let Some(what) = story_metadata(t, f, lw()) {
         return Verdict::Hide(Kind::Byline, format!("{what}: the story's metadata"));
     }
     if f.words <= CAPTION_MAX_WORDS

@@ -348,3 +348,13 @@ fn a_crosshead_in_capitals_is_a_subheading_not_another_storys_headline() {
     );
     assert_eq!(decided(&b)[1], (Kind::RelatedHeadline, false));
 }
+
+#[test]
+fn every_subscription_marker_holds_a_key_the_quick_check_looks_for() {
+    for m in intrinsic::SUBSCRIPTION_MARKERS {
+        assert!(
+            intrinsic::SUBSCRIPTION_KEYS.iter().any(|k| m.contains(k)),
+            "{m:?}"
+        );
+    }
+}
