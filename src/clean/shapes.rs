@@ -128,14 +128,15 @@ pub(super) fn is_byline(t: &str, f: &Features) -> bool {
 /// a lone social handle ("@jodoe"), a breadcrumb trail ("Home » Guides » Costs").
 /// (`lower_words`: the line's first words in lower case, as the furniture checks read
 /// them.)
-pub(super) fn story_metadata(
+pub(super) fn story_metadata<'a>(
     t: &str,
     f: &Features,
-    lower_words: &[String],
+    lower_words: impl FnOnce() -> &'a [String],
 ) -> Option<&'static str> {
     if f.ends_sentence || f.ends_colon || f.words == 0 || f.words > METADATA_MAX_WORDS {
         return None;
     }
+    let lower_words = lower_words();
     let lw = &lower_words[..lower_words.len().min(READ_TIME_LINE_MAX_WORDS)];
     let at = |i: usize| lw.get(i).map(String::as_str).unwrap_or_default();
     // "4 min read", "8-minute read", "Reading time: 8 minutes", "Lesezeit: 3 Min."

@@ -247,7 +247,7 @@ pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, is_title: bool
     if agency_credit(t, f) {
         return Verdict::Hide(Kind::Caption, "a picture credit: an agency's name".into());
     }
-    if let Some(what) = story_metadata(t, f, lw()) {
+    if let Some(what) = story_metadata(t, f, || lw().as_slice()) {
         return Verdict::Hide(Kind::Byline, format!("{what}: the story's metadata"));
     }
     if f.words <= CAPTION_MAX_WORDS
@@ -353,9 +353,14 @@ pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, is_title: bool
 /// was ASCII (or held the Kelvin sign, which is "k" in lower case; no word asked has a k).
 fn holds_ascii_word(text: &str, word: &str) -> bool {
     debug_assert!(!word.contains('k'));
-    text.as_bytes()
-        .windows(word.len())
-        .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+    let (w, t) = (word.as_bytes(), text.as_bytes());
+    let Some(&first) = w.first() else {
+        return true;
+    };
+    // compared only where the first letter stands, in either case
+    (0..(t.len() + 1).saturating_sub(w.len()))
+        .filter(|&i| t[i].to_ascii_lowercase() == first)
+        .any(|i| t[i..i + w.len()].eq_ignore_ascii_case(w))
 }
 
 /// Several headlines run together into one block: long, unpunctuated, and either
@@ -444,7 +449,7 @@ fn has_credit_tail(t: &str) -> bool {
     };
     // after a sentence of three words or more (a caption), or alone with no list marks
     // (a credit line); not an item of a list ("34. Human/Technology Interaction")
-    let sentence_before = cut > 0 && words(&t[..cut]).count() >= 3;
+    let sentence_before = cut > 0 && words(&t[..cut]).nth(2).is_some();
     let bare = cut == 0
         && tail.matches('/').count() >= 2
         && !tail.contains([',', ':'])
