@@ -473,7 +473,7 @@ fn build(
         );
     }
     report(&problems);
-    ix.entries(paths)?; // the listing, ready for the next run
+    ix.save_listings(paths)?; // the listing, ready for the next run
     ix.keep_folders(&folders)?;
     Ok(r)
 }

@@ -257,22 +257,68 @@ impl EvidenceBuilder {
         }
     }
 
+    /// How many hashes are held in memory (eight bytes each): what
+    /// [`EvidenceBuilder::take_sorted`] would hand over.
+    pub fn held(&self) -> usize {
+        self.seen.len()
+    }
+
+    /// Hand over the hashes held so far, sorted, so that a big archive's are kept
+    /// elsewhere (a file) rather than in memory; give them back to
+    /// [`EvidenceBuilder::finish_with`] as one of its runs, in the same order.
+    pub fn take_sorted(&mut self) -> Vec<u64> {
+        let mut seen = std::mem::take(&mut self.seen);
+        seen.sort_unstable();
+        seen
+    }
+
     /// The evidence of every article added.
     pub fn finish(self) -> Evidence {
+        self.finish_with(Vec::new())
+    }
+
+    /// The evidence of every article added, with the hashes handed over by
+    /// [`EvidenceBuilder::take_sorted`] given back as `runs` (each sorted): merged with
+    /// those still held, and counted, a hash at a time.
+    pub fn finish_with<'a>(self, runs: Vec<Box<dyn Iterator<Item = u64> + 'a>>) -> Evidence {
+        use std::cmp::Reverse;
+        use std::collections::BinaryHeap;
         let mut ev = self.ev;
         let mut seen = self.seen;
         seen.sort_unstable();
-        let mut i = 0;
-        while i < seen.len() {
-            let k = seen[i];
-            let n = seen[i..].iter().take_while(|&&x| x == k).count();
-            if n >= 2 {
-                ev.repeat_keys.push(k);
-                ev.repeat_counts.push(n as u32);
+        let mut runs = runs;
+        runs.push(Box::new(seen.into_iter()));
+        // the smallest hash of every run next, with its run
+        let mut heads: BinaryHeap<Reverse<(u64, usize)>> = runs
+            .iter_mut()
+            .enumerate()
+            .filter_map(|(r, run)| Some(Reverse((run.next()?, r))))
+            .collect();
+        let mut last: Option<(u64, u32)> = None;
+        let mut count = |k: u64, last: &mut Option<(u64, u32)>| match last {
+            Some((h, n)) if *h == k => *n += 1,
+            _ => {
+                if let Some((h, n)) = last.replace((k, 1)) {
+                    if n >= 2 {
+                        ev.repeat_keys.push(h);
+                        ev.repeat_counts.push(n);
+                    }
+                }
             }
-            i += n;
+        };
+        while let Some(Reverse((k, r))) = heads.pop() {
+            count(k, &mut last);
+            if let Some(next) = runs[r].next() {
+                heads.push(Reverse((next, r)));
+            }
         }
-        drop(seen);
+        if let Some((h, n)) = last {
+            if n >= 2 {
+                ev.repeat_keys.push(h);
+                ev.repeat_counts.push(n);
+            }
+        }
+        drop(runs);
         ev.repeat_keys.shrink_to_fit();
         ev.repeat_counts.shrink_to_fit();
         ev.title_text.shrink_to_fit();
@@ -582,6 +628,34 @@ mod tests {
             b.add_observed(o);
         }
         assert_eq!(b.finish().to_bytes(), Evidence::gather(&arts).to_bytes());
+    }
+
+    #[test]
+    fn hashes_handed_over_in_runs_count_as_if_held() {
+        let arts = sample();
+        assert!(
+            Evidence::gather(&arts).repeat_keys.len() > 2,
+            "the sample repeats"
+        );
+        for every in 1..=arts.len() {
+            let mut b = EvidenceBuilder::default();
+            let mut runs: Vec<Vec<u64>> = Vec::new();
+            for (i, a) in arts.iter().enumerate() {
+                b.add(a);
+                if (i + 1) % every == 0 {
+                    let run = b.take_sorted();
+                    assert!(run.windows(2).all(|w| w[0] <= w[1]));
+                    runs.push(run);
+                }
+            }
+            assert_eq!(b.held() == 0, arts.len() % every == 0);
+            let runs = runs
+                .into_iter()
+                .map(|r| Box::new(r.into_iter()) as Box<dyn Iterator<Item = u64>>)
+                .collect();
+            let ev = b.finish_with(runs);
+            assert_eq!(ev.to_bytes(), Evidence::gather(&arts).to_bytes(), "{every}");
+        }
     }
 
     #[test]

@@ -50,15 +50,25 @@ fn put_dirs(out: &mut Vec<u8>, dirs: Option<&[(String, i64)]>) {
 
 /// A listing: the folders (`None`: not yet seen), the files (path after the root,
 /// size, time) and the entries (`file` numbering the files).
-pub(super) fn encode(
+pub(super) fn encode<'a, E>(
     dirs: Option<&[(String, i64)]>,
     files: &[(String, i64, i64)],
-    entries: &[Raw<'_>],
-) -> Vec<u8> {
-    fn texts<'a>(e: &Raw<'a>) -> [Option<&'a str>; 3] {
+    entries: E,
+) -> Vec<u8>
+where
+    E: IntoIterator<Item = Raw<'a>>,
+    E::IntoIter: Clone + ExactSizeIterator,
+{
+    fn texts<'a>(e: Raw<'a>) -> [Option<&'a str>; 3] {
         [Some(e.title), e.source, e.date]
     }
-    let texts_len: usize = entries.iter().flat_map(texts).flatten().map(str::len).sum();
+    let entries = entries.into_iter();
+    let texts_len: usize = entries
+        .clone()
+        .flat_map(texts)
+        .flatten()
+        .map(str::len)
+        .sum();
     let mut out = Vec::new();
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&(texts_len as u64).to_le_bytes());
@@ -75,7 +85,7 @@ pub(super) fn encode(
         out.extend_from_slice(rel.as_bytes());
     }
     out.extend_from_slice(&(entries.len() as u32).to_le_bytes());
-    for e in entries {
+    for e in entries.clone() {
         out.extend_from_slice(&e.id.0.to_le_bytes());
         out.extend_from_slice(&(e.file as u32).to_le_bytes());
         out.extend_from_slice(&(e.index_in_file as u32).to_le_bytes());
@@ -84,7 +94,7 @@ pub(super) fn encode(
         }
         out.extend_from_slice(&u32::from(e.flags).to_le_bytes());
     }
-    for s in entries.iter().flat_map(texts).flatten() {
+    for s in entries.flat_map(texts).flatten() {
         out.extend_from_slice(s.as_bytes());
     }
     out
@@ -167,7 +177,45 @@ impl<'a> Files<'a> {
     }
 }
 
+/// A story read from the index for its listing: its texts (title, source, date) one
+/// after another from `start` in a string shared by all, each's length or [`NONE`].
+struct StoryRow {
+    /// The file's place in walk order.
+    file: u32,
+    index_in_file: u32,
+    id: StoryId,
+    start: usize,
+    lens: [u32; 3],
+    flags: u8,
+}
+
+impl StoryRow {
+    fn raw<'a>(&self, texts: &'a str) -> Raw<'a> {
+        let mut at = self.start;
+        let mut next = |len: u32| {
+            (len != NONE).then(|| {
+                let s = &texts[at..at + len as usize];
+                at += len as usize;
+                s
+            })
+        };
+        let title = next(self.lens[0]).unwrap_or_default();
+        let source = next(self.lens[1]);
+        let date = next(self.lens[2]);
+        Raw {
+            id: self.id,
+            file: self.file as usize,
+            index_in_file: self.index_in_file as usize,
+            title,
+            source,
+            date,
+            flags: self.flags,
+        }
+    }
+}
+
 /// A story as the listing stores it.
+#[derive(Clone, Copy)]
 pub(super) struct Raw<'a> {
     pub id: StoryId,
     pub file: usize,
@@ -386,6 +434,24 @@ impl Index {
         Ok(out)
     }
 
+    /// Save every root's listing for the next run, as [`Index::entries`] leaves it, but
+    /// without making the entries (a million of them, made only to be dropped, cost more
+    /// memory than the build before them).
+    pub fn save_listings(&self, paths: &[PathBuf]) -> DbResult<()> {
+        let mut clock = Clock::new();
+        for root in paths {
+            let (exact, _, _) = root_range(root);
+            if self.open_listing(&exact)?.is_some() {
+                continue;
+            }
+            let data = self.entries_of_root(root, &mut clock)?;
+            // best effort, as in entries_with
+            let _ = self.store_listing(&exact, &data, None);
+            clock.lap("entries: listing saved");
+        }
+        Ok(())
+    }
+
     /// The entries of one root from the tables, encoded for `listing`.
     fn entries_of_root(&self, root: &Path, clock: &mut Clock) -> DbResult<Vec<u8>> {
         // two queries rather than an OR: a range scan of the path index comes in path
@@ -421,16 +487,9 @@ impl Index {
             })
             .collect();
         clock.lap("entries: sort files, paths");
-        // (file's position in walk order, index in file, id, title, source, date, flags)
-        type StoryRow = (
-            usize,
-            usize,
-            StoryId,
-            String,
-            Option<String>,
-            Option<String>,
-            u8,
-        );
+        // every story's texts one after another in `texts` (a million stories' titles,
+        // sources and dates held as strings of their own cost twice as much)
+        let mut texts = String::new();
         let mut found: Vec<StoryRow> = Vec::with_capacity(pos.len());
         let mut rows = stories_q.query([]).at(&self.path)?;
         while let Some(r) = rows.next().at(&self.path)? {
@@ -439,36 +498,34 @@ impl Index {
                 continue;
             };
             let f = (|| {
-                Ok((
-                    pos,
-                    r.get::<_, i64>(1)?.max(0) as usize,
-                    StoryId::from_sql(r.get(2)?),
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get::<_, i64>(6)? as u8,
-                ))
+                let start = texts.len();
+                let mut put = |v: Option<&str>| match v {
+                    Some(v) => {
+                        texts.push_str(v);
+                        v.len() as u32
+                    }
+                    None => NONE,
+                };
+                let lens = [
+                    put(Some(r.get_ref(3)?.as_str()?)),
+                    put(r.get_ref(4)?.as_str_or_null()?),
+                    put(r.get_ref(5)?.as_str_or_null()?),
+                ];
+                Ok(StoryRow {
+                    file: pos as u32,
+                    index_in_file: r.get::<_, i64>(1)?.clamp(0, u32::MAX.into()) as u32,
+                    id: StoryId::from_sql(r.get(2)?),
+                    start,
+                    lens,
+                    flags: r.get::<_, i64>(6)? as u8,
+                })
             })()
             .at(&self.path)?;
             found.push(f);
         }
         clock.lap("entries: stories");
-        found.sort_unstable_by_key(|f| (f.0, f.1));
-        let raws: Vec<Raw<'_>> = found
-            .iter()
-            .map(
-                |(file, index_in_file, id, title, source, date, flags)| Raw {
-                    id: *id,
-                    file: *file,
-                    index_in_file: *index_in_file,
-                    title,
-                    source: source.as_deref(),
-                    date: date.as_deref(),
-                    flags: *flags,
-                },
-            )
-            .collect();
-        Ok(encode(None, &head, &raws))
+        found.sort_unstable_by_key(|f| (f.file, f.index_in_file));
+        Ok(encode(None, &head, found.iter().map(|f| f.raw(&texts))))
     }
 
     /// The file beside the index that holds a root's listing: read whole at once, where
@@ -655,7 +712,7 @@ mod tests {
             raw(u64::MAX, 3, 0, "Last", None, None),
         ];
         let dirs = [(String::new(), 5), ("/b".into(), 6)];
-        let data = encode(Some(&dirs), &files, &raws);
+        let data = encode(Some(&dirs), &files, raws);
         let decode = |d: &[u8], given| {
             let mut out = Vec::new();
             super::decode(d, None, given, &mut out, &mut |e| e).map(|()| out)

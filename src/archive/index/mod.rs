@@ -13,6 +13,7 @@
 pub mod listing;
 pub mod refresh;
 pub mod saved;
+mod spill;
 
 use super::db::{self, Ctx, DbError, DbResult};
 use super::paths::{chosen_file, root_range, shown_path};

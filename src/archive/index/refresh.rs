@@ -2,6 +2,7 @@
 //! gather the evidence from what is read now and the titles already indexed, then clean
 //! and write, a batch at a time.
 
+use super::spill::{Spilled, SPILL_HASHES};
 use super::{fingerprint, Index};
 use crate::archive::db::{Ctx, DbResult};
 use crate::archive::entry::Entry;
@@ -31,6 +32,7 @@ const FTS_HASH_BYTES: i64 = 16 << 20;
 /// batch. Returns the problems met.
 fn observe_files<P: AsRef<Path> + Sync>(
     builder: &mut clean::EvidenceBuilder,
+    spilled: &mut Spilled,
     files: &[P],
 ) -> Vec<LoadError> {
     use rayon::prelude::*;
@@ -49,6 +51,7 @@ fn observe_files<P: AsRef<Path> + Sync>(
             obs.into_iter().for_each(|o| builder.add_observed(o));
             problems.extend(probs);
         }
+        spilled.spill_over(builder, SPILL_HASHES);
     }
     problems
 }
@@ -86,12 +89,21 @@ pub struct Refresh {
     pub unchanged: usize,
 }
 
-/// A file as found on disk: its size and time.
+/// A file as found on disk: its size and time. (A million of them are held during a
+/// build: the path is kept once when the user named it absolute.)
 struct FileStat {
-    given: PathBuf,
     abs: String,
+    /// The path as found under the root the user named, when not `abs` itself.
+    given: Option<PathBuf>,
     size: i64,
     mtime: i64,
+}
+
+impl FileStat {
+    /// The path as found under the root the user named.
+    fn given(&self) -> &Path {
+        self.given.as_deref().unwrap_or(Path::new(&self.abs))
+    }
 }
 
 impl Index {
@@ -143,9 +155,10 @@ impl Index {
                     .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
                     .map(|d| d.as_nanos() as i64)
                     .unwrap_or(0);
+                let abs = absolute(&given).to_string_lossy().into_owned();
                 Some(FileStat {
-                    abs: absolute(&given).to_string_lossy().into_owned(),
-                    given,
+                    given: (given.as_os_str() != abs.as_str()).then_some(given),
+                    abs,
                     size: m.len() as i64,
                     mtime,
                 })
@@ -156,9 +169,12 @@ impl Index {
         clock.lap("known files");
         let mut report = Refresh::default();
         let mut stale: Vec<&FileStat> = Vec::new();
-        let mut seen: HashSet<&str> = HashSet::with_capacity(found.len());
+        // the files found, to tell which indexed ones are gone (none on a first build)
+        let mut seen: HashSet<&str> = HashSet::new();
         for f in &found {
-            seen.insert(&f.abs);
+            if !known.is_empty() {
+                seen.insert(&f.abs);
+            }
             match known.get(&f.abs) {
                 Some(&(_, size, mtime)) if size == f.size && mtime == f.mtime => {
                     report.unchanged += 1
@@ -188,21 +204,24 @@ impl Index {
         // read what is new or changed, twice, a
         // batch at a time: once for the evidence, once to clean and write; so memory
         // holds the evidence and a few batches, never the archive
-        let stale_paths: Vec<&Path> = stale.iter().map(|f| f.given.as_path()).collect();
-        let rest = stale_paths;
+        let rest: Vec<&Path> = stale.iter().map(|f| f.given()).collect();
 
         // evidence: the titles of every other story indexed, then the stories read now
-        let stale_abs: HashSet<&str> = stale.iter().map(|f| f.abs.as_str()).collect();
+        // (a file the index does not know has no stories in it yet)
+        let stale_abs: HashSet<&str> = stale
+            .iter()
+            .filter(|f| known.contains_key(&f.abs))
+            .map(|f| f.abs.as_str())
+            .collect();
         let mut builder = clean::EvidenceBuilder::default();
         let n_others = self.add_other_titles(&mut builder, &stale_abs, &gone)?;
-        let load_problems = observe_files(&mut builder, &rest);
-        let ev = builder.finish();
+        let mut spilled = Spilled::beside(&self.path);
+        let load_problems = observe_files(&mut builder, &mut spilled, &rest);
+        let ev = spilled.finish(builder);
         // the whole archive's evidence when every story under the roots was read now
         let whole = report.unchanged == 0 && n_others == 0;
         clock.lap("read files + evidence");
 
-        let abs_of: HashMap<&Path, &FileStat> =
-            stale.iter().map(|f| (f.given.as_path(), *f)).collect();
         // a bigger page cache while writing many stories: FTS5 merges its segments in it
         let big = stale.len() > 1000;
         if big {
@@ -232,7 +251,6 @@ impl Index {
             &gone,
             &known,
             &rest,
-            &abs_of,
             whole,
             &ev,
             opts,
@@ -284,7 +302,6 @@ impl Index {
         gone: &[i64],
         known: &HashMap<String, (i64, i64, i64)>,
         rest: &[&Path],
-        abs_of: &HashMap<&Path, &FileStat>,
         whole: bool,
         ev: &Evidence,
         opts: &Options,
@@ -328,7 +345,8 @@ impl Index {
                      RETURNING id",
                 )
                 .at(p)?;
-            let mut file_ids: HashMap<&str, i64> = HashMap::with_capacity(stale.len());
+            // by place in `stale` (and `rest`)
+            let mut file_ids: Vec<i64> = Vec::with_capacity(stale.len());
             for f in stale {
                 let id: i64 = upsert_file
                     .query_row(params![f.abs, f.size, f.mtime], |r| r.get(0))
@@ -336,7 +354,7 @@ impl Index {
                 if known.contains_key(&f.abs) {
                     clear(id)?;
                 }
-                file_ids.insert(f.abs.as_str(), id);
+                file_ids.push(id);
             }
             let mut ins_story = tx
                 .prepare(
@@ -350,7 +368,8 @@ impl Index {
             // reading and cleaning (on rayon's threads, a batch at a time) overlaps
             // writing (here): the time is that of the slower, and only a few batches
             // are held at once
-            let (send, recv) = std::sync::mpsc::sync_channel::<Vec<(Entry, String)>>(2);
+            // each story with its file's place in `rest`
+            let (send, recv) = std::sync::mpsc::sync_channel::<Vec<(usize, Entry, String)>>(2);
             let ev = &ev;
             let rest = &rest;
             // the record places of the WARCs read, kept so a story opens from its record
@@ -358,19 +377,21 @@ impl Index {
             let places_ref = &places;
             std::thread::scope(|scope| -> DbResult<()> {
                 scope.spawn(move || {
-                    for files in rest.chunks(BATCH) {
+                    for (c, files) in rest.chunks(BATCH).enumerate() {
+                        let first = c * BATCH;
                         // a big JSON Lines file is read apart, a batch of its stories
                         // at a time; every other file of the batch whole, in parallel
-                        let done: Vec<Option<Vec<(Entry, String)>>> = files
+                        let done: Vec<Option<Vec<(usize, Entry, String)>>> = files
                             .par_iter()
-                            .map(|f| {
+                            .enumerate()
+                            .map(|(k, f)| {
                                 if crate::article::is_streamed(f) {
                                     return None;
                                 }
                                 let loaded = crate::article::load_file(f);
                                 if let Some(locs) = crate::article::warc::known_places(f) {
                                     if let Ok(mut p) = places_ref.lock() {
-                                        p.push((f.to_path_buf(), locs));
+                                        p.push((first + k, locs));
                                     }
                                 }
                                 Some(
@@ -379,14 +400,15 @@ impl Index {
                                         .into_iter()
                                         .map(|mut a| {
                                             crate::archive::fill_date(&mut a);
-                                            clean_for_index(a, ev, opts)
+                                            let (e, body) = clean_for_index(a, ev, opts);
+                                            (first + k, e, body)
                                         })
                                         .collect(),
                                 )
                             })
                             .collect();
                         let mut out = Vec::new();
-                        for (f, d) in files.iter().zip(done) {
+                        for (k, (f, d)) in files.iter().zip(done).enumerate() {
                             match d {
                                 Some(d) => out.extend(d),
                                 None => {
@@ -394,11 +416,12 @@ impl Index {
                                     let mut ok = send.send(std::mem::take(&mut out)).is_ok();
                                     let mut batch = Vec::with_capacity(BATCH);
                                     let send_batch = |batch: Vec<Article>| {
-                                        let done: Vec<(Entry, String)> = batch
+                                        let done: Vec<(usize, Entry, String)> = batch
                                             .into_par_iter()
                                             .map(|mut a| {
                                                 crate::archive::fill_date(&mut a);
-                                                clean_for_index(a, ev, opts)
+                                                let (e, body) = clean_for_index(a, ev, opts);
+                                                (first + k, e, body)
                                             })
                                             .collect();
                                         send.send(done).is_ok()
@@ -421,11 +444,8 @@ impl Index {
                     }
                 });
                 for chunk in recv {
-                    for (e, body) in chunk {
-                        let Some(f) = abs_of.get(e.path()) else {
-                            continue;
-                        };
-                        let file = file_ids[f.abs.as_str()];
+                    for (at, e, body) in chunk {
+                        let file = file_ids[at];
                         ins_story
                             .execute(params![
                                 file,
@@ -446,25 +466,28 @@ impl Index {
             let mut ins_place = tx
                 .prepare("INSERT OR REPLACE INTO place (file, data) VALUES (?1, ?2)")
                 .at(p)?;
-            for (path, locs) in places.into_inner().unwrap_or_default() {
-                if let Some(f) = abs_of.get(path.as_path()) {
-                    let data: Vec<u8> = locs
-                        .iter()
-                        .flat_map(|l| l.unwrap_or(u64::MAX).to_le_bytes())
-                        .collect();
-                    ins_place
-                        .execute(params![file_ids[f.abs.as_str()], data])
-                        .at(p)?;
-                }
+            for (at, locs) in places.into_inner().unwrap_or_default() {
+                let data: Vec<u8> = locs
+                    .iter()
+                    .flat_map(|l| l.unwrap_or(u64::MAX).to_le_bytes())
+                    .collect();
+                ins_place.execute(params![file_ids[at], data]).at(p)?;
             }
             let mut ins_problem = tx
                 .prepare("INSERT INTO problem (file, at, reason) VALUES (?1, ?2, ?3)")
                 .at(p)?;
+            // the files with problems, found in one pass over the files read
+            let mut with_problems: HashMap<&Path, Vec<&LoadError>> = HashMap::new();
             for pr in load_problems {
-                if let Some(f) = abs_of.get(pr.path.as_path()) {
-                    ins_problem
-                        .execute(params![file_ids[f.abs.as_str()], pr.at, pr.reason])
-                        .at(p)?;
+                with_problems.entry(pr.path.as_path()).or_default().push(pr);
+            }
+            if !with_problems.is_empty() {
+                for (at, f) in rest.iter().enumerate() {
+                    for pr in with_problems.remove(f).unwrap_or_default() {
+                        ins_problem
+                            .execute(params![file_ids[at], pr.at, pr.reason])
+                            .at(p)?;
+                    }
                 }
             }
         }
@@ -546,8 +569,9 @@ impl Index {
         }
         let (files, _) = find_files(paths);
         let mut builder = clean::EvidenceBuilder::default();
-        observe_files(&mut builder, &files);
-        let ev = builder.finish();
+        let mut spilled = Spilled::beside(&self.path);
+        observe_files(&mut builder, &mut spilled, &files);
+        let ev = spilled.finish(builder);
         // best effort: a read-only index still answers, only slower next time
         let _ = self.conn.execute(
             "INSERT OR REPLACE INTO evidence (roots, data) VALUES (?1, ?2)",
