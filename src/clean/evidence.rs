@@ -20,13 +20,10 @@ pub const MIN_REPEATS: usize = 3;
 /// block is in [`MIN_REPEATS`] stories or more; [`Evidence::repeats`] answers 0 for it).
 #[derive(Debug, Clone, Default)]
 pub struct Evidence {
-    /// Hash of a normalised title ([`norm_key`]) -> the title as first stored, by number
-    /// in `title_text` / `title_ends`.
-    titles: HashMap<u64, u32, IdHash>,
-    /// Every kept title, one after another.
-    title_text: String,
-    /// Where each kept title ends in `title_text`.
-    title_ends: Vec<u32>,
+    /// Hashes of the stored titles ([`norm_key`]), sorted, each once: a block is
+    /// another story's title when its key's hash is here (the titles themselves are not
+    /// kept: a million of them would be most of a big build's memory).
+    titles: Vec<u64>,
     /// Hashes of (source number, repeat key) seen in two stories or more, sorted, and
     /// beside them the number of stories of that source holding the block (number 0 is
     /// the whole archive).
@@ -151,8 +148,8 @@ pub(super) fn source_key_with(a: &Article, stated: Option<usize>) -> String {
 /// worked out in parallel) and then counted in order by [`EvidenceBuilder::add_observed`].
 #[derive(Debug, Clone, Default)]
 pub struct Observed {
-    /// Hash of the normalised title and the title, when it has three words or more.
-    title: Option<(u64, String)>,
+    /// Hash of the normalised title, when it has three words or more.
+    title: Option<u64>,
     /// [`source_key`].
     source: String,
     /// The source's name as stored or stated (only for a known source).
@@ -164,7 +161,7 @@ pub struct Observed {
 /// Work out what one article adds to the evidence.
 pub fn observe(a: &Article) -> Observed {
     let k = norm_key(&a.title);
-    let title = (k.split(' ').count() >= 3).then(|| (hash64(k.as_bytes()), a.title.clone()));
+    let title = (k.split(' ').count() >= 3).then(|| hash64(k.as_bytes()));
     // as source_key(a), finding the stated source once
     let (source, name) = match &a.source {
         Some(s) => (norm_key(s), Some(s.clone())),
@@ -224,13 +221,8 @@ impl EvidenceBuilder {
             ev.sources.push(Source::default());
             ev.source_ids.insert(String::new(), 0);
         }
-        if let Some((h, title)) = o.title {
-            if let std::collections::hash_map::Entry::Vacant(e) = ev.titles.entry(h) {
-                e.insert(ev.title_ends.len() as u32);
-                ev.title_text.push_str(&title);
-                ev.title_ends.push(ev.title_text.len() as u32);
-            }
-        }
+        // sorted and made unique by `finish`
+        ev.titles.extend(o.title);
         let id = match ev.source_ids.get(&o.source) {
             Some(&id) => id,
             None => {
@@ -321,7 +313,9 @@ impl EvidenceBuilder {
         drop(runs);
         ev.repeat_keys.shrink_to_fit();
         ev.repeat_counts.shrink_to_fit();
-        ev.title_text.shrink_to_fit();
+        ev.titles.sort_unstable();
+        ev.titles.dedup();
+        ev.titles.shrink_to_fit();
         ev
     }
 }
@@ -336,33 +330,17 @@ impl Evidence {
         b.finish()
     }
 
-    /// The title stored under this number.
-    fn title(&self, n: u32) -> &str {
-        let n = n as usize;
-        let start = if n == 0 {
-            0
-        } else {
-            self.title_ends[n - 1] as usize
-        };
-        &self.title_text[start..self.title_ends[n] as usize]
+    /// Is this block another stored story's title?
+    pub fn is_other_title(&self, block: &str, own_title: &str) -> bool {
+        !self.titles.is_empty() && self.is_other_title_keyed(&norm_key(block), &norm_key(own_title))
     }
 
-    /// The stored title this block repeats, if it is another story's title.
-    pub fn title_of_other(&self, block: &str, own_title: &str) -> Option<&str> {
-        if self.titles.is_empty() {
-            return None;
-        }
-        self.title_of_other_keyed(&norm_key(block), &norm_key(own_title))
-    }
-
-    /// [`Evidence::title_of_other`] with the block's and the own title's [`norm_key`]s
+    /// [`Evidence::is_other_title`] with the block's and the own title's [`norm_key`]s
     /// already computed.
-    pub(super) fn title_of_other_keyed(&self, key: &str, own_title_key: &str) -> Option<&str> {
-        if self.titles.is_empty() {
-            return None;
-        }
-        let &n = self.titles.get(&hash64(key.as_bytes()))?;
-        (key != own_title_key).then(|| self.title(n))
+    pub(super) fn is_other_title_keyed(&self, key: &str, own_title_key: &str) -> bool {
+        key != own_title_key
+            && !self.titles.is_empty()
+            && self.titles.binary_search(&hash64(key.as_bytes())).is_ok()
     }
 
     /// In how many stories of this article's source the block appears; for a story of
@@ -440,18 +418,12 @@ impl Evidence {
             out.extend_from_slice(s.as_bytes());
         }
         let mut out = Vec::with_capacity(
-            64 + self.title_text.len()
-                + self.titles.len() * 12
-                + self.repeat_keys.len() * 12
-                + self.sources.len() * 64,
+            64 + self.titles.len() * 8 + self.repeat_keys.len() * 12 + self.sources.len() * 64,
         );
         out.extend_from_slice(BLOB_MAGIC);
-        out.extend_from_slice(&(self.title_ends.len() as u32).to_le_bytes());
-        let mut by_number: Vec<(u32, u64)> = self.titles.iter().map(|(&h, &n)| (n, h)).collect();
-        by_number.sort_unstable();
-        for (n, h) in by_number {
+        out.extend_from_slice(&(self.titles.len() as u32).to_le_bytes());
+        for h in &self.titles {
             out.extend_from_slice(&h.to_le_bytes());
-            put_str(&mut out, self.title(n));
         }
         out.extend_from_slice(&(self.sources.len() as u32).to_le_bytes());
         for s in &self.sources {
@@ -497,11 +469,11 @@ impl Evidence {
         }
         let mut ev = Evidence::default();
         let n = u32_(&mut d)?;
-        for i in 0..n {
-            let h = u64_(&mut d)?;
-            ev.title_text.push_str(str_(&mut d)?);
-            ev.title_ends.push(ev.title_text.len() as u32);
-            ev.titles.insert(h, i);
+        for _ in 0..n {
+            ev.titles.push(u64_(&mut d)?);
+        }
+        if !ev.titles.windows(2).all(|w| w[0] < w[1]) {
+            return None;
         }
         let n = u32_(&mut d)?;
         for i in 0..n {
@@ -533,7 +505,7 @@ impl Evidence {
 }
 
 /// The first bytes of [`Evidence::to_bytes`] (with the format's version).
-const BLOB_MAGIC: &[u8] = b"broadsheet-evidence-1\n";
+const BLOB_MAGIC: &[u8] = b"broadsheet-evidence-2\n";
 
 #[cfg(test)]
 mod tests {
@@ -587,18 +559,10 @@ mod tests {
         let arts = sample();
         let ev = Evidence::gather(&arts);
         assert_eq!(ev.title_count(), 7); // "Small one" has two words
-        assert_eq!(
-            ev.title_of_other("Story number 3 of the week!", &arts[0].title),
-            Some("Story number 3 of the week")
-        );
-        assert_eq!(
-            ev.title_of_other("story number 0 of the week", &arts[0].title),
-            None
-        );
-        assert_eq!(
-            ev.title_of_other("Not a title at all", &arts[0].title),
-            None
-        );
+        assert!(ev.is_other_title("Story number 3 of the week!", &arts[0].title));
+        // its own title, and no title
+        assert!(!ev.is_other_title("story number 0 of the week", &arts[0].title));
+        assert!(!ev.is_other_title("Not a title at all", &arts[0].title));
         assert_eq!(ev.repeats(&arts[0], "Sign up for our newsletter"), 7);
         assert_eq!(ev.repeats(&arts[0], "Updated 5 hours ago"), 7); // digits folded
                                                                     // the list moves on but its opening is the same
@@ -666,10 +630,7 @@ mod tests {
         let back = Evidence::from_bytes(&bytes).expect("reads back");
         assert_eq!(back.to_bytes(), bytes);
         assert_eq!(back.repeats(&arts[0], "Sign up for our newsletter"), 7);
-        assert_eq!(
-            back.title_of_other("Story number 3 of the week", "x"),
-            Some("Story number 3 of the week")
-        );
+        assert!(back.is_other_title("Story number 3 of the week", "x"));
         assert!(Evidence::from_bytes(&bytes[..bytes.len() - 1]).is_none());
         assert!(Evidence::from_bytes(b"something else").is_none());
         let empty = Evidence::default();

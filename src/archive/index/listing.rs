@@ -50,11 +50,29 @@ fn put_dirs(out: &mut Vec<u8>, dirs: Option<&[(String, i64)]>) {
 
 /// A listing: the folders (`None`: not yet seen), the files (path after the root,
 /// size, time) and the entries (`file` numbering the files).
+#[cfg(test)]
 pub(super) fn encode<'a, E>(
     dirs: Option<&[(String, i64)]>,
     files: &[(String, i64, i64)],
     entries: E,
 ) -> Vec<u8>
+where
+    E: IntoIterator<Item = Raw<'a>>,
+    E::IntoIter: Clone + ExactSizeIterator,
+{
+    let mut out = Vec::new();
+    encode_into(&mut out, dirs, files, entries).expect("a Vec takes every byte");
+    out
+}
+
+/// A listing ([`encode`]) written to `out` as it is made (a million stories' listing is not held
+/// twice).
+pub(super) fn encode_into<'a, E>(
+    out: &mut dyn std::io::Write,
+    dirs: Option<&[(String, i64)]>,
+    files: &[(String, i64, i64)],
+    entries: E,
+) -> std::io::Result<()>
 where
     E: IntoIterator<Item = Raw<'a>>,
     E::IntoIter: Clone + ExactSizeIterator,
@@ -69,35 +87,36 @@ where
         .flatten()
         .map(str::len)
         .sum();
-    let mut out = Vec::new();
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&(texts_len as u64).to_le_bytes());
-    put_dirs(&mut out, dirs);
-    out.extend_from_slice(&(files.len() as u32).to_le_bytes());
+    out.write_all(MAGIC)?;
+    out.write_all(&(texts_len as u64).to_le_bytes())?;
+    let mut head = Vec::new();
+    put_dirs(&mut head, dirs);
+    out.write_all(&head)?;
+    out.write_all(&(files.len() as u32).to_le_bytes())?;
     for (rel, size, mtime) in files {
-        out.extend_from_slice(&size.to_le_bytes());
-        out.extend_from_slice(&mtime.to_le_bytes());
-        out.extend_from_slice(&(rel.len() as u32).to_le_bytes());
+        out.write_all(&size.to_le_bytes())?;
+        out.write_all(&mtime.to_le_bytes())?;
+        out.write_all(&(rel.len() as u32).to_le_bytes())?;
     }
     let n: usize = files.iter().map(|f| f.0.len()).sum();
-    out.extend_from_slice(&(n as u64).to_le_bytes());
+    out.write_all(&(n as u64).to_le_bytes())?;
     for (rel, _, _) in files {
-        out.extend_from_slice(rel.as_bytes());
+        out.write_all(rel.as_bytes())?;
     }
-    out.extend_from_slice(&(entries.len() as u32).to_le_bytes());
+    out.write_all(&(entries.len() as u32).to_le_bytes())?;
     for e in entries.clone() {
-        out.extend_from_slice(&e.id.0.to_le_bytes());
-        out.extend_from_slice(&(e.file as u32).to_le_bytes());
-        out.extend_from_slice(&(e.index_in_file as u32).to_le_bytes());
+        out.write_all(&e.id.0.to_le_bytes())?;
+        out.write_all(&(e.file as u32).to_le_bytes())?;
+        out.write_all(&(e.index_in_file as u32).to_le_bytes())?;
         for s in texts(e) {
-            out.extend_from_slice(&s.map_or(NONE, |s| s.len() as u32).to_le_bytes());
+            out.write_all(&s.map_or(NONE, |s| s.len() as u32).to_le_bytes())?;
         }
-        out.extend_from_slice(&u32::from(e.flags).to_le_bytes());
+        out.write_all(&u32::from(e.flags).to_le_bytes())?;
     }
     for s in entries.flat_map(texts).flatten() {
-        out.extend_from_slice(s.as_bytes());
+        out.write_all(s.as_bytes())?;
     }
-    out
+    Ok(())
 }
 
 /// The same listing with these folders.
@@ -444,9 +463,10 @@ impl Index {
             if self.open_listing(&exact)?.is_some() {
                 continue;
             }
-            let data = self.entries_of_root(root, &mut clock)?;
-            // best effort, as in entries_with
-            let _ = self.store_listing(&exact, &data, None);
+            // written to its file as it is made; best effort, as in entries_with
+            let _ = self.with_root_listing(root, &mut clock, |write| {
+                self.store_listing_with(&exact, write, None)
+            })?;
             clock.lap("entries: listing saved");
         }
         Ok(())
@@ -454,6 +474,21 @@ impl Index {
 
     /// The entries of one root from the tables, encoded for `listing`.
     fn entries_of_root(&self, root: &Path, clock: &mut Clock) -> DbResult<Vec<u8>> {
+        self.with_root_listing(root, clock, |write| {
+            let mut out = Vec::new();
+            write(&mut out).expect("a Vec takes every byte");
+            out
+        })
+    }
+
+    /// The listing of one root from the tables, handed to `emit` as a writer of its
+    /// bytes (into a Vec, or straight into the listing file).
+    fn with_root_listing<R>(
+        &self,
+        root: &Path,
+        clock: &mut Clock,
+        emit: impl FnOnce(&mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>) -> R,
+    ) -> DbResult<R> {
         // two queries rather than an OR: a range scan of the path index comes in path
         // order, nearly the walk's, so the sort below has little to do
         let mut files_q = self
@@ -469,9 +504,12 @@ impl Index {
             .prepare_cached("SELECT file, idx, sid, title, source, date, flags FROM story")
             .at(&self.path)?;
         let (exact, lo, hi) = root_range(root);
+        // each path after the root only: all begin with it, so they sort alike
         let mut files: Vec<(i64, String, i64, i64)> = files_q
             .query_map(params![exact, lo, hi], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                let abs = r.get_ref(1)?.as_str()?;
+                let rel = abs.get(exact.len()..).unwrap_or("").to_string();
+                Ok((r.get(0)?, rel, r.get(2)?, r.get(3)?))
             })
             .at(&self.path)?
             .collect::<Result<_, _>>()
@@ -481,10 +519,7 @@ impl Index {
         let pos: HashMap<i64, usize> = files.iter().enumerate().map(|(i, f)| (f.0, i)).collect();
         let head: Vec<(String, i64, i64)> = files
             .into_iter()
-            .map(|(_, abs, size, mtime)| {
-                let rel = abs.get(exact.len()..).unwrap_or("").to_string();
-                (rel, size, mtime)
-            })
+            .map(|(_, rel, size, mtime)| (rel, size, mtime))
             .collect();
         clock.lap("entries: sort files, paths");
         // every story's texts one after another in `texts` (a million stories' titles,
@@ -525,7 +560,10 @@ impl Index {
         }
         clock.lap("entries: stories");
         found.sort_unstable_by_key(|f| (f.file, f.index_in_file));
-        Ok(encode(None, &head, found.iter().map(|f| f.raw(&texts))))
+        let mut write = |out: &mut dyn std::io::Write| {
+            encode_into(out, None, &head, found.iter().map(|f| f.raw(&texts)))
+        };
+        Ok(emit(&mut write))
     }
 
     /// The file beside the index that holds a root's listing: read whole at once, where
@@ -646,6 +684,18 @@ impl Index {
         data: &[u8],
         only_if: Option<&[u8]>,
     ) -> DbResult<()> {
+        self.store_listing_with(abs_root, &mut |w| w.write_all(data), only_if)
+    }
+
+    /// [`Index::store_listing`], the listing written by `write` (called again into
+    /// memory when the file cannot be written).
+    fn store_listing_with(
+        &self,
+        abs_root: &str,
+        write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+        only_if: Option<&[u8]>,
+    ) -> DbResult<()> {
+        use std::io::Write;
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos() as u64)
@@ -654,19 +704,20 @@ impl Index {
         let file = self.listing_file(abs_root);
         let mut tmp = file.as_os_str().to_owned();
         tmp.push(format!(".{:016x}", u64::from_le_bytes(token)));
-        let written = (|| {
-            use std::io::Write;
-            let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(data)?;
+        let mut written = || {
+            let mut f = std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(&tmp)?);
+            write(&mut f)?;
             f.write_all(&token)?;
-            drop(f);
+            f.into_inner().map_err(|e| e.into_error())?;
             std::fs::rename(&tmp, &file)
-        })();
-        let row: Vec<u8> = match written {
+        };
+        let row: Vec<u8> = match written() {
             Ok(()) => [LISTING_IN_FILE, &token[..]].concat(),
             Err(_) => {
                 let _ = std::fs::remove_file(&tmp);
-                data.to_vec()
+                let mut data = Vec::new();
+                write(&mut data).expect("a Vec takes every byte");
+                data
             }
         };
         match only_if {

@@ -145,9 +145,12 @@ impl Index {
         }
         let mut clock = Clock::new();
         let (files, mut problems) = find_files(paths);
-        let found: Vec<FileStat> = files
+        // stat'ed in parallel into their places (`map`, not `filter_map`: rayon
+        // gathers an unindexed result in pieces, twice the memory of a million), then
+        // the files gone meanwhile dropped in place
+        let found: Vec<Option<FileStat>> = files
             .into_par_iter()
-            .filter_map(|given| {
+            .map(|given| {
                 let m = std::fs::metadata(&given).ok()?;
                 let mtime = m
                     .modified()
@@ -164,6 +167,7 @@ impl Index {
                 })
             })
             .collect();
+        let found: Vec<FileStat> = found.into_iter().flatten().collect();
         clock.lap("walk + stat");
         let known = self.known_files(paths)?;
         clock.lap("known files");

@@ -65,10 +65,10 @@ pub(super) fn archive_pass(
         if matches!(verdicts[i], Verdict::Hide(..)) {
             continue;
         }
-        if let Some(other) = ev.title_of_other_keyed(&m.keys[i], &m.title_key) {
+        if ev.is_other_title_keyed(&m.keys[i], &m.title_key) {
             verdicts[i] = Verdict::Hide(
                 Kind::RelatedHeadline,
-                format!("the title of another story, \u{201c}{other}\u{201d}"),
+                "the title of another story in the archive".into(),
             );
             continue;
         }

@@ -103,7 +103,16 @@ fn another_stories_title_is_hidden_by_evidence() {
     let ev = Evidence::gather(&[a.clone(), b]);
     let c = decide(&a, &ev);
     assert_eq!(c.blocks[1].kind, Kind::RelatedHeadline);
-    assert!(c.blocks[1].reason.contains("Council approves"));
+    assert!(c.blocks[1].reason.contains("title of another story"));
+    // its own title is no evidence
+    let c = decide(
+        &art(
+            "Council approves new library",
+            &[P1, "Council approves new library"],
+        ),
+        &ev,
+    );
+    assert_ne!(c.blocks[1].kind, Kind::RelatedHeadline);
 }
 
 #[test]
