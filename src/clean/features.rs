@@ -67,17 +67,33 @@ const CLOSERS: &[char] = &['"', '\'', '”', '’', '»', ')', ']', '*', '_'];
 
 /// `t.split(' ')`, a byte at a time (splitting on a char searched for each space apart,
 /// which cost more than the words' own checks).
-fn split_spaces(t: &str) -> impl Iterator<Item = &str> {
-    let mut start = 0;
-    let spaces = t.bytes().enumerate().filter(|&(_, b)| b == b' ');
-    spaces
-        .map(|(i, _)| i)
-        .chain(std::iter::once(t.len()))
-        .map(move |i| {
-            let w = &t[start..i];
-            start = i + 1;
-            w
-        })
+fn split_spaces(t: &str) -> SplitSpaces<'_> {
+    SplitSpaces { t, at: Some(0) }
+}
+
+/// The words of [`split_spaces`]: `at` is where the next begins (`None`: all given).
+struct SplitSpaces<'a> {
+    t: &'a str,
+    at: Option<usize>,
+}
+
+impl<'a> Iterator for SplitSpaces<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let start = self.at?;
+        let rest = &self.t.as_bytes()[start..];
+        match rest.iter().position(|&b| b == b' ') {
+            Some(n) => {
+                self.at = Some(start + n + 1);
+                Some(&self.t[start..start + n])
+            }
+            None => {
+                self.at = None;
+                Some(&self.t[start..])
+            }
+        }
+    }
 }
 
 /// Measure a block.

@@ -131,7 +131,7 @@ pub(in crate::clean) fn subscription_note(t: &str, f: &Features) -> Option<&'sta
         return None;
     }
     // most blocks hold no marker's key: no words are made for them
-    if !SUBSCRIPTION_KEYS.iter().any(|k| holds_ascii_word(t, k)) {
+    if !holds_any_ascii_word(t, SUBSCRIPTION_KEYS) {
         return None;
     }
     let lw: Vec<String> = words(t).map(|w| w.to_lowercase()).collect();
@@ -352,15 +352,29 @@ pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, is_title: bool
 /// where it holds those letters in some case: a word in lower case is ASCII only when it
 /// was ASCII (or held the Kelvin sign, which is "k" in lower case; no word asked has a k).
 fn holds_ascii_word(text: &str, word: &str) -> bool {
-    debug_assert!(!word.contains('k'));
-    let (w, t) = (word.as_bytes(), text.as_bytes());
-    let Some(&first) = w.first() else {
+    holds_any_ascii_word(text, &[word])
+}
+
+/// [`holds_ascii_word`] for any of `words`, in one pass over the text: each compared
+/// only where its first letter stands, in either case.
+fn holds_any_ascii_word(text: &str, words: &[&str]) -> bool {
+    debug_assert!(words.iter().all(|w| !w.contains('k')));
+    if words.iter().any(|w| w.is_empty()) {
         return true;
-    };
-    // compared only where the first letter stands, in either case
-    (0..(t.len() + 1).saturating_sub(w.len()))
-        .filter(|&i| t[i].to_ascii_lowercase() == first)
-        .any(|i| t[i..i + w.len()].eq_ignore_ascii_case(w))
+    }
+    let mut firsts = [false; 128];
+    for w in words {
+        firsts[usize::from(w.as_bytes()[0] & 0x7f)] = true;
+    }
+    let t = text.as_bytes();
+    (0..t.len())
+        .filter(|&i| t[i].is_ascii() && firsts[usize::from(t[i].to_ascii_lowercase())])
+        .any(|i| {
+            words.iter().any(|w| {
+                t.get(i..i + w.len())
+                    .is_some_and(|s| s.eq_ignore_ascii_case(w.as_bytes()))
+            })
+        })
 }
 
 /// Several headlines run together into one block: long, unpunctuated, and either
@@ -490,4 +504,32 @@ fn t_before_alpha(s: &str, i: usize) -> bool {
         .chars()
         .last()
         .is_some_and(|c| c.is_alphabetic())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn any_of_the_words_is_found_in_one_pass_as_each_alone() {
+        let texts = [
+            "",
+            "View this email in your BROWSER",
+            "Über die Präferenzen: preferences",
+            "receiving",
+            "no marker at all here",
+            "subscri",
+            "subscr",
+            "ends with vie",
+            "é view é",
+        ];
+        for t in texts {
+            let each = SUBSCRIPTION_KEYS
+                .iter()
+                .any(|w| t.to_ascii_lowercase().contains(w));
+            assert_eq!(holds_any_ascii_word(t, SUBSCRIPTION_KEYS), each, "{t:?}");
+        }
+        assert!(holds_ascii_word("All Rights RESERVED.", "reserved"));
+        assert!(!holds_ascii_word("reserve", "reserved"));
+    }
 }
