@@ -145,29 +145,36 @@ impl Index {
         }
         let mut clock = Clock::new();
         let (files, mut problems) = find_files(paths);
-        // stat'ed in parallel into their places (`map`, not `filter_map`: rayon
-        // gathers an unindexed result in pieces, twice the memory of a million), then
-        // the files gone meanwhile dropped in place
-        let found: Vec<Option<FileStat>> = files
-            .into_par_iter()
+        // stat'ed in parallel, then each path made absolute here: what a build keeps
+        // of a million files is made on this thread, whose memory is used again by what
+        // comes after the build (the listing), not on rayon's, whose is not
+        let stats: Vec<Option<(i64, i64)>> = files
+            .par_iter()
             .map(|given| {
-                let m = std::fs::metadata(&given).ok()?;
+                let m = std::fs::metadata(given).ok()?;
                 let mtime = m
                     .modified()
                     .ok()
                     .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
                     .map(|d| d.as_nanos() as i64)
                     .unwrap_or(0);
+                Some((m.len() as i64, mtime))
+            })
+            .collect();
+        let found: Vec<FileStat> = files
+            .into_iter()
+            .zip(stats)
+            .filter_map(|(given, stat)| {
+                let (size, mtime) = stat?;
                 let abs = absolute(&given).to_string_lossy().into_owned();
                 Some(FileStat {
                     given: (given.as_os_str() != abs.as_str()).then_some(given),
                     abs,
-                    size: m.len() as i64,
+                    size,
                     mtime,
                 })
             })
             .collect();
-        let found: Vec<FileStat> = found.into_iter().flatten().collect();
         clock.lap("walk + stat");
         let known = self.known_files(paths)?;
         clock.lap("known files");
