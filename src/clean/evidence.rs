@@ -286,30 +286,26 @@ impl EvidenceBuilder {
             .enumerate()
             .filter_map(|(r, run)| Some(Reverse((run.next()?, r))))
             .collect();
-        let mut last: Option<(u64, u32)> = None;
-        let mut count = |k: u64, last: &mut Option<(u64, u32)>| match last {
-            Some((h, n)) if *h == k => *n += 1,
-            _ => {
-                if let Some((h, n)) = last.replace((k, 1)) {
-                    if n >= 2 {
-                        ev.repeat_keys.push(h);
-                        ev.repeat_counts.push(n);
-                    }
-                }
-            }
-        };
-        while let Some(Reverse((k, r))) = heads.pop() {
-            count(k, &mut last);
+        // every hash in order, each run refilling the heap as it is taken from
+        let mut merged = std::iter::from_fn(|| {
+            let Reverse((k, r)) = heads.pop()?;
             if let Some(next) = runs[r].next() {
                 heads.push(Reverse((next, r)));
             }
-        }
-        if let Some((h, n)) = last {
+            Some(k)
+        })
+        .peekable();
+        while let Some(k) = merged.next() {
+            let mut n = 1u32;
+            while merged.next_if_eq(&k).is_some() {
+                n += 1;
+            }
             if n >= 2 {
-                ev.repeat_keys.push(h);
+                ev.repeat_keys.push(k);
                 ev.repeat_counts.push(n);
             }
         }
+        drop(merged);
         drop(runs);
         ev.repeat_keys.shrink_to_fit();
         ev.repeat_counts.shrink_to_fit();
