@@ -24,6 +24,10 @@ use crate::article::Markup;
 /// Words a block needs, ending like a sentence, to be read as the story's first sentence.
 const LEDE_MIN_WORDS: usize = 4;
 
+/// Words a paragraph between the story's first sentence and the rest of it needs to be
+/// read as the story's own.
+const OPENING_PARAGRAPH_MIN_WORDS: usize = 12;
+
 /// Most characters of a divider line.
 const DIVIDER_MAX_CHARS: usize = 40;
 
@@ -75,14 +79,12 @@ pub(super) fn keep_the_story_with(out: &mut Cleaned, feats: &[features::Features
             );
         }
     }
-    if let Some((d, _)) = out
-        .blocks
-        .iter_mut()
-        .zip(feats)
-        .filter(|(d, _)| !matches!(d.grounds, Grounds::Evidence | Grounds::Empty))
-        .find(|(d, f)| reads_as_sentence(d, f))
-    {
-        if d.grounds == Grounds::Shape {
+    let Some(lede) = lede else {
+        return;
+    };
+    let d = &mut out.blocks[lede];
+    if d.grounds == Grounds::Shape {
+        {
             restore(
                 d,
                 if carries_evidence {
@@ -90,6 +92,22 @@ pub(super) fn keep_the_story_with(out: &mut Cleaned, feats: &[features::Features
                 } else {
                     "nothing in this story is clutter on evidence, so nothing is hidden for its place or shape"
                 },
+            );
+        }
+    }
+    // the story has started at its first sentence: a paragraph between it and the rest
+    // of the story (a table or a share bar between them) is the story's, unless hidden
+    // on evidence of its own
+    let rest = (lede + 1..out.blocks.len()).find(|&j| out.blocks[j].shown);
+    for i in lede + 1..rest.unwrap_or(lede + 1) {
+        let d = &mut out.blocks[i];
+        if d.grounds == Grounds::Shape
+            && reads_as_sentence(d, &feats[i])
+            && feats[i].words >= OPENING_PARAGRAPH_MIN_WORDS
+        {
+            restore(
+                d,
+                "a paragraph between the story's first sentence and the rest of it, hidden on no evidence of its own",
             );
         }
     }

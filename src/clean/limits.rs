@@ -34,6 +34,12 @@ pub(super) const FURNITURE_SENTENCE_MAX_WORDS: usize = 25;
 pub(super) const SUBSCRIPTION_NOTE_MAX_WORDS: usize = 60;
 /// More words than this, unpunctuated, after a list heading: other stories run together.
 pub(super) const LIST_MIN_WORDS: usize = 12;
+/// Most words of a label over a list of other stories ("You may also like...").
+pub(super) const LIST_LABEL_MAX_WORDS: usize = 8;
+/// Most blocks after a list label read as the list's headlines.
+pub(super) const LIST_REACH: usize = 12;
+/// Most words of a question read as a headline in a list under a label.
+pub(super) const LIST_QUESTION_MAX_WORDS: usize = 16;
 /// Most words of an unpunctuated line hidden for its furniture words.
 pub(super) const FURNITURE_LINE_MAX_WORDS: usize = 12;
 /// Most words of a teaser ("Read more: Storm closes road").

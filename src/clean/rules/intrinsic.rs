@@ -3,7 +3,7 @@
 //! fragment.
 
 use super::Verdict;
-use crate::article::Markup;
+use crate::article::{Article, Markup};
 use crate::clean::features::Features;
 use crate::clean::limits::*;
 use crate::clean::shapes::{
@@ -164,6 +164,117 @@ const LIST_HEADINGS: &[&str] = &[
     "you might also like",
 ];
 
+/// Labels that head a list of links to other stories, each the whole of its line.
+const LIST_LABELS: &[&str] = &[
+    "related",
+    "related stories",
+    "related articles",
+    "related links",
+    "related posts",
+    "related news",
+    "related coverage",
+    "recommended",
+    "recommended stories",
+    "recommended for you",
+    "most read",
+    "most popular",
+    "most viewed",
+    "most shared",
+    "more stories",
+    "top stories",
+    "latest news",
+    "latest stories",
+    "you may also like",
+    "you might also like",
+    "you may also be interested in",
+    "you might also be interested in",
+    "you may be interested in",
+    "you might be interested in",
+    "more on this story",
+    "more on this topic",
+    "read next",
+    "what to read next",
+    "editor's picks",
+    "editors' picks",
+];
+
+/// A short line that is only a label heading a list of other stories ("You may also
+/// like...", "Related links:", "More from Space..."): it trails off, opens a list (a
+/// colon) or has no sentence end. A label ending in a full stop or a question mark is a
+/// sentence; "More from" takes a name (capitalised words), nothing else.
+fn list_label(t: &str, f: &Features, lower_words: &[String]) -> Option<&'static str> {
+    let trails_off = t.ends_with("...") || t.ends_with('\u{2026}');
+    if f.words > LIST_LABEL_MAX_WORDS
+        || (f.ends_sentence && !trails_off)
+        || t.trim_end_matches(':').contains(':')
+    {
+        return None;
+    }
+    let whole = lower_words.join(" ");
+    if let Some(m) = LIST_LABELS.iter().find(|m| **m == whole) {
+        return Some(m);
+    }
+    let named = words(t)
+        .skip(2)
+        .all(|w| w.starts_with(|c: char| c.is_uppercase()));
+    (starts_with_phrase(lower_words, "more from") && lower_words.len() > 2 && named)
+        .then_some("more from")
+}
+
+/// Pass 1b: the headlines a list label heads ("Related links:", "You may also like...").
+/// From each label down, the blocks shaped as headlines (three words or more, no sentence
+/// end, trailing off, or a short question) are links to other stories, up to the first
+/// block that is not: a paragraph that ends like a sentence ends the list, and so does a
+/// headline right above one (a subheading, or a teaser with its summary: the story may
+/// have started again). Blocks hidden already are passed over.
+pub(super) fn list_pass(article: &Article, feats: &[Features], verdicts: &mut [Verdict]) {
+    let n = verdicts.len();
+    let mut i = 0;
+    while i < n {
+        let label = match &verdicts[i] {
+            Verdict::Hide(..) if feats[i].words <= LIST_LABEL_MAX_WORDS => {
+                let t = article.blocks[i].text.trim();
+                let lw: Vec<String> = words(t).map(|w| w.to_lowercase()).collect();
+                list_label(t, &feats[i], &lw)
+            }
+            _ => None,
+        };
+        let Some(label) = label else {
+            i += 1;
+            continue;
+        };
+        let mut j = i + 1;
+        while j < n && j - i <= LIST_REACH {
+            if !matches!(verdicts[j], Verdict::Hide(..)) {
+                let t = article.blocks[j].text.trim();
+                // a headline over a paragraph is that paragraph's subheading, or a
+                // teaser's: the list has ended, or may have
+                let over_prose = matches!(verdicts.get(j + 1), Some(Verdict::Prose))
+                    && !headline_shaped(article.blocks[j + 1].text.trim(), &feats[j + 1]);
+                if !headline_shaped(t, &feats[j]) || over_prose {
+                    break;
+                }
+                verdicts[j] = Verdict::Hide(
+                    Kind::RelatedHeadline,
+                    format!("a headline in the list under {label:?}: a link to another story"),
+                );
+            }
+            j += 1;
+        }
+        i = j;
+    }
+}
+
+/// A line shaped as a headline: three words or more, at most a teaser's, and no sentence
+/// end (or one that trails off, or a short question).
+fn headline_shaped(t: &str, f: &Features) -> bool {
+    let trails_off = t.ends_with("...") || t.ends_with('\u{2026}');
+    let question = t.ends_with('?') && f.words <= LIST_QUESTION_MAX_WORDS;
+    (3..=TEASER_MAX_WORDS).contains(&f.words)
+        && (!f.ends_sentence || trails_off || question)
+        && !f.ends_colon
+}
+
 fn starts_with_phrase(lower_words: &[String], phrase: &str) -> bool {
     let p: Vec<&str> = phrase.split(' ').collect();
     lower_words.len() >= p.len() && lower_words.iter().zip(&p).all(|(a, b)| a == b)
@@ -293,6 +404,12 @@ pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, is_title: bool
                 format!("a list of other stories under {m:?}"),
             );
         }
+    }
+    if let Some(m) = list_label(t, f, lw()) {
+        return Verdict::Hide(
+            Kind::Promo,
+            format!("a label over a list of other stories ({m:?})"),
+        );
     }
     if let Some(label) = teaser_label(t) {
         return Verdict::Hide(

@@ -29,8 +29,8 @@ use crate::article::Article;
 use crate::text::norm_key;
 use archive::archive_pass;
 use context::context_pass;
-use intrinsic::intrinsic;
 pub(super) use intrinsic::subscription_note;
+use intrinsic::{intrinsic, list_pass};
 use repeats::repeat_pass;
 
 /// A verdict before context: hidden with a kind and reason, or a candidate.
@@ -62,6 +62,7 @@ pub(super) fn decide_measured(article: &Article, ev: &Evidence, m: &Measured) ->
         .map(|((b, f), k)| intrinsic(&b.text, b.markup, f, k == title_key))
         .collect();
 
+    list_pass(article, feats, &mut verdicts);
     standfirst_pass(article, &mut verdicts);
     let mut out = Cleaned::default();
     let stated = m.stated;

@@ -358,3 +358,63 @@ fn every_subscription_marker_holds_a_key_the_quick_check_looks_for() {
         );
     }
 }
+
+#[test]
+fn a_list_label_and_the_headlines_under_it_are_hidden_on_evidence() {
+    let a = art(
+        "Ferry crews agree new rota",
+        &[
+            P1,
+            P2,
+            "You may also like...",
+            "Harbour ferry timetable changes for the winter months",
+            "Will the old pier ever reopen?",
+            "Sign up for our newsletter",
+            P3,
+        ],
+    );
+    let c = decide(&a, &Evidence::default());
+    for i in 2..=5 {
+        assert!(!c.blocks[i].shown, "{:?} shown", c.blocks[i].text);
+        assert_eq!(
+            c.blocks[i].grounds,
+            Grounds::Evidence,
+            "{}",
+            c.blocks[i].reason
+        );
+    }
+    assert_eq!(c.blocks[3].kind, Kind::RelatedHeadline);
+    assert!(c.blocks[0].shown && c.blocks[1].shown && c.blocks[6].shown);
+}
+
+#[test]
+fn under_a_list_label_a_heading_over_a_paragraph_stays_with_the_story() {
+    let k = decided(&art(
+        "Ferry crews agree new rota",
+        &[
+            P1,
+            "Related links:",
+            "Ferry fares to rise in the spring",
+            "Keeping the quay open",
+            P2,
+            P3,
+        ],
+    ));
+    assert_eq!(k[1], (Kind::Promo, false));
+    assert_eq!(k[2], (Kind::RelatedHeadline, false));
+    assert!(k[3].1, "the subheading over a paragraph is shown");
+}
+
+#[test]
+fn story_lines_opening_with_a_list_labels_words_stay() {
+    for line in [
+        "More from the minister came later in the week.",
+        "Recommended settings: keep the valve shut at night.",
+        "Related links between the two boards were never made public, she said.",
+        "Most read of all were the harbour notices?",
+        "Related to the vote, the board met twice on Tuesday and agreed the plan.",
+    ] {
+        let k = decided(&art("Ferry crews agree new rota", &[P1, line, P2, P3]));
+        assert!(k[1].1, "{line:?} hidden as {:?}", k[1].0);
+    }
+}
