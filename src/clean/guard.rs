@@ -98,12 +98,14 @@ pub(super) fn keep_the_story_with(out: &mut Cleaned, feats: &[features::Features
     // the story has started at its first sentence: a paragraph between it and the rest
     // of the story (a table or a share bar between them) is the story's, unless hidden
     // on evidence of its own
-    let rest = (lede + 1..out.blocks.len()).find(|&j| out.blocks[j].shown);
-    for i in lede + 1..rest.unwrap_or(lede + 1) {
-        let d = &mut out.blocks[i];
+    let rest = (lede + 1..out.blocks.len())
+        .find(|&j| out.blocks[j].shown)
+        .unwrap_or(lede + 1);
+    let between = out.blocks.iter_mut().zip(feats).take(rest).skip(lede + 1);
+    for (d, f) in between {
         if d.grounds == Grounds::Shape
-            && reads_as_sentence(d, &feats[i])
-            && feats[i].words >= OPENING_PARAGRAPH_MIN_WORDS
+            && reads_as_sentence(d, f)
+            && f.words >= OPENING_PARAGRAPH_MIN_WORDS
         {
             restore(
                 d,
@@ -288,6 +290,36 @@ mod tests {
         };
         keep_the_story(&mut out);
         assert_eq!(shown(&out), [true, true, true, false]);
+    }
+
+    #[test]
+    fn a_paragraph_between_the_first_sentence_and_the_rest_is_the_storys() {
+        let para = "The company reported quarterly earnings that topped estimates as revenue fell short of what analysts expected.";
+        let mut out = Cleaned {
+            blocks: vec![
+                block(
+                    "The retailer earned $2.8 billion in the quarter.",
+                    Grounds::Shown,
+                ),
+                // hidden for being cut off from the story by a table
+                block(para, Grounds::Shape),
+                block("Continue reading below", Grounds::Evidence),
+                block("Ticker", Grounds::Shape),
+                block("Change %", Grounds::Shape),
+                block(
+                    "Its shares fell 5 per cent in early trading on Tuesday.",
+                    Grounds::Shown,
+                ),
+                // below the rest of the story, a hide on shape stands in a scraped page
+                block(para, Grounds::Shape),
+            ],
+            ..Cleaned::default()
+        };
+        keep_the_story(&mut out);
+        assert_eq!(shown(&out), [true, true, false, false, false, true, false]);
+        assert!(out.blocks[1]
+            .reason
+            .contains("between the story's first sentence"));
     }
 
     #[test]
