@@ -31,6 +31,19 @@ const FURNITURE_SENTENCE_MARKERS: &[&str] = &[
     "terms of service",
     "leave a comment",
     "follow us",
+    "affiliate commission",
+    "earn a commission",
+    "moderating all comments",
+];
+
+/// Bids to share the page, furniture in a short sentence whoever it addresses ("Like
+/// this story? Share it with a friend!").
+const SHARE_BIDS: &[&str] = &[
+    "share it with a friend",
+    "share it with your friends",
+    "share this story",
+    "share this article",
+    "share this post",
 ];
 
 /// Does a line address the reader, as a sign-up box, a cookie notice or a comment form
@@ -386,11 +399,14 @@ pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, is_title: bool
             format!("a newsletter's note to the reader about the subscription ({m:?})"),
         );
     }
-    if f.words <= FURNITURE_SENTENCE_MAX_WORDS && speaks_to_the_reader(lw()) {
-        if let Some(m) = FURNITURE_SENTENCE_MARKERS
-            .iter()
-            .find(|m| has_phrase(lw(), m))
-        {
+    if f.words <= FURNITURE_SENTENCE_MAX_WORDS {
+        let marker = || {
+            FURNITURE_SENTENCE_MARKERS
+                .iter()
+                .find(|m| has_phrase(lw(), m))
+                .filter(|_| speaks_to_the_reader(lw()))
+        };
+        if let Some(m) = marker().or_else(|| SHARE_BIDS.iter().find(|m| has_phrase(lw(), m))) {
             return Verdict::Hide(
                 Kind::Promo,
                 format!("a short sentence of page furniture ({m:?})"),

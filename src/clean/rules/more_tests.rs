@@ -418,3 +418,27 @@ fn story_lines_opening_with_a_list_labels_words_stay() {
         assert!(k[1].1, "{line:?} hidden as {:?}", k[1].0);
     }
 }
+
+#[test]
+fn notes_on_sharing_affiliates_and_moderation_are_furniture() {
+    for line in [
+        "Enjoyed this story? Share it with a friend!",
+        "We may earn a commission if you buy through the links on this page.",
+        "Harbour Press may earn an affiliate commission if you shop through our links.",
+        "Note: we are moderating all comments for now because of spam.",
+    ] {
+        let k = decided(&art("Ferry crews agree new rota", &[P1, P2, line, P3]));
+        assert_eq!(k[2], (Kind::Promo, false), "{line:?}");
+    }
+    // a story's sentence on the same words reports them
+    let k = decided(&art(
+        "Ferry crews agree new rota",
+        &[
+            P1,
+            "The ferry company will share it with the unions, the board said.",
+            P2,
+            P3,
+        ],
+    ));
+    assert!(k[1].1);
+}
