@@ -12,6 +12,8 @@ pub(super) const HEADER_BLOCKS: usize = 6;
 pub(super) const BYLINE_MAX_WORDS: usize = 8;
 /// Most words of a dateline.
 pub(super) const DATELINE_MAX_WORDS: usize = 8;
+/// Most words of a date stamp that also holds a time of day.
+pub(super) const TIMESTAMP_MAX_WORDS: usize = 16;
 /// Fewest digits of a dateline that is mostly digits ("09/12/2019 08:15").
 pub(super) const DATELINE_MIN_DIGITS: usize = 4;
 /// Most words of the publisher's name a copyright line gives.
@@ -36,6 +38,8 @@ pub(super) const SUBSCRIPTION_NOTE_MAX_WORDS: usize = 60;
 pub(super) const LIST_MIN_WORDS: usize = 12;
 /// Most words of a label over a list of other stories ("You may also like...").
 pub(super) const LIST_LABEL_MAX_WORDS: usize = 8;
+/// Most words of a share bar.
+pub(super) const SHARE_BAR_MAX_WORDS: usize = 24;
 /// Most blocks after a list label read as the list's headlines.
 pub(super) const LIST_REACH: usize = 12;
 /// Most words of a question read as a headline in a list under a label.

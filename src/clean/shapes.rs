@@ -70,7 +70,12 @@ pub(super) fn stated_source_with(
 /// digits ("2021年4月18日 12:05", "09/12/2019 08:15").
 pub(super) fn is_dateline(t: &str, f: &Features) -> bool {
     if f.words > DATELINE_MAX_WORDS {
-        return false;
+        // a longer line is a date stamp when it holds a date and a time of day and no
+        // sentence ("Monday, November 18, 2019, 04:05 pm PT (07:05 pm ET)")
+        return f.words <= TIMESTAMP_MAX_WORDS
+            && !f.ends_sentence
+            && has_clock_time(t)
+            && crate::text::find_date(t).is_some();
     }
     if crate::text::find_date(t).is_some() {
         return true;
@@ -78,6 +83,21 @@ pub(super) fn is_dateline(t: &str, f: &Features) -> bool {
     let alnum = t.chars().filter(|c| c.is_alphanumeric()).count();
     let digits = t.chars().filter(|c| c.is_ascii_digit()).count();
     digits >= DATELINE_MIN_DIGITS && digits * 5 >= alnum * 2
+}
+
+/// Does the text hold a time of day: hours and minutes ("04:05", "7:45 am", "09:01")?
+fn has_clock_time(t: &str) -> bool {
+    let b = t.as_bytes();
+    b.iter().enumerate().any(|(i, &c)| {
+        c == b':'
+            && i >= 1
+            && b[i - 1].is_ascii_digit()
+            && (i < 3 || !b[i - 3].is_ascii_digit())
+            && b.get(i + 1).is_some_and(u8::is_ascii_digit)
+            && b.get(i + 2).is_some_and(u8::is_ascii_digit)
+            && !b.get(i + 3).is_some_and(u8::is_ascii_digit)
+            && b[i + 1] <= b'5'
+    })
 }
 
 /// The publisher a copyright line names: "© 2020 Harbour Times Ltd. All rights

@@ -46,6 +46,36 @@ const SHARE_BIDS: &[&str] = &[
     "share this post",
 ];
 
+/// Networks and services a share bar names.
+const SHARE_TARGETS: &[&str] = &[
+    "facebook",
+    "twitter",
+    "linkedin",
+    "reddit",
+    "whatsapp",
+    "pinterest",
+    "tumblr",
+    "telegram",
+    "flipboard",
+    "pocket",
+    "email",
+    "google+",
+    "messenger",
+];
+
+/// A share bar: a line with no sentence end that names two networks or more to share on
+/// with "share" beside them, or three or more ("Share on: Facebook Twitter Reddit
+/// Google+", "Share to LinkedInLinkedInShare to FacebookFacebook"). A sentence naming
+/// networks ("The ads ran on Facebook, Twitter and Reddit.") ends like one.
+fn share_bar(t: &str, f: &Features) -> bool {
+    if f.ends_sentence || f.words > SHARE_BAR_MAX_WORDS {
+        return false;
+    }
+    let lower = t.to_lowercase();
+    let named = SHARE_TARGETS.iter().filter(|n| lower.contains(**n)).count();
+    named >= 3 || (named >= 2 && lower.contains("shar"))
+}
+
 /// Does a line address the reader, as a sign-up box, a cookie notice or a comment form
 /// does ("Sign up for our newsletter", "We use cookies to give you...")? A story's own
 /// sentence about a newsletter or a subscription reports; it does not ask.
@@ -420,6 +450,12 @@ pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, is_title: bool
                 format!("a list of other stories under {m:?}"),
             );
         }
+    }
+    if share_bar(t, f) {
+        return Verdict::Hide(
+            Kind::Promo,
+            "a share bar: the networks to share the page on".into(),
+        );
     }
     if let Some(m) = list_label(t, f, lw()) {
         return Verdict::Hide(

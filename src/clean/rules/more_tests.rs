@@ -442,3 +442,23 @@ fn notes_on_sharing_affiliates_and_moderation_are_furniture() {
     ));
     assert!(k[1].1);
 }
+
+#[test]
+fn a_date_stamp_with_a_time_and_a_share_bar_above_the_story_are_evidence() {
+    let a = art(
+        "Ferry crews agree new rota",
+        &[
+            "Monday, November 18, 2025, 04:05 pm PT (07:05 pm ET)",
+            "Share on: Facebook Twitter Reddit Google+",
+            P1,
+            "The crews' union said the ads ran on Facebook, Twitter and Reddit.",
+            P2,
+        ],
+    );
+    let c = decide(&a, &Evidence::default());
+    for d in &c.blocks[..2] {
+        assert!(!d.shown, "{:?} shown", d.text);
+        assert_eq!(d.grounds, Grounds::Evidence, "{:?}: {}", d.text, d.reason);
+    }
+    assert!(c.blocks[2..].iter().all(|d| d.shown));
+}
