@@ -100,6 +100,21 @@ fn has_clock_time(t: &str) -> bool {
     })
 }
 
+/// "1 day ago", "an hour ago", "Nov 19, 2019 at 9:08 GMT1 day ago": a count, a unit of
+/// time and "ago" (glued to what came before, as pages run their stamps together).
+fn relative_time(last3: &[String]) -> bool {
+    const UNITS: &[&str] = &[
+        "second", "seconds", "sec", "secs", "minute", "minutes", "min", "mins", "hour", "hours",
+        "hr", "hrs", "day", "days", "week", "weeks", "month", "months", "year", "years",
+    ];
+    let [n, unit, ago] = last3 else {
+        return false;
+    };
+    let count =
+        n.ends_with(|c: char| c.is_ascii_digit()) || matches!(n.as_str(), "a" | "an" | "one");
+    count && UNITS.contains(&unit.as_str()) && ago == "ago"
+}
+
 /// The publisher a copyright line names: "© 2020 Harbour Times Ltd. All rights
 /// reserved." gives "Harbour Times".
 pub(super) fn copyright_holder(t: &str) -> Option<String> {
@@ -188,6 +203,13 @@ pub(super) fn story_metadata<'a>(
     };
     if signed {
         return Some("a byline or a date stamp");
+    }
+    // "1 day ago", "3 hours ago": when the page was made, as its clock told it
+    if lw.last().is_some_and(|w| w.ends_with("ago"))
+        && lw.len() >= 3
+        && relative_time(&lw[lw.len() - 3..])
+    {
+        return Some("how long ago the page was published");
     }
     // "@jodoe"
     if t.trim().starts_with('@') && !t.trim().contains(char::is_whitespace) {

@@ -239,6 +239,9 @@ const LIST_LABELS: &[&str] = &[
     "what to read next",
     "editor's picks",
     "editors' picks",
+    "see also",
+    "also read",
+    "read also",
 ];
 
 /// A short line that is only a label heading a list of other stories ("You may also
