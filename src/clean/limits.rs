@@ -38,6 +38,8 @@ pub(super) const SUBSCRIPTION_NOTE_MAX_WORDS: usize = 60;
 pub(super) const LIST_MIN_WORDS: usize = 12;
 /// Most words of a label over a list of other stories ("You may also like...").
 pub(super) const LIST_LABEL_MAX_WORDS: usize = 8;
+/// Most words of a notice that the page may not be copied.
+pub(super) const NOTICE_MAX_WORDS: usize = 60;
 /// Most words of a share bar.
 pub(super) const SHARE_BAR_MAX_WORDS: usize = 24;
 /// Most blocks after a list label read as the list's headlines.

@@ -188,6 +188,34 @@ pub(in crate::clean) fn subscription_note(t: &str, f: &Features) -> Option<&'sta
     (bids || speaks_to_the_reader(&lw)).then_some(marker)
 }
 
+/// Phrases of a notice that the page's text is not to be copied.
+const REPRODUCTION_NOTICES: &[&str] = &[
+    "may not be reproduced",
+    "may not be republished",
+    "without the prior written permission",
+    "without prior written permission",
+    "without the express written permission",
+    "without express written permission",
+];
+
+/// A site's notice that its pages may not be copied ("The material on this site may not
+/// be reproduced, distributed, transmitted, cached or otherwise used, except with the
+/// prior written permission of ..."). A story's sentence about such a rule reports it
+/// (said, ruled) or quotes it.
+fn reproduction_notice(t: &str, f: &Features) -> bool {
+    if f.words > NOTICE_MAX_WORDS
+        || t.contains(['"', '“', '”', '«', '»'])
+        || !holds_any_ascii_word(t, &["reproduced", "republished", "permission"])
+    {
+        return false;
+    }
+    let lw: Vec<String> = words(t).map(|w| w.to_lowercase()).collect();
+    let reports = lw
+        .iter()
+        .any(|w| REPORTING.contains(&w.as_str()) || w == "ruled");
+    !reports && REPRODUCTION_NOTICES.iter().any(|p| has_phrase(&lw, p))
+}
+
 /// Headings of lists of other stories; a long unpunctuated block opening with one is
 /// that list run together.
 const LIST_HEADINGS: &[&str] = &[
@@ -394,6 +422,12 @@ pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, is_title: bool
         || t.starts_with("(C) ")
     {
         return Verdict::Hide(Kind::Copyright, "a copyright line".into());
+    }
+    if reproduction_notice(t, f) {
+        return Verdict::Hide(
+            Kind::Copyright,
+            "a copyright notice: the page may not be reproduced without permission".into(),
+        );
     }
     if is_byline(t, f) {
         return Verdict::Hide(

@@ -431,9 +431,14 @@ fn notes_on_sharing_affiliates_and_moderation_are_furniture() {
         "We may earn a commission if you buy through the links on this page.",
         "Harbour Press may earn an affiliate commission if you shop through our links.",
         "Note: we are moderating all comments for now because of spam.",
+        "The material on this site may not be reproduced or otherwise used, except with the prior written permission of Harbour Press.",
     ] {
         let k = decided(&art("Ferry crews agree new rota", &[P1, P2, line, P3]));
-        assert_eq!(k[2], (Kind::Promo, false), "{line:?}");
+        assert!(
+            matches!(k[2], (Kind::Promo | Kind::Copyright, false)),
+            "{line:?}: {:?}",
+            k[2]
+        );
     }
     // a story's sentence on the same words reports them
     let k = decided(&art(
