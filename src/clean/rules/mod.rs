@@ -1,7 +1,8 @@
 //! The rules, in passes:
 //!
 //! 1. intrinsic: what each block is on its own (furniture words, captions and credits,
-//!    teaser labels, bylines, copyright, headlines run together), else prose or fragment;
+//!    teaser labels, bylines, copyright, headlines run together, share bars), else prose
+//!    or fragment; then the headlines under a list label ("You may also like...");
 //! 2. the header: a standfirst the lede repeats, the lone source line (also after a
 //!    standfirst, byline or date);
 //! 3. archive evidence: another stored story's title, furniture repeated (or nearly) across
