@@ -63,17 +63,39 @@ const SHARE_TARGETS: &[&str] = &[
     "messenger",
 ];
 
-/// A share bar: a line with no sentence end that names two networks or more to share on
-/// with "share" beside them, or three or more ("Share on: Facebook Twitter Reddit
-/// Google+", "Share to LinkedInLinkedInShare to FacebookFacebook"). A sentence naming
-/// networks ("The ads ran on Facebook, Twitter and Reddit.") ends like one.
+/// Words a share bar holds besides the networks ("Share on: Facebook Twitter Google+").
+const SHARE_BAR_WORDS: &[&str] = &[
+    "on", "to", "via", "by", "and", "or", "this", "the", "article", "story", "post", "page",
+    "print", "copy", "link", "more", "google", "x", "buttons", "addthis",
+];
+
+/// A share bar: a line with no sentence end made (three words in four, or all of it when
+/// it does not say "share") of the networks to share on, two or more of them, and the
+/// words around them ("Share on: Facebook Twitter Reddit Google+", "Share to
+/// LinkedInLinkedInShare to FacebookFacebook", "Facebook Twitter WhatsApp Email"). A
+/// headline about the networks ("Shares in Facebook and Twitter fell") says more.
 fn share_bar(t: &str, f: &Features) -> bool {
     if f.ends_sentence || f.words > SHARE_BAR_MAX_WORDS {
         return false;
     }
     let lower = t.to_lowercase();
     let named = SHARE_TARGETS.iter().filter(|n| lower.contains(**n)).count();
-    named >= 3 || (named >= 2 && lower.contains("shar"))
+    if named < 2 {
+        return false;
+    }
+    let bar_word = |w: &str| {
+        w.contains("shar")
+            || SHARE_BAR_WORDS.contains(&w)
+            || SHARE_TARGETS
+                .iter()
+                .any(|n| w.contains(n.trim_end_matches('+')))
+    };
+    let (all, bar) = words(&lower).fold((0, 0), |(a, b), w| (a + 1, b + usize::from(bar_word(w))));
+    if lower.contains("shar") {
+        bar * 4 >= all * 3
+    } else {
+        named >= 3 && bar == all
+    }
 }
 
 /// Does a line address the reader, as a sign-up box, a cookie notice or a comment form
@@ -198,10 +220,24 @@ const REPRODUCTION_NOTICES: &[&str] = &[
     "without express written permission",
 ];
 
+/// What a site's notice against copying speaks of: the page itself.
+const NOTICE_SUBJECTS: &[&str] = &[
+    "this site",
+    "this website",
+    "this page",
+    "this article",
+    "this material",
+    "the material",
+    "this content",
+    "the content",
+    "our content",
+];
+
 /// A site's notice that its pages may not be copied ("The material on this site may not
 /// be reproduced, distributed, transmitted, cached or otherwise used, except with the
 /// prior written permission of ..."). A story's sentence about such a rule reports it
-/// (said, ruled) or quotes it.
+/// (said, ruled) or quotes it, and a story's line about other things ("the photos were
+/// published without prior written permission") does not speak of the page.
 fn reproduction_notice(t: &str, f: &Features) -> bool {
     if f.words > NOTICE_MAX_WORDS
         || t.contains(['"', '“', '”', '«', '»'])
@@ -213,7 +249,9 @@ fn reproduction_notice(t: &str, f: &Features) -> bool {
     let reports = lw
         .iter()
         .any(|w| REPORTING.contains(&w.as_str()) || w == "ruled");
-    !reports && REPRODUCTION_NOTICES.iter().any(|p| has_phrase(&lw, p))
+    // the notice speaks of the page itself
+    let of_the_page = NOTICE_SUBJECTS.iter().any(|p| has_phrase(&lw, p));
+    !reports && of_the_page && REPRODUCTION_NOTICES.iter().any(|p| has_phrase(&lw, p))
 }
 
 /// Headings of lists of other stories; a long unpunctuated block opening with one is
