@@ -84,16 +84,14 @@ pub(super) fn keep_the_story_with(out: &mut Cleaned, feats: &[features::Features
     };
     let d = &mut out.blocks[lede];
     if d.grounds == Grounds::Shape {
-        {
-            restore(
-                d,
-                if carries_evidence {
-                    "the story's first sentence, hidden on no evidence of its own"
-                } else {
-                    "nothing in this story is clutter on evidence, so nothing is hidden for its place or shape"
-                },
-            );
-        }
+        restore(
+            d,
+            if carries_evidence {
+                "the story's first sentence, hidden on no evidence of its own"
+            } else {
+                "nothing in this story is clutter on evidence, so nothing is hidden for its place or shape"
+            },
+        );
     }
     // the story has started at its first sentence: a paragraph between it and the rest
     // of the story (a table or a share bar between them) is the story's, unless hidden

@@ -315,9 +315,8 @@ const LIST_LABELS: &[&str] = &[
 /// colon) or has no sentence end. A label ending in a full stop or a question mark is a
 /// sentence; "More from" takes a name (capitalised words), nothing else.
 fn list_label(t: &str, f: &Features, lower_words: &[String]) -> Option<&'static str> {
-    let trails_off = t.ends_with("...") || t.ends_with('\u{2026}');
     if f.words > LIST_LABEL_MAX_WORDS
-        || (f.ends_sentence && !trails_off)
+        || (f.ends_sentence && !trails_off(t))
         || t.trim_end_matches(':').contains(':')
     {
         return None;
@@ -380,11 +379,15 @@ pub(super) fn list_pass(article: &Article, feats: &[Features], verdicts: &mut [V
 /// A line shaped as a headline: three words or more, at most a teaser's, and no sentence
 /// end (or one that trails off, or a short question).
 fn headline_shaped(t: &str, f: &Features) -> bool {
-    let trails_off = t.ends_with("...") || t.ends_with('\u{2026}');
     let question = t.ends_with('?') && f.words <= LIST_QUESTION_MAX_WORDS;
     (3..=TEASER_MAX_WORDS).contains(&f.words)
-        && (!f.ends_sentence || trails_off || question)
+        && (!f.ends_sentence || trails_off(t) || question)
         && !f.ends_colon
+}
+
+/// Does the line trail off ("More from Space...")?
+fn trails_off(t: &str) -> bool {
+    t.ends_with("...") || t.ends_with('\u{2026}')
 }
 
 fn starts_with_phrase(lower_words: &[String], phrase: &str) -> bool {
