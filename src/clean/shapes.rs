@@ -204,11 +204,9 @@ pub(super) fn story_metadata<'a>(
     if signed {
         return Some("a byline or a date stamp");
     }
-    // "1 day ago", "3 hours ago": when the page was made, as its clock told it
-    if lw.last().is_some_and(|w| w.ends_with("ago"))
-        && lw.len() >= 3
-        && relative_time(&lw[lw.len() - 3..])
-    {
+    // "1 day ago", "3 hours ago": when the page was made, as its clock told it (the
+    // line's own last words, so only a line `lw` holds whole)
+    if lower_words.len() == lw.len() && lw.len() >= 3 && relative_time(&lw[lw.len() - 3..]) {
         return Some("how long ago the page was published");
     }
     // "@jodoe"
