@@ -153,9 +153,12 @@ fn is_divider(d: &Decision) -> bool {
 }
 
 /// Is the block hidden on evidence of page clutter around the story? A picture's caption
-/// or credit is evidence of itself only: stories stored clean keep theirs.
+/// or credit, and a note on what the site earns from its links, are evidence of
+/// themselves only: stories stored clean keep theirs.
 fn of_the_page(d: &Decision) -> bool {
-    d.grounds == Grounds::Evidence && d.kind != Kind::Caption
+    d.grounds == Grounds::Evidence
+        && d.kind != Kind::Caption
+        && !(d.kind == Kind::Promo && super::rules::affiliate_note(&d.text))
 }
 
 /// Does the block read as a sentence (the kind of block a story opens with)?

@@ -138,3 +138,15 @@ pub(super) const READ_TIME_LINE_MAX_WORDS: usize = 16;
 pub(super) const CREDIT_LINE_MAX_WORDS: usize = 8;
 /// Most words of a subheading set in capitals.
 pub(super) const CAPITAL_SUBHEADING_MAX_WORDS: usize = 8;
+
+/// Most words of a bid to follow that breaks off at "on" ("Follow RT on").
+pub(super) const FOLLOW_LINE_MAX_WORDS: usize = 6;
+
+/// Most words of a labelled picture credit ("Image copyright Getty Images").
+pub(super) const PICTURE_CREDIT_MAX_WORDS: usize = 8;
+
+/// Most words of a note on the writer below the story.
+pub(super) const WRITER_NOTE_MAX_WORDS: usize = 70;
+
+/// Fewest words of a summary in the writer's voice above the story.
+pub(super) const SUMMARY_IN_VOICE_MIN_WORDS: usize = 6;

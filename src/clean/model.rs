@@ -546,7 +546,16 @@ fn may_overrule_measured(d: &Decision, ev: &Evidence, m: &Measured, i: usize) ->
         key: &m.keys[i],
         repeat_key: &m.repeat_keys[i],
     };
-    overrule_check(d, ev, &block, m)
+    overrule_check(d, ev, &block, m) && (d.shown || !furniture_the_story_repeats(d, m, i))
+}
+
+/// Hidden on evidence of its own, and found again elsewhere in the story ("BGR may
+/// receive a commission" under every product): the page's furniture twice over.
+fn furniture_the_story_repeats(d: &Decision, m: &Measured, i: usize) -> bool {
+    let key = &m.keys[i];
+    d.grounds == super::Grounds::Evidence
+        && !key.is_empty()
+        && m.keys.iter().enumerate().any(|(j, k)| j != i && k == key)
 }
 
 /// A block's measurements, as [`overrule_check`] reads them.
@@ -791,6 +800,30 @@ mod tests {
         let mut hidden = shown(long);
         hidden.shown = false;
         assert!(may_overrule(&a, &hidden, &ev));
+    }
+
+    #[test]
+    fn furniture_the_story_repeats_is_never_the_models_to_show() {
+        let note = "The Harbour Times may receive a commission";
+        let a = art(
+            "Ferry fares to rise",
+            &["Fares rise in April.", note, "Wages rose too.", note],
+        );
+        let ev = Evidence::default();
+        let m = Measured::of(&a);
+        let out = super::super::rules::decide_measured(&a, &ev, &m);
+        for i in [1, 3] {
+            assert!(!out.blocks[i].shown, "{}", out.blocks[i].reason);
+            assert!(!may_overrule_measured(&out.blocks[i], &ev, &m, i));
+        }
+        // said once, the model may weigh it
+        let once = art(
+            "Ferry fares to rise",
+            &["Fares rise in April.", note, "Wages rose too."],
+        );
+        let m = Measured::of(&once);
+        let out = super::super::rules::decide_measured(&once, &ev, &m);
+        assert!(may_overrule_measured(&out.blocks[1], &ev, &m, 1));
     }
 
     #[test]

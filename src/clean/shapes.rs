@@ -73,7 +73,7 @@ pub(super) fn is_dateline(t: &str, f: &Features) -> bool {
         // a longer line is a date stamp when it holds a date and a time of day and no
         // sentence ("Monday, November 18, 2019, 04:05 pm PT (07:05 pm ET)")
         return f.words <= TIMESTAMP_MAX_WORDS
-            && !f.ends_sentence
+            && (!f.ends_sentence || ends_in_meridiem(t))
             && has_clock_time(t)
             && crate::text::find_date(t).is_some();
     }
@@ -83,6 +83,33 @@ pub(super) fn is_dateline(t: &str, f: &Features) -> bool {
     let alnum = t.chars().filter(|c| c.is_alphanumeric()).count();
     let digits = t.chars().filter(|c| c.is_ascii_digit()).count();
     digits >= DATELINE_MIN_DIGITS && digits * 5 >= alnum * 2
+}
+
+/// Does the line end in a time of day's "a.m." or "p.m." ("... at 11:08 a.m.")?
+pub(super) fn ends_in_meridiem(t: &str) -> bool {
+    let t = t.trim_end();
+    ["a.m.", "p.m.", "A.M.", "P.M."].iter().any(|m| {
+        t.strip_suffix(m)
+            .is_some_and(|head| head.trim_end().ends_with(|c: char| c.is_ascii_digit()))
+    })
+}
+
+/// The header of a reader's comment: who wrote it and when, then "said:" ("Jo Doe on
+/// November 15, 2018 at 10:12 am said:"): short, dated, and ending in the verb.
+fn comment_header(t: &str, f: &Features) -> bool {
+    const VERBS: &[&str] = &[
+        "said:",
+        "says:",
+        "wrote:",
+        "writes:",
+        "commented:",
+        "replied:",
+    ];
+    f.words <= TIMESTAMP_MAX_WORDS
+        && t.split_whitespace()
+            .last()
+            .is_some_and(|w| VERBS.iter().any(|v| w.eq_ignore_ascii_case(v)))
+        && (has_clock_time(t) && crate::text::find_date(t).is_some())
 }
 
 /// Does the text hold a time of day: hours and minutes ("04:05", "7:45 am", "09:01")?
@@ -168,7 +195,14 @@ pub(super) fn story_metadata<'a>(
     f: &Features,
     lower_words: impl FnOnce() -> &'a [String],
 ) -> Option<&'static str> {
-    if f.ends_sentence || f.ends_colon || f.words == 0 || f.words > METADATA_MAX_WORDS {
+    if f.words == 0 || f.words > METADATA_MAX_WORDS {
+        return None;
+    }
+    if f.ends_colon {
+        return comment_header(t, f).then_some("a comment's header: who wrote it and when");
+    }
+    // a stamp that ends in its time of day ("... at 11:08 a.m.") ends in no sentence
+    if f.ends_sentence && !ends_in_meridiem(t) {
         return None;
     }
     let lower_words = lower_words();
@@ -192,13 +226,18 @@ pub(super) fn story_metadata<'a>(
         return Some("a reading time");
     }
     // bylines and stamps that carry a date, a separator or an address
-    let dated = || crate::text::find_date(t).is_some();
+    // (a time of day dates it too: "Updated Nov 19, 6:55 AM", "By Jo Doe - 06:56 AM EST")
+    let dated = || crate::text::find_date(t).is_some() || has_clock_time(t);
     let by_within = |n: usize| lw.iter().take(n).any(|w| w == "by");
     let signed = match at(0) {
         "by" => t.contains(['|', '•', '⋅', '·', '@']) || dated(),
         "written" | "reviewed" | "edited" | "fact" | "medically" => by_within(3),
         "posted" => by_within(lw.len()) || dated(),
-        "updated" | "published" | "last" => dated(),
+        "updated" | "published" => dated(),
+        "last" => {
+            crate::text::find_date(t).is_some()
+                || (matches!(at(1), "updated" | "modified") && has_clock_time(t))
+        }
         _ => false,
     };
     if signed {
@@ -305,6 +344,18 @@ pub(super) const PROMO_MARKERS: &[&str] = &[
     "privacy policy",
     "terms of use",
     "skip to",
+    "back to top",
+    "text size",
+    "font size",
+    "select page",
+    "link copied",
+    "copy link",
+    "table of contents",
+    "jump to recipe",
+    "jump to video",
+    "print mode",
+    "short url",
+    "email me",
 ];
 
 /// Words that are page furniture only in a line made of nothing else ("Share", "Home |

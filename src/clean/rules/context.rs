@@ -55,6 +55,12 @@ pub(super) fn context_pass(
                             false,
                             "a date on a line of its own above the story: a dateline".into(),
                         )
+                    } else if summary_in_voice(b.text.trim(), f) {
+                        (
+                            Kind::Story,
+                            true,
+                            "a clause in the writer's voice above the story: its summary, not a byline or another story's headline".into(),
+                        )
                     } else if f.words <= HEADER_LINE_MAX_WORDS {
                         (
                             Kind::Byline,
@@ -125,7 +131,7 @@ pub(super) fn context_pass(
         if kind == Kind::Byline && out.byline.is_none() {
             let t = b.text.trim();
             if let Some(name) = t.strip_prefix("By ").or_else(|| t.strip_prefix("by ")) {
-                out.byline = Some(name.trim().to_string());
+                out.byline = byline_name(name);
             }
         }
         out.blocks.push(Decision {
@@ -178,6 +184,17 @@ fn inline_story_line(
         return Some("a clause with a comma, not a headline");
     }
     None
+}
+
+/// A summary under the title in the writer's voice or the reader's: it opens with "Our",
+/// "We", "You"... and runs on past a comma ("Our favorites are easy to use, clean
+/// thoroughly, and have great accessories"). A label in that voice ("Our picks") is short.
+fn summary_in_voice(t: &str, f: &Features) -> bool {
+    f.words >= SUMMARY_IN_VOICE_MIN_WORDS
+        && t.contains(',')
+        && words(t)
+            .next()
+            .is_some_and(|w| FIRST_PERSON.contains(&w.replace('’', "'").as_str()))
 }
 
 /// Words opening a line in the writer's own voice or addressing the reader.
@@ -265,4 +282,16 @@ fn is_subheading(text: &str, f: &Features) -> bool {
     // a crosshead in capitals ("LOOK WHAT YOU MADE ME DO") may run a little longer
     let capitals = text.chars().any(char::is_uppercase) && !text.chars().any(char::is_lowercase);
     f.words <= SUBHEADING_MAX_WORDS || (capitals && f.words <= CAPITAL_SUBHEADING_MAX_WORDS)
+}
+
+/// The names of a byline, without the stamp that may follow them ("Jo Doe | May 6",
+/// "Jo Doe on Monday, November 18th, 2019 at 11:08 a.m.", "Jo Doe - 06:56 AM EST").
+fn byline_name(after_by: &str) -> Option<String> {
+    let cut = [" | ", " • ", " · ", " - ", " – ", " — ", " on ", " at "]
+        .iter()
+        .filter_map(|sep| after_by.find(sep))
+        .min()
+        .unwrap_or(after_by.len());
+    let name = after_by[..cut].trim().trim_end_matches(',');
+    (!name.is_empty()).then(|| name.to_string())
 }

@@ -36,6 +36,59 @@ const FURNITURE_SENTENCE_MARKERS: &[&str] = &[
     "moderating all comments",
 ];
 
+/// Notices about the page itself, not the story: how its links open, what the reader's
+/// browser or device cannot play. Furniture in a short sentence that ends with one,
+/// whoever it addresses ("These are external links and will open in a new window").
+const PAGE_NOTICE_ENDS: &[&str] = &[
+    "open in a new window",
+    "opens in a new window",
+    "open in a new tab",
+    "opens in a new tab",
+    "unsupported on your device",
+    "not supported on your device",
+];
+
+/// [`PAGE_NOTICE_ENDS`] that may stand anywhere in the sentence.
+const PAGE_NOTICES: &[&str] = &[
+    "your browser does not support",
+    "your browser doesn't support",
+    "enable javascript",
+    "javascript is disabled",
+    "link copied",
+];
+
+/// A site's note that it earns from what the reader buys through its links ("BGR may
+/// receive a commission", "If you buy something through this post, we may get a share of
+/// the sale"): furniture in a short sentence, whoever it names, unless reported.
+const AFFILIATE_NOTES: &[&str] = &[
+    "may receive a commission",
+    "may earn a commission",
+    "may get a commission",
+    "may receive compensation",
+    "may be compensated",
+    "share of the sale",
+    "contains affiliate links",
+    "may contain affiliate links",
+];
+
+/// The [`AFFILIATE_NOTES`] phrase a short sentence holds, unless it reports one.
+fn affiliate_marker(lower_words: &[String]) -> Option<&'static &'static str> {
+    AFFILIATE_NOTES
+        .iter()
+        .find(|m| has_phrase(lower_words, m))
+        .filter(|_| !lower_words.iter().any(|w| REPORTING.contains(&w.as_str())))
+}
+
+/// Is the block a site's note on what it earns from its links? Such a note is evidence
+/// of itself only, like a caption: a blog's own text stored clean carries its note.
+pub(in crate::clean) fn affiliate_note(text: &str) -> bool {
+    let lw: Vec<String> = words(text)
+        .take(FURNITURE_READ_WORDS)
+        .map(|w| w.to_lowercase())
+        .collect();
+    lw.len() <= FURNITURE_SENTENCE_MAX_WORDS && affiliate_marker(&lw).is_some()
+}
+
 /// Bids to share the page, furniture in a short sentence whoever it addresses ("Like
 /// this story? Share it with a friend!").
 const SHARE_BIDS: &[&str] = &[
@@ -308,7 +361,58 @@ const LIST_LABELS: &[&str] = &[
     "see also",
     "also read",
     "read also",
+    // other languages' everyday labels: German, French, Spanish, Portuguese, Italian,
+    // Dutch, Russian
+    "mehr zum thema",
+    "lesen sie auch",
+    "das könnte sie auch interessieren",
+    "das könnte dich auch interessieren",
+    "weitere artikel",
+    "ähnliche artikel",
+    "meistgelesen",
+    "meistgelesene artikel",
+    "lire aussi",
+    "à lire aussi",
+    "sur le même sujet",
+    "articles similaires",
+    "les plus lus",
+    "vous aimerez aussi",
+    "à voir aussi",
+    "te puede interesar",
+    "también te puede interesar",
+    "noticias relacionadas",
+    "artículos relacionados",
+    "lo más leído",
+    "lee también",
+    "más noticias",
+    "leia também",
+    "veja também",
+    "notícias relacionadas",
+    "artigos relacionados",
+    "mais lidas",
+    "você também pode gostar",
+    "leggi anche",
+    "articoli correlati",
+    "potrebbe interessarti",
+    "ti potrebbe interessare",
+    "i più letti",
+    "lees ook",
+    "meest gelezen",
+    "gerelateerde artikelen",
+    "читайте также",
+    "материалы по теме",
+    "по теме",
+    "похожие материалы",
+    "похожие статьи",
+    "самое читаемое",
+    "вам также может быть интересно",
+    "вам может быть интересно",
+    "смотрите также",
 ];
+
+/// A label that heads a list only when it says so: with a colon or trailing off
+/// ("More:", "More..."), not alone ("More").
+const OPENING_LABELS: &[&str] = &["more", "read more", "related"];
 
 /// A short line that is only a label heading a list of other stories ("You may also
 /// like...", "Related links:", "More from Space..."): it trails off, opens a list (a
@@ -324,6 +428,11 @@ fn list_label(t: &str, f: &Features, lower_words: &[String]) -> Option<&'static 
     let whole = lower_words.join(" ");
     if let Some(m) = LIST_LABELS.iter().find(|m| **m == whole) {
         return Some(m);
+    }
+    if t.ends_with(':') || trails_off(t) {
+        if let Some(m) = OPENING_LABELS.iter().find(|m| **m == whole) {
+            return Some(m);
+        }
     }
     let named = words(t)
         .skip(2)
@@ -376,6 +485,77 @@ pub(super) fn list_pass(article: &Article, feats: &[Features], verdicts: &mut [V
     }
 }
 
+/// What a writer's note about themself calls them ("Jo Doe is a staff writer at ...").
+const WRITER_ROLES: &[&str] = &[
+    "writer",
+    "reporter",
+    "editor",
+    "correspondent",
+    "contributor",
+    "columnist",
+    "journalist",
+    "freelancer",
+    "blogger",
+];
+
+/// A note on the writer: a name (two to four capitalised words, perhaps an address in
+/// brackets after it) that "is a", "is an" or "is the" writer, reporter, editor...
+/// within a few words ("Jo Doe (jo@example.com) is the editor of The Review, and a
+/// senior staff writer with Space News.").
+fn writer_note(t: &str, f: &Features) -> bool {
+    if !f.ends_sentence || f.words > WRITER_NOTE_MAX_WORDS {
+        return false;
+    }
+    let ws: Vec<&str> = t.split_whitespace().collect();
+    let Some(is) = ws.iter().take(7).position(|w| *w == "is") else {
+        return false;
+    };
+    let name = ws[..is]
+        .iter()
+        .filter(|w| !(w.starts_with('(') || w.ends_with(')')));
+    let named = (2..=4).contains(&name.clone().count())
+        && name
+            .clone()
+            .all(|w| w.starts_with(|c: char| c.is_uppercase()));
+    let article = ws
+        .get(is + 1)
+        .is_some_and(|w| matches!(*w, "a" | "an" | "the" | "our"));
+    let role = ws.iter().skip(is + 2).take(5).any(|w| {
+        let w = w
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
+        WRITER_ROLES.contains(&w.as_str())
+    });
+    named && article && role
+}
+
+/// Pass 1c: a note on the writer where the story ends: no paragraph of the story follows
+/// it (only other notes, or clutter). A note of that shape inside the story is the
+/// story's ("Jo Doe is a reporter for the Herald who broke the news in May.").
+pub(super) fn writer_note_pass(article: &Article, feats: &[Features], verdicts: &mut [Verdict]) {
+    let Some(last_prose) = verdicts
+        .iter()
+        .enumerate()
+        .rev()
+        .find(|(i, v)| {
+            matches!(v, Verdict::Prose) && !writer_note(article.blocks[*i].text.trim(), &feats[*i])
+        })
+        .map(|(i, _)| i)
+    else {
+        return;
+    };
+    for i in last_prose + 1..verdicts.len() {
+        if matches!(verdicts[i], Verdict::Prose)
+            && writer_note(article.blocks[i].text.trim(), &feats[i])
+        {
+            verdicts[i] = Verdict::Hide(
+                Kind::Byline,
+                "a note on the writer where the story ends: a name that is a writer, reporter or editor".into(),
+            );
+        }
+    }
+}
+
 /// A line shaped as a headline: three words or more, at most a teaser's, and no sentence
 /// end (or one that trails off, or a short question).
 fn headline_shaped(t: &str, f: &Features) -> bool {
@@ -393,6 +573,71 @@ fn trails_off(t: &str) -> bool {
 fn starts_with_phrase(lower_words: &[String], phrase: &str) -> bool {
     let p: Vec<&str> = phrase.split(' ').collect();
     lower_words.len() >= p.len() && lower_words.iter().zip(&p).all(|(a, b)| a == b)
+}
+
+/// A caption or credit as scraped pages keep them, under the label a screen reader hears:
+/// "Image caption Crowds gathered...", "Image copyright Getty Images", "Media
+/// captionWho is Jo Doe?" (the label glued to what follows). Returns the label. A credit
+/// ("copyright", "source") names its holder in a few words and no sentence; a caption
+/// may be a sentence.
+fn picture_label(t: &str, f: &Features) -> Option<String> {
+    const WHAT: &[&str] = &["image", "media", "video", "photo", "picture"];
+    const LABELS: &[&str] = &["caption", "copyright", "source", "credit"];
+    let mut ws = t.split_whitespace();
+    let (first, second) = (ws.next()?, ws.next()?);
+    if !WHAT.iter().any(|w| first.eq_ignore_ascii_case(w)) {
+        return None;
+    }
+    let label = LABELS.iter().find(|l| {
+        second.len() >= l.len()
+            && second.is_char_boundary(l.len())
+            && second[..l.len()].eq_ignore_ascii_case(l)
+            // the label alone, or glued to a capital: "captionWho", not "sourced"
+            && second[l.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| c.is_uppercase() || c == ':')
+    })?;
+    if f.words > CAPTION_MAX_WORDS {
+        return None;
+    }
+    if *label != "caption" {
+        // a credit names its holder: "Image copyright Getty Images", not "Image
+        // copyright law explained"
+        let rest = second[label.len()..].trim_start_matches(':');
+        let holder = if rest.is_empty() {
+            ws.next()
+        } else {
+            Some(rest)
+        };
+        let named = holder
+            .and_then(|w| w.chars().next())
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
+        if f.ends_sentence || f.words > PICTURE_CREDIT_MAX_WORDS || !named {
+            return None;
+        }
+    }
+    Some(format!("{} {label}", first.to_lowercase()))
+}
+
+/// A bid to follow the site on a social network: it opens with "Follow" and names a
+/// network or a handle ("Follow us on Twitter", "Follow The Times on Facebook and
+/// Instagram", "Follow @Deals on Twitter to keep up...") or breaks off at "on" where the
+/// page's icons stood ("Follow RT on"). A story's sentence reports who follows what.
+fn follow_bid(t: &str, f: &Features, lower_words: &[String]) -> bool {
+    if f.words > FURNITURE_SENTENCE_MAX_WORDS
+        || lower_words.first().map(String::as_str) != Some("follow")
+    {
+        return false;
+    }
+    let lower = t.to_lowercase();
+    let reports = lower_words.iter().any(|w| REPORTING.contains(&w.as_str()));
+    let names = SHARE_TARGETS.iter().any(|n| lower.contains(n))
+        || lower.contains("instagram")
+        || t.split_whitespace()
+            .any(|w| w.starts_with('@') && w.len() > 1);
+    let breaks_off = !f.ends_sentence && lower_words.last().map(String::as_str) == Some("on");
+    !reports && (names || (breaks_off && f.words <= FOLLOW_LINE_MAX_WORDS))
 }
 
 /// Words that start or mark a caption or a picture credit.
@@ -482,6 +727,18 @@ pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, is_title: bool
     if let Some(what) = story_metadata(t, f, || lw().as_slice()) {
         return Verdict::Hide(Kind::Byline, format!("{what}: the story's metadata"));
     }
+    if let Some(label) = picture_label(t, f) {
+        return Verdict::Hide(
+            Kind::Caption,
+            format!("a picture's caption or credit, labelled {label:?}"),
+        );
+    }
+    if follow_bid(t, f, lw()) {
+        return Verdict::Hide(
+            Kind::Promo,
+            "a bid to follow the site on a social network".into(),
+        );
+    }
     if f.words <= CAPTION_MAX_WORDS
         && lw()
             .first()
@@ -514,7 +771,20 @@ pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, is_title: bool
                 .find(|m| has_phrase(lw(), m))
                 .filter(|_| speaks_to_the_reader(lw()))
         };
-        if let Some(m) = marker().or_else(|| SHARE_BIDS.iter().find(|m| has_phrase(lw(), m))) {
+        let notice = || {
+            let ends = |m: &&&str| {
+                let n = m.split(' ').count();
+                lw().len() >= n && has_phrase(&lw()[lw().len() - n..], m)
+            };
+            PAGE_NOTICE_ENDS
+                .iter()
+                .find(ends)
+                .filter(|_| lw().len() < FURNITURE_READ_WORDS)
+                .or_else(|| PAGE_NOTICES.iter().find(|m| has_phrase(lw(), m)))
+        };
+        let bid = || SHARE_BIDS.iter().find(|m| has_phrase(lw(), m));
+        let affiliate = || affiliate_marker(lw());
+        if let Some(m) = marker().or_else(notice).or_else(bid).or_else(affiliate) {
             return Verdict::Hide(
                 Kind::Promo,
                 format!("a short sentence of page furniture ({m:?})"),

@@ -472,3 +472,101 @@ fn a_date_stamp_with_a_time_and_a_share_bar_above_the_story_are_evidence() {
     }
     assert!(c.blocks[2..].iter().all(|d| d.shown));
 }
+
+#[test]
+fn labelled_captions_page_notices_follow_bids_and_stamps_are_evidence() {
+    for line in [
+        "Image copyright Harbour Agency",
+        "Image caption Crews lifted the old engine out of the ferry on Tuesday",
+        "Media captionWhat the new fares mean for commuters",
+        "Image source: Harbour Museum",
+        "Media playback is unsupported on your device",
+        "These are external links and will open in a new window",
+        "Follow the Harbour Times on Facebook, Twitter and Instagram.",
+        "Follow @HarbourDeals on Twitter to keep up with the latest offers.",
+        "Follow HT on",
+        "By Jane Roe on Monday, November 18th, 2019 at 11:08 a.m.",
+        "By Jane Roe - 11/19/19 06:56 AM EST",
+        "Updated Nov 19, 6:55 AM;Posted Nov 19, 6:51 AM",
+        "Published: Nov. 19, 2019, 6:18 p.m. Updated: Nov. 19, 2019, 7:10 p.m.",
+        "Jo Doe on November 15, 2018 at 10:12 am said:",
+        "Text size",
+        "Jump to Recipe Jump to Video",
+        "Lesen Sie auch",
+        "Читайте также",
+        "More:",
+    ] {
+        let a = art("Fares rise", &[P1, line, P2, P3]);
+        let c = decide(&a, &Evidence::default());
+        let d = &c.blocks[1];
+        assert!(!d.shown, "{line:?} shown");
+        assert_eq!(d.grounds, Grounds::Evidence, "{line:?}: {}", d.reason);
+    }
+}
+
+#[test]
+fn story_lines_like_captions_notices_and_follow_bids_are_not_evidence() {
+    for line in [
+        "Image copyright law is changing, the minister told the harbour board.",
+        "Image sourced from the archive shows the quay in 1910.",
+        "Follow-up checks on the ferry found nothing wrong, the inspectors said.",
+        "Follow the money, the auditor told the board on Twitter.",
+        "The new site will open in a new window of the old ferry terminal on Friday.",
+        "By 10:30 a.m. the queue reached the harbour gates.",
+        "Last train leaves at 23:45",
+        "More",
+        "She said: the fares will rise on Monday, November 18, 2019 at 10:12 am, he said:",
+    ] {
+        let a = art("Fares rise", &[P1, line, P2, P3]);
+        let c = decide(&a, &Evidence::default());
+        assert_ne!(
+            c.blocks[1].grounds,
+            Grounds::Evidence,
+            "{line:?}: {}",
+            c.blocks[1].reason
+        );
+    }
+}
+
+#[test]
+fn a_byline_with_a_stamp_names_only_the_writer() {
+    for line in [
+        "By Jane Roe on Monday, November 18th, 2019 at 11:08 a.m.",
+        "By Jane Roe - 06:56 AM EST",
+        "By Jane Roe | May 6, 2025",
+    ] {
+        let c = decide(&art("Fares rise", &[line, P1, P2]), &Evidence::default());
+        assert_eq!(c.byline.as_deref(), Some("Jane Roe"), "{line:?}");
+    }
+}
+
+#[test]
+fn a_note_on_the_writer_is_hidden_where_the_story_ends_only() {
+    let note = "Jane Roe (jane@example.com) is a senior staff writer at the Harbour Times, covering transport and the port.";
+    let c = decide(
+        &art("Fares rise", &[P1, P2, P3, note]),
+        &Evidence::default(),
+    );
+    assert_eq!(c.blocks[3].kind, Kind::Byline, "{}", c.blocks[3].reason);
+    assert!(!c.blocks[3].shown);
+    // the same shape inside the story is the story's
+    let c = decide(
+        &art("Fares rise", &[P1, note, P2, P3]),
+        &Evidence::default(),
+    );
+    assert!(c.blocks[1].shown, "{}", c.blocks[1].reason);
+}
+
+#[test]
+fn a_summary_in_the_writers_voice_above_the_story_is_shown() {
+    let dek = "Our favourites are cheap to run, quiet at sea, and easy to board";
+    let c = decide(
+        &art(
+            "Fares rise",
+            &["Updated on November 20, 2025", dek, "By Jane Roe", P1, P2],
+        ),
+        &Evidence::default(),
+    );
+    assert!(c.blocks[1].shown, "{}", c.blocks[1].reason);
+    assert!(!c.blocks[0].shown && !c.blocks[2].shown);
+}
