@@ -150,3 +150,6 @@ pub(super) const WRITER_NOTE_MAX_WORDS: usize = 70;
 
 /// Fewest words of a summary in the writer's voice above the story.
 pub(super) const SUMMARY_IN_VOICE_MIN_WORDS: usize = 6;
+
+/// Most words of a line listing the story's tags ("Tags: Ferries, Harbour, Fares").
+pub(super) const TAGS_MAX_WORDS: usize = 20;

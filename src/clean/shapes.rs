@@ -199,6 +199,10 @@ pub(super) fn story_metadata<'a>(
         return None;
     }
     if f.ends_colon {
+        let label = t.trim_end_matches([':', '：']).trim().to_lowercase();
+        if TAG_LABELS.contains(&label.as_str()) {
+            return Some("the label of the story's tags");
+        }
         return comment_header(t, f).then_some("a comment's header: who wrote it and when");
     }
     // a stamp that ends in its time of day ("... at 11:08 a.m.") ends in no sentence
@@ -234,6 +238,7 @@ pub(super) fn story_metadata<'a>(
         "written" | "reviewed" | "edited" | "fact" | "medically" => by_within(3),
         "posted" => by_within(lw.len()) || dated(),
         "updated" | "published" => dated(),
+        "first" => matches!(at(1), "published" | "posted") && dated(),
         "last" => {
             crate::text::find_date(t).is_some()
                 || (matches!(at(1), "updated" | "modified") && has_clock_time(t))
@@ -247,6 +252,13 @@ pub(super) fn story_metadata<'a>(
     // line's own last words, so only a line `lw` holds whole)
     if lower_words.len() == lw.len() && lw.len() >= 3 && relative_time(&lw[lw.len() - 3..]) {
         return Some("how long ago the page was published");
+    }
+    // "Tags: Ferries, Harbour", "Filed under: Transport": the story's tags
+    if f.words <= TAGS_MAX_WORDS {
+        let head = t.split_once(':').map(|(h, _)| h.trim().to_lowercase());
+        if head.is_some_and(|h| TAG_LABELS.contains(&h.as_str())) {
+            return Some("the story's tags");
+        }
     }
     // "@jodoe"
     if t.trim().starts_with('@') && !t.trim().contains(char::is_whitespace) {
@@ -272,6 +284,16 @@ pub(super) fn story_metadata<'a>(
     }
     None
 }
+
+/// Labels of a line listing the story's tags or topics.
+const TAG_LABELS: &[&str] = &[
+    "tags",
+    "tag",
+    "tagged",
+    "tagged with",
+    "filed under",
+    "topics",
+];
 
 /// Picture and wire agencies, whose names alone on a short line, or closing one after a
 /// comma or a slash, credit a picture ("Getty", "Jane Roe, Associated Press").
@@ -305,7 +327,7 @@ pub(super) fn agency_credit(t: &str, f: &Features) -> bool {
         return false;
     }
     let t = t.trim();
-    let tail = t.rsplit([',', '/']).next().unwrap_or(t);
+    let tail = t.rsplit([',', '/', '|']).next().unwrap_or(t);
     let tail = tail.rsplit(" via ").next().unwrap_or(tail);
     let key: Vec<String> = words(tail).map(|w| w.to_lowercase()).collect();
     let courtesy = words(t)
@@ -356,6 +378,13 @@ pub(super) const PROMO_MARKERS: &[&str] = &[
     "print mode",
     "short url",
     "email me",
+    "comments powered by",
+    "leave a reply",
+    "cancel reply",
+    "deixe uma resposta",
+    "cancelar resposta",
+    "deja una respuesta",
+    "cancelar respuesta",
 ];
 
 /// Words that are page furniture only in a line made of nothing else ("Share", "Home |
@@ -389,6 +418,9 @@ const FURNITURE_WORDS: &[&str] = &[
     "login",
     "register",
     "advertising",
+    "advert",
+    "adverts",
+    "advertisement",
     "sponsored",
     "ad",
     "ads",

@@ -48,8 +48,26 @@ const PAGE_NOTICE_ENDS: &[&str] = &[
     "not supported on your device",
 ];
 
-/// [`PAGE_NOTICE_ENDS`] that may stand anywhere in the sentence.
+/// [`PAGE_NOTICE_ENDS`] that may stand anywhere in the sentence: the page's technical
+/// notes, its comment form's, and its cookie notice in the languages most met.
 const PAGE_NOTICES: &[&str] = &[
+    "requires javascript",
+    "your email address will not be published",
+    "required fields are marked",
+    "o seu endereço de e-mail não será publicado",
+    "campos obrigatórios são marcados",
+    "tu dirección de correo electrónico no será publicada",
+    "los campos obligatorios están marcados",
+    "il tuo indirizzo email non sarà pubblicato",
+    "votre adresse e-mail ne sera pas publiée",
+    "ihre e-mail-adresse wird nicht veröffentlicht",
+    "utilizziamo i cookie",
+    "questo sito utilizza cookie",
+    "utilizamos cookies",
+    "este sitio web utiliza cookies",
+    "nous utilisons des cookies",
+    "wir verwenden cookies",
+    "diese website verwendet cookies",
     "your browser does not support",
     "your browser doesn't support",
     "enable javascript",
@@ -437,8 +455,9 @@ fn list_label(t: &str, f: &Features, lower_words: &[String]) -> Option<&'static 
     let named = words(t)
         .skip(2)
         .all(|w| w.starts_with(|c: char| c.is_uppercase()));
-    (starts_with_phrase(lower_words, "more from") && lower_words.len() > 2 && named)
-        .then_some("more from")
+    ["more from", "more in", "popular on", "related roundup"]
+        .into_iter()
+        .find(|p| starts_with_phrase(lower_words, p) && lower_words.len() > 2 && named)
 }
 
 /// Pass 1b: the headlines a list label heads ("Related links:", "You may also like...").

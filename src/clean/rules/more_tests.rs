@@ -495,6 +495,18 @@ fn labelled_captions_page_notices_follow_bids_and_stamps_are_evidence() {
         "Lesen Sie auch",
         "Читайте также",
         "More:",
+        "Tags: Ferries, Harbour, Fares",
+        "Filed Under:Ferries, harbour, transport",
+        "Tags:",
+        "First published on November 19, 2019 / 8:16 AM",
+        "blog comments powered by Disqus",
+        "Leave a Reply Cancel reply",
+        "Your email address will not be published. Required fields are marked *",
+        "Utilizziamo i cookie per essere sicuri che tu possa avere la migliore esperienza sul nostro sito.",
+        "This slideshow requires JavaScript.",
+        "Advert",
+        "More in Harbour Sport",
+        "Jane Roe | Harbour Agency | Getty Images",
     ] {
         let a = art("Fares rise", &[P1, line, P2, P3]);
         let c = decide(&a, &Evidence::default());
@@ -515,6 +527,9 @@ fn story_lines_like_captions_notices_and_follow_bids_are_not_evidence() {
         "By 10:30 a.m. the queue reached the harbour gates.",
         "Last train leaves at 23:45",
         "More",
+        "More in sorrow than in anger",
+        "Tags on the crates showed where they came from.",
+        "First published in 1850, the paper covered the harbour for a century.",
         "She said: the fares will rise on Monday, November 18, 2019 at 10:12 am, he said:",
     ] {
         let a = art("Fares rise", &[P1, line, P2, P3]);
