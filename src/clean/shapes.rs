@@ -205,11 +205,19 @@ pub(super) fn story_metadata<'a>(
         }
         return comment_header(t, f).then_some("a comment's header: who wrote it and when");
     }
+    let lower_words = lower_words();
+    // "Additional reporting by Jo Doe; Editing by Max Roe.": who reported and edited
+    let opens = |p: &&str| {
+        let n = p.split(' ').count();
+        lower_words.len() >= n && p.split(' ').zip(lower_words).all(|(a, b)| a == b)
+    };
+    if CREDIT_OPENINGS.iter().any(opens) {
+        return Some("a credit for the reporting or the editing");
+    }
     // a stamp that ends in its time of day ("... at 11:08 a.m.") ends in no sentence
     if f.ends_sentence && !ends_in_meridiem(t) {
         return None;
     }
-    let lower_words = lower_words();
     let lw = &lower_words[..lower_words.len().min(READ_TIME_LINE_MAX_WORDS)];
     let at = |i: usize| lw.get(i).map(String::as_str).unwrap_or_default();
     // "4 min read", "8-minute read", "Reading time: 8 minutes", "Lesezeit: 3 Min."
@@ -253,6 +261,15 @@ pub(super) fn story_metadata<'a>(
     if lower_words.len() == lw.len() && lw.len() >= 3 && relative_time(&lw[lw.len() - 3..]) {
         return Some("how long ago the page was published");
     }
+    // "Wordcount: 717"
+    if let Some((head, n)) = t.split_once(':') {
+        let head = head.trim().to_lowercase();
+        if matches!(head.as_str(), "wordcount" | "word count")
+            && n.trim().chars().all(|c| c.is_ascii_digit() || c == ',')
+        {
+            return Some("the story's word count");
+        }
+    }
     // "Tags: Ferries, Harbour", "Filed under: Transport": the story's tags
     if f.words <= TAGS_MAX_WORDS {
         let head = t.split_once(':').map(|(h, _)| h.trim().to_lowercase());
@@ -285,6 +302,14 @@ pub(super) fn story_metadata<'a>(
     None
 }
 
+/// Openings of a line crediting the reporting or the editing.
+const CREDIT_OPENINGS: &[&str] = &[
+    "additional reporting by",
+    "reporting by",
+    "editing by",
+    "compiled by",
+];
+
 /// Labels of a line listing the story's tags or topics.
 const TAG_LABELS: &[&str] = &[
     "tags",
@@ -293,6 +318,7 @@ const TAG_LABELS: &[&str] = &[
     "tagged with",
     "filed under",
     "topics",
+    "in this article",
 ];
 
 /// Picture and wire agencies, whose names alone on a short line, or closing one after a
@@ -379,6 +405,9 @@ pub(super) const PROMO_MARKERS: &[&str] = &[
     "short url",
     "email me",
     "comments powered by",
+    "click to share",
+    "click to email",
+    "click to print",
     "leave a reply",
     "cancel reply",
     "deixe uma resposta",

@@ -34,12 +34,18 @@ const FURNITURE_SENTENCE_MARKERS: &[&str] = &[
     "affiliate commission",
     "earn a commission",
     "moderating all comments",
+    "community standards",
+    "community guidelines",
+    "community rules",
 ];
 
 /// Notices about the page itself, not the story: how its links open, what the reader's
 /// browser or device cannot play. Furniture in a short sentence that ends with one,
 /// whoever it addresses ("These are external links and will open in a new window").
 const PAGE_NOTICE_ENDS: &[&str] = &[
+    "opens in new window",
+    "open in new window",
+    "opens in new tab",
     "open in a new window",
     "opens in a new window",
     "open in a new tab",
@@ -52,6 +58,7 @@ const PAGE_NOTICE_ENDS: &[&str] = &[
 /// notes, its comment form's, and its cookie notice in the languages most met.
 const PAGE_NOTICES: &[&str] = &[
     "requires javascript",
+    "devi essere connesso per inviare un commento",
     "your email address will not be published",
     "required fields are marked",
     "o seu endereço de e-mail não será publicado",
@@ -455,9 +462,17 @@ fn list_label(t: &str, f: &Features, lower_words: &[String]) -> Option<&'static 
     let named = words(t)
         .skip(2)
         .all(|w| w.starts_with(|c: char| c.is_uppercase()));
-    ["more from", "more in", "popular on", "related roundup"]
-        .into_iter()
-        .find(|p| starts_with_phrase(lower_words, p) && lower_words.len() > 2 && named)
+    // "Elsewhere on pv magazine...": a name in any case, trailing off
+    let named = named || trails_off(t);
+    [
+        "more from",
+        "more in",
+        "popular on",
+        "related roundup",
+        "elsewhere on",
+    ]
+    .into_iter()
+    .find(|p| starts_with_phrase(lower_words, p) && lower_words.len() > 2 && named)
 }
 
 /// Pass 1b: the headlines a list label heads ("Related links:", "You may also like...").

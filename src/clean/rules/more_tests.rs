@@ -507,6 +507,13 @@ fn labelled_captions_page_notices_follow_bids_and_stamps_are_evidence() {
         "Advert",
         "More in Harbour Sport",
         "Jane Roe | Harbour Agency | Getty Images",
+        "Click to share on Facebook (Opens in new window)",
+        "Additional reporting by Jane Roe",
+        "Reporting by Jane Roe; Editing by John Doe.",
+        "In This Article: ferries, harbour, fares",
+        "Wordcount: 717",
+        "Elsewhere on harbour news...",
+        "Please be mindful of our community standards.",
     ] {
         let a = art("Fares rise", &[P1, line, P2, P3]);
         let c = decide(&a, &Evidence::default());
@@ -528,6 +535,8 @@ fn story_lines_like_captions_notices_and_follow_bids_are_not_evidence() {
         "Last train leaves at 23:45",
         "More",
         "More in sorrow than in anger",
+        "The reporting by the Times showed the fares had risen twice.",
+        "Elsewhere on the coast, ferries ran to time.",
         "Tags on the crates showed where they came from.",
         "First published in 1850, the paper covered the harbour for a century.",
         "She said: the fares will rise on Monday, November 18, 2019 at 10:12 am, he said:",
