@@ -450,6 +450,7 @@ const FURNITURE_WORDS: &[&str] = &[
     "advert",
     "adverts",
     "advertisement",
+    "広告",
     "sponsored",
     "ad",
     "ads",

@@ -114,6 +114,15 @@ pub(in crate::clean) fn affiliate_note(text: &str) -> bool {
     lw.len() <= FURNITURE_SENTENCE_MAX_WORDS && affiliate_marker(&lw).is_some()
 }
 
+/// Newsletter and sign-up bids in Japanese, found inside the words around them ("潮見新報
+/// メールマガジン ... 登録はこちら": the paper's mail magazine, sign up here).
+const UNSPACED_PROMOS: &[&str] = &[
+    "メールマガジン",
+    "メルマガ",
+    "登録はこちら",
+    "ニュースレター",
+];
+
 /// Bids to share the page, furniture in a short sentence whoever it addresses ("Like
 /// this story? Share it with a friend!").
 const SHARE_BIDS: &[&str] = &[
@@ -349,6 +358,9 @@ const LIST_HEADINGS: &[&str] = &[
     "latest news",
     "you may also like",
     "you might also like",
+    "アクセスランキング",
+    "関連記事",
+    "人気記事",
 ];
 
 /// Labels that head a list of links to other stories, each the whole of its line.
@@ -433,6 +445,10 @@ const LIST_LABELS: &[&str] = &[
     "вам также может быть интересно",
     "вам может быть интересно",
     "смотрите также",
+    // Japanese: ranking by reads, related articles, popular articles
+    "アクセスランキング",
+    "関連記事",
+    "人気記事",
 ];
 
 /// A label that heads a list only when it says so: with a colon or trailing off
@@ -818,7 +834,14 @@ pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, is_title: bool
         };
         let bid = || SHARE_BIDS.iter().find(|m| has_phrase(lw(), m));
         let affiliate = || affiliate_marker(lw());
-        if let Some(m) = marker().or_else(notice).or_else(bid).or_else(affiliate) {
+        // scripts written without spaces hold the phrase inside a longer word
+        let unspaced = || UNSPACED_PROMOS.iter().find(|m| t.contains(**m));
+        if let Some(m) = marker()
+            .or_else(notice)
+            .or_else(bid)
+            .or_else(affiliate)
+            .or_else(unspaced)
+        {
             return Verdict::Hide(
                 Kind::Promo,
                 format!("a short sentence of page furniture ({m:?})"),

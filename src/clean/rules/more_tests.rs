@@ -514,6 +514,8 @@ fn labelled_captions_page_notices_follow_bids_and_stamps_are_evidence() {
         "Wordcount: 717",
         "Elsewhere on harbour news...",
         "Please be mindful of our community standards.",
+        "広告",
+        "港町新報メールマガジン 毎朝7時、主なニュースをお届けします。 登録はこちら",
     ] {
         let a = art("Fares rise", &[P1, line, P2, P3]);
         let c = decide(&a, &Evidence::default());
