@@ -205,16 +205,26 @@ pub(super) fn story_metadata<'a>(
         }
         return comment_header(t, f).then_some("a comment's header: who wrote it and when");
     }
-    let lower_words = lower_words();
     // "Additional reporting by Jo Doe; Editing by Max Roe.": who reported and edited
+    // (the first word read before the line is put in lower case: most lines are not)
+    let first = words(t).next().unwrap_or_default();
+    let may_credit = CREDIT_OPENINGS.iter().any(|p| {
+        p.split(' ')
+            .next()
+            .is_some_and(|w| first.eq_ignore_ascii_case(w))
+    });
+    // a stamp that ends in its time of day ("... at 11:08 a.m.") ends in no sentence
+    if f.ends_sentence && !ends_in_meridiem(t) && !may_credit {
+        return None;
+    }
+    let lower_words = lower_words();
     let opens = |p: &&str| {
         let n = p.split(' ').count();
         lower_words.len() >= n && p.split(' ').zip(lower_words).all(|(a, b)| a == b)
     };
-    if CREDIT_OPENINGS.iter().any(opens) {
+    if may_credit && CREDIT_OPENINGS.iter().any(opens) {
         return Some("a credit for the reporting or the editing");
     }
-    // a stamp that ends in its time of day ("... at 11:08 a.m.") ends in no sentence
     if f.ends_sentence && !ends_in_meridiem(t) {
         return None;
     }
@@ -554,11 +564,16 @@ pub(super) fn furniture_only(lower_words: &[String]) -> Option<&'static str> {
 }
 
 pub(super) fn has_phrase(lower_words: &[String], phrase: &str) -> bool {
-    let n = phrase.split(' ').count();
-    let first = phrase.split(' ').next().unwrap_or_default();
-    lower_words
-        .windows(n)
-        .any(|w| w[0] == first && w.iter().zip(phrase.split(' ')).all(|(a, b)| a == b))
+    // the phrase is split only where its first word is found (most lines hold none)
+    let (first, rest) = phrase.split_once(' ').unwrap_or((phrase, ""));
+    lower_words.iter().enumerate().any(|(i, w)| {
+        w == first
+            && (rest.is_empty()
+                || rest
+                    .split(' ')
+                    .enumerate()
+                    .all(|(k, p)| lower_words.get(i + 1 + k).is_some_and(|x| x == p)))
+    })
 }
 
 /// A lone source line: one to four words, no sentence punctuation, no digits,

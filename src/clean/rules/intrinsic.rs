@@ -783,7 +783,12 @@ pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, is_title: bool
             format!("a picture's caption or credit, labelled {label:?}"),
         );
     }
-    if follow_bid(t, f, lw()) {
+    let opens_follow = || {
+        words(t)
+            .next()
+            .is_some_and(|w| w.eq_ignore_ascii_case("follow"))
+    };
+    if f.words <= FURNITURE_SENTENCE_MAX_WORDS && opens_follow() && follow_bid(t, f, lw()) {
         return Verdict::Hide(
             Kind::Promo,
             "a bid to follow the site on a social network".into(),
@@ -835,7 +840,11 @@ pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, is_title: bool
         let bid = || SHARE_BIDS.iter().find(|m| has_phrase(lw(), m));
         let affiliate = || affiliate_marker(lw());
         // scripts written without spaces hold the phrase inside a longer word
-        let unspaced = || UNSPACED_PROMOS.iter().find(|m| t.contains(**m));
+        let unspaced = || {
+            UNSPACED_PROMOS
+                .iter()
+                .find(|m| !t.is_ascii() && t.contains(**m))
+        };
         if let Some(m) = marker()
             .or_else(notice)
             .or_else(bid)
@@ -862,7 +871,10 @@ pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, is_title: bool
             "a share bar: the networks to share the page on".into(),
         );
     }
-    if let Some(m) = list_label(t, f, lw()) {
+    if let Some(m) = (f.words <= LIST_LABEL_MAX_WORDS)
+        .then(|| list_label(t, f, lw()))
+        .flatten()
+    {
         return Verdict::Hide(
             Kind::Promo,
             format!("a label over a list of other stories ({m:?})"),
