@@ -153,12 +153,19 @@ fn is_divider(d: &Decision) -> bool {
 }
 
 /// Is the block hidden on evidence of page clutter around the story? A picture's caption
-/// or credit, and a note on what the site earns from its links, are evidence of
-/// themselves only: stories stored clean keep theirs.
+/// or credit, a note on what the site earns from its links and a shop's button are
+/// evidence of themselves only: stories stored clean keep theirs.
 fn of_the_page(d: &Decision) -> bool {
     d.grounds == Grounds::Evidence
         && d.kind != Kind::Caption
-        && !(d.kind == Kind::Promo && super::rules::affiliate_note(&d.text))
+        && !(d.kind == Kind::Promo && of_itself_only(d))
+}
+
+/// A hide on evidence of the block itself only: a site's note on what it earns from its
+/// links, a shop's button. A deals post stored clean carries both.
+fn of_itself_only(d: &Decision) -> bool {
+    super::rules::affiliate_note(&d.text)
+        || super::shapes::buy_button(&d.text, &features::of(&d.text)).is_some()
 }
 
 /// Does the block read as a sentence (the kind of block a story opens with)?

@@ -363,6 +363,15 @@ pub(super) fn agency_credit(t: &str, f: &Features) -> bool {
         return false;
     }
     let t = t.trim();
+    // "Getty Images / Jo Doe": the agency before the photographer
+    let head: Vec<String> = t
+        .split('/')
+        .next()
+        .map(|h| words(h).map(|w| w.to_lowercase()).collect())
+        .unwrap_or_default();
+    if t.contains('/') && AGENCIES.contains(&head.join(" ").as_str()) {
+        return true;
+    }
     let tail = t.rsplit([',', '/', '|']).next().unwrap_or(t);
     let tail = tail.rsplit(" via ").next().unwrap_or(tail);
     let key: Vec<String> = words(tail).map(|w| w.to_lowercase()).collect();
@@ -415,6 +424,11 @@ pub(super) const PROMO_MARKERS: &[&str] = &[
     "short url",
     "email me",
     "comments powered by",
+    "read full review",
+    "read the review",
+    "read review",
+    "book a demo",
+    "get the recipe",
     "click to share",
     "click to email",
     "click to print",
@@ -425,6 +439,28 @@ pub(super) const PROMO_MARKERS: &[&str] = &[
     "deja una respuesta",
     "cancelar respuesta",
 ];
+
+/// A shop's buttons: furniture of the page, but evidence of themselves only (a deals
+/// post stored clean keeps its "Buy now" under each product, as a caption stays a caption).
+pub(super) const BUY_MARKERS: &[&str] = &[
+    "buy now",
+    "shop now",
+    "buy on amazon",
+    "view on amazon",
+    "check price",
+    "see price",
+    "view deal",
+];
+
+/// A short line with no sentence end that is a shop's button ("Buy Now", "See price at
+/// Harbour Books"), and the words that make it one.
+pub(super) fn buy_button(text: &str, f: &Features) -> Option<&'static str> {
+    if f.ends_sentence || f.words > FURNITURE_LINE_MAX_WORDS {
+        return None;
+    }
+    let lw: Vec<String> = words(text).map(|w| w.to_lowercase()).collect();
+    BUY_MARKERS.iter().find(|m| has_phrase(&lw, m)).copied()
+}
 
 /// Words that are page furniture only in a line made of nothing else ("Share", "Home |
 /// News", "12 comments", "Watch video"): each is an everyday word of a story's own lines

@@ -7,7 +7,7 @@ use crate::article::{Article, Markup};
 use crate::clean::features::Features;
 use crate::clean::limits::*;
 use crate::clean::shapes::{
-    agency_credit, furniture_only, has_phrase, is_byline, story_metadata, PROMO_MARKERS,
+    agency_credit, buy_button, furniture_only, has_phrase, is_byline, story_metadata, PROMO_MARKERS,
 };
 use crate::clean::Kind;
 use crate::text::words;
@@ -670,6 +670,19 @@ fn picture_label(t: &str, f: &Features) -> Option<String> {
     Some(format!("{} {label}", first.to_lowercase()))
 }
 
+/// An embedded post's credit line ("A post shared by Jo Doe (@jodoe)") or a template's
+/// placeholder text ("Lorem ipsum dolor sit amet..."): the page's, not the story's.
+fn embed_or_placeholder(t: &str) -> Option<&'static str> {
+    let opens = |p: &str| t.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
+    if opens("a post shared by ") && t.contains("(@") {
+        Some("an embedded post's credit line")
+    } else if opens("lorem ipsum") {
+        Some("a template's placeholder text")
+    } else {
+        None
+    }
+}
+
 /// A bid to follow the site on a social network: it opens with "Follow" and names a
 /// network or a handle ("Follow us on Twitter", "Follow The Times on Facebook and
 /// Instagram", "Follow @Deals on Twitter to keep up...") or breaks off at "on" where the
@@ -776,6 +789,9 @@ pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, is_title: bool
     }
     if let Some(what) = story_metadata(t, f, || lw().as_slice()) {
         return Verdict::Hide(Kind::Byline, format!("{what}: the story's metadata"));
+    }
+    if let Some(what) = embed_or_placeholder(t) {
+        return Verdict::Hide(Kind::Promo, what.into());
     }
     if let Some(label) = picture_label(t, f) {
         return Verdict::Hide(
@@ -898,6 +914,9 @@ pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, is_title: bool
                 format!("a short line of page furniture ({m:?})"),
             );
         }
+    }
+    if let Some(m) = buy_button(t, f) {
+        return Verdict::Hide(Kind::Promo, format!("a shop's button ({m:?})"));
     }
     if f.words <= CREDIT_TAIL_MAX_WORDS && has_credit_tail(t) {
         return Verdict::Hide(Kind::Caption, "ends with a picture credit".into());

@@ -515,6 +515,11 @@ fn labelled_captions_page_notices_follow_bids_and_stamps_are_evidence() {
         "Elsewhere on harbour news...",
         "Please be mindful of our community standards.",
         "広告",
+        "A post shared by Harbour Ferries (@harbourferries)",
+        "Lorem ipsum dolor sit amet, consectetur adipiscing elit.",
+        "Getty Images / Jane Roe",
+        "Buy on Amazon",
+        "Read full review",
         "港町新報メールマガジン 毎朝7時、主なニュースをお届けします。 登録はこちら",
     ] {
         let a = art("Fares rise", &[P1, line, P2, P3]);
