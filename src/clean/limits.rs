@@ -153,3 +153,10 @@ pub(super) const SUMMARY_IN_VOICE_MIN_WORDS: usize = 6;
 
 /// Most words of a line listing the story's tags ("Tags: Ferries, Harbour, Fares").
 pub(super) const TAGS_MAX_WORDS: usize = 20;
+
+/// Paragraphs of the story needed above the readers' comments before they are read as
+/// such.
+pub(super) const COMMENTS_MIN_PROSE_ABOVE: usize = 3;
+
+/// Characters of the title's key that the comments' heading must repeat.
+pub(super) const COMMENTS_TITLE_KEY_CHARS: usize = 40;

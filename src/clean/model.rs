@@ -572,6 +572,7 @@ fn overrule_check(d: &Decision, ev: &Evidence, b: &Block, m: &Measured) -> bool 
         || (d.shown && is_prose(b.feats))
         || in_an_unspaced_script(&d.text)
         || (!d.shown && repeated_by_the_story(d))
+        || (!d.shown && d.reason.starts_with(super::rules::READER_COMMENT))
         || (!d.shown && d.kind == Kind::Promo && speaks_of_the_subscription(d, b))
         || (!d.shown && backed_by_archive(ev, m, b, &d.text)))
 }

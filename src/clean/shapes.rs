@@ -96,7 +96,7 @@ pub(super) fn ends_in_meridiem(t: &str) -> bool {
 
 /// The header of a reader's comment: who wrote it and when, then "said:" ("Jo Doe on
 /// November 15, 2018 at 10:12 am said:"): short, dated, and ending in the verb.
-fn comment_header(t: &str, f: &Features) -> bool {
+pub(super) fn comment_header(t: &str, f: &Features) -> bool {
     const VERBS: &[&str] = &[
         "said:",
         "says:",

@@ -606,6 +606,76 @@ pub(super) fn writer_note_pass(article: &Article, feats: &[Features], verdicts: 
     }
 }
 
+/// How a hide of a reader's comment begins its reason (the model reads it: a comment is
+/// prose, and what marks it is the heading above it, which the model does not see).
+pub(in crate::clean) const READER_COMMENT: &str = "a reader's comment";
+
+/// The heading of the readers' comments under a story: a count of them on the story's
+/// own title ("10 thoughts on “Harbour fares rise”", "34 responses to “...”").
+fn comments_heading(t: &str, title_key: &str) -> bool {
+    const ON: &[&str] = &[
+        "thoughts on",
+        "responses to",
+        "comments on",
+        "comments to",
+        "replies to",
+        "reactions to",
+    ];
+    let Some((count, rest)) = t.split_once(' ') else {
+        return false;
+    };
+    let Some(on) = ON.iter().find(|p| {
+        rest.get(..p.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(p))
+    }) else {
+        return false;
+    };
+    let quoted = rest[on.len()..].trim();
+    !title_key.is_empty()
+        && (count.parse::<u32>().is_ok() || count.eq_ignore_ascii_case("one"))
+        && crate::text::norm_key(quoted).starts_with(
+            title_key
+                .get(..title_key.len().min(COMMENTS_TITLE_KEY_CHARS))
+                .unwrap_or(title_key),
+        )
+}
+
+/// Pass 1d: the readers' comments under a story, from their heading ("10 thoughts on
+/// “<the story's title>”") or the first comment's header ("Jo Doe on November 15, 2018
+/// at 10:12 am said:") down: every block below is a reader's, not the story's. Only below
+/// the story's own paragraphs (three at least above it).
+pub(super) fn comments_pass(
+    article: &Article,
+    feats: &[Features],
+    title_key: &str,
+    verdicts: &mut [Verdict],
+) {
+    let mut prose = 0;
+    let start = (0..verdicts.len()).find(|&i| {
+        let t = article.blocks[i].text.trim();
+        let found = prose >= COMMENTS_MIN_PROSE_ABOVE
+            && (comments_heading(t, title_key)
+                || crate::clean::shapes::comment_header(t, &feats[i]));
+        if matches!(verdicts[i], Verdict::Prose) && feats[i].words >= NEIGHBOUR_PROSE_WORDS {
+            prose += 1;
+        }
+        found
+    });
+    let Some(start) = start else {
+        return;
+    };
+    let label: String = article.blocks[start].text.trim().chars().take(40).collect();
+    verdicts[start] = Verdict::Hide(
+        Kind::Promo,
+        "the heading of the readers' comments below the story".into(),
+    );
+    for v in &mut verdicts[start + 1..] {
+        if !matches!(v, Verdict::Hide(..)) {
+            *v = Verdict::Hide(Kind::Promo, format!("{READER_COMMENT}, below {label:?}"));
+        }
+    }
+}
+
 /// A line shaped as a headline: three words or more, at most a teaser's, and no sentence
 /// end (or one that trails off, or a short question).
 fn headline_shaped(t: &str, f: &Features) -> bool {

@@ -30,8 +30,8 @@ use crate::article::Article;
 use crate::text::norm_key;
 use archive::archive_pass;
 use context::context_pass;
-pub(super) use intrinsic::{affiliate_note, subscription_note};
-use intrinsic::{intrinsic, list_pass, writer_note_pass};
+pub(super) use intrinsic::{affiliate_note, subscription_note, READER_COMMENT};
+use intrinsic::{comments_pass, intrinsic, list_pass, writer_note_pass};
 use repeats::repeat_pass;
 
 /// A verdict before context: hidden with a kind and reason, or a candidate.
@@ -65,6 +65,7 @@ pub(super) fn decide_measured(article: &Article, ev: &Evidence, m: &Measured) ->
 
     list_pass(article, feats, &mut verdicts);
     writer_note_pass(article, feats, &mut verdicts);
+    comments_pass(article, feats, title_key, &mut verdicts);
     standfirst_pass(article, &mut verdicts);
     let mut out = Cleaned::default();
     let stated = m.stated;

@@ -601,3 +601,75 @@ fn a_summary_in_the_writers_voice_above_the_story_is_shown() {
     assert!(c.blocks[1].shown, "{}", c.blocks[1].reason);
     assert!(!c.blocks[0].shown && !c.blocks[2].shown);
 }
+
+#[test]
+fn readers_comments_under_their_heading_are_hidden() {
+    let comment = "I take this ferry every day and the new fares will cost me a fortune, but the crews are wonderful.";
+    let heading = "3 thoughts on “Fares rise”";
+    let c = decide(
+        &art(
+            "Fares rise",
+            &[
+                P1,
+                P2,
+                P3,
+                P4,
+                heading,
+                "Jo Bloggs",
+                "November 19, 2019 at 6:34 am",
+                comment,
+            ],
+        ),
+        &Evidence::default(),
+    );
+    for d in &c.blocks[4..] {
+        assert!(!d.shown, "{:?} shown: {}", d.text, d.reason);
+    }
+    assert!(c.blocks[..4].iter().all(|d| d.shown));
+    // the model does not bring a comment back
+    let out = crate::clean::clean(
+        &art("Fares rise", &[P1, P2, P3, P4, heading, comment]),
+        &Evidence::default(),
+        &crate::clean::Options::default(),
+    );
+    assert!(!out.blocks[5].shown, "{}", out.blocks[5].reason);
+    // the first comment's header opens them too
+    let c = decide(
+        &art(
+            "Fares rise",
+            &[
+                P1,
+                P2,
+                P3,
+                P4,
+                "Jo Bloggs on November 15, 2018 at 10:12 am said:",
+                comment,
+            ],
+        ),
+        &Evidence::default(),
+    );
+    assert!(!c.blocks[5].shown, "{}", c.blocks[5].reason);
+}
+
+#[test]
+fn a_count_of_comments_on_another_title_or_above_the_story_hides_nothing_below() {
+    let comment = "I take this ferry every day and the new fares will cost me a fortune, but the crews are wonderful.";
+    // another story's title
+    let c = decide(
+        &art(
+            "Fares rise",
+            &[P1, P2, P3, P4, "3 thoughts on “Bridge reopens”", comment],
+        ),
+        &Evidence::default(),
+    );
+    assert!(c.blocks[5].shown, "{}", c.blocks[5].reason);
+    // above the story's paragraphs
+    let c = decide(
+        &art(
+            "Fares rise",
+            &["3 thoughts on “Fares rise”", P1, P2, P3, P4],
+        ),
+        &Evidence::default(),
+    );
+    assert!(c.blocks[1..].iter().all(|d| d.shown), "{c:?}");
+}
