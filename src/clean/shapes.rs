@@ -232,9 +232,12 @@ pub(super) fn story_metadata<'a>(
     let at = |i: usize| lw.get(i).map(String::as_str).unwrap_or_default();
     // "4 min read", "8-minute read", "Reading time: 8 minutes", "Lesezeit: 3 Min."
     let minutes = |w: &str| {
-        matches!(w, "min" | "mins" | "minute" | "minutes" | "minuten")
-            || w.strip_suffix("-minute")
-                .is_some_and(|n| n.parse::<u32>().is_ok())
+        matches!(
+            w,
+            "min" | "mins" | "minute" | "minutes" | "minuten" | "minuto" | "minutos" | "minuti"
+        ) || w
+            .strip_suffix("-minute")
+            .is_some_and(|n| n.parse::<u32>().is_ok())
             || w.strip_suffix("min")
                 .is_some_and(|n| n.parse::<u32>().is_ok())
     };
@@ -242,7 +245,7 @@ pub(super) fn story_metadata<'a>(
     let min_read = lw.windows(2).any(|w| minutes(&w[0]) && w[1] == "read");
     if (f.words <= READ_TIME_MAX_WORDS
         && lw.iter().any(|w| minutes(w))
-        && (has_phrase(lw, "reading time") || lw.iter().any(|w| w == "read")))
+        && (READING_TIME.iter().any(|p| has_phrase(lw, p)) || lw.iter().any(|w| w == "read")))
         || (f.words <= READ_TIME_LINE_MAX_WORDS && min_read)
     {
         return Some("a reading time");
@@ -311,6 +314,17 @@ pub(super) fn story_metadata<'a>(
     }
     None
 }
+
+/// "Reading time" in the languages most met (with a count of minutes it is a reading time).
+const READING_TIME: &[&str] = &[
+    "reading time",
+    "lesezeit",
+    "tempo de leitura",
+    "tiempo de lectura",
+    "temps de lecture",
+    "tempo di lettura",
+    "leestijd",
+];
 
 /// Openings of a line crediting the reporting or the editing.
 const CREDIT_OPENINGS: &[&str] = &[
@@ -444,6 +458,7 @@ pub(super) const PROMO_MARKERS: &[&str] = &[
 /// post stored clean keeps its "Buy now" under each product, as a caption stays a caption).
 pub(super) const BUY_MARKERS: &[&str] = &[
     "buy now",
+    "get it on amazon",
     "shop now",
     "buy on amazon",
     "view on amazon",

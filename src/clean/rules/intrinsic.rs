@@ -37,6 +37,8 @@ const FURNITURE_SENTENCE_MARKERS: &[&str] = &[
     "community standards",
     "community guidelines",
     "community rules",
+    "submission guidelines",
+    "other commenters",
 ];
 
 /// Notices about the page itself, not the story: how its links open, what the reader's
@@ -483,6 +485,7 @@ fn list_label(t: &str, f: &Features, lower_words: &[String]) -> Option<&'static 
     [
         "more from",
         "more in",
+        "next up in",
         "popular on",
         "related roundup",
         "elsewhere on",
