@@ -540,22 +540,48 @@ fn may_overrule(article: &Article, d: &Decision, ev: &Evidence) -> bool {
 }
 
 /// [`may_overrule`] for block `i` of an article measured (`m`).
+#[cfg(test)]
 fn may_overrule_measured(d: &Decision, ev: &Evidence, m: &Measured, i: usize) -> bool {
+    may_overrule_counted(d, ev, m, i, &key_counts(m))
+}
+
+/// How many blocks of the article have each key.
+fn key_counts(m: &Measured) -> HashMap<&str, usize> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for k in &m.keys {
+        *counts.entry(k.as_str()).or_default() += 1;
+    }
+    counts
+}
+
+/// [`may_overrule_measured`] with the article's key counts (`counts`) made once.
+fn may_overrule_counted(
+    d: &Decision,
+    ev: &Evidence,
+    m: &Measured,
+    i: usize,
+    counts: &HashMap<&str, usize>,
+) -> bool {
     let block = Block {
         feats: &m.feats[i],
         key: &m.keys[i],
         repeat_key: &m.repeat_keys[i],
     };
-    overrule_check(d, ev, &block, m) && (d.shown || !furniture_the_story_repeats(d, m, i))
+    overrule_check(d, ev, &block, m) && (d.shown || !furniture_the_story_repeats(d, m, i, counts))
 }
 
 /// Hidden on evidence of its own, and found again elsewhere in the story ("BGR may
 /// receive a commission" under every product): the page's furniture twice over.
-fn furniture_the_story_repeats(d: &Decision, m: &Measured, i: usize) -> bool {
-    let key = &m.keys[i];
+fn furniture_the_story_repeats(
+    d: &Decision,
+    m: &Measured,
+    i: usize,
+    counts: &HashMap<&str, usize>,
+) -> bool {
+    let key = m.keys[i].as_str();
     d.grounds == super::Grounds::Evidence
         && !key.is_empty()
-        && m.keys.iter().enumerate().any(|(j, k)| j != i && k == key)
+        && counts.get(key).is_some_and(|&n| n >= 2)
 }
 
 /// A block's measurements, as [`overrule_check`] reads them.
@@ -600,8 +626,9 @@ pub fn judge(article: &Article, out: &mut Cleaned, ev: &Evidence) {
 /// not overrule are not scored by the second pass; an article with none it may
 /// overrule is not scored at all.
 pub(super) fn judge_measured(article: &Article, out: &mut Cleaned, ev: &Evidence, m: &Measured) {
+    let counts = key_counts(m);
     let open: Vec<bool> = (out.blocks.iter().enumerate())
-        .map(|(i, d)| may_overrule_measured(d, ev, m, i))
+        .map(|(i, d)| may_overrule_counted(d, ev, m, i, &counts))
         .collect();
     if !open.contains(&true) {
         return;
