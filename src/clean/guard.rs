@@ -40,13 +40,20 @@ pub(super) fn keep_the_story(out: &mut Cleaned) {
 
 /// [`keep_the_story`] with each block's features (`feats`, by block) measured.
 pub(super) fn keep_the_story_with(out: &mut Cleaned, feats: &[features::Features]) {
-    let carries_evidence = out.blocks.iter().any(of_the_page);
+    // each block: hidden on evidence of clutter around the story
+    let page: Vec<bool> = out
+        .blocks
+        .iter()
+        .zip(feats)
+        .map(|(d, f)| of_the_page(d, f))
+        .collect();
+    let carries_evidence = page.contains(&true);
     // the story's first sentence: the first block that reads as one, unless it is hidden
     // on evidence of its own (it is shown, below)
     let lede = out.blocks.iter().zip(feats).position(|(d, f)| {
         !matches!(d.grounds, Grounds::Evidence | Grounds::Empty) && reads_as_sentence(d, f)
     });
-    let beside = supported_by_evidence(&out.blocks, lede);
+    let beside = supported_by_evidence(&out.blocks, &page, lede);
     for (i, (d, beside)) in out.blocks.iter_mut().zip(beside).enumerate() {
         // the first sentence itself is judged below
         if d.grounds != Grounds::Shape || lede == Some(i) {
@@ -119,8 +126,12 @@ pub(super) fn keep_the_story_with(out: &mut Cleaned, feats: &[features::Features
 /// nothing is clutter on evidence is then shown whole.
 ///
 /// Each block gets (the run holds evidence, evidence stands in the run after the block
-/// and above the story's first sentence, `lede`).
-fn supported_by_evidence(blocks: &[Decision], lede: Option<usize>) -> Vec<(bool, bool)> {
+/// and above the story's first sentence, `lede`). (`page`: [`of_the_page`], by block.)
+fn supported_by_evidence(
+    blocks: &[Decision],
+    page: &[bool],
+    lede: Option<usize>,
+) -> Vec<(bool, bool)> {
     let mut out = vec![(false, false); blocks.len()];
     let mut i = 0;
     while i < blocks.len() {
@@ -131,12 +142,12 @@ fn supported_by_evidence(blocks: &[Decision], lede: Option<usize>) -> Vec<(bool,
         let end = (i..blocks.len())
             .find(|&j| blocks[j].shown)
             .unwrap_or(blocks.len());
-        let evidence = blocks[i..end].iter().any(of_the_page);
+        let evidence = page[i..end].contains(&true);
         let mut after = false;
         for j in (i..end).rev() {
             out[j] = (evidence, after);
             // evidence between a block and the story's first sentence
-            after |= of_the_page(&blocks[j]) && lede.is_none_or(|l| j < l);
+            after |= page[j] && lede.is_none_or(|l| j < l);
         }
         i = end;
     }
@@ -155,17 +166,11 @@ fn is_divider(d: &Decision) -> bool {
 /// Is the block hidden on evidence of page clutter around the story? A picture's caption
 /// or credit, a note on what the site earns from its links and a shop's button are
 /// evidence of themselves only: stories stored clean keep theirs.
-fn of_the_page(d: &Decision) -> bool {
+/// (`f`: the block's features.)
+fn of_the_page(d: &Decision, f: &features::Features) -> bool {
     d.grounds == Grounds::Evidence
         && d.kind != Kind::Caption
-        && !(d.kind == Kind::Promo && of_itself_only(d))
-}
-
-/// A hide on evidence of the block itself only: a site's note on what it earns from its
-/// links, a shop's button. A deals post stored clean carries both.
-fn of_itself_only(d: &Decision) -> bool {
-    super::rules::affiliate_note(&d.text)
-        || super::shapes::buy_button(&d.text, &features::of(&d.text)).is_some()
+        && !(d.kind == Kind::Promo && super::rules::evidence_of_itself(&d.text, f))
 }
 
 /// Does the block read as a sentence (the kind of block a story opens with)?

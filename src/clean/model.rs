@@ -626,7 +626,13 @@ pub fn judge(article: &Article, out: &mut Cleaned, ev: &Evidence) {
 /// not overrule are not scored by the second pass; an article with none it may
 /// overrule is not scored at all.
 pub(super) fn judge_measured(article: &Article, out: &mut Cleaned, ev: &Evidence, m: &Measured) {
-    let counts = key_counts(m);
+    // the article's key counts, read only for blocks hidden on evidence
+    let on_evidence = |d: &Decision| !d.shown && d.grounds == super::Grounds::Evidence;
+    let counts = if out.blocks.iter().any(on_evidence) {
+        key_counts(m)
+    } else {
+        HashMap::new()
+    };
     let open: Vec<bool> = (out.blocks.iter().enumerate())
         .map(|(i, d)| may_overrule_counted(d, ev, m, i, &counts))
         .collect();

@@ -106,9 +106,13 @@ fn affiliate_marker(lower_words: &[String]) -> Option<&'static &'static str> {
         .filter(|_| !lower_words.iter().any(|w| REPORTING.contains(&w.as_str())))
 }
 
-/// Is the block a site's note on what it earns from its links? Such a note is evidence
-/// of itself only, like a caption: a blog's own text stored clean carries its note.
-pub(in crate::clean) fn affiliate_note(text: &str) -> bool {
+/// Is a block hidden as page furniture evidence of itself only, like a caption: a site's
+/// note on what it earns from its links, or a shop's button? A blog's or a deals post's
+/// own text stored clean carries both. (`f`: the block's features.)
+pub(in crate::clean) fn evidence_of_itself(text: &str, f: &Features) -> bool {
+    if buy_button(text, f).is_some() {
+        return true;
+    }
     let lw: Vec<String> = words(text)
         .take(FURNITURE_READ_WORDS)
         .map(|w| w.to_lowercase())

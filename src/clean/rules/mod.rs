@@ -30,8 +30,8 @@ use crate::article::Article;
 use crate::text::norm_key;
 use archive::archive_pass;
 use context::context_pass;
-pub(super) use intrinsic::{affiliate_note, subscription_note, READER_COMMENT};
 use intrinsic::{comments_pass, intrinsic, list_pass, writer_note_pass};
+pub(super) use intrinsic::{evidence_of_itself, subscription_note, READER_COMMENT};
 use repeats::repeat_pass;
 
 /// A verdict before context: hidden with a kind and reason, or a candidate.

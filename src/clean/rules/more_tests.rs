@@ -257,7 +257,7 @@ fn repeats_are_counted_per_stated_source() {
 
 #[test]
 fn a_storys_metadata_and_picture_credits_are_hidden_on_evidence() {
-    for line in [
+    hidden_on_evidence_between_paragraphs(&[
         "4 min read",
         "Reading time: 8 minutes",
         "Nov 18, 2019 at 9:24 pm ET • 2 min read",
@@ -275,18 +275,12 @@ fn a_storys_metadata_and_picture_credits_are_hidden_on_evidence() {
         "Courtesy Harbour Museum",
         "1 day ago",
         "Nov 19, 2025 at 9:08 GMT3 hours ago",
-    ] {
-        let a = art("Fares rise", &[P1, line, P2, P3]);
-        let c = decide(&a, &Evidence::default());
-        let d = &c.blocks[1];
-        assert!(!d.shown, "{line:?} shown");
-        assert_eq!(d.grounds, Grounds::Evidence, "{line:?}: {}", d.reason);
-    }
+    ]);
 }
 
 #[test]
 fn story_lines_like_metadata_are_not_taken_for_it() {
-    for line in [
+    not_evidence_between_paragraphs(&[
         "Updated figures show fares rose by four per cent last year.",
         "Posted on the harbour forum on 2025-07-09:",
         "June 26 -- PPL Center, Allentown, PA",
@@ -295,16 +289,7 @@ fn story_lines_like_metadata_are_not_taken_for_it() {
         "Reading the report took the committee three months.",
         "Three years ago",
         "The ferry sank two days ago.",
-    ] {
-        let a = art("Fares rise", &[P1, line, P2, P3]);
-        let c = decide(&a, &Evidence::default());
-        assert_ne!(
-            c.blocks[1].grounds,
-            Grounds::Evidence,
-            "{line:?}: {}",
-            c.blocks[1].reason
-        );
-    }
+    ]);
 }
 
 #[test]
@@ -475,7 +460,7 @@ fn a_date_stamp_with_a_time_and_a_share_bar_above_the_story_are_evidence() {
 
 #[test]
 fn labelled_captions_page_notices_follow_bids_and_stamps_are_evidence() {
-    for line in [
+    hidden_on_evidence_between_paragraphs(&[
         "Image copyright Harbour Agency",
         "Image caption Crews lifted the old engine out of the ferry on Tuesday",
         "Media captionWhat the new fares mean for commuters",
@@ -525,18 +510,12 @@ fn labelled_captions_page_notices_follow_bids_and_stamps_are_evidence() {
         "Buy on Amazon",
         "Read full review",
         "港町新報メールマガジン 毎朝7時、主なニュースをお届けします。 登録はこちら",
-    ] {
-        let a = art("Fares rise", &[P1, line, P2, P3]);
-        let c = decide(&a, &Evidence::default());
-        let d = &c.blocks[1];
-        assert!(!d.shown, "{line:?} shown");
-        assert_eq!(d.grounds, Grounds::Evidence, "{line:?}: {}", d.reason);
-    }
+    ]);
 }
 
 #[test]
 fn story_lines_like_captions_notices_and_follow_bids_are_not_evidence() {
-    for line in [
+    not_evidence_between_paragraphs(&[
         "Image copyright law is changing, the minister told the harbour board.",
         "Image sourced from the archive shows the quay in 1910.",
         "Follow-up checks on the ferry found nothing wrong, the inspectors said.",
@@ -551,16 +530,7 @@ fn story_lines_like_captions_notices_and_follow_bids_are_not_evidence() {
         "Tags on the crates showed where they came from.",
         "First published in 1850, the paper covered the harbour for a century.",
         "She said: the fares will rise on Monday, November 18, 2019 at 10:12 am, he said:",
-    ] {
-        let a = art("Fares rise", &[P1, line, P2, P3]);
-        let c = decide(&a, &Evidence::default());
-        assert_ne!(
-            c.blocks[1].grounds,
-            Grounds::Evidence,
-            "{line:?}: {}",
-            c.blocks[1].reason
-        );
-    }
+    ]);
 }
 
 #[test]
@@ -676,4 +646,30 @@ fn a_count_of_comments_on_another_title_or_above_the_story_hides_nothing_below()
         &Evidence::default(),
     );
     assert!(c.blocks[1..].iter().all(|d| d.shown), "{c:?}");
+}
+
+/// Each line, set between the story's first paragraph and the rest, is hidden on evidence.
+fn hidden_on_evidence_between_paragraphs(lines: &[&str]) {
+    for line in lines {
+        let a = art("Fares rise", &[P1, line, P2, P3]);
+        let c = decide(&a, &Evidence::default());
+        let d = &c.blocks[1];
+        assert!(!d.shown, "{line:?} shown");
+        assert_eq!(d.grounds, Grounds::Evidence, "{line:?}: {}", d.reason);
+    }
+}
+
+/// Each line, set between the story's first paragraph and the rest, is not hidden on
+/// evidence.
+fn not_evidence_between_paragraphs(lines: &[&str]) {
+    for line in lines {
+        let a = art("Fares rise", &[P1, line, P2, P3]);
+        let c = decide(&a, &Evidence::default());
+        assert_ne!(
+            c.blocks[1].grounds,
+            Grounds::Evidence,
+            "{line:?}: {}",
+            c.blocks[1].reason
+        );
+    }
 }
