@@ -186,11 +186,16 @@ fn month_of(word: &str) -> Option<u32> {
         .map(|i| i as u32 + 1)
 }
 
+/// The number of the month a word names ("Sep", "sept.", "November"), if it names one.
+pub fn month_number(word: &str) -> Option<u32> {
+    month_of(word)
+}
+
 /// Find a date stated in text: `2020-02-28`, `28 February 2020`, `Feb. 28, 2020`.
 /// Returns `YYYY-MM-DD`.
 pub fn find_date(s: &str) -> Option<String> {
     let toks: Vec<&str> = s
-        .split(|c: char| c.is_whitespace() || c == ',' || c == '|')
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '|' || c == ':')
         .filter(|t| !t.is_empty())
         .collect();
     let year = |t: &str| -> Option<u32> {

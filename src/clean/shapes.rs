@@ -259,6 +259,12 @@ pub(super) fn story_metadata<'a>(
         "written" | "reviewed" | "edited" | "fact" | "medically" => by_within(3),
         "posted" => by_within(lw.len()) || dated(),
         "updated" | "published" => dated(),
+        // "Von Jo Doe publiziert am 30. Juli 2018"
+        "von" => {
+            lw.iter()
+                .any(|w| matches!(w.as_str(), "publiziert" | "veröffentlicht" | "aktualisiert"))
+                && t.chars().any(|c| c.is_ascii_digit())
+        }
         "first" => matches!(at(1), "published" | "posted") && dated(),
         "last" => {
             crate::text::find_date(t).is_some()
@@ -273,6 +279,21 @@ pub(super) fn story_metadata<'a>(
     // line's own last words, so only a line `lw` holds whole)
     if lower_words.len() == lw.len() && lw.len() >= 3 && relative_time(&lw[lw.len() - 3..]) {
         return Some("how long ago the page was published");
+    }
+    // "November 19, 2019 at 5:10 pm", "Mon, Dec 22, 2025 @ 4:00 pm": a date and its time
+    // of day and nothing else, when a post or a comment was made (a live report's "4:14
+    // p.m." over its entry, or a calendar's "March 16, 2026" over its event, is the
+    // story's; "2:05:33", a race's time, is neither)
+    if lower_words.len() == lw.len()
+        && stamp_alone(lw)
+        && has_clock_time(t)
+        && crate::text::find_date(t).is_some()
+    {
+        return Some(STAMP_ALONE);
+    }
+    // "You are here: Home / News / Harbour": where the page stands in the site
+    if lw.len() >= 3 && lw[..3] == ["you", "are", "here"] {
+        return Some(BREADCRUMB);
     }
     // "Wordcount: 717"
     if let Some((head, n)) = t.split_once(':') {
@@ -300,7 +321,7 @@ pub(super) fn story_metadata<'a>(
         && t.split(['»', '›'])
             .all(|s| (1..=BREADCRUMB_STEP_MAX_WORDS).contains(&words(s).count()))
     {
-        return Some("a breadcrumb trail");
+        return Some(BREADCRUMB);
     }
     // "BC-EU--Britain-Brexit-Election, 1st Ld-Writethru": a news agency's slug
     let first = t.split_whitespace().next().unwrap_or_default();
@@ -313,6 +334,65 @@ pub(super) fn story_metadata<'a>(
         return Some("a news agency's slug");
     }
     None
+}
+
+/// [`story_metadata`]'s reason for a date and time on a line of their own.
+pub(super) const STAMP_ALONE: &str = "a date and a time of day on a line of their own";
+
+/// [`story_metadata`]'s reason for a breadcrumb trail.
+pub(super) const BREADCRUMB: &str = "a breadcrumb trail";
+
+/// Is a line, read as lower-case words, only a time of day or a date, marked as a
+/// clock's or a calendar's: its numbers, month and day names, "at", "on", a.m. or p.m.
+/// and time zones, with a month's name, a.m. or p.m. or a time zone among them?
+fn stamp_alone(lw: &[String]) -> bool {
+    const ZONES: &[&str] = &[
+        "am", "pm", "gmt", "utc", "bst", "cet", "cest", "est", "edt", "cst", "cdt", "mst", "mdt",
+        "pst", "pdt", "et", "pt", "ct", "ist", "jst", "kst", "aest",
+    ];
+    const DAYS: &[&str] = &[
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "mon",
+        "tue",
+        "tues",
+        "wed",
+        "thu",
+        "thurs",
+        "fri",
+        "sat",
+        "sun",
+    ];
+    let month = |w: &str| crate::text::month_number(w).is_some();
+    let numeric = |w: &str| {
+        let d = w.trim_end_matches(|c: char| c.is_ascii_lowercase());
+        !d.is_empty()
+            && d.bytes().all(|c| c.is_ascii_digit())
+            && matches!(&w[d.len()..], "" | "st" | "nd" | "rd" | "th" | "h")
+    };
+    // "a.m." is read as the words "a" and "m"
+    let meridiem = |i: usize| {
+        matches!(lw[i].as_str(), "a" | "p") && lw.get(i + 1).is_some_and(|w| w == "m")
+            || (lw[i] == "m" && i > 0 && matches!(lw[i - 1].as_str(), "a" | "p"))
+    };
+    let marked =
+        (0..lw.len()).any(|i| ZONES.contains(&lw[i].as_str()) || meridiem(i) || month(&lw[i]));
+    !lw.is_empty()
+        && marked
+        && (0..lw.len()).all(|i| {
+            let w = lw[i].as_str();
+            numeric(w)
+                || month(w)
+                || meridiem(i)
+                || ZONES.contains(&w)
+                || DAYS.contains(&w)
+                || matches!(w, "at" | "on")
+        })
 }
 
 /// "Reading time" in the languages most met (with a count of minutes it is a reading time).
@@ -416,6 +496,11 @@ pub(super) const PROMO_MARKERS: &[&str] = &[
     "click here",
     "follow us",
     "download the app",
+    "request reprint",
+    "reprints & permissions",
+    "reprints and permissions",
+    "submit a correction",
+    "submit correction",
     "most read",
     "most viewed",
     "most shared",

@@ -39,6 +39,11 @@ const FURNITURE_SENTENCE_MARKERS: &[&str] = &[
     "community rules",
     "submission guidelines",
     "other commenters",
+    "support our journalism",
+    "support independent journalism",
+    "click here to support",
+    "enjoyed this article",
+    "liked this article",
 ];
 
 /// Notices about the page itself, not the story: how its links open, what the reader's
@@ -110,7 +115,7 @@ fn affiliate_marker(lower_words: &[String]) -> Option<&'static &'static str> {
 /// note on what it earns from its links, or a shop's button? A blog's or a deals post's
 /// own text stored clean carries both. (`f`: the block's features.)
 pub(in crate::clean) fn evidence_of_itself(text: &str, f: &Features) -> bool {
-    if buy_button(text, f).is_some() {
+    if buy_button(text, f).is_some() || super::notes::story_credit(text, f) {
         return true;
     }
     let lw: Vec<String> = words(text)
@@ -252,6 +257,11 @@ pub(super) const SUBSCRIPTION_MARKERS: &[&str] = &[
     "you're subscribed",
     "you signed up",
     "you subscribed",
+    "successfully subscribed",
+    "activate your subscription",
+    "confirm your subscription",
+    "thanks for subscribing",
+    "thank you for subscribing",
 ];
 
 /// Letters every one of [`SUBSCRIPTION_MARKERS`] holds one of.
@@ -381,6 +391,7 @@ const LIST_LABELS: &[&str] = &[
     "recommended",
     "recommended stories",
     "recommended for you",
+    "explore further",
     "most read",
     "most popular",
     "most viewed",
@@ -411,6 +422,8 @@ const LIST_LABELS: &[&str] = &[
     "das könnte sie auch interessieren",
     "das könnte dich auch interessieren",
     "weitere artikel",
+    "weitere beiträge",
+    "weitere beiträge zum thema",
     "ähnliche artikel",
     "meistgelesen",
     "meistgelesene artikel",
@@ -454,6 +467,16 @@ const LIST_LABELS: &[&str] = &[
     // Japanese: ranking by reads, related articles, popular articles
     "アクセスランキング",
     "関連記事",
+    // Korean: most viewed, related, popular, recommended
+    "많이 본 뉴스",
+    "많이 본 기사",
+    "많이 본 칼럼",
+    "가장 많이 본 뉴스",
+    "관련 기사",
+    "관련기사",
+    "인기 기사",
+    "인기기사",
+    "추천 기사",
     "人気記事",
 ];
 
@@ -533,7 +556,7 @@ pub(super) fn list_pass(article: &Article, feats: &[Features], verdicts: &mut [V
                 }
                 verdicts[j] = Verdict::Hide(
                     Kind::RelatedHeadline,
-                    format!("a headline in the list under {label:?}: a link to another story"),
+                    format!("{LIST_ITEM} {label:?}: a link to another story"),
                 );
             }
             j += 1;
@@ -541,6 +564,14 @@ pub(super) fn list_pass(article: &Article, feats: &[Features], verdicts: &mut [V
         i = j;
     }
 }
+
+/// How the hide of a headline under a list label begins its reason (the model reads it:
+/// what marks the headline is the label above it, which the model does not see).
+pub(in crate::clean) const LIST_ITEM: &str = "a headline in the list under";
+
+/// How the hide of a list label begins its reason (the model reads it: a label's words
+/// are its evidence, which the model does not read).
+pub(in crate::clean) const LIST_LABEL: &str = "a label over a list of other stories";
 
 /// What a writer's note about themself calls them ("Jo Doe is a staff writer at ...").
 const WRITER_ROLES: &[&str] = &[
@@ -553,6 +584,7 @@ const WRITER_ROLES: &[&str] = &[
     "journalist",
     "freelancer",
     "blogger",
+    "author",
 ];
 
 /// A note on the writer: a name (two to four capitalised words, perhaps an address in
@@ -590,6 +622,7 @@ fn writer_note(t: &str, f: &Features) -> bool {
 /// it (only other notes, or clutter). A note of that shape inside the story is the
 /// story's ("Jo Doe is a reporter for the Herald who broke the news in May.").
 pub(super) fn writer_note_pass(article: &Article, feats: &[Features], verdicts: &mut [Verdict]) {
+    about_the_author(article, verdicts);
     let Some(last_prose) = verdicts
         .iter()
         .enumerate()
@@ -609,6 +642,59 @@ pub(super) fn writer_note_pass(article: &Article, feats: &[Features], verdicts: 
                 Kind::Byline,
                 "a note on the writer where the story ends: a name that is a writer, reporter or editor".into(),
             );
+        }
+    }
+}
+
+/// The reason of a note on the writer hidden under its label ([`about_the_author`]).
+pub(in crate::clean) const ABOUT_THE_WRITER: &str = "a note on the writer, under its label";
+
+/// Labels over a note on the writer, in the languages most met.
+const ABOUT_THE_AUTHOR: &[&str] = &[
+    "about the author",
+    "about the writer",
+    "about the reporter",
+    "über den autor",
+    "über die autorin",
+    "sobre o autor",
+    "sobre a autora",
+    "sobre el autor",
+    "sobre la autora",
+    "à propos de l'auteur",
+    "a proposito dell'autore",
+    "over de auteur",
+];
+
+/// A note on the writer under its label ("About the author", "Über den Autor"): the label
+/// is hidden, with what it heads, the paragraph below it; a label that begins its block
+/// ("About the Author Jo Doe is a writer at ...") is hidden whole.
+fn about_the_author(article: &Article, verdicts: &mut [Verdict]) {
+    for i in 0..verdicts.len() {
+        let t = article.blocks[i].text.trim();
+        let Some(head) = t.get(..t.len().min(32)) else {
+            continue;
+        };
+        let head = head.to_lowercase().replace('’', "'");
+        let Some(label) = ABOUT_THE_AUTHOR.iter().find(|l| head.starts_with(**l)) else {
+            continue;
+        };
+        // the label ends where its word does ("About the authorities..." is a sentence),
+        // or where a glued name begins ("About the AuthorTOI Desk")
+        let next = t.chars().nth(label.chars().count());
+        if next.is_some_and(|c| c.is_alphanumeric() && !c.is_uppercase()) {
+            continue;
+        }
+        let rest = head[label.len()..].trim_start_matches([':', ' ']);
+        verdicts[i] = Verdict::Hide(Kind::Byline, ABOUT_THE_WRITER.into());
+        if rest.is_empty() {
+            // the label alone: the note is the next block the rules kept
+            if let Some(j) =
+                (i + 1..verdicts.len()).find(|&j| !matches!(verdicts[j], Verdict::Hide(..)))
+            {
+                if matches!(verdicts[j], Verdict::Prose) {
+                    verdicts[j] = Verdict::Hide(Kind::Byline, ABOUT_THE_WRITER.into());
+                }
+            }
         }
     }
 }
@@ -876,6 +962,9 @@ pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, is_title: bool
             format!("a picture's caption or credit, labelled {label:?}"),
         );
     }
+    if let Some((kind, why)) = super::notes::page_note(t, f) {
+        return Verdict::Hide(kind, why.into());
+    }
     let opens_follow = || {
         words(t)
             .next()
@@ -968,10 +1057,7 @@ pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, is_title: bool
         .then(|| list_label(t, f, lw()))
         .flatten()
     {
-        return Verdict::Hide(
-            Kind::Promo,
-            format!("a label over a list of other stories ({m:?})"),
-        );
+        return Verdict::Hide(Kind::Promo, format!("{LIST_LABEL} ({m:?})"));
     }
     if let Some(label) = teaser_label(t) {
         return Verdict::Hide(

@@ -19,6 +19,7 @@
 mod archive;
 mod context;
 mod intrinsic;
+mod notes;
 mod repeats;
 
 use super::features::{self, sentences};
@@ -32,6 +33,7 @@ use archive::archive_pass;
 use context::context_pass;
 use intrinsic::{comments_pass, intrinsic, list_pass, writer_note_pass};
 pub(super) use intrinsic::{evidence_of_itself, subscription_note, READER_COMMENT};
+pub(super) use notes::DECISIVE;
 use repeats::repeat_pass;
 
 /// A verdict before context: hidden with a kind and reason, or a candidate.

@@ -673,3 +673,103 @@ fn not_evidence_between_paragraphs(lines: &[&str]) {
         );
     }
 }
+
+#[test]
+fn a_time_or_a_date_alone_on_its_line_is_metadata() {
+    hidden_on_evidence_between_paragraphs(&[
+        "November 19, 2019 at 5:10 pm",
+        "Mon, Dec 22, 2025 @ 4:00 pm",
+        "Tuesday 18 November 2025, 18:05 GMT",
+        "Last updated:Sep 4, 2025",
+        "Von Jo Doe publiziert am 30. Juli 2018",
+    ]);
+    // a live report's time over its entry, a calendar's date over its event, a race's
+    // time, a schedule's line, a sentence with a time
+    not_evidence_between_paragraphs(&[
+        "12:51 p.m.",
+        "March 16, 2026",
+        "2:05:33",
+        "Sunday 9 pm",
+        "At 5:50 am the ferry left.",
+        "Von den 200 Schulen blieben am 30. Juli 2018 nur 12 offen.",
+    ]);
+}
+
+#[test]
+fn where_the_page_stands_and_labels_over_lists() {
+    hidden_on_evidence_between_paragraphs(&[
+        "You are here: Home / News / Harbour fares rise",
+        "Explore further",
+        "Weitere Beiträge zum Thema",
+        "Request Reprint & Licensing, Submit Correction or view Editorial Guidelines",
+    ]);
+    not_evidence_between_paragraphs(&[
+        "You are here because the board asked, the mayor told them.",
+    ]);
+    // a label in a script without capitals, under the story (above it, a lone line of
+    // such a script may be the publication's name)
+    let a = art("Fares rise", &[P1, P2, P3, "많이 본 뉴스"]);
+    let c = decide(&a, &Evidence::default());
+    assert_eq!(
+        c.blocks[3].grounds,
+        Grounds::Evidence,
+        "{}",
+        c.blocks[3].reason
+    );
+}
+
+#[test]
+fn a_subscription_confirmed_and_bids_to_support_the_site() {
+    hidden_on_evidence_between_paragraphs(&[
+        "Thank you for subscribing! Please check your inbox.",
+        "An email with a link has been sent to you. Please activate your subscription by clicking it.",
+        "Do you rely on our reporting? Click here to support it.",
+        "If you enjoyed this article, we have a proposition for you: join our members.",
+    ]);
+    not_evidence_between_paragraphs(&[
+        "Readers who enjoyed the first edition wrote to the board, the editor said.",
+    ]);
+}
+
+#[test]
+fn the_model_does_not_show_again_what_words_alone_prove() {
+    // the rules' hides the model (reading no words) may not overrule
+    for (line, why) in [
+        (
+            "Jo Doe and Max Roe contributed to this report.",
+            "a credit for a contribution",
+        ),
+        ("November 19, 2019 at 5:10 pm", "a date and a time of day"),
+        ("Related stories:", "a label over a list of other stories"),
+    ] {
+        let a = art("Fares rise", &[P1, line, P2, P3]);
+        let c = crate::clean::clean(&a, &Evidence::default(), &crate::clean::Options::default());
+        assert!(!c.blocks[1].shown, "{line:?}: {}", c.blocks[1].reason);
+        assert!(
+            c.blocks[1].reason.starts_with(why),
+            "{}",
+            c.blocks[1].reason
+        );
+    }
+}
+
+#[test]
+fn a_note_on_the_writer_under_its_label() {
+    let note = "Jo Doe writes on harbours and ferries for the paper's weekend pages.";
+    let a = art("Fares rise", &[P1, P2, "About the author", note, P3]);
+    let k = decided(&a);
+    assert_eq!(k[2], (Kind::Byline, false));
+    assert_eq!(k[3], (Kind::Byline, false));
+    assert!(k[4].1, "the paragraph after the note is not the note's");
+    let glued = "About the Author Jo Doe is a writer at the Harbour Times.";
+    assert_eq!(
+        decided(&art("Fares rise", &[P1, P2, glued]))[2],
+        (Kind::Byline, false)
+    );
+    // a sentence that opens with the same words is the story's
+    let k = decided(&art(
+        "Fares rise",
+        &[P1, "About the authorities, the mayor said little.", P2],
+    ));
+    assert!(k[1].1);
+}

@@ -1,0 +1,328 @@
+//! Pass 1, more of what a block is on its own: page markup left in the text (a
+//! shortcode, an icon's name), the page's notes (the comments' rules, a cookie notice at
+//! length, how to cite the page) and the story's credits (who contributed to the report,
+//! how to write to the writer). Each is evidence of what the block is, whatever stands
+//! around it.
+
+use crate::clean::features::Features;
+use crate::clean::limits::*;
+use crate::clean::shapes::has_phrase;
+use crate::clean::Kind;
+use crate::text::words;
+
+// the reasons given, each the evidence itself
+const SHORTCODE: &str = "page markup left in the text: a shortcode with its settings";
+const ICON: &str = "an icon's name left in a link's text";
+const COMMENT_RULE: &str = "a note on the rules of the readers' comments";
+const COOKIE: &str = "the site's cookie notice";
+const CONTRIBUTED_CREDIT: &str = "a credit for a contribution to the report";
+const CONTACT: &str = "how to write to the writer";
+const CITATION: &str = "how to cite the page";
+
+/// Hides whose evidence is the block's own words, which the model (reading no words)
+/// may not overrule: these, a time or a date standing alone, a breadcrumb trail, a label
+/// over a list of other stories and the headlines under it, a note on the writer under
+/// its label.
+pub(in crate::clean) const DECISIVE: &[&str] = &[
+    SHORTCODE,
+    ICON,
+    COMMENT_RULE,
+    COOKIE,
+    CONTRIBUTED_CREDIT,
+    CONTACT,
+    CITATION,
+    crate::clean::shapes::STAMP_ALONE,
+    crate::clean::shapes::BREADCRUMB,
+    super::intrinsic::LIST_LABEL,
+    super::intrinsic::LIST_ITEM,
+    super::intrinsic::ABOUT_THE_WRITER,
+];
+
+/// Notes on the readers' comments: their rules, and that they are read before they are
+/// shown. Furniture in a sentence that speaks to the reader.
+const COMMENT_RULES: &[&str] = &[
+    "other commenters",
+    "as you comment",
+    "when commenting",
+    "before commenting",
+    "comment policy",
+    "commenting policy",
+    "comments policy",
+    "submission guidelines",
+    "community guidelines",
+    "community standards",
+    "comments are moderated",
+    "comments will be moderated",
+];
+
+/// The same notes in the other languages most met, plain enough to need no address to
+/// the reader: the comments are moderated, or approved by the moderator.
+const COMMENT_RULES_ELSEWHERE: &[&str] = &[
+    "aprovados pelo moderador",
+    "comentários são moderados",
+    "comentários serão moderados",
+    "aprobados por el moderador",
+    "los comentarios son moderados",
+    "approvati dal moderatore",
+    "i commenti sono moderati",
+    "approuvés par le modérateur",
+    "les commentaires sont modérés",
+    "kommentare werden moderiert",
+    "vom moderator freigeschaltet",
+];
+
+/// A site's cookie notice, which runs longer than a short sentence ("We use cookies to
+/// ensure that we give you the best experience on our website. If you continue...").
+const COOKIE_NOTICES: &[&str] = &[
+    "we use cookies",
+    "this site uses cookies",
+    "this website uses cookies",
+    "our site uses cookies",
+    "our website uses cookies",
+    "utilizziamo i cookie",
+    "questo sito utilizza cookie",
+    "utilizamos cookies",
+    "este sitio web utiliza cookies",
+    "nous utilisons des cookies",
+    "wir verwenden cookies",
+    "diese website verwendet cookies",
+];
+
+/// How a credit for the reporting ends ("Jo Doe contributed to this report.").
+const CONTRIBUTED: &[&str] = &[
+    "contributed to this report",
+    "contributed to this story",
+    "contributed to this article",
+    "contributed reporting",
+];
+
+/// Words that make a sentence a report of what someone said, not the page's own note.
+const REPORTS: &[&str] = &["said", "says", "told", "according", "wrote", "ruled"];
+
+/// The first part of the name of an icon drawn from a font by its name, whose name is
+/// left in a link's text when the page is saved as text ("chevron_left Browse All Posts").
+const ICON_NAMES: &[&str] = &[
+    "chevron_",
+    "arrow_",
+    "keyboard_arrow_",
+    "keyboard_backspace",
+    "navigate_",
+    "expand_more",
+    "expand_less",
+    "open_in_new",
+];
+
+/// Most words of a line carrying an icon's name.
+const ICON_LINE_MAX_WORDS: usize = 6;
+
+/// Most words of a credit for the reporting or a line on how to reach the writer.
+const CREDIT_LINE_MAX_WORDS: usize = 40;
+
+/// What a block is, on evidence of its own words, among the page's markup, notes and
+/// credits: the kind and the reason, or `None`.
+pub(super) fn page_note(t: &str, f: &Features) -> Option<(Kind, &'static str)> {
+    if shortcode(t) {
+        return Some((Kind::Promo, SHORTCODE));
+    }
+    // (a question with an icon beside it is an FAQ's, the story's own)
+    if f.words <= ICON_LINE_MAX_WORDS && !t.contains('?') && icon_name(t) {
+        return Some((Kind::Promo, ICON));
+    }
+    if f.words > NOTICE_MAX_WORDS || t.contains(['"', '“', '”', '«', '»']) {
+        return None;
+    }
+    // every check below reads the words in lower case; most blocks hold none of the
+    // letters they need
+    let lower = t.to_lowercase();
+    if !(lower.contains("comment")
+        || lower.contains("moder")
+        || lower.contains("cookie")
+        || lower.contains("contributed")
+        || lower.contains("citation")
+        || lower.contains("write to")
+        || lower.contains("reached at")
+        || lower.contains("guidelines")
+        || lower.contains("community standards"))
+    {
+        return None;
+    }
+    let lw: Vec<String> = words(&lower).map(str::to_string).collect();
+    if lw.iter().any(|w| REPORTS.contains(&w.as_str())) {
+        return None;
+    }
+    let speaks = lw.iter().any(|w| {
+        matches!(
+            w.replace('’', "'").as_str(),
+            "you" | "your" | "you're" | "you'll" | "please" | "our" | "we"
+        )
+    });
+    if speaks && COMMENT_RULES.iter().any(|m| has_phrase(&lw, m)) {
+        return Some((Kind::Promo, COMMENT_RULE));
+    }
+    if COMMENT_RULES_ELSEWHERE.iter().any(|m| lower.contains(m)) {
+        return Some((Kind::Promo, COMMENT_RULE));
+    }
+    if COOKIE_NOTICES.iter().any(|m| lower.contains(m)) {
+        return Some((Kind::Promo, COOKIE));
+    }
+    if let Some(why) = credit(&lower, &lw, f) {
+        return Some((Kind::Byline, why));
+    }
+    // "Citation: <title> (2019, November 18) retrieved 20 November 2019 from https://..."
+    if lower.starts_with("citation:") && lower.contains("retrieved") && lower.contains("http") {
+        return Some((Kind::Promo, CITATION));
+    }
+    None
+}
+
+/// A credit to the story's contributors or a way to reach its writer ("Jo Doe contributed
+/// to this report.", "Write to Jo Doe at jo@example.com"), read from the block in lower
+/// case (`lower`, its words `lw`): the reason, or `None`.
+fn credit(lower: &str, lw: &[String], f: &Features) -> Option<&'static str> {
+    if f.words > CREDIT_LINE_MAX_WORDS {
+        return None;
+    }
+    let tail = lower.trim_end_matches(|c: char| !c.is_alphanumeric());
+    if CONTRIBUTED.iter().any(|m| tail.ends_with(m)) || has_phrase(lw, "contributed reporting") {
+        return Some(CONTRIBUTED_CREDIT);
+    }
+    // "Write to Jo Doe at jo@example.com", "Jo Doe may be reached at jo@..."
+    let reach = lower.starts_with("write to ")
+        || has_phrase(lw, "be reached at")
+        || has_phrase(lw, "be contacted at");
+    (reach && lower.contains('@')).then_some(CONTACT)
+}
+
+/// Is the block a credit to the story's contributors or a way to reach its writer? A
+/// story stored clean carries these as its own last lines: they are evidence of
+/// themselves only, not of clutter around the story.
+pub(in crate::clean) fn story_credit(t: &str, f: &Features) -> bool {
+    if !t.contains("contributed") && !t.contains('@') {
+        return false;
+    }
+    let lower = t.to_lowercase();
+    let lw: Vec<String> = words(&lower).map(str::to_string).collect();
+    credit(&lower, &lw, f).is_some()
+}
+
+/// A shortcode left in the text: `[name key="value" ...]`, the way a blog's editor
+/// writes a button or a gallery (`[button link="..." type="big"]`). A story's brackets
+/// hold words, not settings.
+fn shortcode(t: &str) -> bool {
+    let b = t.as_bytes();
+    let mut at = 0;
+    while let Some(p) = memchr::memchr(b'[', &b[at..]) {
+        let s = &t[at + p + 1..];
+        at += p + 1;
+        let name_len = s
+            .bytes()
+            .take_while(|c| c.is_ascii_lowercase() || *c == b'_' || *c == b'-')
+            .count();
+        if name_len < 2 || !s[name_len..].starts_with(' ') {
+            continue;
+        }
+        let rest = &s[name_len + 1..];
+        let key_len = rest
+            .bytes()
+            .take_while(|c| c.is_ascii_lowercase() || *c == b'_' || *c == b'-')
+            .count();
+        if key_len >= 2
+            && rest[key_len..].starts_with('=')
+            && rest[key_len + 1..].starts_with(['"', '”', '“', '\'', '″'])
+        {
+            return true;
+        }
+    }
+    false
+}
+
+/// Does a line hold an icon's name ("chevron_left", "arrow_forward") as a word of its
+/// own?
+fn icon_name(t: &str) -> bool {
+    t.contains('_')
+        && t.split_whitespace().any(|w| {
+            w.bytes().all(|c| c.is_ascii_lowercase() || c == b'_')
+                && ICON_NAMES.iter().any(|n| w.starts_with(n))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clean::features;
+
+    fn note(t: &str) -> Option<&'static str> {
+        page_note(t, &features::of(t)).map(|(_, why)| why)
+    }
+
+    #[test]
+    fn shortcodes_and_icon_names_are_markup() {
+        assert!(
+            note("[button link=”https://example.com/send/” type=”big”] Send us your photos")
+                .is_some()
+        );
+        assert!(note("[gallery ids=\"12,14\"]").is_some());
+        assert!(note("chevron_left Back to all posts").is_some());
+        // brackets of a story hold words
+        assert_eq!(note("The judge [Ms Roe] said the ruling stands."), None);
+        assert_eq!(note("[Editor's note: the vote was moved to Friday.]"), None);
+        // a word with an underscore is not an icon's name
+        assert_eq!(note("The file was named harbour_plan_final."), None);
+    }
+
+    #[test]
+    fn notes_on_the_comments_rules() {
+        assert!(note("As you comment, please be respectful of other commenters and other viewpoints. Our goal is a civil discussion.").is_some());
+        assert!(note("Comentários ofensivos não serão aprovados pelo moderador.").is_some());
+        // the story's own sentence about a site's rules reports them
+        assert_eq!(
+            note("The forum's community guidelines ban personal attacks, the company said."),
+            None
+        );
+        assert_eq!(
+            note("Critics say the community guidelines are applied unevenly across the platform."),
+            None
+        );
+    }
+
+    #[test]
+    fn cookie_notices_at_length() {
+        assert!(note("We use cookies to ensure that we give you the best experience on our website. If you continue to use this site we will assume that you are happy with it.").is_some());
+        assert!(note("Utilizziamo i cookie per essere sicuri che tu possa avere la migliore esperienza sul nostro sito.").is_some());
+        assert_eq!(
+            note("The regulator said the website uses cookies to track visitors without consent."),
+            None
+        );
+    }
+
+    #[test]
+    fn credits_and_ways_to_reach_the_writer() {
+        assert!(note("Jo Doe and Max Roe contributed to this report.").is_some());
+        assert!(note("Associated Press writers Ann Lee, Ben Ode and Cy Park in Washington contributed to this report.").is_some());
+        assert!(note("Lena Berg contributed reporting from Oslo.").is_some());
+        assert!(note("Write to Jo Doe at jo.doe@example.com").is_some());
+        assert!(note("Have a tip? Jo Doe may be reached at jdoe@example.com.").is_some());
+        // the story's sentences of the same words
+        assert_eq!(
+            note("Volunteers contributed to this report's findings over two years."),
+            None
+        );
+        assert_eq!(
+            note("The mayor can be reached at city hall on weekday mornings."),
+            None
+        );
+        assert_eq!(
+            note("Write to your councillor before Friday, the group urged."),
+            None
+        );
+    }
+
+    #[test]
+    fn how_to_cite_the_page() {
+        assert!(note("Citation: Harbour fares rise (2019, November 18) retrieved 20 November 2019 from https://example.com/news/fares.html").is_some());
+        assert_eq!(
+            note("Citation: the paper was cited 40 times in its first year."),
+            None
+        );
+    }
+}
