@@ -116,12 +116,12 @@ fn stored_clean(corpus: &str, min_recall: f64, max_touched: f64, max_lede: f64) 
 
 #[test]
 fn news_sh_text_quality() {
-    scraped("news-sh", 0.985, 0.84, 0.02);
+    scraped("news-sh", 0.985, 0.86, 0.02);
 }
 
 #[test]
 fn news_wcxb_dev_text_quality() {
-    scraped("news-wcxb-dev", 0.97, 0.76, 0.02);
+    scraped("news-wcxb-dev", 0.97, 0.77, 0.02);
 }
 
 #[test]
@@ -133,9 +133,9 @@ fn news_sh_stored_clean_loses_nothing() {
 #[test]
 fn news_wcxb_dev_stored_clean_loses_nothing() {
     // issue 11: body_recall >= 0.995, 80 % untouched, lede hidden in at most 1 %; held
-    // tighter here, at 8.5 % touched (63 of 779 at stop 17: the labels call a contributor's
-    // credit and an "Also read:" list the story's)
-    stored_clean("news-wcxb-dev", 0.995, 0.085, 0.01);
+    // tighter here, at 9 % touched (67 of 779 at stop 17: the labels call a contributor's
+    // credit, an "Also read:" list and buttons such as "View Plans" the story's)
+    stored_clean("news-wcxb-dev", 0.995, 0.09, 0.01);
 }
 
 fn generated(

@@ -562,6 +562,69 @@ pub(super) fn buy_button(text: &str, f: &Features) -> Option<&'static str> {
     BUY_MARKERS.iter().find(|m| has_phrase(&lw, m)).copied()
 }
 
+/// A page's buttons that ask the reader to act, each the whole of its line ("Learn
+/// More", "Book now", "Get in touch"), or its opening before a name ("Read Review!", "Start
+/// course", "Check their rates and availability"): evidence of themselves only, as a
+/// shop's buttons are.
+const ACTION_BUTTONS: &[&str] = &[
+    "learn more",
+    "find out more",
+    "book now",
+    "apply now",
+    "enroll now",
+    "enrol now",
+    "register now",
+    "order now",
+    "download now",
+    "start now",
+    "start course",
+    "get started",
+    "get in touch",
+    "contact us",
+    "read review",
+    "read the review",
+    "read full review",
+    "to the review",
+    "jump to review",
+    "see details",
+    "view details",
+    "see deal",
+    "get deal",
+    "view plans",
+    "see plans",
+    "check rates",
+    "check their rates",
+    "check availability",
+    "try it free",
+    "try for free",
+    "start free trial",
+    "start your free trial",
+    "request a demo",
+    "request a quote",
+    "get a quote",
+];
+
+/// Most words of a line that is a page's button asking the reader to act.
+const ACTION_BUTTON_MAX_WORDS: usize = 6;
+
+/// A short line that is a page's button asking the reader to act ([`ACTION_BUTTONS`]):
+/// no sentence, or one that ends in "!" ("Read Review!"), opening with the button's words.
+pub(super) fn action_button(text: &str, f: &Features) -> Option<&'static str> {
+    let t = text.trim();
+    // (a label ending in a colon introduces what follows: "Learn more:" over links)
+    if f.words > ACTION_BUTTON_MAX_WORDS || f.ends_colon || (f.ends_sentence && !t.ends_with('!')) {
+        return None;
+    }
+    let lw: Vec<String> = words(t).map(|w| w.to_lowercase()).collect();
+    ACTION_BUTTONS
+        .iter()
+        .find(|m| {
+            let n = m.split(' ').count();
+            lw.len() >= n && has_phrase(&lw[..n], m)
+        })
+        .copied()
+}
+
 /// Words that are page furniture only in a line made of nothing else ("Share", "Home |
 /// News", "12 comments", "Watch video"): each is an everyday word of a story's own lines
 /// too ("Market share: 12 %", "Where to watch", "9. At-home equipment").

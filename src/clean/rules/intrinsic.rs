@@ -7,7 +7,8 @@ use crate::article::{Article, Markup};
 use crate::clean::features::Features;
 use crate::clean::limits::*;
 use crate::clean::shapes::{
-    agency_credit, buy_button, furniture_only, has_phrase, is_byline, story_metadata, PROMO_MARKERS,
+    action_button, agency_credit, buy_button, furniture_only, has_phrase, is_byline,
+    story_metadata, PROMO_MARKERS,
 };
 use crate::clean::Kind;
 use crate::text::words;
@@ -115,7 +116,10 @@ fn affiliate_marker(lower_words: &[String]) -> Option<&'static &'static str> {
 /// note on what it earns from its links, or a shop's button? A blog's or a deals post's
 /// own text stored clean carries both. (`f`: the block's features.)
 pub(in crate::clean) fn evidence_of_itself(text: &str, f: &Features) -> bool {
-    if buy_button(text, f).is_some() || super::notes::story_credit(text, f) {
+    if buy_button(text, f).is_some()
+        || action_button(text, f).is_some()
+        || super::notes::story_credit(text, f)
+    {
         return true;
     }
     let lw: Vec<String> = words(text)
@@ -1080,6 +1084,12 @@ pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, is_title: bool
     }
     if let Some(m) = buy_button(t, f) {
         return Verdict::Hide(Kind::Promo, format!("a shop's button ({m:?})"));
+    }
+    if let Some(m) = action_button(t, f) {
+        return Verdict::Hide(
+            Kind::Promo,
+            format!("a button asking the reader to act ({m:?})"),
+        );
     }
     if f.words <= CREDIT_TAIL_MAX_WORDS && has_credit_tail(t) {
         return Verdict::Hide(Kind::Caption, "ends with a picture credit".into());

@@ -773,3 +773,26 @@ fn a_note_on_the_writer_under_its_label() {
     ));
     assert!(k[1].1);
 }
+
+#[test]
+fn buttons_asking_the_reader_to_act() {
+    hidden_on_evidence_between_paragraphs(&[
+        "Learn more",
+        "Book now",
+        "Read Review!",
+        "Get in touch",
+    ]);
+    // a label over what follows, a sentence, a heading of the story
+    not_evidence_between_paragraphs(&[
+        "Learn more:",
+        "Learn more about the ferry's history at the harbour museum.",
+        "Getting started with the new timetable",
+    ]);
+    // evidence of themselves only: a story stored clean keeps its shape
+    let c = crate::clean::clean(
+        &art("Fares rise", &["Ferry fares", P1, P2, "Book now"]),
+        &Evidence::default(),
+        &crate::clean::Options::default(),
+    );
+    assert!(c.blocks[0].shown, "{}", c.blocks[0].reason);
+}
