@@ -160,3 +160,6 @@ pub(super) const COMMENTS_MIN_PROSE_ABOVE: usize = 3;
 
 /// Characters of the title's key that the comments' heading must repeat.
 pub(super) const COMMENTS_TITLE_KEY_CHARS: usize = 40;
+
+/// Most words of a caption an agency's name in brackets closes ("Jo Doe at the quay (AFP)").
+pub(super) const CAPTION_AGENCY_MAX_WORDS: usize = 15;

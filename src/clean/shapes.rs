@@ -119,7 +119,8 @@ fn has_clock_time(t: &str) -> bool {
         c == b':'
             && i >= 1
             && b[i - 1].is_ascii_digit()
-            && (i < 3 || !b[i - 3].is_ascii_digit())
+            // at most two digits of hours ("2019 7:45" holds a time; "12345:67" none)
+            && !(i >= 3 && b[i - 2].is_ascii_digit() && b[i - 3].is_ascii_digit())
             && b.get(i + 1).is_some_and(u8::is_ascii_digit)
             && b.get(i + 2).is_some_and(u8::is_ascii_digit)
             && !b.get(i + 3).is_some_and(u8::is_ascii_digit)
@@ -272,6 +273,23 @@ pub(super) fn story_metadata<'a>(
         }
         _ => false,
     };
+    // "Staff Reports", "From staff and wire reports": a byline without a name
+    let whole = lw.join(" ");
+    let signed = signed
+        || (lower_words.len() == lw.len()
+            && matches!(
+                whole.strip_prefix("from ").unwrap_or(&whole),
+                "staff reports" | "staff report" | "staff and wire reports" | "wire reports"
+            ));
+    // "Monday November 18, 2019 7:45 am PST by Jo Doe": a date and a time of day with
+    // "by" and a name
+    let signed = signed
+        || (crate::text::find_date(t).is_some()
+            && has_clock_time(t)
+            && t.split_whitespace()
+                .collect::<Vec<_>>()
+                .windows(2)
+                .any(|w| w[0].eq_ignore_ascii_case("by") && w[1].starts_with(char::is_uppercase)));
     if signed {
         return Some("a byline or a date stamp");
     }
@@ -449,6 +467,12 @@ const AGENCIES: &[&str] = &[
     "tass",
 ];
 
+/// Is this (in any case) the name of a picture or wire agency ("AFP", "Getty Images")?
+pub(super) fn is_agency(name: &str) -> bool {
+    let key: Vec<String> = words(name).map(|w| w.to_lowercase()).collect();
+    AGENCIES.contains(&key.join(" ").as_str())
+}
+
 /// A picture credit on a short line of its own: an agency's name alone or after a
 /// comma or a slash ("Getty", "Jane Roe, Associated Press", "Jane Roe/AFP via Getty
 /// Images"), or "Courtesy" and a name.
@@ -496,6 +520,11 @@ pub(super) const PROMO_MARKERS: &[&str] = &[
     "click here",
     "follow us",
     "download the app",
+    "why you can trust",
+    "back to overview",
+    "zurück zur übersicht",
+    "browse all posts",
+    "back to all posts",
     "request reprint",
     "reprints & permissions",
     "reprints and permissions",

@@ -130,12 +130,16 @@ pub(in crate::clean) fn evidence_of_itself(text: &str, f: &Features) -> bool {
 }
 
 /// Newsletter and sign-up bids in Japanese, found inside the words around them ("潮見新報
-/// メールマガジン ... 登録はこちら": the paper's mail magazine, sign up here).
+/// メールマガジン ... 登録はこちら": the paper's mail magazine, sign up here), and links to
+/// the page in the other Chinese script.
 const UNSPACED_PROMOS: &[&str] = &[
     "メールマガジン",
     "メルマガ",
     "登録はこちら",
     "ニュースレター",
+    // links to the page in the other Chinese script ("阅读简体中文版")
+    "简体中文版",
+    "繁體中文版",
 ];
 
 /// Bids to share the page, furniture in a short sentence whoever it addresses ("Like
@@ -1252,6 +1256,17 @@ fn has_credit_tail(t: &str) -> bool {
         && names(&tail_words)
     {
         return true;
+    }
+    // "Jo Doe, the harbour master (AFP)": an agency's name, written as the agency writes
+    // it, closing a caption-length line ("... die Patientenakte (ePA)" names no agency)
+    if let Some((before, inner)) = t.strip_suffix(')').and_then(|x| x.rsplit_once('(')) {
+        let n = words(before).count();
+        if (3..=CAPTION_AGENCY_MAX_WORDS).contains(&n)
+            && inner.starts_with(|c: char| c.is_uppercase())
+            && crate::clean::shapes::is_agency(inner)
+        {
+            return true;
+        }
     }
     // "(Coast Agency)" closing a caption-length block with a sentence before it
     if let Some(inner) = t

@@ -796,3 +796,23 @@ fn buttons_asking_the_reader_to_act() {
     );
     assert!(c.blocks[0].shown, "{}", c.blocks[0].reason);
 }
+
+#[test]
+fn bylines_and_stamps_of_other_shapes() {
+    hidden_on_evidence_between_paragraphs(&[
+        "Monday November 18, 2019 7:45 am PST by Jo Doe",
+        "Staff reports",
+        "From staff and wire reports",
+        "The harbour master at the quay on Monday (AFP)",
+        "Why you can trust the Harbour Times",
+        "阅读简体中文版閱讀繁體中文版",
+    ]);
+    not_evidence_between_paragraphs(&[
+        "21/06/2014 was the day the ferry sank.",
+        "The staff reports were filed on Monday 18 November 2019 at 7:45 am by the clerk.",
+        "Staff reports of the fire reached the desk late.",
+        "The wire (AFP) was cut.",
+        "Die elektronische Patientenakte (ePA)",
+        "2018.04.05 ~ OPEN RUN",
+    ]);
+}
