@@ -269,7 +269,8 @@ pub(super) fn story_metadata<'a>(
         "first" => matches!(at(1), "published" | "posted") && dated(),
         "last" => {
             crate::text::find_date(t).is_some()
-                || (matches!(at(1), "updated" | "modified") && has_clock_time(t))
+                || (matches!(at(1), "updated" | "modified")
+                    && (has_clock_time(t) || month_and_year(lw)))
         }
         _ => false,
     };
@@ -333,11 +334,18 @@ pub(super) fn story_metadata<'a>(
     if t.trim().starts_with('@') && !t.trim().contains(char::is_whitespace) {
         return Some("a social media handle");
     }
-    // "Home » Guides » Costs": short steps between two or more arrows
+    // "Home » Guides » Costs": short steps between two or more arrows; from "Home", the
+    // last step may be the story's whole title ("Home » Blogs » Smartphone Basics for
+    // Older Adults: ...")
     let arrows = t.matches(['»', '›']).count();
+    let steps: Vec<usize> = t.split(['»', '›']).map(|s| words(s).count()).collect();
+    let short = |n: &usize| (1..=BREADCRUMB_STEP_MAX_WORDS).contains(n);
+    let from_home = at(0) == "home" && steps.first() == Some(&1);
     if arrows >= 2
-        && t.split(['»', '›'])
-            .all(|s| (1..=BREADCRUMB_STEP_MAX_WORDS).contains(&words(s).count()))
+        && (steps.iter().all(short)
+            || (from_home
+                && steps[..steps.len() - 1].iter().all(short)
+                && steps[steps.len() - 1] > 0))
     {
         return Some(BREADCRUMB);
     }
@@ -352,6 +360,17 @@ pub(super) fn story_metadata<'a>(
         return Some("a news agency's slug");
     }
     None
+}
+
+/// Does a line, read as lower-case words, name a month and a year ("Last Updated
+/// January, 2025")?
+fn month_and_year(lw: &[String]) -> bool {
+    lw.iter().any(|w| crate::text::month_number(w).is_some())
+        && lw.iter().any(|w| {
+            w.len() == 4
+                && w.bytes().all(|c| c.is_ascii_digit())
+                && (w.as_str() >= "1900" && w.as_str() < "2100")
+        })
 }
 
 /// [`story_metadata`]'s reason for a date and time on a line of their own.
@@ -521,6 +540,8 @@ pub(super) const PROMO_MARKERS: &[&str] = &[
     "follow us",
     "download the app",
     "why you can trust",
+    "scroll to top",
+    "view more",
     "back to overview",
     "zurück zur übersicht",
     "browse all posts",

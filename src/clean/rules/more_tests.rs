@@ -816,3 +816,16 @@ fn bylines_and_stamps_of_other_shapes() {
         "2018.04.05 ~ OPEN RUN",
     ]);
 }
+
+#[test]
+fn trails_and_stamps_of_the_site() {
+    hidden_on_evidence_between_paragraphs(&[
+        "Home » Blogs » Smartphone Basics for Older Adults: Unlocking the Digital World",
+        "Last Updated January, 2025",
+        "Scroll to Top",
+    ]);
+    not_evidence_between_paragraphs(&[
+        "Home » the ferry's new timetable and what it means for the harbour",
+        "Last January, 2025 began with a storm.",
+    ]);
+}

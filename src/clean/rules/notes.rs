@@ -18,6 +18,7 @@ const COOKIE: &str = "the site's cookie notice";
 const CONTRIBUTED_CREDIT: &str = "a credit for a contribution to the report";
 const CONTACT: &str = "how to write to the writer";
 const CITATION: &str = "how to cite the page";
+const ARROW_LINK: &str = "a link's label, ending in its arrow";
 
 /// Hides whose evidence is the block's own words, which the model (reading no words)
 /// may not overrule: these, a time or a date standing alone, a breadcrumb trail, a label
@@ -31,6 +32,7 @@ pub(in crate::clean) const DECISIVE: &[&str] = &[
     CONTRIBUTED_CREDIT,
     CONTACT,
     CITATION,
+    ARROW_LINK,
     crate::clean::shapes::STAMP_ALONE,
     crate::clean::shapes::BREADCRUMB,
     super::intrinsic::LIST_LABEL,
@@ -112,6 +114,9 @@ const ICON_NAMES: &[&str] = &[
     "open_in_new",
 ];
 
+/// Most words of a link's label ending in its arrow ("Explore solutions →").
+const ARROW_LINK_MAX_WORDS: usize = 5;
+
 /// Most words of a line carrying an icon's name.
 const ICON_LINE_MAX_WORDS: usize = 6;
 
@@ -127,6 +132,9 @@ pub(super) fn page_note(t: &str, f: &Features) -> Option<(Kind, &'static str)> {
     // (a question with an icon beside it is an FAQ's, the story's own)
     if f.words <= ICON_LINE_MAX_WORDS && !t.contains('?') && icon_name(t) {
         return Some((Kind::Promo, ICON));
+    }
+    if f.words <= ARROW_LINK_MAX_WORDS && arrow_link(t) {
+        return Some((Kind::Promo, ARROW_LINK));
     }
     if f.words > NOTICE_MAX_WORDS || t.contains(['"', '“', '”', '«', '»']) {
         return None;
@@ -236,6 +244,18 @@ fn shortcode(t: &str) -> bool {
     false
 }
 
+/// A link's label ending in the arrow a page draws after it ("Explore Solutions →", "See
+/// all »"): words, then an arrow, with no sentence between them.
+fn arrow_link(t: &str) -> bool {
+    let Some(head) = t.trim_end().strip_suffix(['→', '➔', '➜', '⟶', '»', '›']) else {
+        return false;
+    };
+    let head = head.trim_end();
+    !head.is_empty()
+        && !head.ends_with(['.', '!', '?', ':', '→', '»', '›'])
+        && head.chars().any(char::is_alphabetic)
+}
+
 /// Does a line hold an icon's name ("chevron_left", "arrow_forward") as a word of its
 /// own?
 fn icon_name(t: &str) -> bool {
@@ -313,6 +333,19 @@ mod tests {
         );
         assert_eq!(
             note("Write to your councillor before Friday, the group urged."),
+            None
+        );
+    }
+
+    #[test]
+    fn a_links_label_ending_in_its_arrow() {
+        assert!(note("Explore Solutions →").is_some());
+        assert!(note("See all stories »").is_some());
+        // a sentence, an arrow alone, a longer line
+        assert_eq!(note("The tide turned. →"), None);
+        assert_eq!(note("→"), None);
+        assert_eq!(
+            note("From the harbour to the hills and on to the sea →"),
             None
         );
     }
