@@ -88,6 +88,9 @@ const PAGE_NOTICES: &[&str] = &[
     "enable javascript",
     "javascript is disabled",
     "link copied",
+    // a form's messages, saved with the page
+    "something went wrong while submitting",
+    "your submission has been received",
 ];
 
 /// A site's note that it earns from what the reader buys through its links ("BGR may
@@ -102,6 +105,10 @@ const AFFILIATE_NOTES: &[&str] = &[
     "share of the sale",
     "contains affiliate links",
     "may contain affiliate links",
+    "may generate small commissions",
+    "may generate a small commission",
+    "may earn a small commission",
+    "may earn commissions",
 ];
 
 /// The [`AFFILIATE_NOTES`] phrase a short sentence holds, unless it reports one.
@@ -404,6 +411,9 @@ const LIST_LABELS: &[&str] = &[
     "related coverage",
     "recommended",
     "recommended stories",
+    "recommended posts",
+    "recommended articles",
+    "recommended reading",
     "recommended for you",
     "explore further",
     "most read",
@@ -530,6 +540,9 @@ fn list_label(t: &str, f: &Features, lower_words: &[String]) -> Option<&'static 
         "popular on",
         "related roundup",
         "elsewhere on",
+        "you may also like",
+        "you might also like",
+        "you may also enjoy",
     ]
     .into_iter()
     .find(|p| starts_with_phrase(lower_words, p) && lower_words.len() > 2 && named)

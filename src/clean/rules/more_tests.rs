@@ -829,3 +829,17 @@ fn trails_and_stamps_of_the_site() {
         "Last January, 2025 began with a storm.",
     ]);
 }
+
+#[test]
+fn more_labels_notes_and_a_forms_messages() {
+    hidden_on_evidence_between_paragraphs(&[
+        "You may also like these posts...",
+        "Recommended posts:",
+        "Oops! Something went wrong while submitting the form.",
+        "Links in this post may generate small commissions that keep this website running.",
+    ]);
+    not_evidence_between_paragraphs(&[
+        "You may also like the new timetable, the board said.",
+        "Something went wrong with the ferry's engine on Monday.",
+    ]);
+}
