@@ -661,6 +661,17 @@ const ACTION_BUTTON_MAX_WORDS: usize = 6;
 /// no sentence, or one that ends in "!" ("Read Review!"), opening with the button's words.
 pub(super) fn action_button(text: &str, f: &Features) -> Option<&'static str> {
     let t = text.trim();
+    // the first words of the buttons, compared before any word is put in lower case
+    const FIRST: &[&str] = &[
+        "learn", "find", "book", "apply", "enroll", "enrol", "register", "order", "download",
+        "start", "get", "contact", "read", "to", "jump", "see", "view", "check", "try", "request",
+    ];
+    if !words(t)
+        .next()
+        .is_some_and(|w| FIRST.iter().any(|f| w.eq_ignore_ascii_case(f)))
+    {
+        return None;
+    }
     // (a label ending in a colon introduces what follows: "Learn more:" over links)
     if f.words > ACTION_BUTTON_MAX_WORDS || f.ends_colon || (f.ends_sentence && !t.ends_with('!')) {
         return None;

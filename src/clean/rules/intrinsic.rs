@@ -698,9 +698,15 @@ const ABOUT_THE_AUTHOR: &[&str] = &[
 fn about_the_author(article: &Article, verdicts: &mut [Verdict]) {
     for i in 0..verdicts.len() {
         let t = article.blocks[i].text.trim();
-        let Some(head) = t.get(..t.len().min(32)) else {
+        // every label opens with one of these letters; most blocks are passed over here
+        if !t.starts_with(['A', 'a', 'Ü', 'ü', 'S', 's', 'À', 'à', 'O', 'o']) {
             continue;
-        };
+        }
+        let cut = (0..=t.len().min(32))
+            .rev()
+            .find(|&n| t.is_char_boundary(n))
+            .unwrap_or(0);
+        let head = &t[..cut];
         let head = head.to_lowercase().replace('’', "'");
         let Some(label) = ABOUT_THE_AUTHOR.iter().find(|l| head.starts_with(**l)) else {
             continue;
@@ -1158,24 +1164,31 @@ fn holds_ascii_word(text: &str, word: &str) -> bool {
 
 /// [`holds_ascii_word`] for any of `words`, in one pass over the text: each compared
 /// only where its first letter stands, in either case.
-fn holds_any_ascii_word(text: &str, words: &[&str]) -> bool {
+pub(super) fn holds_any_ascii_word(text: &str, words: &[&str]) -> bool {
     debug_assert!(words.iter().all(|w| !w.contains('k')));
     if words.iter().any(|w| w.is_empty()) {
         return true;
     }
-    let mut firsts = [false; 128];
+    // each word's first two letters, looked at before the rest is compared (most places
+    // a first letter stands begin no word asked)
+    let mut firsts = [false; 256];
     for w in words {
-        firsts[usize::from(w.as_bytes()[0] & 0x7f)] = true;
+        firsts[usize::from(w.as_bytes()[0])] = true;
     }
     let t = text.as_bytes();
-    (0..t.len())
-        .filter(|&i| t[i].is_ascii() && firsts[usize::from(t[i].to_ascii_lowercase())])
-        .any(|i| {
-            words.iter().any(|w| {
-                t.get(i..i + w.len())
-                    .is_some_and(|s| s.eq_ignore_ascii_case(w.as_bytes()))
+    (0..t.len()).any(|i| {
+        let a = t[i].to_ascii_lowercase();
+        firsts[usize::from(a)]
+            && words.iter().any(|w| {
+                let wb = w.as_bytes();
+                wb[0] == a
+                    && wb
+                        .get(1)
+                        .is_none_or(|&b| t.get(i + 1).is_some_and(|x| x.to_ascii_lowercase() == b))
+                    && t.get(i..i + wb.len())
+                        .is_some_and(|s| s.eq_ignore_ascii_case(wb))
             })
-        })
+    })
 }
 
 /// Several headlines run together into one block: long, unpunctuated, and either

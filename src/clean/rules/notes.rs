@@ -114,6 +114,21 @@ const ICON_NAMES: &[&str] = &[
     "open_in_new",
 ];
 
+/// Letters one of which every block [`page_note`] reads past its markup holds (besides
+/// "cookie").
+const NOTE_KEYS: &[&str] = &[
+    "comment",
+    "moder",
+    "modé",
+    "contributed",
+    "citation",
+    "write to",
+    "reached at",
+    "contacted at",
+    "guidelines",
+    "standards",
+];
+
 /// Most words of a link's label ending in its arrow ("Explore solutions →").
 const ARROW_LINK_MAX_WORDS: usize = 5;
 
@@ -136,24 +151,18 @@ pub(super) fn page_note(t: &str, f: &Features) -> Option<(Kind, &'static str)> {
     if f.words <= ARROW_LINK_MAX_WORDS && arrow_link(t) {
         return Some((Kind::Promo, ARROW_LINK));
     }
-    if f.words > NOTICE_MAX_WORDS || t.contains(['"', '“', '”', '«', '»']) {
-        return None;
-    }
-    // every check below reads the words in lower case; most blocks hold none of the
-    // letters they need
-    let lower = t.to_lowercase();
-    if !(lower.contains("comment")
-        || lower.contains("moder")
-        || lower.contains("cookie")
-        || lower.contains("contributed")
-        || lower.contains("citation")
-        || lower.contains("write to")
-        || lower.contains("reached at")
-        || lower.contains("guidelines")
-        || lower.contains("community standards"))
+    // most blocks hold none of the words the checks below read: one pass over the bytes
+    // says so before anything is put in lower case ("cookie" has a k, which a Kelvin
+    // sign also lower-cases to: looked for apart)
+    if f.words > NOTICE_MAX_WORDS
+        || !(super::intrinsic::holds_any_ascii_word(t, NOTE_KEYS)
+            || t.contains("ookie")
+            || t.contains("OOKIE"))
+        || t.contains(['"', '“', '”', '«', '»'])
     {
         return None;
     }
+    let lower = t.to_lowercase();
     let lw: Vec<String> = words(&lower).map(str::to_string).collect();
     if lw.iter().any(|w| REPORTS.contains(&w.as_str())) {
         return None;
