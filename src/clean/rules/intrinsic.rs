@@ -63,7 +63,7 @@ const PAGE_NOTICE_ENDS: &[&str] = &[
 ];
 
 /// [`PAGE_NOTICE_ENDS`] that may stand anywhere in the sentence: the page's technical
-/// notes, its comment form's, and its cookie notice in the languages most met.
+/// notes and its comment form's (cookie notices: `notes::COOKIE_NOTICES`).
 const PAGE_NOTICES: &[&str] = &[
     "requires javascript",
     "devi essere connesso per inviare un commento",
@@ -76,13 +76,6 @@ const PAGE_NOTICES: &[&str] = &[
     "il tuo indirizzo email non sarà pubblicato",
     "votre adresse e-mail ne sera pas publiée",
     "ihre e-mail-adresse wird nicht veröffentlicht",
-    "utilizziamo i cookie",
-    "questo sito utilizza cookie",
-    "utilizamos cookies",
-    "este sitio web utiliza cookies",
-    "nous utilisons des cookies",
-    "wir verwenden cookies",
-    "diese website verwendet cookies",
     "your browser does not support",
     "your browser doesn't support",
     "enable javascript",
