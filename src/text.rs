@@ -314,6 +314,11 @@ mod date_tests {
         );
         assert_eq!(find_date("May we all be well in 2020"), None);
         assert_eq!(find_date("SEPT. 4, 2019").as_deref(), Some("2019-09-04"));
+        // a date glued to its label by a colon
+        assert_eq!(
+            find_date("Last updated:Sep 4, 2025").as_deref(),
+            Some("2025-09-04")
+        );
         assert_eq!(find_date("4 Septembers 2019"), None);
         assert_eq!(month_of("Dec."), Some(12));
         assert_eq!(month_of("Ju"), None);
