@@ -283,7 +283,7 @@ pub(super) const SUBSCRIPTION_KEYS: &[&str] = &[
 ];
 
 /// Words that make a sentence a report of what someone said, not the letter's own note.
-const REPORTING: &[&str] = &[
+pub(super) const REPORTING: &[&str] = &[
     "said",
     "says",
     "told",

@@ -98,9 +98,6 @@ const CONTRIBUTED: &[&str] = &[
     "contributed reporting",
 ];
 
-/// Words that make a sentence a report of what someone said, not the page's own note.
-const REPORTS: &[&str] = &["said", "says", "told", "according", "wrote", "ruled"];
-
 /// The first part of the name of an icon drawn from a font by its name, whose name is
 /// left in a link's text when the page is saved as text ("chevron_left Browse All Posts").
 const ICON_NAMES: &[&str] = &[
@@ -164,7 +161,11 @@ pub(super) fn page_note(t: &str, f: &Features) -> Option<(Kind, &'static str)> {
     }
     let lower = t.to_lowercase();
     let lw: Vec<String> = words(&lower).map(str::to_string).collect();
-    if lw.iter().any(|w| REPORTS.contains(&w.as_str())) {
+    // a report of what someone said or ruled is the story's, not the page's own note
+    if lw
+        .iter()
+        .any(|w| super::intrinsic::REPORTING.contains(&w.as_str()) || w == "ruled")
+    {
         return None;
     }
     let speaks = lw.iter().any(|w| {
