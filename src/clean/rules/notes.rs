@@ -113,7 +113,7 @@ const ICON_NAMES: &[&str] = &[
 
 /// Letters one of which every block [`page_note`] reads past its markup holds (besides
 /// "cookie").
-const NOTE_KEYS: &[&str] = &[
+pub(super) const NOTE_KEYS: &[&str] = &[
     "comment",
     "moder",
     "modé",
@@ -125,6 +125,10 @@ const NOTE_KEYS: &[&str] = &[
     "guidelines",
     "standards",
 ];
+
+/// [`NOTE_KEYS`] as one automaton.
+pub(super) static NOTE_KEY_SET: super::intrinsic::AsciiWords =
+    super::intrinsic::AsciiWords::new(NOTE_KEYS);
 
 /// Most words of a link's label ending in its arrow ("Explore solutions →").
 const ARROW_LINK_MAX_WORDS: usize = 5;
@@ -152,9 +156,7 @@ pub(super) fn page_note(t: &str, f: &Features) -> Option<(Kind, &'static str)> {
     // says so before anything is put in lower case ("cookie" has a k, which a Kelvin
     // sign also lower-cases to: looked for apart)
     if f.words > NOTICE_MAX_WORDS
-        || !(super::intrinsic::holds_any_ascii_word(t, NOTE_KEYS)
-            || t.contains("ookie")
-            || t.contains("OOKIE"))
+        || !(NOTE_KEY_SET.in_text(t) || t.contains("ookie") || t.contains("OOKIE"))
         || t.contains(['"', '“', '”', '«', '»'])
     {
         return None;
