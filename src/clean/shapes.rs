@@ -521,7 +521,7 @@ pub(super) fn agency_credit(t: &str, f: &Features) -> bool {
 /// A short line of furniture words only ("Home", "Menu").
 fn is_furniture_line(text: &str) -> bool {
     let lw: Vec<String> = words(text).map(|w| w.to_lowercase()).collect();
-    PROMO_MARKERS.iter().any(|m| has_phrase(&lw, m)) || furniture_only(&lw).is_some()
+    PROMO_MARKER_SET.any(&lw) || furniture_only(&lw).is_some()
 }
 
 /// Phrases that mark a short line as page furniture whatever the site and wherever they
@@ -589,6 +589,9 @@ pub(super) const PROMO_MARKERS: &[&str] = &[
     "cancelar respuesta",
 ];
 
+/// [`PROMO_MARKERS`], filed by first word.
+static PROMO_MARKER_SET: PhraseSet = PhraseSet::new(PROMO_MARKERS);
+
 /// A shop's buttons: furniture of the page, but evidence of themselves only (a deals
 /// post stored clean keeps its "Buy now" under each product, as a caption stays a caption).
 pub(super) const BUY_MARKERS: &[&str] = &[
@@ -602,6 +605,9 @@ pub(super) const BUY_MARKERS: &[&str] = &[
     "view deal",
 ];
 
+/// [`BUY_MARKERS`], filed by first word.
+static BUY_MARKER_SET: PhraseSet = PhraseSet::new(BUY_MARKERS);
+
 /// A short line with no sentence end that is a shop's button ("Buy Now", "See price at
 /// Harbour Books"), and the words that make it one.
 pub(super) fn buy_button(text: &str, f: &Features) -> Option<&'static str> {
@@ -609,7 +615,7 @@ pub(super) fn buy_button(text: &str, f: &Features) -> Option<&'static str> {
         return None;
     }
     let lw: Vec<String> = words(text).map(|w| w.to_lowercase()).collect();
-    BUY_MARKERS.iter().find(|m| has_phrase(&lw, m)).copied()
+    BUY_MARKER_SET.find(&lw)
 }
 
 /// A page's buttons that ask the reader to act, each the whole of its line ("Learn
@@ -823,6 +829,67 @@ pub(super) fn furniture_only(lower_words: &[String]) -> Option<&'static str> {
     found
 }
 
+/// A list of phrases (words in lower case, one space between) looked for among a
+/// block's words in lower case, as [`has_phrase`] finds each: the phrases are filed by
+/// their first word the first time the list is asked, so each of the block's words is
+/// looked up once rather than every phrase compared along the block (the lists of
+/// furniture markers, sixty phrases and more, were a twelfth of the cleaner's time).
+pub(super) struct PhraseSet {
+    phrases: &'static [&'static str],
+    /// First word -> (the phrase's place in the list, the words after the first).
+    by_first: std::sync::OnceLock<FirstWords>,
+}
+
+type FirstWords =
+    std::collections::HashMap<&'static str, Vec<(usize, Vec<&'static str>)>, crate::hash::FnvBuild>;
+
+impl PhraseSet {
+    pub(super) const fn new(phrases: &'static [&'static str]) -> PhraseSet {
+        PhraseSet {
+            phrases,
+            by_first: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The first phrase of the list (in the list's order) that `lower_words` hold:
+    /// `phrases.iter().find(|m| has_phrase(lower_words, m))`.
+    pub(super) fn find(&self, lower_words: &[String]) -> Option<&'static str> {
+        let by_first = self.by_first.get_or_init(|| {
+            let mut m = FirstWords::default();
+            for (k, p) in self.phrases.iter().enumerate() {
+                let mut ws = p.split(' ');
+                let first = ws.next().unwrap_or_default();
+                m.entry(first).or_default().push((k, ws.collect()));
+            }
+            m
+        });
+        let mut best: Option<usize> = None;
+        for (i, w) in lower_words.iter().enumerate() {
+            let Some(cands) = by_first.get(w.as_str()) else {
+                continue;
+            };
+            for (k, rest) in cands {
+                if best.is_some_and(|b| b <= *k) {
+                    continue;
+                }
+                let follows = rest
+                    .iter()
+                    .enumerate()
+                    .all(|(j, r)| lower_words.get(i + 1 + j).is_some_and(|x| x == r));
+                if follows {
+                    best = Some(*k);
+                }
+            }
+        }
+        best.map(|k| self.phrases[k])
+    }
+
+    /// Do `lower_words` hold any of the phrases?
+    pub(super) fn any(&self, lower_words: &[String]) -> bool {
+        self.find(lower_words).is_some()
+    }
+}
+
 pub(super) fn has_phrase(lower_words: &[String], phrase: &str) -> bool {
     // the phrase is split only where its first word is found (most lines hold none)
     let (first, rest) = phrase.split_once(' ').unwrap_or((phrase, ""));
@@ -849,4 +916,49 @@ pub(super) fn looks_like_source(text: &str, f: &Features) -> bool {
                 .next()
                 .is_some_and(|c| c.is_uppercase() || !c.is_lowercase())
         })
+}
+
+#[cfg(test)]
+mod phrase_set_tests {
+    use super::*;
+
+    /// Every list filed by first word finds what [`has_phrase`] finds, the first phrase in
+    /// the list's order, on lines made from the list's own phrases, pieces of them and
+    /// lines that hold several.
+    #[test]
+    fn a_phrase_set_finds_the_first_phrase_has_phrase_finds() {
+        const LIST: &[&str] = &["sign up", "sign up now", "up", "follow us on", "share"];
+        let lists: [(&PhraseSet, &[&str]); 3] = [
+            (&PhraseSet::new(LIST), LIST),
+            (&PROMO_MARKER_SET, PROMO_MARKERS),
+            (&BUY_MARKER_SET, BUY_MARKERS),
+        ];
+        for (set, phrases) in lists {
+            let mut lines: Vec<String> = vec![String::new(), "nothing to see here".into()];
+            for (k, p) in phrases.iter().enumerate() {
+                let next = phrases[(k + 1) % phrases.len()];
+                lines.push(p.to_string());
+                lines.push(format!("please {p} today"));
+                lines.push(format!("{next} and then {p}"));
+                // the phrase without its last word
+                lines.push(p.rsplit_once(' ').map_or("", |(a, _)| a).to_string());
+            }
+            for line in &lines {
+                let lw: Vec<String> = line
+                    .split(' ')
+                    .filter(|w| !w.is_empty())
+                    .map(String::from)
+                    .collect();
+                let want = phrases.iter().find(|m| has_phrase(&lw, m)).copied();
+                assert_eq!(set.find(&lw), want, "{line:?}");
+                assert_eq!(set.any(&lw), want.is_some(), "{line:?}");
+            }
+        }
+        let lw: Vec<String> = ["x", "sign", "up", "now"].map(String::from).to_vec();
+        assert_eq!(
+            PhraseSet::new(LIST).find(&lw),
+            Some("sign up"),
+            "the list's order"
+        );
+    }
 }

@@ -6,6 +6,7 @@ use super::Verdict;
 use crate::article::{Article, Markup};
 use crate::clean::features::Features;
 use crate::clean::limits::*;
+use crate::clean::shapes::PhraseSet;
 use crate::clean::shapes::{
     action_button, agency_credit, buy_button, furniture_only, has_phrase, is_byline,
     story_metadata, PROMO_MARKERS,
@@ -47,6 +48,9 @@ const FURNITURE_SENTENCE_MARKERS: &[&str] = &[
     "liked this article",
 ];
 
+/// [`FURNITURE_SENTENCE_MARKERS`], filed by first word.
+static FURNITURE_SENTENCE_SET: PhraseSet = PhraseSet::new(FURNITURE_SENTENCE_MARKERS);
+
 /// Notices about the page itself, not the story: how its links open, what the reader's
 /// browser or device cannot play. Furniture in a short sentence that ends with one,
 /// whoever it addresses ("These are external links and will open in a new window").
@@ -85,6 +89,9 @@ const PAGE_NOTICES: &[&str] = &[
     "something went wrong while submitting",
     "your submission has been received",
 ];
+
+/// [`PAGE_NOTICES`], filed by first word.
+static PAGE_NOTICE_SET: PhraseSet = PhraseSet::new(PAGE_NOTICES);
 
 /// A site's note that it earns from what the reader buys through its links ("BGR may
 /// receive a commission", "If you buy something through this post, we may get a share of
@@ -151,6 +158,9 @@ const SHARE_BIDS: &[&str] = &[
     "share this article",
     "share this post",
 ];
+
+/// [`SHARE_BIDS`], filed by first word.
+static SHARE_BID_SET: PhraseSet = PhraseSet::new(SHARE_BIDS);
 
 /// Networks and services a share bar names.
 const SHARE_TARGETS: &[&str] = &[
@@ -272,6 +282,9 @@ pub(super) const SUBSCRIPTION_MARKERS: &[&str] = &[
     "thank you for subscribing",
 ];
 
+/// [`SUBSCRIPTION_MARKERS`], filed by first word.
+static SUBSCRIPTION_MARKER_SET: PhraseSet = PhraseSet::new(SUBSCRIPTION_MARKERS);
+
 /// Letters every one of [`SUBSCRIPTION_MARKERS`] holds one of.
 pub(super) const SUBSCRIPTION_KEYS: &[&str] = &[
     "subscri",
@@ -311,7 +324,7 @@ pub(in crate::clean) fn subscription_note(t: &str, f: &Features) -> Option<&'sta
         return None;
     }
     let lw: Vec<String> = words(t).map(|w| w.to_lowercase()).collect();
-    let marker = SUBSCRIPTION_MARKERS.iter().find(|m| has_phrase(&lw, m))?;
+    let marker = SUBSCRIPTION_MARKER_SET.find(&lw)?;
     if lw.iter().any(|w| REPORTING.contains(&w.as_str())) {
         return None;
     }
@@ -1029,9 +1042,8 @@ pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, is_title: bool
     }
     if f.words <= FURNITURE_SENTENCE_MAX_WORDS {
         let marker = || {
-            FURNITURE_SENTENCE_MARKERS
-                .iter()
-                .find(|m| has_phrase(lw(), m))
+            FURNITURE_SENTENCE_SET
+                .find(lw())
                 .filter(|_| speaks_to_the_reader(lw()))
         };
         let notice = || {
@@ -1042,16 +1054,18 @@ pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, is_title: bool
             PAGE_NOTICE_ENDS
                 .iter()
                 .find(ends)
+                .copied()
                 .filter(|_| lw().len() < FURNITURE_READ_WORDS)
-                .or_else(|| PAGE_NOTICES.iter().find(|m| has_phrase(lw(), m)))
+                .or_else(|| PAGE_NOTICE_SET.find(lw()))
         };
-        let bid = || SHARE_BIDS.iter().find(|m| has_phrase(lw(), m));
-        let affiliate = || affiliate_marker(lw());
+        let bid = || SHARE_BID_SET.find(lw());
+        let affiliate = || affiliate_marker(lw()).copied();
         // scripts written without spaces hold the phrase inside a longer word
         let unspaced = || {
             UNSPACED_PROMOS
                 .iter()
                 .find(|m| !t.is_ascii() && t.contains(**m))
+                .copied()
         };
         if let Some(m) = marker()
             .or_else(notice)

@@ -7,6 +7,7 @@
 use crate::clean::features::Features;
 use crate::clean::limits::*;
 use crate::clean::shapes::has_phrase;
+use crate::clean::shapes::PhraseSet;
 use crate::clean::Kind;
 use crate::text::words;
 
@@ -56,6 +57,9 @@ const COMMENT_RULES: &[&str] = &[
     "comments are moderated",
     "comments will be moderated",
 ];
+
+/// [`COMMENT_RULES`], filed by first word.
+static COMMENT_RULE_SET: PhraseSet = PhraseSet::new(COMMENT_RULES);
 
 /// The same notes in the other languages most met, plain enough to need no address to
 /// the reader: the comments are moderated, or approved by the moderator.
@@ -176,7 +180,7 @@ pub(super) fn page_note(t: &str, f: &Features) -> Option<(Kind, &'static str)> {
             "you" | "your" | "you're" | "you'll" | "please" | "our" | "we"
         )
     });
-    if speaks && COMMENT_RULES.iter().any(|m| has_phrase(&lw, m)) {
+    if speaks && COMMENT_RULE_SET.any(&lw) {
         return Some((Kind::Promo, COMMENT_RULE));
     }
     if COMMENT_RULES_ELSEWHERE.iter().any(|m| lower.contains(m)) {
