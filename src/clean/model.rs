@@ -546,8 +546,8 @@ fn may_overrule_measured(d: &Decision, ev: &Evidence, m: &Measured, i: usize) ->
 }
 
 /// How many blocks of the article have each key.
-fn key_counts(m: &Measured) -> HashMap<&str, usize> {
-    let mut counts: HashMap<&str, usize> = HashMap::new();
+fn key_counts(m: &Measured) -> HashMap<&str, usize, Fnv> {
+    let mut counts: HashMap<&str, usize, Fnv> = HashMap::default();
     for k in &m.keys {
         *counts.entry(k.as_str()).or_default() += 1;
     }
@@ -560,7 +560,7 @@ fn may_overrule_counted(
     ev: &Evidence,
     m: &Measured,
     i: usize,
-    counts: &HashMap<&str, usize>,
+    counts: &HashMap<&str, usize, Fnv>,
 ) -> bool {
     let block = Block {
         feats: &m.feats[i],
@@ -576,7 +576,7 @@ fn furniture_the_story_repeats(
     d: &Decision,
     m: &Measured,
     i: usize,
-    counts: &HashMap<&str, usize>,
+    counts: &HashMap<&str, usize, Fnv>,
 ) -> bool {
     let key = m.keys[i].as_str();
     d.grounds == super::Grounds::Evidence
@@ -638,7 +638,7 @@ pub(super) fn judge_measured(article: &Article, out: &mut Cleaned, ev: &Evidence
     let counts = if out.blocks.iter().any(on_evidence) {
         key_counts(m)
     } else {
-        HashMap::new()
+        HashMap::default()
     };
     let open: Vec<bool> = (out.blocks.iter().enumerate())
         .map(|(i, d)| may_overrule_counted(d, ev, m, i, &counts))

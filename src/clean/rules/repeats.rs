@@ -180,7 +180,7 @@ pub(super) fn repeat_pass(article: &Article, keys: &[String], verdicts: &mut [Ve
             v.sort_by_key(|&j| std::cmp::Reverse(keys[j].len()));
         }
     }
-    let mut first_seen: HashMap<&str, usize> = Default::default();
+    let mut first_seen: HashMap<&str, usize, Fnv> = Default::default();
     let mut prose_before = false;
     for i in 0..keys.len() {
         if i > 0 {
