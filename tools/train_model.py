@@ -229,7 +229,7 @@ def main():
     print("  (hide below / show from)")
     for name, p in [("first pass", first), ("both passes", prob)]:
         print("  " + name)
-        for hb in [0.3, 0.4, 0.5, 0.6]:
+        for hb in [0.3, 0.4, 0.5, 0.6, 0.7, 0.8]:
             for sf in [0.75, 0.85, 0.95]:
                 keep = np.where(rules == 1, (p >= hb) | prose, p >= sf).astype(float)
                 mark = " <- used" if (hb, sf) == (HIDE_BELOW, SHOW_FROM) and p is prob else ""
@@ -243,6 +243,10 @@ def main():
     print(f"wrote {out}")
 
 
+# Raising it trades story for clutter along the grid (cross-validated, stop 18: 0.5 gave
+# +0.007 / +0.009 boiler on the training parts for -0.001 recall), but the blocks it adds
+# to the hidden are short lines inside stories as often as clutter: story subheadings, a
+# last line of reported speech, a list of names (tests/articles.rs fails at 0.5). Kept.
 HIDE_BELOW = 0.4
 SHOW_FROM = 0.85
 PROSE_WORDS = 30
