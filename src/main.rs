@@ -180,6 +180,8 @@ fn named_paths_readable(paths: &[PathBuf]) -> Result<()> {
 }
 
 fn run(cli: Cli) -> Result<()> {
+    // another model file, named for the training's cross-validation (tools/cv_binary.py)
+    broadsheet::clean::model::model_override().map_err(anyhow::Error::msg)?;
     let (config, _) = Config::load(cli.config.as_deref())?;
     broadsheet::article::limits::set(config.limits.limits());
     let opts = config.clean_options(cli.no_clean);

@@ -152,3 +152,62 @@ fn a_reopened_list_is_never_silently_out_of_date() {
     );
     assert!(!list().0.contains("First title"));
 }
+
+/// Another model file (the training's cross-validation names one per fold): used when it
+/// is a model, and a clear one-line error, before any story is cleaned, when it is not.
+#[test]
+fn another_model_file_is_used_or_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = articles().join("009_rural-bus-routes.txt");
+    let export = |model: Option<&Path>| {
+        let mut cmd = common::bin();
+        cmd.args(["export", "--format", "json", "--no-index"])
+            .arg(&file);
+        if let Some(m) = model {
+            cmd.env("BROADSHEET_MODEL", m);
+        }
+        cmd.output().unwrap()
+    };
+    let shipped = export(None);
+    assert!(shipped.status.success());
+    // the shipped model, named: the same export
+    let same = dir.path().join("same.json");
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/clean/model.json"))
+            .unwrap();
+    std::fs::write(&same, &text).unwrap();
+    assert_eq!(export(Some(&same)).stdout, shipped.stdout);
+    // a model that hides whatever the rules show (every block reads below 1.0): the
+    // guard still keeps the story's first sentence, but more is hidden
+    let mut m: serde_json::Value = serde_json::from_str(&text).unwrap();
+    m["hide_below"] = serde_json::json!(0.999);
+    m["show_from"] = serde_json::json!(0.9995);
+    let eager = dir.path().join("eager.json");
+    std::fs::write(&eager, m.to_string()).unwrap();
+    let out = export(Some(&eager));
+    assert!(out.status.success());
+    let shown = |o: &std::process::Output| {
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v["body"].as_array().unwrap().len()
+    };
+    assert!(
+        shown(&out) < shown(&shipped),
+        "{} vs {}",
+        shown(&out),
+        shown(&shipped)
+    );
+    // not a model, or no file: exit 1, one line naming the variable and the file
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{\"x\": 1}").unwrap();
+    for path in [bad, dir.path().join("none.json")] {
+        let out = export(Some(&path));
+        assert_eq!(out.status.code(), Some(1));
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.contains("BROADSHEET_MODEL=") && err.contains(&*path.to_string_lossy()),
+            "{err}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+}

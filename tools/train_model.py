@@ -179,6 +179,7 @@ def export(model):
 def main():
     pairs = [a for a in sys.argv[1:] if ":" in a]
     out = next((a for a in sys.argv[1:] if a.endswith(".json")), "src/clean/model.json")
+    # (--folds DIR: also each cross-validation fold's model, for tools/cv_binary.py)
     sets = []
     names = None
     for k, p in enumerate(pairs):
@@ -241,6 +242,31 @@ def main():
     with open(out, "w") as f:
         json.dump(model, f, separators=(",", ":"))
     print(f"wrote {out}")
+    if "--folds" in sys.argv:
+        write_folds(sys.argv[sys.argv.index("--folds") + 1], names, folds, X, X2, y, sw, fit,
+                    by_name)
+
+
+def write_folds(out_dir, names, folds, X, X2, y, sw, fit, by_name):
+    """Each fold's model (both passes, learned without the fold's articles) as
+    fold-K.json, and folds.json: article file name -> K. tools/cv_binary.py cleans each
+    fold's articles with its model through the real binary."""
+    os.makedirs(out_dir, exist_ok=True)
+    fold_of = {}
+    for k, (tr, te) in enumerate(folds):
+        tr = tr[fit[tr]]
+        m1 = HistGradientBoostingClassifier(**PARAMS).fit(X[tr], y[tr], sample_weight=sw[tr])
+        m2 = HistGradientBoostingClassifier(**PARAMS).fit(X2[tr], y[tr], sample_weight=sw[tr])
+        model = {"features": names, "hide_below": HIDE_BELOW, "show_from": SHOW_FROM,
+                 **export(m1), "context": {"features": names + CONTEXT, **export(m2)}}
+        with open(os.path.join(out_dir, f"fold-{k}.json"), "w") as f:
+            json.dump(model, f, separators=(",", ":"))
+        for num in set(int(v) for v in by_name[te]):
+            fold_of[num] = k
+    file_of = {num: name for name, num in NAMES.items()}
+    with open(os.path.join(out_dir, "folds.json"), "w") as f:
+        json.dump({file_of[num]: k for num, k in sorted(fold_of.items())}, f)
+    print(f"wrote {len(folds)} fold models and folds.json to {out_dir}")
 
 
 # Raising it trades story for clutter along the grid (cross-validated, stop 18: 0.5 gave

@@ -419,11 +419,37 @@ struct Model {
     show_from: f64,
 }
 
+/// The environment variable naming another model file, for the training's
+/// cross-validation only (`tools/cv_binary.py`: each fold's articles cleaned by the real
+/// binary with a model that never saw them). A reader never sets it.
+pub const MODEL_ENV: &str = "BROADSHEET_MODEL";
+
+/// The model file [`MODEL_ENV`] names, when it is set: `Err` says why it cannot be used
+/// (checked by the command line before any story is cleaned, so a tool's mistake stops
+/// the command instead of leaving every story uncleaned).
+pub fn model_override() -> Result<Option<String>, String> {
+    let Some(path) = std::env::var_os(MODEL_ENV) else {
+        return Ok(None);
+    };
+    let shown = path.to_string_lossy().into_owned();
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{MODEL_ENV}={shown}: {e}"))?;
+    let m: Model = serde_json::from_str(&text)
+        .map_err(|e| format!("{MODEL_ENV}={shown}: not a model file: {e}"))?;
+    let names: Vec<&str> = FEATURES.iter().map(|f| f.0).collect();
+    if m.first.features != names {
+        return Err(format!("{MODEL_ENV}={shown}: trained on other features"));
+    }
+    Ok(Some(text))
+}
+
 fn model() -> &'static Model {
     static MODEL: OnceLock<Model> = OnceLock::new();
     MODEL.get_or_init(|| {
-        let mut m: Model =
-            serde_json::from_str(include_str!("model.json")).expect("model.json is valid");
+        let text = match model_override() {
+            Ok(Some(text)) => text,
+            _ => include_str!("model.json").to_string(),
+        };
+        let mut m: Model = serde_json::from_str(&text).expect("model.json is valid");
         m.first.flat = Flat::of(&m.first.trees);
         m.context.flat = Flat::of(&m.context.trees);
         let names: Vec<&str> = FEATURES.iter().map(|f| f.0).collect();
