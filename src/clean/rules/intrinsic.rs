@@ -6,11 +6,11 @@ use super::Verdict;
 use crate::article::{Article, Markup};
 use crate::clean::features::Features;
 use crate::clean::limits::*;
-use crate::clean::shapes::PhraseSet;
 use crate::clean::shapes::{
     action_button, agency_credit, buy_button, furniture_only, has_phrase, is_byline,
     story_metadata, PROMO_MARKERS,
 };
+use crate::clean::shapes::{AsciiWords, PhraseSet, REPORTING};
 use crate::clean::Kind;
 use crate::text::words;
 
@@ -293,19 +293,6 @@ pub(super) const SUBSCRIPTION_KEYS: &[&str] = &[
     "browser",
     "receiv",
     "signed",
-];
-
-/// Words that make a sentence a report of what someone said, not the letter's own note.
-pub(super) const REPORTING: &[&str] = &[
-    "said",
-    "says",
-    "told",
-    "tells",
-    "warned",
-    "wrote",
-    "according",
-    "asked",
-    "announced",
 ];
 
 /// Is this block a newsletter's note to its reader about the subscription ("You are
@@ -1162,50 +1149,12 @@ pub(super) fn intrinsic(text: &str, markup: Markup, f: &Features, is_title: bool
     }
 }
 
-/// ASCII words (lower case) looked for anywhere in a text, in any ASCII case, as
-/// substrings: "subscri" is found in "Subscribe" and "unsubscribed". One automaton per
-/// list, built the first time it is asked: most blocks hold none of the words, and the
-/// rules ask on every block (a byte loop comparing each word where its first letter
-/// stood took 8 % of the cleaner's time).
-pub(super) struct AsciiWords {
-    words: &'static [&'static str],
-    found: std::sync::OnceLock<aho_corasick::AhoCorasick>,
-}
-
-impl AsciiWords {
-    pub(super) const fn new(words: &'static [&'static str]) -> AsciiWords {
-        AsciiWords {
-            words,
-            found: std::sync::OnceLock::new(),
-        }
-    }
-
-    /// Does `text` hold any of the words, in any ASCII case?
-    pub(super) fn in_text(&self, text: &str) -> bool {
-        self.found
-            .get_or_init(|| {
-                aho_corasick::AhoCorasick::builder()
-                    .ascii_case_insensitive(true)
-                    .build(self.words)
-                    .expect("a few short words make an automaton")
-            })
-            .is_match(text)
-    }
-}
-
 /// The words of a copyright notice's reservation and of a reproduction notice.
 static RESERVED: AsciiWords = AsciiWords::new(&["reserved"]);
 static REPRODUCTION_KEYS: AsciiWords =
     AsciiWords::new(&["reproduced", "republished", "permission"]);
 /// [`SUBSCRIPTION_KEYS`] as one automaton.
 static SUBSCRIPTION_KEY_SET: AsciiWords = AsciiWords::new(SUBSCRIPTION_KEYS);
-
-/// [`AsciiWords::in_text`] the slow way, a word at a time: what a test compares it with.
-#[cfg(test)]
-fn holds_any_ascii_word(text: &str, words: &[&str]) -> bool {
-    let lower = text.to_ascii_lowercase();
-    words.iter().any(|w| lower.contains(w))
-}
 
 /// Several headlines run together into one block: long, unpunctuated, and either
 /// restarting with a capital again and again or capitalised throughout.
@@ -1381,13 +1330,12 @@ mod tests {
             for (set, words) in lists {
                 assert_eq!(
                     set.in_text(t),
-                    holds_any_ascii_word(t, words),
+                    crate::clean::shapes::holds_any_ascii_word(t, words),
                     "{t:?} {words:?}"
                 );
             }
         }
         assert!(RESERVED.in_text("All Rights RESERVED."));
         assert!(!RESERVED.in_text("reserve"));
-        assert!(super::super::notes::NOTE_KEY_SET.in_text("Modération"));
     }
 }

@@ -33,8 +33,27 @@ use archive::archive_pass;
 use context::context_pass;
 use intrinsic::{comments_pass, intrinsic, list_pass, writer_note_pass};
 pub(super) use intrinsic::{evidence_of_itself, subscription_note, READER_COMMENT};
-pub(super) use notes::DECISIVE;
 use repeats::repeat_pass;
+
+/// Hides whose evidence is the block's own words, which the model (reading no words)
+/// may not overrule: these, a time or a date standing alone, a breadcrumb trail, a label
+/// over a list of other stories and the headlines under it, a note on the writer under
+/// its label.
+pub(in crate::clean) const DECISIVE: &[&str] = &[
+    notes::SHORTCODE,
+    notes::ICON,
+    notes::COMMENT_RULE,
+    notes::COOKIE,
+    notes::CONTRIBUTED_CREDIT,
+    notes::CONTACT,
+    notes::CITATION,
+    notes::ARROW_LINK,
+    crate::clean::shapes::STAMP_ALONE,
+    crate::clean::shapes::BREADCRUMB,
+    intrinsic::LIST_LABEL,
+    intrinsic::LIST_ITEM,
+    intrinsic::ABOUT_THE_WRITER,
+];
 
 /// A verdict before context: hidden with a kind and reason, or a candidate.
 #[derive(Debug, Clone)]

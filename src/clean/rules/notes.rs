@@ -7,39 +7,19 @@
 use crate::clean::features::Features;
 use crate::clean::limits::*;
 use crate::clean::shapes::has_phrase;
-use crate::clean::shapes::PhraseSet;
+use crate::clean::shapes::{AsciiWords, PhraseSet, REPORTING};
 use crate::clean::Kind;
 use crate::text::words;
 
 // the reasons given, each the evidence itself
-const SHORTCODE: &str = "page markup left in the text: a shortcode with its settings";
-const ICON: &str = "an icon's name left in a link's text";
-const COMMENT_RULE: &str = "a note on the rules of the readers' comments";
-const COOKIE: &str = "the site's cookie notice";
-const CONTRIBUTED_CREDIT: &str = "a credit for a contribution to the report";
-const CONTACT: &str = "how to write to the writer";
-const CITATION: &str = "how to cite the page";
-const ARROW_LINK: &str = "a link's label, ending in its arrow";
-
-/// Hides whose evidence is the block's own words, which the model (reading no words)
-/// may not overrule: these, a time or a date standing alone, a breadcrumb trail, a label
-/// over a list of other stories and the headlines under it, a note on the writer under
-/// its label.
-pub(in crate::clean) const DECISIVE: &[&str] = &[
-    SHORTCODE,
-    ICON,
-    COMMENT_RULE,
-    COOKIE,
-    CONTRIBUTED_CREDIT,
-    CONTACT,
-    CITATION,
-    ARROW_LINK,
-    crate::clean::shapes::STAMP_ALONE,
-    crate::clean::shapes::BREADCRUMB,
-    super::intrinsic::LIST_LABEL,
-    super::intrinsic::LIST_ITEM,
-    super::intrinsic::ABOUT_THE_WRITER,
-];
+pub(super) const SHORTCODE: &str = "page markup left in the text: a shortcode with its settings";
+pub(super) const ICON: &str = "an icon's name left in a link's text";
+pub(super) const COMMENT_RULE: &str = "a note on the rules of the readers' comments";
+pub(super) const COOKIE: &str = "the site's cookie notice";
+pub(super) const CONTRIBUTED_CREDIT: &str = "a credit for a contribution to the report";
+pub(super) const CONTACT: &str = "how to write to the writer";
+pub(super) const CITATION: &str = "how to cite the page";
+pub(super) const ARROW_LINK: &str = "a link's label, ending in its arrow";
 
 /// Notes on the readers' comments: their rules, and that they are read before they are
 /// shown. Furniture in a sentence that speaks to the reader.
@@ -131,8 +111,7 @@ pub(super) const NOTE_KEYS: &[&str] = &[
 ];
 
 /// [`NOTE_KEYS`] as one automaton.
-pub(super) static NOTE_KEY_SET: super::intrinsic::AsciiWords =
-    super::intrinsic::AsciiWords::new(NOTE_KEYS);
+pub(super) static NOTE_KEY_SET: AsciiWords = AsciiWords::new(NOTE_KEYS);
 
 /// Most words of a link's label ending in its arrow ("Explore solutions →").
 const ARROW_LINK_MAX_WORDS: usize = 5;
@@ -170,7 +149,7 @@ pub(super) fn page_note(t: &str, f: &Features) -> Option<(Kind, &'static str)> {
     // a report of what someone said or ruled is the story's, not the page's own note
     if lw
         .iter()
-        .any(|w| super::intrinsic::REPORTING.contains(&w.as_str()) || w == "ruled")
+        .any(|w| REPORTING.contains(&w.as_str()) || w == "ruled")
     {
         return None;
     }
@@ -289,6 +268,27 @@ mod tests {
 
     fn note(t: &str) -> Option<&'static str> {
         page_note(t, &features::of(t)).map(|(_, why)| why)
+    }
+
+    #[test]
+    fn the_note_words_are_found_by_the_automaton_as_each_alone() {
+        for t in [
+            "",
+            "Modération des commentaires",
+            "MODERACIÓN",
+            "Jo Doe CONTRIBUTED reporting",
+            "write to the editor",
+            "Write  to",
+            "no key here",
+            "Citation:",
+        ] {
+            assert_eq!(
+                NOTE_KEY_SET.in_text(t),
+                crate::clean::shapes::holds_any_ascii_word(t, NOTE_KEYS),
+                "{t:?}"
+            );
+        }
+        assert!(NOTE_KEY_SET.in_text("Modération"));
     }
 
     #[test]
