@@ -436,7 +436,8 @@ pub fn model_override() -> Result<Option<String>, String> {
     let m: Model = serde_json::from_str(&text)
         .map_err(|e| format!("{MODEL_ENV}={shown}: not a model file: {e}"))?;
     let names: Vec<&str> = FEATURES.iter().map(|f| f.0).collect();
-    if m.first.features != names {
+    let with_context: Vec<&str> = FEATURES.iter().chain(CONTEXT).map(|f| f.0).collect();
+    if m.first.features != names || m.context.features != with_context {
         return Err(format!("{MODEL_ENV}={shown}: trained on other features"));
     }
     Ok(Some(text))
