@@ -860,7 +860,8 @@ impl AsciiWords {
     }
 }
 
-/// Words that make a sentence a report of what someone said, not the letter's own note.
+/// Words that make a sentence a report of what someone said: the story's, not a note of
+/// the page's own (a newsletter's, the comments' rules).
 pub(in crate::clean) const REPORTING: &[&str] = &[
     "said",
     "says",
