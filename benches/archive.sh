@@ -7,6 +7,7 @@
 #   python3 ../shared/tools/gen_archive.py /tmp/gen100k 100000 --seed 7   # ~830 MB, once
 #   benches/archive.sh [DIR]                                      # default /tmp/gen100k
 #   BIN=/tmp/old/target/release/broadsheet FIRST=0 benches/archive.sh DIR   # another build
+#   SKIP_FLOOR=1 benches/archive.sh DIR                           # without the floor bench
 #
 # Needs ripgrep and GNU time (apt-get install ripgrep time). Not a test: figures only.
 # The state and index go to a temporary folder, never the user's.
@@ -79,3 +80,12 @@ run "search \"$common_word\" (whole command)"   "$BIN" search "$common_word" "$D
 shown
 run "search \"$rare\" (whole command)"          "$BIN" search "$rare" "$DIR"
 shown
+# the floor under the build: each step of it timed alone on 5,000 stories (benches/floor.rs)
+if [ -z "${FLOOR:-}" ] && [ -z "${SKIP_FLOOR:-}" ]; then
+  cargo build --release --quiet --bench floor
+  FLOOR=$(ls -t target/release/deps/floor-* | grep -v '\.d$' | head -1)
+fi
+if [ -z "${SKIP_FLOOR:-}" ]; then
+  echo "the build's floor (benches/floor.rs; beside 20x ripgrep):"
+  "$FLOOR" "$DIR" 5000 | sed 's/^/    /'
+fi

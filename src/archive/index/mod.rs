@@ -67,6 +67,11 @@ CREATE TABLE IF NOT EXISTS evidence (  -- Evidence::to_bytes() of a set of roots
     roots TEXT PRIMARY KEY,
     data  BLOB NOT NULL
 );
+";
+
+/// The full-text table: title and cleaned body, words as `unicode61` splits them, accents
+/// folded. (Public so `benches/floor.rs` times inserts into the very same table.)
+pub const FTS_TABLE: &str = "
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5 (
     title, body, tokenize = 'unicode61 remove_diacritics 2'
 );
@@ -262,6 +267,7 @@ impl Index {
             remove_listing_files(path);
         }
         conn.execute_batch(SCHEMA).at(path)?;
+        conn.execute_batch(FTS_TABLE).at(path)?;
         // written only when they differ: an index opened to be read is not written (no
         // WAL to checkpoint when the command ends)
         if version != INDEX_VERSION {

@@ -20,12 +20,12 @@ use std::path::{Path, PathBuf};
 const BATCH: usize = 256;
 
 /// The page cache (KiB) while many stories are written: FTS5 merges its segments in it.
-const BIG_CACHE_KB: i64 = 16 * 1024;
+pub const BIG_CACHE_KB: i64 = 16 * 1024;
 
 /// The terms FTS5 holds in memory before it writes them out as a segment (bytes; its
 /// default is 1 MiB): on 10,000 generated stories, 16 MiB with a 16 MiB page cache took
 /// 8 % less time and 20 % less memory than 1 MiB with 64 MiB.
-const FTS_HASH_BYTES: i64 = 16 << 20;
+pub const FTS_HASH_BYTES: i64 = 16 << 20;
 
 /// Read files a batch at a time (each batch in parallel) and count what every story
 /// adds to the evidence, in the order of `files`, holding no article longer than its
