@@ -798,7 +798,8 @@ impl Search<'_> {
             (None, Some(_)) => index.saved_heads(paths)?,
             _ => None,
         };
-        report(&index.problems(paths)?);
+        let told = index.problems(paths)?;
+        report(&told);
         *printed = true;
         self.print(index, out)?;
         broadsheet::timing::since_start("results shown");
@@ -819,7 +820,7 @@ impl Search<'_> {
             None => {
                 let folders = archive::index::saved::folders(paths);
                 let (r, problems) = index.refresh(paths, opts)?;
-                report(&problems);
+                report(&archive::list::not_told(&told, problems));
                 if r.added + r.changed + r.removed > 0 {
                     to.said(Said::OutOfDate(&r));
                 }

@@ -211,3 +211,43 @@ fn another_model_file_is_used_or_refused_by_name() {
         assert!(out.stdout.is_empty());
     }
 }
+
+/// A file that cannot be read is told of once a command, also when another file changed
+/// in place and the index is brought up to date after the answer (the refresh gives every
+/// problem under the paths again).
+#[test]
+fn a_problem_is_told_once_when_the_index_is_updated() {
+    let dir = tempfile::tempdir().unwrap();
+    let arch = dir.path().join("news");
+    std::fs::create_dir_all(&arch).unwrap();
+    let story = |t: &str| format!("{t}\n\nThe council met on Monday and agreed the plan.\n");
+    std::fs::write(arch.join("a.txt"), story("First title")).unwrap();
+    std::fs::write(arch.join("bad.json"), "{\"title\": \"Broken\", \"text\": ").unwrap();
+    // a folder changed a moment ago is not trusted: this one looks settled
+    let t = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+    std::fs::File::open(&arch).unwrap().set_modified(t).unwrap();
+    let index = dir.path().join("index.sqlite");
+    let run = |args: &[&str]| {
+        let out = common::bin()
+            .arg("--index")
+            .arg(&index)
+            .args(args)
+            .arg(&arch)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let told = |err: &str| err.lines().filter(|l| l.contains("bad.json")).count();
+    assert_eq!(told(&run(&["index"])), 1);
+    let mut title = String::from("First title");
+    for args in [&["list"][..], &["search", "council"], &["list", "--json"]] {
+        // changed in place (the folder's time stays): printed from the saved listing,
+        // then the file read again
+        title.push_str(", longer");
+        std::fs::write(arch.join("a.txt"), story(&title)).unwrap();
+        let err = run(args);
+        assert!(err.contains("out of date"), "{args:?}: {err}");
+        assert_eq!(told(&err), 1, "{args:?}: {err}");
+    }
+}

@@ -168,10 +168,20 @@ pub fn check(
     let changed = saved.changed_files();
     if !changed.is_empty() {
         to.said(Said::ChangedInPlace(&changed));
+        // those were told with the saved listing (by this process or the one that
+        // started it)
+        let told = ix.problems(paths)?;
         let (_, problems) = ix.refresh(paths, opts)?;
-        to.problems(&problems);
+        to.problems(&not_told(&told, problems));
     }
     Ok(())
+}
+
+/// The problems of `found` not among `told`: a refresh gives every problem under its
+/// paths, and a file read again with the problem it had is not told of twice.
+pub fn not_told(told: &[LoadError], found: Vec<LoadError>) -> Vec<LoadError> {
+    let told: std::collections::HashSet<&LoadError> = told.iter().collect();
+    found.into_iter().filter(|p| !told.contains(p)).collect()
 }
 
 /// A damaged index moved aside and a new one made (said).

@@ -117,7 +117,7 @@ pub struct Capture {
 }
 
 /// Why a file could not be loaded (or loaded only in part).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct LoadError {
     /// The file.
     pub path: PathBuf,
