@@ -708,10 +708,11 @@ pub fn text_input(
     Ok(decode(path, bytes))
 }
 
-/// Decode bytes as UTF-8 (dropping a BOM); invalid sequences are replaced and reported.
+/// Decode bytes as UTF-8 (dropping a BOM); invalid sequences are replaced and reported,
+/// and NUL bytes (damage in a text file: see [`looks_binary`]) left out and reported.
 pub fn decode(path: &Path, bytes: &[u8]) -> (String, Option<LoadError>) {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
+    let (mut text, mut warning) = match std::str::from_utf8(bytes) {
         Ok(s) => (s.to_owned(), None),
         Err(e) => {
             let warning = err(
@@ -722,13 +723,38 @@ pub fn decode(path: &Path, bytes: &[u8]) -> (String, Option<LoadError>) {
             );
             (String::from_utf8_lossy(bytes).into_owned(), Some(warning))
         }
+    };
+    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+        text.retain(|c| c != '\0');
+        warning.get_or_insert_with(|| {
+            err(
+                ProblemKind::Repaired,
+                path,
+                Some(format!("byte {at}")),
+                "NUL bytes in the text, left out".into(),
+            )
+        });
     }
+    (text, warning)
 }
 
-/// True when bytes look like a binary file rather than text (NUL bytes, or many control bytes).
+/// NUL bytes a text file may hold in its head and still be read as text (they are left
+/// out, and said): a stray byte or two of damage (one in a thousand at most), where a
+/// binary file has many.
+const STRAY_NULS: usize = 2;
+
+/// True when bytes look like a binary file rather than text: more than [`STRAY_NULS`] NUL
+/// bytes or many control bytes in the head, the zeros a file cut short by a crash is
+/// padded with at its end not counted (nor judged: a file of zeros alone is binary).
 pub fn looks_binary(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(8192)];
-    if head.contains(&0) {
+    let text_end = head.iter().rposition(|&b| b != 0).map_or(0, |i| i + 1);
+    if text_end == 0 && !head.is_empty() {
+        return true;
+    }
+    let head = &head[..text_end];
+    let nuls = head.iter().filter(|&&b| b == 0).count();
+    if nuls > STRAY_NULS || nuls * 1000 > head.len() {
         return true;
     }
     let controls = head
@@ -759,6 +785,46 @@ pub(crate) fn cannot_read(path: &Path, e: impl std::fmt::Display) -> LoadError {
 
 #[cfg(test)]
 mod tests {
+    /// A stray NUL byte or a file padded with zeros at its end (cut short by a crash)
+    /// is still read as text, the zeros left out and said; many NUL bytes make a file
+    /// binary.
+    #[test]
+    fn damage_of_nul_bytes_is_left_out_and_said() {
+        use super::{load_bytes, Loaded, ProblemKind as K};
+        use std::path::Path;
+        let story = "Quay crane restored\n\nThe last steam crane on the north quay was \
+                     lifted back onto its rails on Tuesday after a two-year restoration. "
+            .repeat(12);
+        let load = |bytes: &[u8]| {
+            let mut out = Loaded::default();
+            load_bytes(Path::new("a.txt"), bytes, &mut out);
+            out
+        };
+        let mut stray = story.clone().into_bytes();
+        stray.insert(300, 0);
+        let mut padded = story.clone().into_bytes();
+        padded.extend([0u8; 4000]);
+        for bytes in [stray, padded] {
+            let out = load(&bytes);
+            assert_eq!(out.articles.len(), 1, "{:?}", out.problems);
+            let a = &out.articles[0];
+            assert_eq!(a.title, "Quay crane restored");
+            assert!(a.blocks.iter().all(|b| !b.text.contains('\0')));
+            assert!(a.blocks[0].text.contains("two-year restoration"));
+            assert_eq!(out.problems.len(), 1);
+            assert_eq!(out.problems[0].kind, K::Repaired);
+            assert!(out.problems[0].reason.contains("NUL"), "{:?}", out.problems);
+        }
+        // many: a binary file, not a damaged text
+        let mut many = story.into_bytes();
+        for i in 0..5 {
+            many.insert(100 + i * 50, 0);
+        }
+        let out = load(&many);
+        assert!(out.articles.is_empty());
+        assert_eq!(out.problems[0].kind, K::Binary);
+    }
+
     #[test]
     fn each_problem_says_its_kind() {
         use super::{load_bytes, Loaded, ProblemKind as K};
@@ -770,6 +836,7 @@ mod tests {
         };
         assert_eq!(kinds("a.txt", b""), [K::Empty]);
         assert_eq!(kinds("a.txt", b"\0\0\x01\x02binary"), [K::Binary]);
+        assert_eq!(kinds("a.txt", &[0u8; 100]), [K::Binary]);
         assert_eq!(kinds("a.json", b"{\"title\": "), [K::Malformed]);
         assert_eq!(kinds("a.json", b"[]"), [K::NoArticles]);
         assert_eq!(kinds("a.txt.gz", b"not gzip"), [K::Malformed]);
