@@ -705,6 +705,10 @@ pub fn text_input(
             format!("binary file, not {kind}"),
         ));
     }
+    // white space before the zeros a crash left (see `looks_binary`): nothing to read
+    if bytes.iter().all(|&b| b.is_ascii_whitespace() || b == 0) {
+        return Err(err(ProblemKind::Empty, path, None, "empty file".into()));
+    }
     Ok(decode(path, bytes))
 }
 
@@ -837,6 +841,7 @@ mod tests {
         assert_eq!(kinds("a.txt", b""), [K::Empty]);
         assert_eq!(kinds("a.txt", b"\0\0\x01\x02binary"), [K::Binary]);
         assert_eq!(kinds("a.txt", &[0u8; 100]), [K::Binary]);
+        assert_eq!(kinds("a.txt", b"\n\n\0\0\0"), [K::Empty]);
         assert_eq!(kinds("a.json", b"{\"title\": "), [K::Malformed]);
         assert_eq!(kinds("a.json", b"[]"), [K::NoArticles]);
         assert_eq!(kinds("a.txt.gz", b"not gzip"), [K::Malformed]);
