@@ -12,27 +12,17 @@ use broadsheet::clean::{self, EvidenceBuilder};
 use std::path::PathBuf;
 use std::time::Instant;
 
+mod common;
+
 fn main() {
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with("--"))
-        .collect();
-    let Some(dir) = args.first() else {
-        eprintln!("usage: cargo bench --bench clean -- DIR [LIMIT]");
+    let Some((dir, limit)) = common::dir_and_limit("clean") else {
         return;
     };
-    let limit: usize = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(5000);
     let opts = broadsheet::config::Config::default().clean_options(false);
 
     let t = Instant::now();
-    let (files, _) = find_files(&[PathBuf::from(dir)]);
-    let mut articles = Vec::new();
-    for f in &files {
-        if articles.len() >= limit {
-            break;
-        }
-        broadsheet::article::for_each_article(f, |a| articles.push(a));
-    }
+    let (files, _) = find_files(&[PathBuf::from(&dir)]);
+    let (mut articles, _) = common::read_stories(&files, limit);
     articles.truncate(limit);
     let n = articles.len().max(1) as f64;
     let per = |secs: f64| format!("{:8.1} µs a story", secs * 1e6 / n);

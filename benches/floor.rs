@@ -15,7 +15,6 @@
 use broadsheet::archive::find_files;
 use broadsheet::archive::index::refresh::{BIG_CACHE_KB, FTS_HASH_BYTES};
 use broadsheet::archive::index::FTS_TABLE;
-use broadsheet::article::Article;
 use broadsheet::clean::{self, EvidenceBuilder};
 use rusqlite::Connection;
 use std::path::PathBuf;
@@ -56,30 +55,18 @@ fn fill(conn: &mut Connection, rows: &[(String, String)]) -> f64 {
     t.elapsed().as_secs_f64()
 }
 
+mod common;
+
 fn main() {
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with("--"))
-        .collect();
-    let Some(dir) = args.first() else {
-        eprintln!("usage: cargo bench --bench floor -- DIR [LIMIT]");
+    let Some((dir, limit)) = common::dir_and_limit("floor") else {
         return;
     };
-    let limit: usize = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(5000);
     let opts = broadsheet::config::Config::default().clean_options(false);
-    let (files, _) = find_files(&[PathBuf::from(dir)]);
+    let (files, _) = find_files(&[PathBuf::from(&dir)]);
 
     // read: only the files read are timed (the walk is ripgrep's too)
     let t = Instant::now();
-    let mut articles: Vec<Article> = Vec::new();
-    let mut files_read = 0usize;
-    for f in &files {
-        if articles.len() >= limit {
-            break;
-        }
-        files_read += 1;
-        broadsheet::article::for_each_article(f, |a| articles.push(a));
-    }
+    let (articles, files_read) = common::read_stories(&files, limit);
     let load = t.elapsed().as_secs_f64();
     let n = articles.len().max(1) as f64;
 
