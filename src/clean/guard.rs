@@ -28,6 +28,10 @@ const LEDE_MIN_WORDS: usize = 4;
 /// read as the story's own.
 const OPENING_PARAGRAPH_MIN_WORDS: usize = 12;
 
+/// Words a paragraph ending like a sentence needs to be read as the story's prose (as
+/// the model reads it).
+const PROSE_MIN_WORDS: usize = 30;
+
 /// Most characters of a divider line.
 const DIVIDER_MAX_CHARS: usize = 40;
 
@@ -35,11 +39,12 @@ const DIVIDER_MAX_CHARS: usize = 40;
 #[cfg(test)]
 pub(super) fn keep_the_story(out: &mut Cleaned) {
     let feats: Vec<features::Features> = out.blocks.iter().map(|d| features::of(&d.text)).collect();
-    keep_the_story_with(out, &feats);
+    keep_the_story_with(out, &feats, "");
 }
 
-/// [`keep_the_story`] with each block's features (`feats`, by block) measured.
-pub(super) fn keep_the_story_with(out: &mut Cleaned, feats: &[features::Features]) {
+/// [`keep_the_story`] with each block's features (`feats`, by block) measured, for the
+/// story titled `title`.
+pub(super) fn keep_the_story_with(out: &mut Cleaned, feats: &[features::Features], title: &str) {
     // each block: hidden on evidence of clutter around the story
     let page: Vec<bool> = out
         .blocks
@@ -83,6 +88,25 @@ pub(super) fn keep_the_story_with(out: &mut Cleaned, feats: &[features::Features
             restore(
                 d,
                 "a divider of the story, in which nothing is clutter on evidence",
+            );
+        }
+    }
+    // a headline set just above the story's first paragraph of prose that speaks of what
+    // the title does heads the story, whatever lines that read as sentences (a
+    // newsletter's "Watch this on YouTube", a promo's slogan) stand above it: taken for
+    // another story's headline on its shape alone, it is shown
+    let prose = (0..out.blocks.len()).find(|&j| {
+        out.blocks[j].shown && feats[j].ends_sentence && feats[j].words >= PROSE_MIN_WORDS
+    });
+    if let Some(p) = prose.filter(|&p| p > 0) {
+        let d = &mut out.blocks[p - 1];
+        if d.grounds == Grounds::Shape
+            && d.kind == Kind::RelatedHeadline
+            && speaks_of(title, &d.text)
+        {
+            restore(
+                d,
+                "a headline just above the story's first paragraph, hidden on no evidence of its own",
             );
         }
     }
@@ -152,6 +176,29 @@ fn supported_by_evidence(
         i = end;
     }
     out
+}
+
+/// Letters a word needs to say what a text is about (not "the", "for", "and").
+const SUBJECT_WORD_CHARS: usize = 4;
+
+/// Does `text` speak of what `title` does: does it hold at least two of the title's
+/// words of [`SUBJECT_WORD_CHARS`] letters or more, and a third of them?
+fn speaks_of(title: &str, text: &str) -> bool {
+    let subject = |t: &str| -> Vec<String> {
+        let mut ws: Vec<String> = crate::text::words(t)
+            .filter(|w| w.chars().count() >= SUBJECT_WORD_CHARS)
+            .map(str::to_lowercase)
+            .collect();
+        ws.sort_unstable();
+        ws.dedup();
+        ws
+    };
+    let (title, text) = (subject(title), subject(text));
+    let shared = title
+        .iter()
+        .filter(|w| text.binary_search(w).is_ok())
+        .count();
+    shared >= 2 && 3 * shared >= title.len()
 }
 
 /// A line of marks with no words between a story's parts ("* * *", "___", "—").
@@ -281,6 +328,35 @@ mod tests {
         // the menu has the byline between it and the story; the heading has nothing
         assert_eq!(shown(&out), [false, false, true, true]);
         assert!(out.blocks[2].reason.contains("above the story's start"));
+    }
+
+    #[test]
+    fn a_headline_on_the_titles_subject_above_the_first_paragraph_heads_the_story() {
+        let prose = "The harbour board voted on Tuesday to raise ferry fares by ten per cent from April, the first rise in six years, saying fuel and crew costs had both doubled since the last review.";
+        let story = |heading: &str| {
+            let mut h = block(heading, Grounds::Shape);
+            h.kind = Kind::RelatedHeadline;
+            Cleaned {
+                blocks: vec![
+                    block("Watch this newsletter on YouTube now.", Grounds::Shown),
+                    block("Sign up for our newsletter", Grounds::Evidence),
+                    h,
+                    block(prose, Grounds::Shown),
+                ],
+                ..Cleaned::default()
+            }
+        };
+        let run = |mut out: Cleaned| {
+            let feats: Vec<_> = out.blocks.iter().map(|d| features::of(&d.text)).collect();
+            keep_the_story_with(&mut out, &feats, "Harbour ferry fares rise again");
+            out
+        };
+        let ours = run(story("What the new ferry fares mean for you"));
+        assert_eq!(shown(&ours), [true, false, true, true]);
+        assert!(ours.blocks[2].reason.contains("first paragraph"));
+        // another story's headline there stays hidden
+        let other = run(story("Council names new harbour master"));
+        assert_eq!(shown(&other), [true, false, false, true]);
     }
 
     #[test]

@@ -211,7 +211,7 @@ fn clean_unguarded(article: &Article, evidence: &Evidence, opts: &Options) -> Cl
         if article.extracted {
             trust_extractor(&mut out);
         }
-        guard::keep_the_story_with(&mut out, &m.feats);
+        guard::keep_the_story_with(&mut out, &m.feats, &article.title);
         if article.summary_only {
             keep_the_summary(&mut out);
         }
