@@ -1,5 +1,5 @@
 //! Stories stored clean lose nothing (issue 11): briefs, an explainer with a list, a Q&A,
-//! a sports report ending in results, reported speech about comments, place names under
+//! a sports report ending in results, a roundup of line scores, reported speech about comments, place names under
 //! the headline. Each is exported alone and all together as one folder (where each
 //! other's titles and repeats are evidence the cleaner reads); nothing may be hidden.
 
@@ -60,6 +60,26 @@ const STORIES: &[(&str, &[&str])] = &[
             "Aldmoor 3 Quayside 1",
             "Northfield 0 Harbour Town 2",
             "Eastcliff 1 Millbrook 1",
+        ],
+    ),
+    (
+        "Roundup: Quayside stay unbeaten",
+        &[
+            "Quayside d. Aldmoor 58-41",
+            "Aldmoor 10 12 9 10 — 41",
+            "Quayside 14 15 16 13 — 58",
+            "Quayside (3-0): Reyes 21 points. Okafor 12 points. Dunne 9 points. Marsh 8 points. Ives 4 points. Tull 4 points.",
+            "Aldmoor (1-2): Lind 14 points. Brook 11 points. Hale 8 points. Poole 6 points. Crane 2 points.",
+            "Northfield d. Eastcliff 47-39",
+            "Northfield (2-1): Moss 18 points and 7 rebounds. Vale 10 points. Ashe 9 points. Penn 6 points. Rowe 4 points.",
+            "Eastcliff (0-3): Brandt 11 points. Coyle 10 points. Frost 8 points. Nash 6 points. Orr 4 points.",
+            "Millbrook d. Harbour Town 61-30",
+            "Millbrook (2-0): Quinn 16 points. Slade 14 points. Tate 11 points. Webb 10 points. Yates 10 points.",
+            "Harbour Town (0-2): Abbot 12 points. Birch 9 points. Cole 5 points. Dean 4 points.",
+            "BOYS FOOTBALL",
+            "Quayside d. Millbrook 2-1",
+            "Quayside (4-1): Reyes 1 goal. Okafor 1 goal. Dunne 4 saves.",
+            "Millbrook (2-2): Slade 1 goal. Webb 6 saves.",
         ],
     ),
     (

@@ -16,6 +16,9 @@ pub(super) const DATELINE_MAX_WORDS: usize = 8;
 pub(super) const TIMESTAMP_MAX_WORDS: usize = 16;
 /// Fewest digits of a dateline that is mostly digits ("09/12/2019 08:15").
 pub(super) const DATELINE_MIN_DIGITS: usize = 4;
+/// Numbers standing alone, side by side, that make a line a row of figures (a line score,
+/// a table's row), not a date written in numbers.
+pub(super) const ROW_MIN_FIGURES: usize = 3;
 /// Most words of the publisher's name a copyright line gives.
 pub(super) const HOLDER_MAX_WORDS: usize = 6;
 /// Most words of a lone source line.

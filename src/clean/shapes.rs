@@ -80,8 +80,25 @@ pub(super) fn is_dateline(t: &str, f: &Features) -> bool {
     if crate::text::find_date(t).is_some() {
         return true;
     }
+    // a line mostly of digits, as dates written in numbers are ("27.09.2018 15:24"), but
+    // not a row of figures (a line score, "Rockledge 14 11 6 15 — 44") nor sums of money
+    // ("Normal Range: $19,473 - $88,340")
+    let tokens = || t.split_whitespace();
+    let figures = tokens()
+        .filter(|w| w.chars().all(|c| c.is_ascii_digit()))
+        .count();
+    if figures >= ROW_MIN_FIGURES {
+        return false;
+    }
+    let money = |w: &str| {
+        w.trim_start_matches(['(', '-', '+'])
+            .starts_with(['$', '€', '£', '¥'])
+    };
     let alnum = t.chars().filter(|c| c.is_alphanumeric()).count();
-    let digits = t.chars().filter(|c| c.is_ascii_digit()).count();
+    let digits: usize = tokens()
+        .filter(|w| !money(w))
+        .map(|w| w.chars().filter(|c| c.is_ascii_digit()).count())
+        .sum();
     digits >= DATELINE_MIN_DIGITS && digits * 5 >= alnum * 2
 }
 
@@ -1019,5 +1036,31 @@ mod phrase_set_tests {
             Some("sign up"),
             "the list's order"
         );
+    }
+}
+
+#[cfg(test)]
+mod dateline_tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_numbers_are_datelines_rows_of_figures_and_money_are_not() {
+        let dateline = |t: &str| is_dateline(t, &features::of(t));
+        for t in [
+            "27.09.2018 15:24",
+            "09/12/2019 08:15",
+            "2025•01•08",
+            "15:23 2019",
+        ] {
+            assert!(dateline(t), "{t}");
+        }
+        for t in [
+            "Aldmoor 10 12 9 10 — 41",
+            "Quayside 14 15 16 13 — 58",
+            "Normal Range: $19,473 - $88,340",
+            "Fares: £12.50 to £14.75",
+        ] {
+            assert!(!dateline(t), "{t}");
+        }
     }
 }
