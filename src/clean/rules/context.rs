@@ -183,7 +183,18 @@ fn inline_story_line(
     if t.contains(',') && !ends_with_attribution(t) {
         return Some("a clause with a comma, not a headline");
     }
+    if is_qa_line(t) {
+        return Some("a question or an answer of a Q&A (\"Q:\", \"A:\")");
+    }
     None
+}
+
+/// A line of an interview set as questions and answers: "Q:" or "A:" (or "Q." and "A.")
+/// and a space before the words.
+fn is_qa_line(t: &str) -> bool {
+    ["Q: ", "A: ", "Q. ", "A. "]
+        .iter()
+        .any(|m| t.starts_with(m))
 }
 
 /// A summary under the title in the writer's voice or the reader's: it opens with "Our",

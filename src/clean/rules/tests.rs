@@ -49,6 +49,21 @@ fn headline_between_paragraphs_is_related() {
 }
 
 #[test]
+fn questions_and_answers_of_an_interview_are_kept() {
+    let q = "Q: Favourite ferry crossing in the last five years";
+    let a = art(
+        "Fares rise",
+        &[P1, q, "A: The early boat to Eastcliff in winter", P2],
+    );
+    let k = kinds(&a);
+    assert_eq!(k[1], (Kind::Story, true));
+    assert_eq!(k[2], (Kind::Story, true));
+    // the same words without the marks read as another story's headline
+    let bare = art("Fares rise", &[P1, &q[3..], P2]);
+    assert_eq!(kinds(&bare)[1], (Kind::RelatedHeadline, false));
+}
+
+#[test]
 fn short_heading_inside_story_is_kept() {
     let a = art("Fares rise", &[P1, "What happens next", P2]);
     assert_eq!(kinds(&a)[1], (Kind::Subheading, true));
