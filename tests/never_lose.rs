@@ -1,7 +1,8 @@
 //! Stories stored clean lose nothing (issue 11): briefs, an explainer with a list, a Q&A,
-//! a sports report ending in results, a roundup of line scores, reported speech about comments, place names under
-//! the headline. Each is exported alone and all together as one folder (where each
-//! other's titles and repeats are evidence the cleaner reads); nothing may be hidden.
+//! a sports report ending in results, a roundup of line scores, reported speech about
+//! comments, place names under the headline. Each is exported alone and all together as
+//! one folder (where each other's titles and repeats are evidence the cleaner reads);
+//! nothing may be hidden.
 
 mod common;
 

@@ -18,6 +18,7 @@
 //! full text, an extracted dump) is shown whole.
 
 use super::features;
+use super::model;
 use super::{Cleaned, Decision, Grounds, Kind};
 use crate::article::Markup;
 
@@ -27,10 +28,6 @@ const LEDE_MIN_WORDS: usize = 4;
 /// Words a paragraph between the story's first sentence and the rest of it needs to be
 /// read as the story's own.
 const OPENING_PARAGRAPH_MIN_WORDS: usize = 12;
-
-/// Words a paragraph ending like a sentence needs to be read as the story's prose (as
-/// the model reads it).
-const PROSE_MIN_WORDS: usize = 30;
 
 /// Most characters of a divider line.
 const DIVIDER_MAX_CHARS: usize = 40;
@@ -91,13 +88,11 @@ pub(super) fn keep_the_story_with(out: &mut Cleaned, feats: &[features::Features
             );
         }
     }
-    // a headline set just above the story's first paragraph of prose that speaks of what
-    // the title does heads the story, whatever lines that read as sentences (a
-    // newsletter's "Watch this on YouTube", a promo's slogan) stand above it: taken for
-    // another story's headline on its shape alone, it is shown
-    let prose = (0..out.blocks.len()).find(|&j| {
-        out.blocks[j].shown && feats[j].ends_sentence && feats[j].words >= PROSE_MIN_WORDS
-    });
+    // a headline set just above the story's first paragraph of prose (as the model reads
+    // prose) that speaks of what the title does heads the story, whatever lines that read
+    // as sentences (a newsletter's "Watch this on YouTube", a promo's slogan) stand above
+    // it: taken for another story's headline on its shape alone, it is shown
+    let prose = (0..out.blocks.len()).find(|&j| out.blocks[j].shown && model::is_prose(&feats[j]));
     if let Some(p) = prose.filter(|&p| p > 0) {
         let d = &mut out.blocks[p - 1];
         if d.grounds == Grounds::Shape

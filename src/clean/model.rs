@@ -157,7 +157,7 @@ const PROSE_WORDS: usize = 30;
 const SHORT_WORDS: usize = 8;
 
 /// A long paragraph ending like a sentence: the prose that marks the story.
-fn is_prose(f: &features::Features) -> bool {
+pub(super) fn is_prose(f: &features::Features) -> bool {
     f.words >= PROSE_WORDS && f.ends_sentence
 }
 
